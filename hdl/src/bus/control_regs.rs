@@ -1,0 +1,352 @@
+//! The control and status registers behind the AXI4-Lite slave: the Vitis
+//! `ap_ctrl_hs` block (CTRL, GIE, IER, ISR), identification, job registers,
+//! the error code and the performance counters. Offsets come from `regmap`.
+
+use crate::regmap::{self, AXIL_ADDR_BITS, RESP_DECERR, RESP_OKAY, RESP_SLVERR};
+use rust_hdl::prelude::*;
+
+type Addr = Bits<AXIL_ADDR_BITS>;
+
+#[derive(LogicBlock)]
+pub struct ControlRegs {
+    /// Clock.
+    pub clock: Signal<In, Clock>,
+    /// Synchronous reset, active low.
+    pub reset_n: Signal<In, Bit>,
+    /// A register write happens this cycle.
+    pub reg_write: Signal<In, Bit>,
+    /// Address of the write.
+    pub reg_waddr: Signal<In, Addr>,
+    /// Data of the write.
+    pub reg_wdata: Signal<In, Bits<32>>,
+    /// Byte strobes of the write.
+    pub reg_wstrb: Signal<In, Bits<4>>,
+    /// Response for `reg_waddr`.
+    pub reg_wresp: Signal<Out, Bits<2>>,
+    /// A register read happens this cycle.
+    pub reg_read: Signal<In, Bit>,
+    /// Address of the read.
+    pub reg_raddr: Signal<In, Addr>,
+    /// Data at `reg_raddr`.
+    pub reg_rdata: Signal<Out, Bits<32>>,
+    /// Response for `reg_raddr`.
+    pub reg_rresp: Signal<Out, Bits<2>>,
+    /// Pulse: start a job with the current job registers.
+    pub start: Signal<Out, Bit>,
+    /// JOB_OP register.
+    pub job_op: Signal<Out, Bits<32>>,
+    /// JOB_FIELD register.
+    pub job_field: Signal<Out, Bits<32>>,
+    /// JOB_COUNT register.
+    pub job_count: Signal<Out, Bits<32>>,
+    /// The engine is idle and can start a job.
+    pub engine_idle: Signal<In, Bit>,
+    /// Pulse: the engine finished a job.
+    pub engine_done: Signal<In, Bit>,
+    /// Error code of the last job.
+    pub engine_error: Signal<In, Bits<32>>,
+    /// Busy cycles of the last job.
+    pub perf_busy: Signal<In, Bits<32>>,
+    /// Input-stall cycles of the last job.
+    pub perf_in_stall: Signal<In, Bits<32>>,
+    /// Output-stall cycles of the last job.
+    pub perf_out_stall: Signal<In, Bits<32>>,
+    /// Input beats of the last job.
+    pub perf_beats_in: Signal<In, Bits<32>>,
+    /// Output beats of the last job.
+    pub perf_beats_out: Signal<In, Bits<32>>,
+    /// Interrupt request (level): GIE and any enabled ISR bit.
+    pub interrupt: Signal<Out, Bit>,
+    off_ctrl: Constant<Addr>,
+    off_gie: Constant<Addr>,
+    off_ier: Constant<Addr>,
+    off_isr: Constant<Addr>,
+    off_id: Constant<Addr>,
+    off_version: Constant<Addr>,
+    off_caps: Constant<Addr>,
+    off_job_op: Constant<Addr>,
+    off_job_field: Constant<Addr>,
+    off_job_count: Constant<Addr>,
+    off_error: Constant<Addr>,
+    off_perf_busy: Constant<Addr>,
+    off_perf_in_stall: Constant<Addr>,
+    off_perf_out_stall: Constant<Addr>,
+    off_perf_beats_in: Constant<Addr>,
+    off_perf_beats_out: Constant<Addr>,
+    id_value: Constant<Bits<32>>,
+    version_value: Constant<Bits<32>>,
+    caps_value: Constant<Bits<32>>,
+    resp_okay: Constant<Bits<2>>,
+    resp_slverr: Constant<Bits<2>>,
+    resp_decerr: Constant<Bits<2>>,
+    ap_done: DFF<Bit>,
+    ap_ready: DFF<Bit>,
+    gie: DFF<Bit>,
+    ier: DFF<Bits<2>>,
+    isr: DFF<Bits<2>>,
+    job_op_r: DFF<Bits<32>>,
+    job_field_r: DFF<Bits<32>>,
+    job_count_r: DFF<Bits<32>>,
+    write_mask: Signal<Local, Bits<32>>,
+    mask_b0: Signal<Local, Bits<32>>,
+    mask_b1: Signal<Local, Bits<32>>,
+    mask_b2: Signal<Local, Bits<32>>,
+    mask_b3: Signal<Local, Bits<32>>,
+    ctrl_start_w: Signal<Local, Bits<32>>,
+    ctrl_done_w: Signal<Local, Bits<32>>,
+    ctrl_idle_w: Signal<Local, Bits<32>>,
+    ctrl_ready_w: Signal<Local, Bits<32>>,
+    isr_set: Signal<Local, Bits<2>>,
+    isr_toggle: Signal<Local, Bits<2>>,
+}
+
+fn addr(reg: regmap::Register) -> Constant<Addr> {
+    Constant::new((reg.offset as u64).into())
+}
+
+impl ControlRegs {
+    /// `caps` is the CAPS register's value (multiplier latency and kind).
+    pub fn new(caps: u32) -> Self {
+        Self {
+            clock: Default::default(),
+            reset_n: Default::default(),
+            reg_write: Default::default(),
+            reg_waddr: Default::default(),
+            reg_wdata: Default::default(),
+            reg_wstrb: Default::default(),
+            reg_wresp: Default::default(),
+            reg_read: Default::default(),
+            reg_raddr: Default::default(),
+            reg_rdata: Default::default(),
+            reg_rresp: Default::default(),
+            start: Default::default(),
+            job_op: Default::default(),
+            job_field: Default::default(),
+            job_count: Default::default(),
+            engine_idle: Default::default(),
+            engine_done: Default::default(),
+            engine_error: Default::default(),
+            perf_busy: Default::default(),
+            perf_in_stall: Default::default(),
+            perf_out_stall: Default::default(),
+            perf_beats_in: Default::default(),
+            perf_beats_out: Default::default(),
+            interrupt: Default::default(),
+            off_ctrl: addr(regmap::CTRL),
+            off_gie: addr(regmap::GIE),
+            off_ier: addr(regmap::IER),
+            off_isr: addr(regmap::ISR),
+            off_id: addr(regmap::ID),
+            off_version: addr(regmap::VERSION),
+            off_caps: addr(regmap::CAPS),
+            off_job_op: addr(regmap::JOB_OP),
+            off_job_field: addr(regmap::JOB_FIELD),
+            off_job_count: addr(regmap::JOB_COUNT),
+            off_error: addr(regmap::ERROR),
+            off_perf_busy: addr(regmap::PERF_BUSY),
+            off_perf_in_stall: addr(regmap::PERF_IN_STALL),
+            off_perf_out_stall: addr(regmap::PERF_OUT_STALL),
+            off_perf_beats_in: addr(regmap::PERF_BEATS_IN),
+            off_perf_beats_out: addr(regmap::PERF_BEATS_OUT),
+            id_value: Constant::new((regmap::DEVICE_ID as u64).into()),
+            version_value: Constant::new((regmap::REGMAP_VERSION as u64).into()),
+            caps_value: Constant::new((caps as u64).into()),
+            resp_okay: Constant::new((RESP_OKAY as u64).into()),
+            resp_slverr: Constant::new((RESP_SLVERR as u64).into()),
+            resp_decerr: Constant::new((RESP_DECERR as u64).into()),
+            ap_done: Default::default(),
+            ap_ready: Default::default(),
+            gie: Default::default(),
+            ier: Default::default(),
+            isr: Default::default(),
+            job_op_r: Default::default(),
+            job_field_r: Default::default(),
+            job_count_r: Default::default(),
+            write_mask: Default::default(),
+            mask_b0: Default::default(),
+            mask_b1: Default::default(),
+            mask_b2: Default::default(),
+            mask_b3: Default::default(),
+            ctrl_start_w: Default::default(),
+            ctrl_done_w: Default::default(),
+            ctrl_idle_w: Default::default(),
+            ctrl_ready_w: Default::default(),
+            isr_set: Default::default(),
+            isr_toggle: Default::default(),
+        }
+    }
+}
+
+impl Logic for ControlRegs {
+    #[hdl_gen]
+    fn update(&mut self) {
+        dff_setup!(
+            self, clock, ap_done, ap_ready, gie, ier, isr, job_op_r, job_field_r, job_count_r
+        );
+        // Byte-lane mask from the write strobes.
+        self.mask_b0.next = 0.into();
+        if self.reg_wstrb.val().get_bit(0) {
+            self.mask_b0.next = 0x0000_00FF.into();
+        }
+        self.mask_b1.next = 0.into();
+        if self.reg_wstrb.val().get_bit(1) {
+            self.mask_b1.next = 0x0000_FF00.into();
+        }
+        self.mask_b2.next = 0.into();
+        if self.reg_wstrb.val().get_bit(2) {
+            self.mask_b2.next = 0x00FF_0000.into();
+        }
+        self.mask_b3.next = 0.into();
+        if self.reg_wstrb.val().get_bit(3) {
+            self.mask_b3.next = 0xFF00_0000_u64.into();
+        }
+        self.write_mask.next =
+            self.mask_b0.val() | self.mask_b1.val() | self.mask_b2.val() | self.mask_b3.val();
+
+        // Writes. Read-only and unmapped addresses have no effect.
+        self.start.next = false;
+        self.isr_toggle.next = 0.into();
+        self.reg_wresp.next = self.resp_decerr.val();
+        if self.reg_waddr.val() == self.off_ctrl.val() {
+            self.reg_wresp.next = self.resp_okay.val();
+            self.start.next = self.reg_write.val()
+                & self.reg_wstrb.val().get_bit(0)
+                & self.reg_wdata.val().get_bit(0)
+                & self.engine_idle.val();
+        } else if self.reg_waddr.val() == self.off_gie.val() {
+            self.reg_wresp.next = self.resp_okay.val();
+            if self.reg_write.val() & self.reg_wstrb.val().get_bit(0) {
+                self.gie.d.next = self.reg_wdata.val().get_bit(0);
+            }
+        } else if self.reg_waddr.val() == self.off_ier.val() {
+            self.reg_wresp.next = self.resp_okay.val();
+            if self.reg_write.val() & self.reg_wstrb.val().get_bit(0) {
+                self.ier.d.next = self.reg_wdata.val().get_bits::<2>(0);
+            }
+        } else if self.reg_waddr.val() == self.off_isr.val() {
+            self.reg_wresp.next = self.resp_okay.val();
+            if self.reg_write.val() & self.reg_wstrb.val().get_bit(0) {
+                self.isr_toggle.next = self.reg_wdata.val().get_bits::<2>(0);
+            }
+        } else if self.reg_waddr.val() == self.off_job_op.val() {
+            self.reg_wresp.next = self.resp_okay.val();
+            if self.reg_write.val() {
+                self.job_op_r.d.next = (self.job_op_r.q.val() & !self.write_mask.val())
+                    | (self.reg_wdata.val() & self.write_mask.val());
+            }
+        } else if self.reg_waddr.val() == self.off_job_field.val() {
+            self.reg_wresp.next = self.resp_okay.val();
+            if self.reg_write.val() {
+                self.job_field_r.d.next = (self.job_field_r.q.val() & !self.write_mask.val())
+                    | (self.reg_wdata.val() & self.write_mask.val());
+            }
+        } else if self.reg_waddr.val() == self.off_job_count.val() {
+            self.reg_wresp.next = self.resp_okay.val();
+            if self.reg_write.val() {
+                self.job_count_r.d.next = (self.job_count_r.q.val() & !self.write_mask.val())
+                    | (self.reg_wdata.val() & self.write_mask.val());
+            }
+        } else if (self.reg_waddr.val() == self.off_id.val())
+            | (self.reg_waddr.val() == self.off_version.val())
+            | (self.reg_waddr.val() == self.off_caps.val())
+            | (self.reg_waddr.val() == self.off_error.val())
+            | (self.reg_waddr.val() == self.off_perf_busy.val())
+            | (self.reg_waddr.val() == self.off_perf_in_stall.val())
+            | (self.reg_waddr.val() == self.off_perf_out_stall.val())
+            | (self.reg_waddr.val() == self.off_perf_beats_in.val())
+            | (self.reg_waddr.val() == self.off_perf_beats_out.val())
+        {
+            self.reg_wresp.next = self.resp_slverr.val();
+        }
+
+        // ap_done / ap_ready: set when a job ends, cleared by reading CTRL.
+        if self.engine_done.val() {
+            self.ap_done.d.next = true;
+            self.ap_ready.d.next = true;
+        } else if self.reg_read.val() & (self.reg_raddr.val() == self.off_ctrl.val()) {
+            self.ap_done.d.next = false;
+            self.ap_ready.d.next = false;
+        }
+        self.isr_set.next = 0.into();
+        if self.engine_done.val() {
+            self.isr_set.next = self.ier.q.val();
+        }
+        self.isr.d.next = (self.isr.q.val() ^ self.isr_toggle.val()) | self.isr_set.val();
+        self.interrupt.next = self.gie.q.val() & self.isr.q.val().any();
+
+        // CTRL word: bit0 start (busy), bit1 done, bit2 idle, bit3 ready.
+        self.ctrl_start_w.next = 0.into();
+        self.ctrl_idle_w.next = 0.into();
+        if self.engine_idle.val() {
+            self.ctrl_idle_w.next = 4.into();
+        } else {
+            self.ctrl_start_w.next = 1.into();
+        }
+        self.ctrl_done_w.next = 0.into();
+        if self.ap_done.q.val() {
+            self.ctrl_done_w.next = 2.into();
+        }
+        self.ctrl_ready_w.next = 0.into();
+        if self.ap_ready.q.val() {
+            self.ctrl_ready_w.next = 8.into();
+        }
+
+        // Read multiplexer.
+        self.reg_rresp.next = self.resp_okay.val();
+        self.reg_rdata.next = 0.into();
+        if self.reg_raddr.val() == self.off_ctrl.val() {
+            self.reg_rdata.next = self.ctrl_start_w.val()
+                | self.ctrl_done_w.val()
+                | self.ctrl_idle_w.val()
+                | self.ctrl_ready_w.val();
+        } else if self.reg_raddr.val() == self.off_gie.val() {
+            self.reg_rdata.next = bit_cast::<32, 1>(self.gie.q.val().into());
+        } else if self.reg_raddr.val() == self.off_ier.val() {
+            self.reg_rdata.next = bit_cast::<32, 2>(self.ier.q.val());
+        } else if self.reg_raddr.val() == self.off_isr.val() {
+            self.reg_rdata.next = bit_cast::<32, 2>(self.isr.q.val());
+        } else if self.reg_raddr.val() == self.off_id.val() {
+            self.reg_rdata.next = self.id_value.val();
+        } else if self.reg_raddr.val() == self.off_version.val() {
+            self.reg_rdata.next = self.version_value.val();
+        } else if self.reg_raddr.val() == self.off_caps.val() {
+            self.reg_rdata.next = self.caps_value.val();
+        } else if self.reg_raddr.val() == self.off_job_op.val() {
+            self.reg_rdata.next = self.job_op_r.q.val();
+        } else if self.reg_raddr.val() == self.off_job_field.val() {
+            self.reg_rdata.next = self.job_field_r.q.val();
+        } else if self.reg_raddr.val() == self.off_job_count.val() {
+            self.reg_rdata.next = self.job_count_r.q.val();
+        } else if self.reg_raddr.val() == self.off_error.val() {
+            self.reg_rdata.next = self.engine_error.val();
+        } else if self.reg_raddr.val() == self.off_perf_busy.val() {
+            self.reg_rdata.next = self.perf_busy.val();
+        } else if self.reg_raddr.val() == self.off_perf_in_stall.val() {
+            self.reg_rdata.next = self.perf_in_stall.val();
+        } else if self.reg_raddr.val() == self.off_perf_out_stall.val() {
+            self.reg_rdata.next = self.perf_out_stall.val();
+        } else if self.reg_raddr.val() == self.off_perf_beats_in.val() {
+            self.reg_rdata.next = self.perf_beats_in.val();
+        } else if self.reg_raddr.val() == self.off_perf_beats_out.val() {
+            self.reg_rdata.next = self.perf_beats_out.val();
+        } else {
+            self.reg_rresp.next = self.resp_decerr.val();
+        }
+
+        self.job_op.next = self.job_op_r.q.val();
+        self.job_field.next = self.job_field_r.q.val();
+        self.job_count.next = self.job_count_r.q.val();
+
+        if !self.reset_n.val() {
+            self.start.next = false;
+            self.ap_done.d.next = false;
+            self.ap_ready.d.next = false;
+            self.gie.d.next = false;
+            self.ier.d.next = 0.into();
+            self.isr.d.next = 0.into();
+            self.job_op_r.d.next = 0.into();
+            self.job_field_r.d.next = 0.into();
+            self.job_count_r.d.next = 0.into();
+        }
+    }
+}

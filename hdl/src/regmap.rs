@@ -1,0 +1,189 @@
+//! The coprocessor's AXI4-Lite register map, defined once. The control-register
+//! block decodes from these offsets, the host driver and the functional model
+//! read them from here, and the export writes them out as Markdown and a C header.
+
+/// Width of the AXI4-Lite address bus (a 256-byte register window).
+pub const AXIL_ADDR_BITS: usize = 8;
+
+/// AXI response codes.
+pub const RESP_OKAY: u32 = 0b00;
+/// Write to a read-only register.
+pub const RESP_SLVERR: u32 = 0b10;
+/// No register at this address.
+pub const RESP_DECERR: u32 = 0b11;
+
+/// Value of the ID register: ASCII "ZKCP".
+pub const DEVICE_ID: u32 = 0x5A4B_4350;
+/// Register-map version: major << 16 | minor << 8 | patch.
+pub const REGMAP_VERSION: u32 = 0x0001_0000;
+
+/// Minimum number of cycles `ap_rst_n` must be held low: the output FIFO is
+/// drained during reset.
+pub const RESET_CYCLES: u32 = 64;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Access {
+    /// Read-only; writes answer SLVERR.
+    ReadOnly,
+    /// Read-write.
+    ReadWrite,
+    /// Mixed bits, see the register's description (the ap_ctrl_hs CTRL word).
+    Control,
+    /// Bits toggle when written with 1 (Vitis ISR convention).
+    ToggleOnWrite,
+}
+
+impl Access {
+    pub fn short(self) -> &'static str {
+        match self {
+            Access::ReadOnly => "RO",
+            Access::ReadWrite => "RW",
+            Access::Control => "RW/COR",
+            Access::ToggleOnWrite => "TOW",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Register {
+    pub name: &'static str,
+    pub offset: u32,
+    pub access: Access,
+    pub reset: u32,
+    pub doc: &'static str,
+}
+
+macro_rules! registers {
+    ($($id:ident = $off:literal, $acc:ident, $reset:expr, $doc:literal;)*) => {
+        $(
+            #[doc = $doc]
+            pub const $id: Register = Register {
+                name: stringify!($id),
+                offset: $off,
+                access: Access::$acc,
+                reset: $reset,
+                doc: $doc,
+            };
+        )*
+        /// Every register, in address order.
+        pub const ALL: &[Register] = &[$($id),*];
+    };
+}
+
+registers! {
+    CTRL = 0x00, Control, 0x4,
+        "ap_ctrl_hs: bit0 ap_start (write 1 to start; reads 1 until the job ends), bit1 ap_done (clear on read), bit2 ap_idle, bit3 ap_ready (clear on read)";
+    GIE = 0x04, ReadWrite, 0,
+        "Global interrupt enable: bit0";
+    IER = 0x08, ReadWrite, 0,
+        "Interrupt enable: bit0 done, bit1 ready";
+    ISR = 0x0C, ToggleOnWrite, 0,
+        "Interrupt status: bit0 done, bit1 ready; write 1 to toggle (clear)";
+    ID = 0x10, ReadOnly, DEVICE_ID,
+        "Device identifier, ASCII \"ZKCP\"";
+    VERSION = 0x14, ReadOnly, REGMAP_VERSION,
+        "Register-map version: major << 16 | minor << 8 | patch";
+    CAPS = 0x18, ReadOnly, 0,
+        "Build configuration: bits[7:0] multiplier latency in cycles, bit8 multiplier implementation (0 tiled, 1 fast-simulation)";
+    JOB_OP = 0x20, ReadWrite, 0,
+        "Field-ALU operation: 0 add, 1 sub, 2 Montgomery multiply";
+    JOB_FIELD = 0x24, ReadWrite, 0,
+        "Field: 0 BN254 Fq, 1 BN254 Fr";
+    JOB_COUNT = 0x28, ReadWrite, 0,
+        "Number of operations in the job; the input packet holds 2 x JOB_COUNT beats (a0, b0, a1, b1, ...), the output packet JOB_COUNT beats";
+    ERROR = 0x2C, ReadOnly, 0,
+        "Error code of the last job (0 none, 1 bad operation, 2 bad field, 3 zero count, 4 input TLAST not on the last beat); cleared at start";
+    PERF_BUSY = 0x30, ReadOnly, 0,
+        "Cycles the last job was busy, from start to done";
+    PERF_IN_STALL = 0x34, ReadOnly, 0,
+        "Cycles of the last job the device was ready for input but s_axis_tvalid was low";
+    PERF_OUT_STALL = 0x38, ReadOnly, 0,
+        "Cycles of the last job a result waited on m_axis_tready";
+    PERF_BEATS_IN = 0x3C, ReadOnly, 0,
+        "Input beats accepted in the last job";
+    PERF_BEATS_OUT = 0x40, ReadOnly, 0,
+        "Output beats sent in the last job";
+}
+
+/// CTRL bits.
+pub const CTRL_AP_START: u32 = 1 << 0;
+pub const CTRL_AP_DONE: u32 = 1 << 1;
+pub const CTRL_AP_IDLE: u32 = 1 << 2;
+pub const CTRL_AP_READY: u32 = 1 << 3;
+
+/// Field-ALU operation codes (JOB_OP).
+pub const OP_ADD: u32 = 0;
+pub const OP_SUB: u32 = 1;
+pub const OP_MUL: u32 = 2;
+
+/// Error codes (ERROR).
+pub const ERR_NONE: u32 = 0;
+pub const ERR_BAD_OP: u32 = 1;
+pub const ERR_BAD_FIELD: u32 = 2;
+pub const ERR_ZERO_COUNT: u32 = 3;
+pub const ERR_TLAST: u32 = 4;
+
+/// Human-readable meaning of an ERROR register value.
+pub fn error_name(code: u32) -> &'static str {
+    match code {
+        ERR_NONE => "none",
+        ERR_BAD_OP => "bad operation code",
+        ERR_BAD_FIELD => "bad field code",
+        ERR_ZERO_COUNT => "zero operation count",
+        ERR_TLAST => "input TLAST not on the last beat",
+        _ => "unknown error code",
+    }
+}
+
+/// The register at `offset`, if any.
+pub fn lookup(offset: u32) -> Option<&'static Register> {
+    ALL.iter().find(|r| r.offset == offset)
+}
+
+/// The register map as a Markdown table.
+pub fn markdown() -> String {
+    let mut s = String::from(
+        "# zkcopro register map\n\nAXI4-Lite, 32-bit data, byte addresses. Unmapped addresses answer DECERR; writes to read-only registers answer SLVERR.\n\n| offset | name | access | reset | description |\n|---|---|---|---|---|\n",
+    );
+    for r in ALL {
+        s += &format!(
+            "| 0x{:02X} | {} | {} | 0x{:08X} | {} |\n",
+            r.offset,
+            r.name,
+            r.access.short(),
+            r.reset,
+            r.doc
+        );
+    }
+    s
+}
+
+/// The register map as a C header.
+pub fn c_header(prefix: &str) -> String {
+    let up = prefix.to_uppercase();
+    let mut s = format!(
+        "/* {prefix} register map (generated by zkcopro; do not edit). */\n#ifndef {up}_REGS_H\n#define {up}_REGS_H\n\n"
+    );
+    for r in ALL {
+        s += &format!("/* {} */\n#define {up}_{}_OFFSET 0x{:02X}u\n", r.doc, r.name, r.offset);
+    }
+    s += &format!("\n#define {up}_DEVICE_ID 0x{DEVICE_ID:08X}u\n");
+    for (name, v) in [
+        ("CTRL_AP_START", CTRL_AP_START),
+        ("CTRL_AP_DONE", CTRL_AP_DONE),
+        ("CTRL_AP_IDLE", CTRL_AP_IDLE),
+        ("CTRL_AP_READY", CTRL_AP_READY),
+        ("OP_ADD", OP_ADD),
+        ("OP_SUB", OP_SUB),
+        ("OP_MUL", OP_MUL),
+        ("ERR_NONE", ERR_NONE),
+        ("ERR_BAD_OP", ERR_BAD_OP),
+        ("ERR_BAD_FIELD", ERR_BAD_FIELD),
+        ("ERR_ZERO_COUNT", ERR_ZERO_COUNT),
+        ("ERR_TLAST", ERR_TLAST),
+    ] {
+        s += &format!("#define {up}_{name} 0x{v:X}u\n");
+    }
+    s += &format!("\n#endif /* {up}_REGS_H */\n");
+    s
+}

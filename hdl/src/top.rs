@@ -1,0 +1,212 @@
+//! The coprocessor top level: AXI4-Lite control slave, register block and
+//! engines, with flat ports named for Vivado/Vitis (`ap_clk`, `ap_rst_n`,
+//! `s_axil_*`, `s_axis_*`, `m_axis_*`).
+
+use crate::alu::FieldAlu;
+use crate::bus::{AxiLiteSlave, ControlRegs};
+use crate::field::{MONT_MUL_LATENCY, MulImpl};
+use crate::regmap::AXIL_ADDR_BITS;
+use rust_hdl::prelude::*;
+
+/// Build-time configuration of the coprocessor.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub struct TopConfig {
+    /// Montgomery multiplier implementation.
+    pub mul: MulImpl,
+}
+
+impl TopConfig {
+    /// The CAPS register value of this configuration.
+    pub fn caps(&self) -> u32 {
+        (MONT_MUL_LATENCY as u32 & 0xFF) | (self.mul.code() << 8)
+    }
+}
+
+#[derive(LogicBlock)]
+pub struct Top {
+    /// Clock for everything.
+    pub ap_clk: Signal<In, Clock>,
+    /// Synchronous reset, active low; hold for `regmap::RESET_CYCLES` cycles.
+    pub ap_rst_n: Signal<In, Bit>,
+    /// AXI4-Lite write address.
+    pub s_axil_awaddr: Signal<In, Bits<AXIL_ADDR_BITS>>,
+    /// AXI4-Lite write address valid.
+    pub s_axil_awvalid: Signal<In, Bit>,
+    /// AXI4-Lite write address ready.
+    pub s_axil_awready: Signal<Out, Bit>,
+    /// AXI4-Lite write data.
+    pub s_axil_wdata: Signal<In, Bits<32>>,
+    /// AXI4-Lite write strobes.
+    pub s_axil_wstrb: Signal<In, Bits<4>>,
+    /// AXI4-Lite write data valid.
+    pub s_axil_wvalid: Signal<In, Bit>,
+    /// AXI4-Lite write data ready.
+    pub s_axil_wready: Signal<Out, Bit>,
+    /// AXI4-Lite write response.
+    pub s_axil_bresp: Signal<Out, Bits<2>>,
+    /// AXI4-Lite write response valid.
+    pub s_axil_bvalid: Signal<Out, Bit>,
+    /// AXI4-Lite write response ready.
+    pub s_axil_bready: Signal<In, Bit>,
+    /// AXI4-Lite read address.
+    pub s_axil_araddr: Signal<In, Bits<AXIL_ADDR_BITS>>,
+    /// AXI4-Lite read address valid.
+    pub s_axil_arvalid: Signal<In, Bit>,
+    /// AXI4-Lite read address ready.
+    pub s_axil_arready: Signal<Out, Bit>,
+    /// AXI4-Lite read data.
+    pub s_axil_rdata: Signal<Out, Bits<32>>,
+    /// AXI4-Lite read response.
+    pub s_axil_rresp: Signal<Out, Bits<2>>,
+    /// AXI4-Lite read data valid.
+    pub s_axil_rvalid: Signal<Out, Bit>,
+    /// AXI4-Lite read data ready.
+    pub s_axil_rready: Signal<In, Bit>,
+    /// AXI4-Stream in (host to card) data.
+    pub s_axis_tdata: Signal<In, Bits<256>>,
+    /// AXI4-Stream in valid.
+    pub s_axis_tvalid: Signal<In, Bit>,
+    /// AXI4-Stream in ready.
+    pub s_axis_tready: Signal<Out, Bit>,
+    /// AXI4-Stream in end of packet.
+    pub s_axis_tlast: Signal<In, Bit>,
+    /// AXI4-Stream out (card to host) data.
+    pub m_axis_tdata: Signal<Out, Bits<256>>,
+    /// AXI4-Stream out valid.
+    pub m_axis_tvalid: Signal<Out, Bit>,
+    /// AXI4-Stream out ready.
+    pub m_axis_tready: Signal<In, Bit>,
+    /// AXI4-Stream out end of packet.
+    pub m_axis_tlast: Signal<Out, Bit>,
+    /// Interrupt request, level, active high.
+    pub interrupt: Signal<Out, Bit>,
+    axil: AxiLiteSlave,
+    regs: ControlRegs,
+    alu: FieldAlu,
+}
+
+impl Top {
+    pub fn new(config: TopConfig) -> Self {
+        Self {
+            ap_clk: Default::default(),
+            ap_rst_n: Default::default(),
+            s_axil_awaddr: Default::default(),
+            s_axil_awvalid: Default::default(),
+            s_axil_awready: Default::default(),
+            s_axil_wdata: Default::default(),
+            s_axil_wstrb: Default::default(),
+            s_axil_wvalid: Default::default(),
+            s_axil_wready: Default::default(),
+            s_axil_bresp: Default::default(),
+            s_axil_bvalid: Default::default(),
+            s_axil_bready: Default::default(),
+            s_axil_araddr: Default::default(),
+            s_axil_arvalid: Default::default(),
+            s_axil_arready: Default::default(),
+            s_axil_rdata: Default::default(),
+            s_axil_rresp: Default::default(),
+            s_axil_rvalid: Default::default(),
+            s_axil_rready: Default::default(),
+            s_axis_tdata: Default::default(),
+            s_axis_tvalid: Default::default(),
+            s_axis_tready: Default::default(),
+            s_axis_tlast: Default::default(),
+            m_axis_tdata: Default::default(),
+            m_axis_tvalid: Default::default(),
+            m_axis_tready: Default::default(),
+            m_axis_tlast: Default::default(),
+            interrupt: Default::default(),
+            axil: Default::default(),
+            regs: ControlRegs::new(config.caps()),
+            alu: FieldAlu::new(config.mul),
+        }
+    }
+
+    /// A top with every input marked as driven from outside, ready for
+    /// simulation or Verilog generation.
+    pub fn connected(config: TopConfig) -> Self {
+        let mut top = Self::new(config);
+        top.ap_clk.connect();
+        top.ap_rst_n.connect();
+        top.s_axil_awaddr.connect();
+        top.s_axil_awvalid.connect();
+        top.s_axil_wdata.connect();
+        top.s_axil_wstrb.connect();
+        top.s_axil_wvalid.connect();
+        top.s_axil_bready.connect();
+        top.s_axil_araddr.connect();
+        top.s_axil_arvalid.connect();
+        top.s_axil_rready.connect();
+        top.s_axis_tdata.connect();
+        top.s_axis_tvalid.connect();
+        top.s_axis_tlast.connect();
+        top.m_axis_tready.connect();
+        top.connect_all();
+        top
+    }
+}
+
+impl Logic for Top {
+    #[hdl_gen]
+    fn update(&mut self) {
+        clock!(self, ap_clk, axil, regs, alu);
+        self.axil.reset_n.next = self.ap_rst_n.val();
+        self.regs.reset_n.next = self.ap_rst_n.val();
+        self.alu.reset_n.next = self.ap_rst_n.val();
+
+        // AXI4-Lite pins to the slave.
+        self.axil.awaddr.next = self.s_axil_awaddr.val();
+        self.axil.awvalid.next = self.s_axil_awvalid.val();
+        self.s_axil_awready.next = self.axil.awready.val();
+        self.axil.wdata.next = self.s_axil_wdata.val();
+        self.axil.wstrb.next = self.s_axil_wstrb.val();
+        self.axil.wvalid.next = self.s_axil_wvalid.val();
+        self.s_axil_wready.next = self.axil.wready.val();
+        self.s_axil_bresp.next = self.axil.bresp.val();
+        self.s_axil_bvalid.next = self.axil.bvalid.val();
+        self.axil.bready.next = self.s_axil_bready.val();
+        self.axil.araddr.next = self.s_axil_araddr.val();
+        self.axil.arvalid.next = self.s_axil_arvalid.val();
+        self.s_axil_arready.next = self.axil.arready.val();
+        self.s_axil_rdata.next = self.axil.rdata.val();
+        self.s_axil_rresp.next = self.axil.rresp.val();
+        self.s_axil_rvalid.next = self.axil.rvalid.val();
+        self.axil.rready.next = self.s_axil_rready.val();
+
+        // Slave to register block.
+        self.regs.reg_write.next = self.axil.reg_write.val();
+        self.regs.reg_waddr.next = self.axil.reg_waddr.val();
+        self.regs.reg_wdata.next = self.axil.reg_wdata.val();
+        self.regs.reg_wstrb.next = self.axil.reg_wstrb.val();
+        self.axil.reg_wresp.next = self.regs.reg_wresp.val();
+        self.regs.reg_read.next = self.axil.reg_read.val();
+        self.regs.reg_raddr.next = self.axil.reg_raddr.val();
+        self.axil.reg_rdata.next = self.regs.reg_rdata.val();
+        self.axil.reg_rresp.next = self.regs.reg_rresp.val();
+
+        // Register block to engine.
+        self.alu.start.next = self.regs.start.val();
+        self.alu.job_op.next = self.regs.job_op.val();
+        self.alu.job_field.next = self.regs.job_field.val();
+        self.alu.job_count.next = self.regs.job_count.val();
+        self.regs.engine_idle.next = self.alu.idle.val();
+        self.regs.engine_done.next = self.alu.done.val();
+        self.regs.engine_error.next = self.alu.error.val();
+        self.regs.perf_busy.next = self.alu.perf_busy.val();
+        self.regs.perf_in_stall.next = self.alu.perf_in_stall.val();
+        self.regs.perf_out_stall.next = self.alu.perf_out_stall.val();
+        self.regs.perf_beats_in.next = self.alu.perf_beats_in.val();
+        self.regs.perf_beats_out.next = self.alu.perf_beats_out.val();
+        self.interrupt.next = self.regs.interrupt.val();
+
+        // Streams.
+        self.alu.s_tdata.next = self.s_axis_tdata.val();
+        self.alu.s_tvalid.next = self.s_axis_tvalid.val();
+        self.alu.s_tlast.next = self.s_axis_tlast.val();
+        self.s_axis_tready.next = self.alu.s_tready.val();
+        self.m_axis_tdata.next = self.alu.m_tdata.val();
+        self.m_axis_tvalid.next = self.alu.m_tvalid.val();
+        self.m_axis_tlast.next = self.alu.m_tlast.val();
+        self.alu.m_tready.next = self.m_axis_tready.val();
+    }
+}
