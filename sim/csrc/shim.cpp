@@ -1,0 +1,295 @@
+// C ABI over the verilated zkcopro models. Whole bus transactions run here,
+// in C++, so Rust pays one FFI call per transaction rather than per cycle.
+#include <cstdint>
+#include <cstring>
+#include <memory>
+#include "verilated.h"
+#include "verilated_vcd_c.h"
+#include "Vzk_top.h"
+#include "Vzk_units.h"
+
+namespace {
+
+// splitmix64: seeded, reproducible stall patterns.
+struct Rng {
+    uint64_t s;
+    uint64_t next() {
+        uint64_t z = (s += 0x9E3779B97F4A7C15ull);
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+        return z ^ (z >> 31);
+    }
+    // True with probability pct/100.
+    bool chance(uint32_t pct) { return pct >= 100 || (next() % 100) < pct; }
+};
+
+template <typename M>
+struct Harness {
+    std::unique_ptr<VerilatedContext> ctx;
+    std::unique_ptr<M> m;
+    std::unique_ptr<VerilatedVcdC> vcd;
+    uint64_t cycles = 0;
+    uint64_t time = 0;
+
+    explicit Harness(const char* trace_path) : ctx(new VerilatedContext) {
+        if (trace_path) ctx->traceEverOn(true);
+        m.reset(new M(ctx.get()));
+        if (trace_path) {
+            vcd.reset(new VerilatedVcdC);
+            m->trace(vcd.get(), 99);
+            vcd->open(trace_path);
+        }
+    }
+    ~Harness() {
+        if (vcd) vcd->close();
+        m->final();
+    }
+    void dump() {
+        if (vcd) vcd->dump(time);
+        time++;
+    }
+};
+
+struct Top : Harness<Vzk_top> {
+    Rng rng{1};
+    uint32_t in_valid_pct = 100;
+    uint32_t out_ready_pct = 100;
+    explicit Top(const char* p) : Harness(p) {
+        m->ap_clk = 0;
+        m->ap_rst_n = 1;
+        m->eval();  // settle with the clock low before the first edge
+        dump();
+    }
+    // One full clock cycle; inputs set before the call are sampled at the edge.
+    void tick() {
+        m->ap_clk = 1;
+        m->eval();
+        dump();
+        m->ap_clk = 0;
+        m->eval();
+        dump();
+        cycles++;
+    }
+};
+
+struct Units : Harness<Vzk_units> {
+    explicit Units(const char* p) : Harness(p) {
+        m->clock = 0;
+        m->eval();
+        dump();
+    }
+    void tick() {
+        m->clock = 1;
+        m->eval();
+        dump();
+        m->clock = 0;
+        m->eval();
+        dump();
+        cycles++;
+    }
+};
+
+template <typename W>
+void put256(W& dst, const uint32_t* src) {
+    for (int i = 0; i < 8; i++) dst[i] = src[i];
+}
+template <typename W>
+void get256(uint32_t* dst, const W& src) {
+    for (int i = 0; i < 8; i++) dst[i] = src[i];
+}
+
+}  // namespace
+
+extern "C" {
+
+// Status codes shared with Rust.
+enum { ZK_OK = 0, ZK_TIMEOUT = 1 };
+
+Top* zk_top_new(const char* trace_path) { return new Top(trace_path); }
+void zk_top_free(Top* t) { delete t; }
+uint64_t zk_top_cycles(const Top* t) { return t->cycles; }
+
+void zk_top_set_stalls(Top* t, uint64_t seed, uint32_t in_valid_pct, uint32_t out_ready_pct) {
+    t->rng.s = seed;
+    t->in_valid_pct = in_valid_pct;
+    t->out_ready_pct = out_ready_pct;
+}
+
+void zk_top_idle(Top* t, uint64_t n) {
+    for (uint64_t i = 0; i < n; i++) t->tick();
+}
+
+void zk_top_reset(Top* t, uint32_t n) {
+    auto* m = t->m.get();
+    m->ap_rst_n = 0;
+    m->s_axil_awvalid = 0;
+    m->s_axil_wvalid = 0;
+    m->s_axil_arvalid = 0;
+    m->s_axil_bready = 0;
+    m->s_axil_rready = 0;
+    m->s_axis_tvalid = 0;
+    m->s_axis_tlast = 0;
+    m->m_axis_tready = 0;
+    for (uint32_t i = 0; i < n; i++) t->tick();
+    m->ap_rst_n = 1;
+    t->tick();
+}
+
+// One AXI4-Lite write. Address and data are offered together and held until
+// each is accepted; then the response is awaited.
+int zk_top_axil_write(Top* t, uint32_t addr, uint32_t data, uint32_t strb, uint64_t timeout,
+                      uint32_t* resp) {
+    auto* m = t->m.get();
+    bool aw_done = false, w_done = false;
+    m->s_axil_awaddr = addr;
+    m->s_axil_wdata = data;
+    m->s_axil_wstrb = strb;
+    m->s_axil_bready = 0;
+    for (uint64_t c = 0;; c++) {
+        if (c >= timeout) {
+            m->s_axil_awvalid = 0;
+            m->s_axil_wvalid = 0;
+            return ZK_TIMEOUT;
+        }
+        m->s_axil_awvalid = !aw_done;
+        m->s_axil_wvalid = !w_done;
+        m->eval();
+        bool aw_fire = !aw_done && m->s_axil_awready;
+        bool w_fire = !w_done && m->s_axil_wready;
+        t->tick();
+        aw_done |= aw_fire;
+        w_done |= w_fire;
+        if (aw_done && w_done) break;
+    }
+    m->s_axil_awvalid = 0;
+    m->s_axil_wvalid = 0;
+    m->s_axil_bready = 1;
+    for (uint64_t c = 0;; c++) {
+        if (c >= timeout) {
+            m->s_axil_bready = 0;
+            return ZK_TIMEOUT;
+        }
+        m->eval();
+        bool b_fire = m->s_axil_bvalid;
+        if (b_fire) *resp = m->s_axil_bresp;
+        t->tick();
+        if (b_fire) break;
+    }
+    m->s_axil_bready = 0;
+    return ZK_OK;
+}
+
+int zk_top_axil_read(Top* t, uint32_t addr, uint64_t timeout, uint32_t* data, uint32_t* resp) {
+    auto* m = t->m.get();
+    m->s_axil_araddr = addr;
+    m->s_axil_arvalid = 1;
+    m->s_axil_rready = 0;
+    for (uint64_t c = 0;; c++) {
+        if (c >= timeout) {
+            m->s_axil_arvalid = 0;
+            return ZK_TIMEOUT;
+        }
+        m->eval();
+        bool ar_fire = m->s_axil_arready;
+        t->tick();
+        if (ar_fire) break;
+    }
+    m->s_axil_arvalid = 0;
+    m->s_axil_rready = 1;
+    for (uint64_t c = 0;; c++) {
+        if (c >= timeout) {
+            m->s_axil_rready = 0;
+            return ZK_TIMEOUT;
+        }
+        m->eval();
+        bool r_fire = m->s_axil_rvalid;
+        if (r_fire) {
+            *data = m->s_axil_rdata;
+            *resp = m->s_axil_rresp;
+        }
+        t->tick();
+        if (r_fire) break;
+    }
+    m->s_axil_rready = 0;
+    return ZK_OK;
+}
+
+// Streams `n_in` beats in (TLAST on the last one if `tlast_on_last`) while
+// draining output, until all input is taken and `n_expect` beats came out.
+// Random stalls (zk_top_set_stalls) withhold TVALID / TREADY; a master never
+// withdraws TVALID once offered. `timeout` bounds the cycles without progress.
+int zk_top_stream(Top* t, const uint32_t* in_words, uint64_t n_in, int tlast_on_last,
+                  uint32_t* out_words, uint8_t* out_last, uint64_t n_expect, uint64_t timeout,
+                  uint64_t* n_in_done, uint64_t* n_out_done) {
+    auto* m = t->m.get();
+    uint64_t sent = 0, got = 0, idle = 0;
+    bool offering = false;
+    int status = ZK_OK;
+    while (sent < n_in || got < n_expect) {
+        if (idle >= timeout) {
+            status = ZK_TIMEOUT;
+            break;
+        }
+        if (sent < n_in) {
+            if (!offering) offering = t->rng.chance(t->in_valid_pct);
+            put256(m->s_axis_tdata, in_words + 8 * sent);
+            m->s_axis_tlast = tlast_on_last && sent + 1 == n_in;
+        } else {
+            offering = false;
+            m->s_axis_tlast = 0;
+        }
+        m->s_axis_tvalid = offering;
+        m->m_axis_tready = got < n_expect && t->rng.chance(t->out_ready_pct);
+        m->eval();
+        bool in_fire = offering && m->s_axis_tready;
+        bool out_fire = m->m_axis_tready && m->m_axis_tvalid;
+        if (out_fire) {
+            get256(out_words + 8 * got, m->m_axis_tdata);
+            out_last[got] = m->m_axis_tlast;
+        }
+        t->tick();
+        if (in_fire) {
+            sent++;
+            offering = false;
+        }
+        if (out_fire) got++;
+        idle = (in_fire || out_fire) ? 0 : idle + 1;
+    }
+    m->s_axis_tvalid = 0;
+    m->s_axis_tlast = 0;
+    m->m_axis_tready = 0;
+    *n_in_done = sent;
+    *n_out_done = got;
+    return status;
+}
+
+Units* zk_units_new(const char* trace_path) { return new Units(trace_path); }
+void zk_units_free(Units* u) { delete u; }
+uint64_t zk_units_cycles(const Units* u) { return u->cycles; }
+
+// Runs `n` cycles. Per cycle i: operands a_fq/b_fq/a_fr/b_fr[8i..8i+8], valid[i].
+// Outputs per cycle, sampled just before the rising edge, in `ys[unit]` (8 words
+// per cycle) and `valids[unit]` for the units in the order add_fq, sub_fq,
+// mul_fast_fq, mul_tiled_fq, add_fr, sub_fr, mul_fast_fr, mul_tiled_fr.
+void zk_units_run(Units* u, uint64_t n, const uint32_t* a_fq, const uint32_t* b_fq,
+                  const uint32_t* a_fr, const uint32_t* b_fr, const uint8_t* valid,
+                  uint32_t* const* ys, uint8_t* const* valids) {
+    auto* m = u->m.get();
+    for (uint64_t i = 0; i < n; i++) {
+        put256(m->a_fq, a_fq + 8 * i);
+        put256(m->b_fq, b_fq + 8 * i);
+        put256(m->a_fr, a_fr + 8 * i);
+        put256(m->b_fr, b_fr + 8 * i);
+        m->valid_in = valid[i];
+        m->eval();
+#define ZK_OUT(k, name)                         \
+    get256(ys[k] + 8 * i, m->name##_y);         \
+    valids[k][i] = m->name##_valid;
+        ZK_OUT(0, add_fq) ZK_OUT(1, sub_fq) ZK_OUT(2, mul_fast_fq) ZK_OUT(3, mul_tiled_fq)
+        ZK_OUT(4, add_fr) ZK_OUT(5, sub_fr) ZK_OUT(6, mul_fast_fr) ZK_OUT(7, mul_tiled_fr)
+#undef ZK_OUT
+        u->tick();
+    }
+}
+
+}  // extern "C"

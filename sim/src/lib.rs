@@ -1,0 +1,254 @@
+//! Safe Rust wrappers over the verilated zkcopro models (built by `build.rs`).
+//!
+//! [`TopModel`] is the whole coprocessor, driven through its AXI4-Lite and
+//! AXI4-Stream ports; [`UnitsModel`] is a harness around the field units for
+//! block-level tests. Each bus transaction is one FFI call; the cycle loop runs
+//! in C++.
+
+use std::ffi::{CString, c_char, c_int};
+use std::path::Path;
+use std::ptr::NonNull;
+
+/// One 256-bit stream beat: eight 32-bit words, least significant first.
+pub type Beat = [u32; 8];
+
+/// Multiplier implementation the models were built with ("fast" or "tiled").
+pub const SIM_MUL: &str = env!("ZKCOPRO_SIM_MUL");
+
+#[repr(C)]
+struct RawTop {
+    _p: [u8; 0],
+}
+#[repr(C)]
+struct RawUnits {
+    _p: [u8; 0],
+}
+
+const ZK_OK: c_int = 0;
+
+unsafe extern "C" {
+    fn zk_top_new(trace_path: *const c_char) -> *mut RawTop;
+    fn zk_top_free(t: *mut RawTop);
+    fn zk_top_cycles(t: *const RawTop) -> u64;
+    fn zk_top_set_stalls(t: *mut RawTop, seed: u64, in_valid_pct: u32, out_ready_pct: u32);
+    fn zk_top_idle(t: *mut RawTop, n: u64);
+    fn zk_top_reset(t: *mut RawTop, n: u32);
+    fn zk_top_axil_write(
+        t: *mut RawTop,
+        addr: u32,
+        data: u32,
+        strb: u32,
+        timeout: u64,
+        resp: *mut u32,
+    ) -> c_int;
+    fn zk_top_axil_read(
+        t: *mut RawTop,
+        addr: u32,
+        timeout: u64,
+        data: *mut u32,
+        resp: *mut u32,
+    ) -> c_int;
+    fn zk_top_stream(
+        t: *mut RawTop,
+        in_words: *const u32,
+        n_in: u64,
+        tlast_on_last: c_int,
+        out_words: *mut u32,
+        out_last: *mut u8,
+        n_expect: u64,
+        timeout: u64,
+        n_in_done: *mut u64,
+        n_out_done: *mut u64,
+    ) -> c_int;
+    fn zk_units_new(trace_path: *const c_char) -> *mut RawUnits;
+    fn zk_units_free(u: *mut RawUnits);
+    fn zk_units_cycles(u: *const RawUnits) -> u64;
+    fn zk_units_run(
+        u: *mut RawUnits,
+        n: u64,
+        a_fq: *const u32,
+        b_fq: *const u32,
+        a_fr: *const u32,
+        b_fr: *const u32,
+        valid: *const u8,
+        ys: *const *mut u32,
+        valids: *const *mut u8,
+    );
+}
+
+/// A bus transaction did not complete within its cycle budget.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SimTimeout {
+    /// Cycles waited without progress.
+    pub cycles: u64,
+}
+
+fn trace_arg(trace: Option<&Path>) -> Option<CString> {
+    trace.map(|p| CString::new(p.to_string_lossy().as_bytes()).expect("trace path has no NUL"))
+}
+
+/// Outcome of [`TopModel::stream`].
+#[derive(Clone, Debug, Default)]
+pub struct StreamOutcome {
+    /// Input beats the device accepted.
+    pub sent: usize,
+    /// Output beats received, in order.
+    pub out: Vec<Beat>,
+    /// TLAST of each output beat.
+    pub out_last: Vec<bool>,
+    /// The transfer stalled for the whole timeout before finishing.
+    pub timed_out: bool,
+}
+
+/// The verilated coprocessor top level.
+pub struct TopModel {
+    raw: NonNull<RawTop>,
+}
+
+// The model is owned exclusively; Verilator models may move between threads.
+unsafe impl Send for TopModel {}
+
+impl TopModel {
+    /// A new model with the clock low and reset released (call [`reset`](Self::reset)
+    /// before use). `trace` writes a VCD waveform of every cycle.
+    pub fn new(trace: Option<&Path>) -> Self {
+        let path = trace_arg(trace);
+        let raw = unsafe { zk_top_new(path.as_ref().map_or(std::ptr::null(), |p| p.as_ptr())) };
+        Self { raw: NonNull::new(raw).expect("zk_top_new") }
+    }
+
+    /// Clock cycles simulated so far.
+    pub fn cycles(&self) -> u64 {
+        unsafe { zk_top_cycles(self.raw.as_ptr()) }
+    }
+
+    /// Hold `ap_rst_n` low for `cycles` cycles, with every master idle.
+    pub fn reset(&mut self, cycles: u32) {
+        unsafe { zk_top_reset(self.raw.as_ptr(), cycles) }
+    }
+
+    /// Run `n` cycles with the buses idle.
+    pub fn idle(&mut self, n: u64) {
+        unsafe { zk_top_idle(self.raw.as_ptr(), n) }
+    }
+
+    /// Random back-pressure on later stream transfers: each cycle the host
+    /// offers a new input beat with probability `in_valid_pct`% and accepts
+    /// output with probability `out_ready_pct`%. 100/100 turns stalls off.
+    pub fn set_stalls(&mut self, seed: u64, in_valid_pct: u32, out_ready_pct: u32) {
+        unsafe { zk_top_set_stalls(self.raw.as_ptr(), seed, in_valid_pct, out_ready_pct) }
+    }
+
+    /// One AXI4-Lite write; returns the BRESP code.
+    pub fn axil_write(&mut self, addr: u32, data: u32, strb: u32, timeout: u64) -> Result<u32, SimTimeout> {
+        let mut resp = 0;
+        let s = unsafe { zk_top_axil_write(self.raw.as_ptr(), addr, data, strb, timeout, &mut resp) };
+        if s == ZK_OK { Ok(resp) } else { Err(SimTimeout { cycles: timeout }) }
+    }
+
+    /// One AXI4-Lite read; returns (RDATA, RRESP).
+    pub fn axil_read(&mut self, addr: u32, timeout: u64) -> Result<(u32, u32), SimTimeout> {
+        let (mut data, mut resp) = (0, 0);
+        let s = unsafe { zk_top_axil_read(self.raw.as_ptr(), addr, timeout, &mut data, &mut resp) };
+        if s == ZK_OK { Ok((data, resp)) } else { Err(SimTimeout { cycles: timeout }) }
+    }
+
+    /// Stream `input` into `s_axis` (TLAST on the last beat if `tlast_on_last`)
+    /// while draining `m_axis` until `expect_out` beats arrived. Stops early if
+    /// `timeout` cycles pass with no beat moving either way.
+    pub fn stream(&mut self, input: &[Beat], tlast_on_last: bool, expect_out: usize, timeout: u64) -> StreamOutcome {
+        let mut out = vec![[0u32; 8]; expect_out];
+        let mut last = vec![0u8; expect_out];
+        let (mut sent, mut got) = (0u64, 0u64);
+        let s = unsafe {
+            zk_top_stream(
+                self.raw.as_ptr(),
+                input.as_ptr() as *const u32,
+                input.len() as u64,
+                tlast_on_last as c_int,
+                out.as_mut_ptr() as *mut u32,
+                last.as_mut_ptr(),
+                expect_out as u64,
+                timeout,
+                &mut sent,
+                &mut got,
+            )
+        };
+        out.truncate(got as usize);
+        last.truncate(got as usize);
+        StreamOutcome {
+            sent: sent as usize,
+            out,
+            out_last: last.into_iter().map(|b| b != 0).collect(),
+            timed_out: s != ZK_OK,
+        }
+    }
+}
+
+impl Drop for TopModel {
+    fn drop(&mut self) {
+        unsafe { zk_top_free(self.raw.as_ptr()) }
+    }
+}
+
+/// The units of [`UnitsModel`], in output order.
+pub const UNIT_NAMES: [&str; 8] = [
+    "add_fq", "sub_fq", "mul_fast_fq", "mul_tiled_fq", "add_fr", "sub_fr", "mul_fast_fr", "mul_tiled_fr",
+];
+
+/// Per-cycle outputs of every unit: `y[unit][cycle]`, `valid[unit][cycle]`.
+pub struct UnitsTrace {
+    pub y: Vec<Vec<Beat>>,
+    pub valid: Vec<Vec<bool>>,
+}
+
+/// The verilated field-units harness (`zkcopro_hdl::harness::FieldUnitsHarness`).
+pub struct UnitsModel {
+    raw: NonNull<RawUnits>,
+}
+
+unsafe impl Send for UnitsModel {}
+
+impl UnitsModel {
+    pub fn new(trace: Option<&Path>) -> Self {
+        let path = trace_arg(trace);
+        let raw = unsafe { zk_units_new(path.as_ref().map_or(std::ptr::null(), |p| p.as_ptr())) };
+        Self { raw: NonNull::new(raw).expect("zk_units_new") }
+    }
+
+    pub fn cycles(&self) -> u64 {
+        unsafe { zk_units_cycles(self.raw.as_ptr()) }
+    }
+
+    /// Run one cycle per entry of `valid`, with the given operands per field,
+    /// and return every unit's outputs, sampled each cycle before the edge.
+    pub fn run(&mut self, a_fq: &[Beat], b_fq: &[Beat], a_fr: &[Beat], b_fr: &[Beat], valid: &[bool]) -> UnitsTrace {
+        let n = valid.len();
+        assert!(a_fq.len() == n && b_fq.len() == n && a_fr.len() == n && b_fr.len() == n);
+        let mut y = vec![vec![[0u32; 8]; n]; UNIT_NAMES.len()];
+        let mut v = vec![vec![0u8; n]; UNIT_NAMES.len()];
+        let valid_bytes: Vec<u8> = valid.iter().map(|&b| b as u8).collect();
+        let y_ptrs: Vec<*mut u32> = y.iter_mut().map(|c| c.as_mut_ptr() as *mut u32).collect();
+        let v_ptrs: Vec<*mut u8> = v.iter_mut().map(|c| c.as_mut_ptr()).collect();
+        unsafe {
+            zk_units_run(
+                self.raw.as_ptr(),
+                n as u64,
+                a_fq.as_ptr() as *const u32,
+                b_fq.as_ptr() as *const u32,
+                a_fr.as_ptr() as *const u32,
+                b_fr.as_ptr() as *const u32,
+                valid_bytes.as_ptr(),
+                y_ptrs.as_ptr(),
+                v_ptrs.as_ptr(),
+            )
+        };
+        UnitsTrace { y, valid: v.into_iter().map(|c| c.into_iter().map(|b| b != 0).collect()).collect() }
+    }
+}
+
+impl Drop for UnitsModel {
+    fn drop(&mut self) {
+        unsafe { zk_units_free(self.raw.as_ptr()) }
+    }
+}
