@@ -55,6 +55,16 @@ fn verilate(model: &Model, out_dir: &Path, waivers: &Path) -> PathBuf {
 }
 
 fn main() {
+    // rust-hdl walks the tiled multiplier's deep hierarchy recursively.
+    std::thread::Builder::new()
+        .stack_size(512 << 20)
+        .spawn(build)
+        .expect("spawn build thread")
+        .join()
+        .expect("build thread panicked");
+}
+
+fn build() {
     println!("cargo:rerun-if-changed=csrc/shim.cpp");
     println!("cargo:rerun-if-changed=build.rs");
     println!("cargo:rerun-if-changed=../hdl/src");

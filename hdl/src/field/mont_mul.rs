@@ -6,6 +6,7 @@
 //! Verilog contains only that implementation.
 
 use super::mont_mul_fast::MontMulFast;
+use super::mont_mul_tiled::MontMulTiled;
 use crate::params::FieldId;
 use rust_hdl::prelude::*;
 
@@ -36,8 +37,10 @@ impl MulImpl {
     }
 }
 
+// Boxed: the tiled block is large (hundreds of KB of signals) by value.
 enum Inner {
-    Fast(MontMulFast),
+    Fast(Box<MontMulFast>),
+    Tiled(Box<MontMulTiled>),
 }
 
 pub struct MontMul {
@@ -60,11 +63,13 @@ macro_rules! with_inner {
     ($self:expr, $m:ident => $body:expr) => {
         match &$self.inner {
             Inner::Fast($m) => $body,
+            Inner::Tiled($m) => $body,
         }
     };
     (mut $self:expr, $m:ident => $body:expr) => {
         match &mut $self.inner {
             Inner::Fast($m) => $body,
+            Inner::Tiled($m) => $body,
         }
     };
 }
@@ -72,9 +77,8 @@ macro_rules! with_inner {
 impl MontMul {
     pub fn new(field: FieldId, imp: MulImpl) -> Self {
         let inner = match imp {
-            MulImpl::Fast | MulImpl::Tiled => {
-                Inner::Fast(MontMulFast::new(field, super::MONT_MUL_LATENCY))
-            }
+            MulImpl::Fast => Inner::Fast(Box::new(MontMulFast::new(field, super::MONT_MUL_LATENCY))),
+            MulImpl::Tiled => Inner::Tiled(Box::new(MontMulTiled::new(field))),
         };
         Self {
             clock: Default::default(),
