@@ -1,0 +1,128 @@
+//! The cycle-accurate backend: the verilated RTL of the coprocessor.
+
+use crate::bus::{Beat, Bus, BusError, BusStats};
+use std::path::Path;
+use std::time::Instant;
+use zkcopro_hdl::regmap;
+use zkcopro_sim::TopModel;
+
+/// Timeouts, in clock cycles without progress.
+#[derive(Clone, Copy, Debug)]
+pub struct Timeouts {
+    /// One AXI4-Lite transaction.
+    pub mmio: u64,
+    /// A stream transfer: cycles with no beat moving either way.
+    pub stream: u64,
+}
+
+impl Default for Timeouts {
+    fn default() -> Self {
+        Timeouts { mmio: 1_000, stream: 10_000 }
+    }
+}
+
+pub struct VerilatorBus {
+    model: TopModel,
+    timeouts: Timeouts,
+    stats: BusStats,
+}
+
+impl VerilatorBus {
+    /// A reset coprocessor model; `trace` writes a VCD waveform.
+    pub fn new(trace: Option<&Path>) -> Self {
+        let mut bus = VerilatorBus { model: TopModel::new(trace), timeouts: Timeouts::default(), stats: BusStats::default() };
+        bus.reset();
+        bus
+    }
+
+    pub fn with_timeouts(mut self, timeouts: Timeouts) -> Self {
+        self.timeouts = timeouts;
+        self
+    }
+
+    /// Seeded random back-pressure: the host offers input beats with
+    /// probability `in_valid_pct`% per cycle and takes output with `out_ready_pct`%.
+    pub fn set_stalls(&mut self, seed: u64, in_valid_pct: u32, out_ready_pct: u32) {
+        self.model.set_stalls(seed, in_valid_pct, out_ready_pct);
+    }
+
+    /// Multiplier implementation the model was built with.
+    pub fn multiplier(&self) -> &'static str {
+        zkcopro_sim::SIM_MUL
+    }
+
+    fn timed<T>(&mut self, f: impl FnOnce(&mut TopModel) -> T) -> T {
+        let t0 = Instant::now();
+        let r = f(&mut self.model);
+        self.stats.sim_s += t0.elapsed().as_secs_f64();
+        r
+    }
+}
+
+fn check_resp(addr: u32, resp: u32) -> Result<(), BusError> {
+    match resp {
+        regmap::RESP_OKAY => Ok(()),
+        regmap::RESP_DECERR => Err(BusError::Unmapped { addr }),
+        _ => Err(BusError::Refused { addr }),
+    }
+}
+
+impl Bus for VerilatorBus {
+    fn name(&self) -> &'static str {
+        "verilator"
+    }
+
+    fn cycle_accurate(&self) -> bool {
+        true
+    }
+
+    fn read32(&mut self, addr: u32) -> Result<u32, BusError> {
+        self.stats.mmio_reads += 1;
+        let timeout = self.timeouts.mmio;
+        let (data, resp) = self
+            .timed(|m| m.axil_read(addr, timeout))
+            .map_err(|t| BusError::Timeout { what: "AXI4-Lite read", cycles: t.cycles })?;
+        check_resp(addr, resp)?;
+        Ok(data)
+    }
+
+    fn write32(&mut self, addr: u32, value: u32) -> Result<(), BusError> {
+        self.stats.mmio_writes += 1;
+        let timeout = self.timeouts.mmio;
+        let resp = self
+            .timed(|m| m.axil_write(addr, value, 0xF, timeout))
+            .map_err(|t| BusError::Timeout { what: "AXI4-Lite write", cycles: t.cycles })?;
+        check_resp(addr, resp)
+    }
+
+    fn stream(&mut self, input: &[Beat], expect_out: usize) -> Result<Vec<Beat>, BusError> {
+        let timeout = self.timeouts.stream;
+        let outcome = self.timed(|m| m.stream(input, true, expect_out, timeout));
+        self.stats.beats_in += outcome.sent as u64;
+        self.stats.beats_out += outcome.out.len() as u64;
+        if outcome.timed_out {
+            return Err(BusError::Timeout { what: "AXI4-Stream transfer", cycles: timeout });
+        }
+        let last_at = outcome.out_last.iter().position(|&l| l);
+        if expect_out > 0 && last_at != Some(expect_out - 1) {
+            return Err(BusError::Framing { at: last_at, expected: expect_out });
+        }
+        Ok(outcome.out)
+    }
+
+    fn idle(&mut self, cycles: u64) {
+        self.timed(|m| m.idle(cycles));
+    }
+
+    fn reset(&mut self) {
+        self.timed(|m| m.reset(regmap::RESET_CYCLES));
+    }
+
+    fn cycles(&self) -> u64 {
+        self.model.cycles()
+    }
+
+    fn stats(&self) -> BusStats {
+        self.stats
+    }
+}

@@ -1,0 +1,324 @@
+//! `zkcopro`: run jobs on the simulated coprocessor, export its Verilog,
+//! show its register map.
+
+use ark_ff::UniformRand;
+use clap::{Parser, Subcommand};
+use indicatif::{ProgressBar, ProgressStyle};
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+use serde::Serialize;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use zkcopro_hdl::export;
+use zkcopro_hdl::field::{MONT_MUL_LATENCY, MulImpl};
+use zkcopro_hdl::regmap;
+use zkcopro_hdl::top::TopConfig;
+use zkcopro_host::{Backend, Bus, Coprocessor, DeviceField, DriverError, FieldOp, JobProfile};
+
+#[derive(Parser)]
+#[command(name = "zkcopro", version, about = "Simulated zero-knowledge coprocessor (BN254): glue on the host, heavy work in cycle-accurate RTL")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Main job: random Fq and Fr add/sub/mul batches on the device, verified
+    /// against arkworks, with the glue / bus / device time split.
+    Demo {
+        /// Operations per job (one job per operation and field).
+        #[arg(long, default_value_t = 4096)]
+        count: usize,
+        /// Seed for the random operands (random if omitted; always printed).
+        #[arg(long)]
+        seed: Option<u64>,
+        #[arg(long, value_enum, default_value_t = Backend::Verilator)]
+        backend: Backend,
+        /// Clock frequency for projected device time, MHz.
+        #[arg(long, default_value_t = 250.0)]
+        clock_mhz: f64,
+        /// Write a VCD waveform of the whole run (Verilator backend).
+        #[arg(long)]
+        trace: Option<PathBuf>,
+        /// Print one JSON object instead of tables.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write the coprocessor's Verilog, lint waivers and register map to DIR.
+    Verilog {
+        #[arg(long)]
+        out: PathBuf,
+        /// Multiplier implementation: tiled (synthesizable) or fast (simulation only).
+        #[arg(long, value_parser = ["tiled", "fast"], default_value = "tiled")]
+        mul: String,
+        /// Name of the top module.
+        #[arg(long, default_value = export::DEFAULT_TOP_NAME)]
+        top_name: String,
+    },
+    /// Show the register map and the build configuration.
+    Info {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Serialize)]
+struct JobReport {
+    op: FieldOp,
+    field: &'static str,
+    count: usize,
+    verified: bool,
+    mismatches: usize,
+    profile: JobProfile,
+}
+
+#[derive(Serialize)]
+struct DemoReport {
+    backend: Backend,
+    multiplier: &'static str,
+    seed: u64,
+    clock_hz: f64,
+    verified: bool,
+    device_cycles: u64,
+    bus_cycles: u64,
+    sim_cycles_per_s: f64,
+    projected_device_s: f64,
+    projected_bus_s: f64,
+    glue_s: f64,
+    end_to_end_s: f64,
+    arkworks_s: f64,
+    jobs: Vec<JobReport>,
+}
+
+fn run_field<F: DeviceField + UniformRand>(
+    dev: &mut Coprocessor<Box<dyn Bus + Send>>,
+    rng: &mut ChaCha8Rng,
+    count: usize,
+    bar: &ProgressBar,
+    reports: &mut Vec<JobReport>,
+    arkworks_s: &mut f64,
+) -> Result<(), DriverError> {
+    let a: Vec<F> = (0..count).map(|_| F::rand(rng)).collect();
+    let b: Vec<F> = (0..count).map(|_| F::rand(rng)).collect();
+    for op in FieldOp::ALL {
+        bar.set_message(format!("{} {}", F::FIELD.name(), op.name()));
+        let (got, profile) = dev.field_op(op, &a, &b)?;
+        let t0 = std::time::Instant::now();
+        let want: Vec<F> = a
+            .iter()
+            .zip(&b)
+            .map(|(x, y)| match op {
+                FieldOp::Add => *x + y,
+                FieldOp::Sub => *x - y,
+                FieldOp::Mul => *x * y,
+            })
+            .collect();
+        *arkworks_s += t0.elapsed().as_secs_f64();
+        let mismatches = got.iter().zip(&want).filter(|(g, w)| g != w).count() + want.len().abs_diff(got.len());
+        reports.push(JobReport {
+            op,
+            field: F::FIELD.name(),
+            count,
+            verified: mismatches == 0,
+            mismatches,
+            profile,
+        });
+        bar.inc(1);
+    }
+    Ok(())
+}
+
+fn demo(count: usize, seed: Option<u64>, backend: Backend, clock_mhz: f64, trace: Option<PathBuf>, json: bool) -> Result<bool, DriverError> {
+    let seed = seed.unwrap_or_else(rand::random);
+    let multiplier = match backend {
+        Backend::Verilator => zkcopro_sim::SIM_MUL,
+        Backend::Model => "reference model",
+    };
+    if !json {
+        println!(
+            "zkcopro demo: field ALU, {count} operations per job, backend {backend:?} (multiplier: {multiplier}), seed {seed}, clock {clock_mhz} MHz"
+        );
+    }
+    let mut dev = Coprocessor::new(backend.open(trace.as_deref()))?.with_clock_hz(clock_mhz * 1e6);
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let bar = if json { ProgressBar::hidden() } else { ProgressBar::new(6) };
+    bar.set_style(ProgressStyle::with_template("{bar:30} {pos}/{len} jobs  {msg}").expect("template"));
+    let mut jobs = Vec::new();
+    let mut arkworks_s = 0.0;
+    run_field::<ark_bn254::Fq>(&mut dev, &mut rng, count, &bar, &mut jobs, &mut arkworks_s)?;
+    run_field::<ark_bn254::Fr>(&mut dev, &mut rng, count, &bar, &mut jobs, &mut arkworks_s)?;
+    bar.finish_and_clear();
+    let mut total = JobProfile::default();
+    for j in &jobs {
+        total.add(&j.profile);
+    }
+    let verified = jobs.iter().all(|j| j.verified);
+    let report = DemoReport {
+        backend,
+        multiplier,
+        seed,
+        clock_hz: clock_mhz * 1e6,
+        verified,
+        device_cycles: total.device_cycles,
+        bus_cycles: total.bus_cycles,
+        sim_cycles_per_s: total.sim_cycles_per_s,
+        projected_device_s: total.projected_device_s,
+        projected_bus_s: total.projected_bus_s,
+        glue_s: total.glue_s,
+        end_to_end_s: total.end_to_end_s,
+        arkworks_s,
+        jobs,
+    };
+    if json {
+        println!("{}", serde_json::to_string_pretty(&report).expect("serialize"));
+    } else {
+        print_demo(&report, &total);
+    }
+    Ok(verified)
+}
+
+fn print_demo(r: &DemoReport, total: &JobProfile) {
+    let us = |s: f64| s * 1e6;
+    println!(
+        "\n{:<8} {:>7} {:>8} {:>10} {:>8} {:>9} {:>9} {:>9} {:>9} {:>10}",
+        "job", "ops", "verified", "device cyc", "bus cyc", "glue µs", "bus µs", "device µs", "e2e µs", "sim cyc/s"
+    );
+    for j in &r.jobs {
+        let p = &j.profile;
+        println!(
+            "{:<8} {:>7} {:>8} {:>10} {:>8} {:>9.1} {:>9.1} {:>9.1} {:>9.1} {:>10.0}",
+            format!("{} {}", j.field, j.op.name()),
+            j.count,
+            if j.verified { "yes" } else { "NO" },
+            p.device_cycles,
+            p.bus_cycles,
+            us(p.glue_s),
+            us(p.projected_bus_s),
+            us(p.projected_device_s),
+            us(p.end_to_end_s),
+            p.sim_cycles_per_s
+        );
+    }
+    let e2e = total.end_to_end_s.max(f64::MIN_POSITIVE);
+    println!(
+        "\nTime split (end to end {:.1} µs at {} MHz): glue {:.1}% | bus {:.1}% | device {:.1}%",
+        us(total.end_to_end_s),
+        r.clock_hz / 1e6,
+        100.0 * total.glue_s / e2e,
+        100.0 * total.projected_bus_s / e2e,
+        100.0 * total.projected_device_s / e2e
+    );
+    println!(
+        "Streams: {} beats in, {} beats out ({} KiB); device input utilisation {:.1}% of busy cycles",
+        total.beats_in,
+        total.beats_out,
+        (total.bytes_in + total.bytes_out) / 1024,
+        100.0 * total.beats_in as f64 / total.device_cycles.max(1) as f64
+    );
+    println!(
+        "Simulation: {} cycles in {:.2} s ({:.0} cycles/s){}; arkworks did the same work in {:.1} µs",
+        total.device_cycles + total.bus_cycles,
+        total.sim_s,
+        total.sim_cycles_per_s,
+        if total.cycle_accurate { "" } else { " [modelled cycles]" },
+        us(r.arkworks_s)
+    );
+    println!(
+        "Result: {}",
+        if r.verified { "all results match arkworks bit for bit" } else { "MISMATCH against arkworks" }
+    );
+}
+
+#[derive(Serialize)]
+struct Info {
+    device_id: String,
+    regmap_version: String,
+    mont_mul_latency: usize,
+    sim_multiplier: &'static str,
+    stream_width_bits: usize,
+    axil_addr_bits: usize,
+    registers: Vec<RegInfo>,
+}
+
+#[derive(Serialize)]
+struct RegInfo {
+    name: &'static str,
+    offset: u32,
+    access: &'static str,
+    reset: u32,
+    doc: &'static str,
+}
+
+fn info(json: bool) {
+    let info = Info {
+        device_id: format!("0x{:08X}", regmap::DEVICE_ID),
+        regmap_version: format!(
+            "{}.{}.{}",
+            regmap::REGMAP_VERSION >> 16,
+            (regmap::REGMAP_VERSION >> 8) & 0xFF,
+            regmap::REGMAP_VERSION & 0xFF
+        ),
+        mont_mul_latency: MONT_MUL_LATENCY,
+        sim_multiplier: zkcopro_sim::SIM_MUL,
+        stream_width_bits: 256,
+        axil_addr_bits: regmap::AXIL_ADDR_BITS,
+        registers: regmap::ALL
+            .iter()
+            .map(|r| RegInfo { name: r.name, offset: r.offset, access: r.access.short(), reset: r.reset, doc: r.doc })
+            .collect(),
+    };
+    if json {
+        println!("{}", serde_json::to_string_pretty(&info).expect("serialize"));
+        return;
+    }
+    println!(
+        "zkcopro coprocessor: ID {}, register map {}, Montgomery multiplier latency {} cycles (II 1), simulator built with the {} multiplier",
+        info.device_id, info.regmap_version, info.mont_mul_latency, info.sim_multiplier
+    );
+    println!("Streams: AXI4-Stream {} bits each way; control: AXI4-Lite, {}-bit addresses\n", info.stream_width_bits, info.axil_addr_bits);
+    println!("{:<7} {:<15} {:<7} {:<11} description", "offset", "register", "access", "reset");
+    for r in &info.registers {
+        println!("0x{:02X}    {:<15} {:<7} 0x{:08X}  {}", r.offset, r.name, r.access, r.reset, r.doc);
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Demo { count, seed, backend, clock_mhz, trace, json } => {
+            if count == 0 {
+                eprintln!("error: --count must be at least 1");
+                return ExitCode::from(2);
+            }
+            match demo(count, seed, backend, clock_mhz, trace, json) {
+                Ok(true) => ExitCode::SUCCESS,
+                Ok(false) => ExitCode::FAILURE,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
+        Command::Verilog { out, mul, top_name } => {
+            let mul = if mul == "fast" { MulImpl::Fast } else { MulImpl::Tiled };
+            match export::write_bundle(&out, &TopConfig { mul }, &top_name) {
+                Ok(files) => {
+                    for f in files {
+                        println!("wrote {}", f.display());
+                    }
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("error: writing {}: {e}", out.display());
+                    ExitCode::FAILURE
+                }
+            }
+        }
+        Command::Info { json } => {
+            info(json);
+            ExitCode::SUCCESS
+        }
+    }
+}
+

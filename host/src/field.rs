@@ -1,0 +1,71 @@
+//! Field elements on the wire: Montgomery form, eight 32-bit words, least
+//! significant first, the same bits arkworks keeps in `Fp.0.0`.
+
+use crate::bus::Beat;
+use ark_ff::{BigInt, Fp256, MontBackend, MontConfig, PrimeField};
+use num_bigint::BigUint;
+use zkcopro_hdl::FieldId;
+
+/// A BN254 field the device computes in.
+pub trait DeviceField: PrimeField + Copy {
+    const FIELD: FieldId;
+
+    /// The element's Montgomery representation as a stream beat.
+    fn to_beat(&self) -> Beat;
+
+    /// An element from a beat holding its Montgomery representation, or
+    /// `None` if the beat is not a reduced residue (>= p).
+    fn from_beat(beat: &Beat) -> Option<Self>;
+}
+
+fn limbs_to_beat(limbs: &[u64; 4]) -> Beat {
+    let mut beat = [0u32; 8];
+    for (i, l) in limbs.iter().enumerate() {
+        beat[2 * i] = *l as u32;
+        beat[2 * i + 1] = (*l >> 32) as u32;
+    }
+    beat
+}
+
+fn beat_to_limbs(beat: &Beat) -> [u64; 4] {
+    std::array::from_fn(|i| beat[2 * i] as u64 | (beat[2 * i + 1] as u64) << 32)
+}
+
+impl<P: MontConfig<4>> DeviceField for Fp256<MontBackend<P, 4>>
+where
+    Self: FieldOfId,
+{
+    const FIELD: FieldId = <Self as FieldOfId>::ID;
+
+    fn to_beat(&self) -> Beat {
+        limbs_to_beat(&self.0.0)
+    }
+
+    fn from_beat(beat: &Beat) -> Option<Self> {
+        let repr = BigInt::new(beat_to_limbs(beat));
+        (repr < Self::MODULUS).then(|| Fp256::new_unchecked(repr))
+    }
+}
+
+/// Ties an arkworks field type to the device's field code.
+pub trait FieldOfId {
+    const ID: FieldId;
+}
+
+impl FieldOfId for ark_bn254::Fq {
+    const ID: FieldId = FieldId::Fq;
+}
+
+impl FieldOfId for ark_bn254::Fr {
+    const ID: FieldId = FieldId::Fr;
+}
+
+pub fn beat_to_biguint(beat: &Beat) -> BigUint {
+    BigUint::from_slice(beat)
+}
+
+pub fn biguint_to_beat(x: &BigUint) -> Beat {
+    let digits = x.to_u32_digits();
+    assert!(digits.len() <= 8, "value wider than a beat");
+    std::array::from_fn(|i| digits.get(i).copied().unwrap_or(0))
+}

@@ -1,0 +1,42 @@
+//! zkcopro-host: the glue. Validates and schedules work, drives the
+//! coprocessor over a [`bus::Bus`], checks results and profiles every job.
+
+pub mod backend;
+pub mod bus;
+pub mod driver;
+pub mod field;
+
+pub use backend::{Backend, ModelBus, VerilatorBus};
+pub use bus::{Beat, Bus, BusError, BusStats};
+pub use driver::{Coprocessor, DriverError, FieldOp, JobProfile};
+pub use field::DeviceField;
+
+impl<T: Bus + ?Sized> Bus for Box<T> {
+    fn name(&self) -> &'static str {
+        (**self).name()
+    }
+    fn cycle_accurate(&self) -> bool {
+        (**self).cycle_accurate()
+    }
+    fn read32(&mut self, addr: u32) -> Result<u32, BusError> {
+        (**self).read32(addr)
+    }
+    fn write32(&mut self, addr: u32, value: u32) -> Result<(), BusError> {
+        (**self).write32(addr, value)
+    }
+    fn stream(&mut self, input: &[Beat], expect_out: usize) -> Result<Vec<Beat>, BusError> {
+        (**self).stream(input, expect_out)
+    }
+    fn idle(&mut self, cycles: u64) {
+        (**self).idle(cycles)
+    }
+    fn reset(&mut self) {
+        (**self).reset()
+    }
+    fn cycles(&self) -> u64 {
+        (**self).cycles()
+    }
+    fn stats(&self) -> BusStats {
+        (**self).stats()
+    }
+}
