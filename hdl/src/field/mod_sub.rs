@@ -20,10 +20,10 @@ pub struct ModSub {
     pub y: Signal<Out, Bits<256>>,
     /// `y` is valid this cycle.
     pub valid_out: Signal<Out, Bit>,
-    modulus: Constant<Bits<257>>,
+    modulus: Constant<Bits<256>>,
     difference: DFF<Bits<257>>,
     valid_s1: DFF<Bit>,
-    corrected: Signal<Local, Bits<257>>,
+    corrected: Signal<Local, Bits<256>>,
     result: DFF<Bits<256>>,
     valid_s2: DFF<Bit>,
 }
@@ -56,9 +56,9 @@ impl Logic for ModSub {
             bit_cast::<257, 256>(self.a.val()) - bit_cast::<257, 256>(self.b.val());
         self.valid_s1.d.next = self.valid_in.val();
         // Stage 2: add p back if the subtraction borrowed.
-        self.corrected.next = self.difference.q.val() + self.modulus.val();
+        self.corrected.next = self.difference.q.val().get_bits::<256>(0) + self.modulus.val();
         if self.difference.q.val().get_bit(256) {
-            self.result.d.next = self.corrected.val().get_bits::<256>(0);
+            self.result.d.next = self.corrected.val();
         } else {
             self.result.d.next = self.difference.q.val().get_bits::<256>(0);
         }

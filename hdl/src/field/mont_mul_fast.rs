@@ -95,8 +95,8 @@ localparam [255:0] NEG_INV = 256'h{n_inv:x};
 wire [511:0] t = {{256'b0, a}} * {{256'b0, b}};
 wire [255:0] m = t[255:0] * NEG_INV;
 wire [511:0] mp = {{256'b0, m}} * {{256'b0, MODULUS}};
-wire [512:0] s = {{1'b0, t}} + {{1'b0, mp}};
-wire [256:0] u = s[512:256];
+// T + m*p is 0 mod 2^256, so its low half carries out exactly when T_lo != 0.
+wire [256:0] u = {{1'b0, t[511:256]}} + {{1'b0, mp[511:256]}} + {{256'b0, |t[255:0]}};
 wire [256:0] u_sub = u - {{1'b0, MODULUS}};
 wire [255:0] reduced = u_sub[256] ? u[255:0] : u_sub[255:0];
 reg [255:0] y_pipe [0:{last}];
