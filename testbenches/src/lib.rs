@@ -1,0 +1,57 @@
+//! Shared helpers for zkcopro's testbenches: seeds, random and edge-case
+//! field elements, and conversions.
+
+use ark_ff::{PrimeField, UniformRand};
+use num_bigint::BigUint;
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+use zkcopro_host::DeviceField;
+
+/// A seeded RNG: `ZKCOPRO_SEED` if set, else random. The seed is printed so
+/// a failure can be replayed.
+pub fn seeded_rng(test: &str) -> ChaCha8Rng {
+    let seed = std::env::var("ZKCOPRO_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(rand::random::<u64>);
+    println!("{test}: seed {seed} (replay with ZKCOPRO_SEED={seed})");
+    ChaCha8Rng::seed_from_u64(seed)
+}
+
+/// Edge values: 0, 1, 2, p-1, p-2, (p-1)/2, and the largest values with the
+/// top bits set (as near 2^254 as a residue gets).
+pub fn edge_values<F: DeviceField>() -> Vec<F> {
+    let half = F::from_bigint(F::MODULUS_MINUS_ONE_DIV_TWO).expect("(p-1)/2 < p");
+    vec![
+        F::zero(),
+        F::one(),
+        F::one() + F::one(),
+        -F::one(),
+        -F::one() - F::one(),
+        half,
+        half + F::one(),
+        -F::from(1u64 << 32),
+    ]
+}
+
+/// Every ordered pair of edge values, then `n` random pairs.
+pub fn operand_pairs<F: DeviceField + UniformRand>(rng: &mut ChaCha8Rng, n: usize) -> (Vec<F>, Vec<F>) {
+    let edges = edge_values::<F>();
+    let (mut a, mut b) = (Vec::new(), Vec::new());
+    for x in &edges {
+        for y in &edges {
+            a.push(*x);
+            b.push(*y);
+        }
+    }
+    for _ in 0..n {
+        a.push(F::rand(rng));
+        b.push(F::rand(rng));
+    }
+    (a, b)
+}
+
+/// The Montgomery-form bits of an element as a big integer.
+pub fn mont_repr<F: DeviceField>(x: &F) -> BigUint {
+    zkcopro_host::field::beat_to_biguint(&x.to_beat())
+}
