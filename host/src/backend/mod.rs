@@ -20,8 +20,11 @@ pub enum Backend {
 }
 
 impl Backend {
-    /// Open the backend; `trace` (Verilator only) writes a VCD waveform.
+    /// Open the backend; `trace` (Verilator only) writes a VCD waveform, as
+    /// does the environment variable `ZKCOPRO_TRACE=<file.vcd>` when no path is given.
     pub fn open(self, trace: Option<&Path>) -> Box<dyn Bus + Send> {
+        let env_trace = std::env::var_os("ZKCOPRO_TRACE").map(std::path::PathBuf::from);
+        let trace = trace.or(env_trace.as_deref());
         match self {
             Backend::Verilator => Box::new(VerilatorBus::new(trace)),
             Backend::Model => Box::new(ModelBus::new()),

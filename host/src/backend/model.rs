@@ -66,6 +66,42 @@ impl ModelBus {
         }
     }
 
+    fn run_stream(&mut self, input: &[Beat], expect_out: usize) -> Result<Vec<Beat>, BusError> {
+        let timeout = BusError::Timeout { what: "AXI4-Stream transfer", cycles: 10_000 };
+        if !self.busy {
+            // An idle device never raises TREADY.
+            return if input.is_empty() && expect_out == 0 { Ok(vec![]) } else { Err(timeout) };
+        }
+        let want = 2 * self.run_count as usize;
+        let taken = input.len().min(want);
+        self.stats.beats_in += taken as u64;
+        if input.len() != want {
+            self.error = regmap::ERR_TLAST;
+        }
+        let out: Vec<Beat> = input[..taken]
+            .chunks_exact(2)
+            .take(expect_out)
+            .map(|pair| self.compute(&pair[0], &pair[1]))
+            .collect();
+        self.stats.beats_out += out.len() as u64;
+        let latency = match self.run_op {
+            regmap::OP_ADD => MOD_ADD_LATENCY,
+            regmap::OP_SUB => MOD_SUB_LATENCY,
+            _ => MONT_MUL_LATENCY,
+        } as u64;
+        let busy = taken as u64 + latency + 3;
+        self.cycles += busy;
+        if input.len() > want || out.len() < expect_out || out.len() < self.run_count as usize {
+            return Err(timeout);
+        }
+        if expect_out < self.run_count as usize {
+            return Err(timeout);
+        }
+        self.perf = [busy as u32, 0, 0, taken as u32, out.len() as u32];
+        self.finish();
+        Ok(out)
+    }
+
     fn compute(&self, a: &Beat, b: &Beat) -> Beat {
         let field = FieldId::from_code(self.run_field).expect("validated at start");
         let (a, b) = (beat_to_biguint(a), beat_to_biguint(b));
@@ -144,39 +180,10 @@ impl Bus for ModelBus {
     }
 
     fn stream(&mut self, input: &[Beat], expect_out: usize) -> Result<Vec<Beat>, BusError> {
-        let timeout = BusError::Timeout { what: "AXI4-Stream transfer", cycles: 10_000 };
-        if !self.busy {
-            // An idle device never raises TREADY.
-            return if input.is_empty() && expect_out == 0 { Ok(vec![]) } else { Err(timeout) };
-        }
-        let want = 2 * self.run_count as usize;
-        let taken = input.len().min(want);
-        self.stats.beats_in += taken as u64;
-        if input.len() != want {
-            self.error = regmap::ERR_TLAST;
-        }
-        let out: Vec<Beat> = input[..taken]
-            .chunks_exact(2)
-            .take(expect_out)
-            .map(|pair| self.compute(&pair[0], &pair[1]))
-            .collect();
-        self.stats.beats_out += out.len() as u64;
-        let latency = match self.run_op {
-            regmap::OP_ADD => MOD_ADD_LATENCY,
-            regmap::OP_SUB => MOD_SUB_LATENCY,
-            _ => MONT_MUL_LATENCY,
-        } as u64;
-        let busy = taken as u64 + latency + 3;
-        self.cycles += busy;
-        if input.len() > want || out.len() < expect_out || out.len() < self.run_count as usize {
-            return Err(timeout);
-        }
-        if expect_out < self.run_count as usize {
-            return Err(timeout);
-        }
-        self.perf = [busy as u32, 0, 0, taken as u32, out.len() as u32];
-        self.finish();
-        Ok(out)
+        let t0 = std::time::Instant::now();
+        let r = self.run_stream(input, expect_out);
+        self.stats.sim_s += t0.elapsed().as_secs_f64();
+        r
     }
 
     fn idle(&mut self, cycles: u64) {
