@@ -13,3 +13,5 @@ pub mod regmap;
 pub mod export;
 pub mod top;
 pub mod harness;
+pub mod ntt;
+pub mod ec;

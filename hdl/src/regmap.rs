@@ -15,7 +15,7 @@ pub const RESP_DECERR: u32 = 0b11;
 /// Value of the ID register: ASCII "ZKCP".
 pub const DEVICE_ID: u32 = 0x5A4B_4350;
 /// Register-map version: major << 16 | minor << 8 | patch.
-pub const REGMAP_VERSION: u32 = 0x0001_0000;
+pub const REGMAP_VERSION: u32 = 0x0001_0100;
 
 /// Minimum number of cycles `ap_rst_n` must be held low: the output FIFO is
 /// drained during reset.
@@ -84,15 +84,17 @@ registers! {
     VERSION = 0x14, ReadOnly, REGMAP_VERSION,
         "Register-map version: major << 16 | minor << 8 | patch";
     CAPS = 0x18, ReadOnly, 0,
-        "Build configuration: bits[7:0] multiplier latency in cycles, bit8 multiplier implementation (0 tiled, 1 fast-simulation)";
+        "Build configuration: bits[7:0] multiplier latency in cycles, bit8 multiplier implementation (0 tiled, 1 fast-simulation), bits[15:12] log2 of the largest on-chip NTT, bits[19:16] log2 of the NTT butterfly units";
+    JOB_LOG_SIZE = 0x1C, ReadWrite, 0,
+        "NTT jobs: log2 of the transform size m; the job's JOB_COUNT points are JOB_COUNT / m independent transforms, back to back";
     JOB_OP = 0x20, ReadWrite, 0,
-        "Field-ALU operation: 0 add, 1 sub, 2 Montgomery multiply";
+        "Operation: 0 add, 1 sub, 2 Montgomery multiply (field ALU); 3 NTT, 4 inverse NTT (BN254 Fr only)";
     JOB_FIELD = 0x24, ReadWrite, 0,
         "Field: 0 BN254 Fq, 1 BN254 Fr";
     JOB_COUNT = 0x28, ReadWrite, 0,
-        "Number of operations in the job; the input packet holds 2 x JOB_COUNT beats (a0, b0, a1, b1, ...), the output packet JOB_COUNT beats";
+        "Field ALU: number of operations; the input packet holds 2 x JOB_COUNT beats (a0, b0, a1, b1, ...), the output JOB_COUNT beats. NTT: number of points (a power of two, m <= JOB_COUNT <= the on-chip maximum), JOB_COUNT beats each way";
     ERROR = 0x2C, ReadOnly, 0,
-        "Error code of the last job (0 none, 1 bad operation, 2 bad field, 3 zero count, 4 input TLAST not on the last beat); cleared at start";
+        "Error code of the last job (0 none, 1 bad operation, 2 bad field, 3 zero count, 4 input TLAST not on the last beat, 5 bad NTT size); cleared at start";
     PERF_BUSY = 0x30, ReadOnly, 0,
         "Cycles the last job was busy, from start to done";
     PERF_IN_STALL = 0x34, ReadOnly, 0,
@@ -103,6 +105,10 @@ registers! {
         "Input beats accepted in the last job";
     PERF_BEATS_OUT = 0x40, ReadOnly, 0,
         "Output beats sent in the last job";
+    PERF_OPS = 0x44, ReadOnly, 0,
+        "Operations the last job issued to its pipeline: field operations (ALU) or butterflies (NTT)";
+    PERF_DRAIN = 0x48, ReadOnly, 0,
+        "NTT: cycles the last job waited for the butterfly pipeline to drain between stages";
 }
 
 /// CTRL bits.
@@ -115,6 +121,8 @@ pub const CTRL_AP_READY: u32 = 1 << 3;
 pub const OP_ADD: u32 = 0;
 pub const OP_SUB: u32 = 1;
 pub const OP_MUL: u32 = 2;
+pub const OP_NTT: u32 = 3;
+pub const OP_INTT: u32 = 4;
 
 /// Error codes (ERROR).
 pub const ERR_NONE: u32 = 0;
@@ -122,6 +130,7 @@ pub const ERR_BAD_OP: u32 = 1;
 pub const ERR_BAD_FIELD: u32 = 2;
 pub const ERR_ZERO_COUNT: u32 = 3;
 pub const ERR_TLAST: u32 = 4;
+pub const ERR_BAD_SIZE: u32 = 5;
 
 /// Human-readable meaning of an ERROR register value.
 pub fn error_name(code: u32) -> &'static str {
@@ -131,6 +140,7 @@ pub fn error_name(code: u32) -> &'static str {
         ERR_BAD_FIELD => "bad field code",
         ERR_ZERO_COUNT => "zero operation count",
         ERR_TLAST => "input TLAST not on the last beat",
+        ERR_BAD_SIZE => "bad NTT size (not a power of two, larger than on-chip memory, or smaller than the transform)",
         _ => "unknown error code",
     }
 }
@@ -176,11 +186,14 @@ pub fn c_header(prefix: &str) -> String {
         ("OP_ADD", OP_ADD),
         ("OP_SUB", OP_SUB),
         ("OP_MUL", OP_MUL),
+        ("OP_NTT", OP_NTT),
+        ("OP_INTT", OP_INTT),
         ("ERR_NONE", ERR_NONE),
         ("ERR_BAD_OP", ERR_BAD_OP),
         ("ERR_BAD_FIELD", ERR_BAD_FIELD),
         ("ERR_ZERO_COUNT", ERR_ZERO_COUNT),
         ("ERR_TLAST", ERR_TLAST),
+        ("ERR_BAD_SIZE", ERR_BAD_SIZE),
     ] {
         s += &format!("#define {up}_{name} 0x{v:X}u\n");
     }

@@ -1,0 +1,11 @@
+//! NTT engine over BN254 Fr: butterfly unit, on-chip transform core and the
+//! constants (roots of unity, twiddles) computed at build time.
+
+pub mod bit_reverse;
+pub mod butterfly;
+pub mod ntt_core;
+pub mod roots;
+
+pub use bit_reverse::BitReverse;
+pub use butterfly::{BUTTERFLY_LATENCY, Butterfly};
+pub use ntt_core::{NTT_DRAIN_CYCLES, NTT_LOG_MAX, NTT_MAX_POINTS, NTT_UNITS_LOG2, NttCore};

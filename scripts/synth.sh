@@ -1,0 +1,225 @@
+#!/usr/bin/env bash
+# synth.sh: FPGA resource estimate for zkcopro with Yosys (synth_xilinx, UltraScale+).
+#
+# Generates the Verilog, synthesizes it out of context with Yosys and prints a
+# resource table; the same numbers go to <out>/resources.json.
+#
+#   mul  one tiled Montgomery multiplier for Fq (top module zkcopro_mont_mul),
+#        from `cargo run -p zkcopro-hdl --example export_block`
+#   top  the whole coprocessor (top module zkcopro_top), from `zkcopro verilog`
+#
+# Usage: scripts/synth.sh [--only mul|top] [--out DIR] [--timeout SECS]
+#                         [--abc9] [--no-gen] [-h]
+#   --only mul|top   synthesize one design (default: mul, then top)
+#   --out DIR        build output directory (default: target/synth)
+#   --timeout SECS   give up on a Yosys run after SECS seconds (default: none)
+#   --abc9           use Yosys's ABC9 mapping flow (off by default: slower)
+#   --no-gen         reuse the Verilog already in DIR instead of regenerating
+#
+# Yosys command (per design):
+#   yosys -q -l <out>/<design>/yosys.log -p 'read_verilog <file>.v;
+#     synth_xilinx -family xcup -flatten -noiopad -noclkbuf -top <name>;
+#     tee -q -o stat.json stat -json; tee -q -o stat.txt stat'
+# -noiopad/-noclkbuf: both designs are IP blocks (the top is an AXI kernel whose
+# ports go to a shell, not to pins), so no I/O or clock buffers are inserted.
+#
+# Table columns (cell counts after synth_xilinx):
+#   DSP     DSP48E2 (+ DSP48E1)      LUT     LUT1..LUT6
+#   FF      FDRE/FDSE/FDCE/FDPE      CARRY   CARRY4 + CARRY8
+#   BRAM36, BRAM18   RAMB36E2/RAMB18E2 (+ E1)
+#   LUTRAM  RAM32M/RAM64M/RAM*X1* etc. (distributed RAM cells)
+#   SRL     SRL16E/SRLC32E            MUXF   MUXF7/MUXF8/MUXF9
+#   INV     INV cells (Vivado folds these into neighbouring LUTs or makes LUT1s)
+# Notes:
+#   - Yosys 0.23 maps adders to CARRY4 even for xcup; Vivado packs those into
+#     CARRY8 (about half as many).
+#   - These are Yosys's numbers, not Vivado's: expect Vivado to differ, mostly
+#     in LUTs (better LUT packing and constant propagation).
+#   - resources.json holds the designs of this run only; every design also
+#     keeps its own <out>/<design>/resources.json.
+#
+# Run time (2-core / 23 GB development machine, Yosys 0.23, default options;
+# each run's own numbers are in <out>/<design>/time.txt):
+#   mul  Yosys ~1m45s wall, ~1.5 GB peak RSS
+#   top  Yosys ~4m00s wall, ~2.8 GB peak RSS (plus building zkcopro-host once)
+# In the flattened top, mul_fq and mul_fr see the same operands, so Yosys merges
+# their identical a*b stages (registers and 256 DSPs): top DSPs < 2 x mul DSPs.
+#
+# Needs: yosys (run scripts/setup.sh), cargo; /usr/bin/time for peak memory.
+set -euo pipefail
+
+SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(cd "$SCRIPT_DIR/.." && pwd)"
+cd "$ROOT"
+
+ONLY=""
+OUT="target/synth"
+TIMEOUT=""
+ABC9=""
+GEN=1
+
+usage() { sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "$0"; }
+die() { echo "synth.sh: error: $*" >&2; exit 1; }
+
+while [[ $# -gt 0 ]]; do
+    case "$1" in
+        --only) [[ $# -ge 2 ]] || die "--only needs mul or top"; ONLY="$2"; shift 2 ;;
+        --only=*) ONLY="${1#*=}"; shift ;;
+        --out) [[ $# -ge 2 ]] || die "--out needs a directory"; OUT="$2"; shift 2 ;;
+        --out=*) OUT="${1#*=}"; shift ;;
+        --timeout) [[ $# -ge 2 ]] || die "--timeout needs seconds"; TIMEOUT="$2"; shift 2 ;;
+        --timeout=*) TIMEOUT="${1#*=}"; shift ;;
+        --abc9) ABC9=" -abc9"; shift ;;
+        --no-gen) GEN=0; shift ;;
+        -h|--help) usage; exit 0 ;;
+        *) usage >&2; die "unknown argument: $1" ;;
+    esac
+done
+
+case "$ONLY" in
+    "") DESIGNS=(mul top) ;;
+    mul|top) DESIGNS=("$ONLY") ;;
+    *) die "--only takes mul or top, not '$ONLY'" ;;
+esac
+[[ -z "$TIMEOUT" || "$TIMEOUT" =~ ^[0-9]+$ ]] || die "--timeout takes whole seconds"
+
+if ! command -v yosys >/dev/null 2>&1; then
+    die "yosys not found on PATH: run scripts/setup.sh (or install Yosys >= 0.23)"
+fi
+command -v cargo >/dev/null 2>&1 || [[ $GEN -eq 0 ]] || die "cargo not found on PATH"
+if [[ -n "$TIMEOUT" ]] && ! command -v timeout >/dev/null 2>&1; then
+    die "--timeout needs the 'timeout' command (coreutils)"
+fi
+TIME_BIN=""
+if [[ -x /usr/bin/time ]] && /usr/bin/time -v true >/dev/null 2>&1; then
+    TIME_BIN=/usr/bin/time
+fi
+
+mkdir -p "$OUT"
+OUT="$(cd "$OUT" && pwd)"
+YOSYS_VERSION="$(yosys -V | head -n1)"
+
+# Top module name and Verilog file of each design.
+top_name() { case "$1" in mul) echo zkcopro_mont_mul ;; top) echo zkcopro_top ;; esac; }
+verilog_of() { echo "$OUT/$1/$(top_name "$1").v"; }
+
+generate() {
+    local d="$1" dir="$OUT/$1"
+    mkdir -p "$dir"
+    echo "== $d: generating Verilog"
+    case "$d" in
+        mul) cargo run --release --quiet -p zkcopro-hdl --example export_block -- \
+                 mont_mul_tiled_fq "$(verilog_of mul)" ;;
+        top) cargo run --release --quiet -p zkcopro-host --bin zkcopro -- \
+                 verilog --out "$dir" --top-name zkcopro_top ;;
+    esac
+}
+
+# Sum the counts of the cell types (from stat.txt) matching an extended regex.
+count() {
+    awk -v re="$2" '
+        /Number of cells:/ { on = 1; next }
+        on && NF == 2 && $2 ~ /^[0-9]+$/ && $1 ~ ("^(" re ")$") { n += $2 }
+        on && NF == 0 { on = 0 }
+        END { print n + 0 }' "$1"
+}
+
+# All cells as a JSON object {"TYPE": n, ...}.
+cells_json() {
+    awk '
+        /Number of cells:/ { on = 1; next }
+        on && NF == 2 && $2 ~ /^[0-9]+$/ { c[$1] += $2 }
+        on && NF == 0 { on = 0 }
+        END { s = ""; for (k in c) { s = s sep "\"" k "\": " c[k]; sep = ", " } print "{" s "}" }' "$1"
+}
+
+RESULT_FILES=()
+TABLE_ROWS=()
+
+synth() {
+    local d="$1" dir="$OUT/$1" name v
+    name="$(top_name "$d")"
+    v="$(verilog_of "$d")"
+    [[ -f "$v" ]] || die "$v missing (run without --no-gen)"
+    rm -f "$dir/stat.txt" "$dir/stat.json" "$dir/time.txt" "$dir/resources.json"
+
+    local script="read_verilog $v; synth_xilinx -family xcup -flatten -noiopad -noclkbuf${ABC9} -top $name; tee -q -o $dir/stat.json stat -json; tee -q -o $dir/stat.txt stat"
+    local cmd=(yosys -q -l "$dir/yosys.log" -p "$script")
+    [[ -n "$TIMEOUT" ]] && cmd=(timeout "$TIMEOUT" "${cmd[@]}")
+    [[ -n "$TIME_BIN" ]] && cmd=("$TIME_BIN" -v -o "$dir/time.txt" "${cmd[@]}")
+    printf '%s\n' "$script" >"$dir/yosys.ys"
+
+    echo "== $d: yosys synth_xilinx (log: ${dir#"$ROOT"/}/yosys.log)"
+    local start=$SECONDS rc=0
+    "${cmd[@]}" || rc=$?
+    local wall=$((SECONDS - start)) rss_kb=0
+    if [[ -f "$dir/time.txt" ]]; then
+        rss_kb="$(awk -F': ' '/Maximum resident set size/ { print $2 }' "$dir/time.txt")"
+        rss_kb="${rss_kb:-0}"
+    fi
+    local rss_mb=$(((rss_kb + 512) / 1024))
+
+    local status=ok
+    if [[ $rc -ne 0 ]]; then
+        if [[ $rc -eq 124 ]]; then status=timeout; else status="failed"; fi
+        local last
+        last="$(grep -E '^[0-9.]+ Executing|^ERROR' "$dir/yosys.log" 2>/dev/null | tail -n 3 || true)"
+        echo "synth.sh: $d: yosys $status (exit $rc) after ${wall}s; last steps in the log:" >&2
+        printf '    %s\n' "$last" >&2
+    fi
+
+    local dsp=0 lut=0 ff=0 carry=0 b36=0 b18=0 lutram=0 srl=0 muxf=0 inv=0 cells="{}"
+    if [[ $status == ok ]]; then
+        local s="$dir/stat.txt"
+        dsp=$(count "$s" 'DSP48E[12]')
+        lut=$(count "$s" 'LUT[1-6]')
+        ff=$(count "$s" 'FD(RE|SE|CE|PE|RE_1|SE_1|CE_1|PE_1)')
+        carry=$(count "$s" 'CARRY[48]')
+        b36=$(count "$s" 'RAMB36E[12]')
+        b18=$(count "$s" 'RAMB18E[12]')
+        lutram=$(count "$s" 'RAM(16|32|64|128|256|512)[A-Z0-9_]*')
+        srl=$(count "$s" 'SRL(C)?(16|32)E?')
+        muxf=$(count "$s" 'MUXF[789]')
+        inv=$(count "$s" 'INV')
+        cells="$(cells_json "$s")"
+    fi
+
+    cat >"$dir/resources.json" <<EOF
+{"design": "$d", "top": "$name", "verilog": "${v#"$ROOT"/}", "status": "$status",
+ "yosys": "$YOSYS_VERSION", "script": "$script",
+ "wall_s": $wall, "peak_rss_mb": $rss_mb,
+ "DSP48E2": $dsp, "LUT": $lut, "FF": $ff, "CARRY": $carry,
+ "BRAM36": $b36, "BRAM18": $b18, "LUTRAM": $lutram, "SRL": $srl, "MUXF": $muxf, "INV": $inv,
+ "cells": $cells}
+EOF
+    RESULT_FILES+=("$dir/resources.json")
+    TABLE_ROWS+=("$(printf '%-6s %-8s %8s %9s %9s %8s %6s %6s %7s %6s %6s %7s %8s %8s' \
+        "$d" "$status" "$dsp" "$lut" "$ff" "$carry" "$b36" "$b18" "$lutram" "$srl" "$muxf" "$inv" \
+        "${wall}s" "${rss_mb}MB")")
+    return 0
+}
+
+if [[ $GEN -eq 1 ]]; then
+    for d in "${DESIGNS[@]}"; do generate "$d"; done
+fi
+for d in "${DESIGNS[@]}"; do synth "$d"; done
+
+{
+    echo "["
+    for i in "${!RESULT_FILES[@]}"; do
+        [[ $i -gt 0 ]] && echo ","
+        cat "${RESULT_FILES[$i]}"
+    done
+    echo "]"
+} >"$OUT/resources.json"
+
+echo
+echo "Yosys synth_xilinx -family xcup resources ($YOSYS_VERSION$ABC9)"
+printf '%-6s %-8s %8s %9s %9s %8s %6s %6s %7s %6s %6s %7s %8s %8s\n' \
+    design status DSP48E2 LUT FF CARRY BRAM36 BRAM18 LUTRAM SRL MUXF INV wall peak_mem
+for row in "${TABLE_ROWS[@]}"; do echo "$row"; done
+echo "JSON: ${OUT#"$ROOT"/}/resources.json"
+
+for f in "${RESULT_FILES[@]}"; do
+    grep -q '"status": "ok"' "$f" || exit 1
+done
