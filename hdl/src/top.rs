@@ -5,6 +5,8 @@
 use crate::alu::FieldAlu;
 use crate::bus::{AxiLiteSlave, ControlRegs};
 use crate::field::{MONT_MUL_LATENCY, MulImpl};
+use crate::ntt::{NTT_LOG_MAX, NTT_UNITS_LOG2, NttCore};
+use crate::regmap;
 use crate::regmap::AXIL_ADDR_BITS;
 use rust_hdl::prelude::*;
 
@@ -18,7 +20,10 @@ pub struct TopConfig {
 impl TopConfig {
     /// The CAPS register value of this configuration.
     pub fn caps(&self) -> u32 {
-        (MONT_MUL_LATENCY as u32 & 0xFF) | (self.mul.code() << 8)
+        (MONT_MUL_LATENCY as u32 & 0xFF)
+            | (self.mul.code() << 8)
+            | ((NTT_LOG_MAX as u32) << 12)
+            | ((NTT_UNITS_LOG2 as u32) << 16)
     }
 }
 
@@ -83,6 +88,12 @@ pub struct Top {
     axil: AxiLiteSlave,
     regs: ControlRegs,
     alu: FieldAlu,
+    ntt: NttCore,
+    op_ntt: Constant<Bits<32>>,
+    op_intt: Constant<Bits<32>>,
+    is_ntt_op: Signal<Local, Bit>,
+    // The engine that ran the last job owns the output stream and counters.
+    ntt_active: DFF<Bit>,
 }
 
 impl Top {
@@ -119,6 +130,11 @@ impl Top {
             axil: Default::default(),
             regs: ControlRegs::new(config.caps()),
             alu: FieldAlu::new(config.mul),
+            ntt: NttCore::new(config.mul),
+            op_ntt: Constant::new((regmap::OP_NTT as u64).into()),
+            op_intt: Constant::new((regmap::OP_INTT as u64).into()),
+            is_ntt_op: Default::default(),
+            ntt_active: Default::default(),
         }
     }
 
@@ -149,10 +165,13 @@ impl Top {
 impl Logic for Top {
     #[hdl_gen]
     fn update(&mut self) {
-        clock!(self, ap_clk, axil, regs, alu);
+        clock!(self, ap_clk, axil, regs, alu, ntt);
+        self.ntt_active.clock.next = self.ap_clk.val();
+        self.ntt_active.d.next = self.ntt_active.q.val();
         self.axil.reset_n.next = self.ap_rst_n.val();
         self.regs.reset_n.next = self.ap_rst_n.val();
         self.alu.reset_n.next = self.ap_rst_n.val();
+        self.ntt.reset_n.next = self.ap_rst_n.val();
 
         // AXI4-Lite pins to the slave.
         self.axil.awaddr.next = self.s_axil_awaddr.val();
@@ -184,29 +203,63 @@ impl Logic for Top {
         self.axil.reg_rdata.next = self.regs.reg_rdata.val();
         self.axil.reg_rresp.next = self.regs.reg_rresp.val();
 
-        // Register block to engine.
-        self.alu.start.next = self.regs.start.val();
+        // Register block to engines: NTT operations go to the NTT core,
+        // everything else to the field ALU (which refuses unknown codes).
+        self.is_ntt_op.next = (self.regs.job_op.val() == self.op_ntt.val())
+            | (self.regs.job_op.val() == self.op_intt.val());
+        self.alu.start.next = self.regs.start.val() & !self.is_ntt_op.val();
+        self.ntt.start.next = self.regs.start.val() & self.is_ntt_op.val();
+        if self.regs.start.val() {
+            self.ntt_active.d.next = self.is_ntt_op.val();
+        }
+        if !self.ap_rst_n.val() {
+            self.ntt_active.d.next = false;
+        }
         self.alu.job_op.next = self.regs.job_op.val();
         self.alu.job_field.next = self.regs.job_field.val();
         self.alu.job_count.next = self.regs.job_count.val();
-        self.regs.engine_idle.next = self.alu.idle.val();
-        self.regs.engine_done.next = self.alu.done.val();
-        self.regs.engine_error.next = self.alu.error.val();
-        self.regs.perf_busy.next = self.alu.perf_busy.val();
-        self.regs.perf_in_stall.next = self.alu.perf_in_stall.val();
-        self.regs.perf_out_stall.next = self.alu.perf_out_stall.val();
-        self.regs.perf_beats_in.next = self.alu.perf_beats_in.val();
-        self.regs.perf_beats_out.next = self.alu.perf_beats_out.val();
+        self.ntt.job_op.next = self.regs.job_op.val();
+        self.ntt.job_field.next = self.regs.job_field.val();
+        self.ntt.job_count.next = self.regs.job_count.val();
+        self.ntt.job_log_size.next = self.regs.job_log_size.val();
+        self.regs.engine_idle.next = self.alu.idle.val() & self.ntt.idle.val();
+        self.regs.engine_done.next = self.alu.done.val() | self.ntt.done.val();
+        if self.ntt_active.q.val() {
+            self.regs.engine_error.next = self.ntt.error.val();
+            self.regs.perf_busy.next = self.ntt.perf_busy.val();
+            self.regs.perf_in_stall.next = self.ntt.perf_in_stall.val();
+            self.regs.perf_out_stall.next = self.ntt.perf_out_stall.val();
+            self.regs.perf_beats_in.next = self.ntt.perf_beats_in.val();
+            self.regs.perf_beats_out.next = self.ntt.perf_beats_out.val();
+            self.regs.perf_ops.next = self.ntt.perf_ops.val();
+            self.regs.perf_drain.next = self.ntt.perf_drain.val();
+            self.m_axis_tdata.next = self.ntt.m_tdata.val();
+            self.m_axis_tvalid.next = self.ntt.m_tvalid.val();
+            self.m_axis_tlast.next = self.ntt.m_tlast.val();
+        } else {
+            self.regs.engine_error.next = self.alu.error.val();
+            self.regs.perf_busy.next = self.alu.perf_busy.val();
+            self.regs.perf_in_stall.next = self.alu.perf_in_stall.val();
+            self.regs.perf_out_stall.next = self.alu.perf_out_stall.val();
+            self.regs.perf_beats_in.next = self.alu.perf_beats_in.val();
+            self.regs.perf_beats_out.next = self.alu.perf_beats_out.val();
+            self.regs.perf_ops.next = self.alu.perf_ops.val();
+            self.regs.perf_drain.next = 0.into();
+            self.m_axis_tdata.next = self.alu.m_tdata.val();
+            self.m_axis_tvalid.next = self.alu.m_tvalid.val();
+            self.m_axis_tlast.next = self.alu.m_tlast.val();
+        }
         self.interrupt.next = self.regs.interrupt.val();
 
-        // Streams.
+        // Streams: only the busy engine raises TREADY.
         self.alu.s_tdata.next = self.s_axis_tdata.val();
         self.alu.s_tvalid.next = self.s_axis_tvalid.val();
         self.alu.s_tlast.next = self.s_axis_tlast.val();
-        self.s_axis_tready.next = self.alu.s_tready.val();
-        self.m_axis_tdata.next = self.alu.m_tdata.val();
-        self.m_axis_tvalid.next = self.alu.m_tvalid.val();
-        self.m_axis_tlast.next = self.alu.m_tlast.val();
-        self.alu.m_tready.next = self.m_axis_tready.val();
+        self.ntt.s_tdata.next = self.s_axis_tdata.val();
+        self.ntt.s_tvalid.next = self.s_axis_tvalid.val();
+        self.ntt.s_tlast.next = self.s_axis_tlast.val();
+        self.s_axis_tready.next = self.alu.s_tready.val() | self.ntt.s_tready.val();
+        self.alu.m_tready.next = self.m_axis_tready.val() & !self.ntt_active.q.val();
+        self.ntt.m_tready.next = self.m_axis_tready.val() & self.ntt_active.q.val();
     }
 }

@@ -31,6 +31,8 @@ pub enum DriverError {
     Bus(BusError),
     #[error("device reported error {code}: {}", regmap::error_name(*code))]
     Device { code: u32 },
+    #[error("bad NTT size {n}: must be a power of two between 1 and 2^{max_log}")]
+    NttSize { n: usize, max_log: u32 },
     #[error("device returned a value that is not a reduced field element at result {index}")]
     BadResult { index: usize },
 }
@@ -89,6 +91,12 @@ pub struct JobProfile {
     /// Cycles the device waited for input / a result waited for the host.
     pub in_stall_cycles: u64,
     pub out_stall_cycles: u64,
+    /// Operations the device issued: field operations or NTT butterflies.
+    pub ops: u64,
+    /// NTT: cycles spent draining the butterfly pipeline between stages.
+    pub drain_cycles: u64,
+    /// NTT: butterflies per cycle while transforming (ops / (ops + drain)).
+    pub efficiency: f64,
     pub beats_in: u64,
     pub beats_out: u64,
     pub bytes_in: u64,
@@ -118,6 +126,8 @@ impl JobProfile {
         self.bus_cycles += other.bus_cycles;
         self.in_stall_cycles += other.in_stall_cycles;
         self.out_stall_cycles += other.out_stall_cycles;
+        self.ops += other.ops;
+        self.drain_cycles += other.drain_cycles;
         self.beats_in += other.beats_in;
         self.beats_out += other.beats_out;
         self.bytes_in += other.bytes_in;
@@ -131,13 +141,24 @@ impl JobProfile {
         self.finish();
     }
 
-    fn finish(&mut self) {
+    pub(crate) fn finish(&mut self) {
+        let transform = (self.ops + self.drain_cycles) as f64;
+        self.efficiency = if transform > 0.0 { self.ops as f64 / transform } else { 0.0 };
         let cycles = (self.device_cycles + self.bus_cycles) as f64;
         self.sim_cycles_per_s = if self.sim_s > 0.0 { cycles / self.sim_s } else { 0.0 };
         self.projected_device_s = self.device_cycles as f64 / self.clock_hz;
         self.projected_bus_s = self.bus_cycles as f64 / self.clock_hz;
         self.end_to_end_s = self.glue_s + self.projected_device_s + self.projected_bus_s;
     }
+}
+
+/// The job registers of one device job.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct DeviceJob {
+    pub op: u32,
+    pub field: u32,
+    pub count: u32,
+    pub log_size: u32,
 }
 
 /// The driver. Owns a bus to one coprocessor.
@@ -174,6 +195,10 @@ impl<B: Bus> Coprocessor<B> {
     pub fn with_max_job(mut self, n: usize) -> Self {
         self.max_job = n.max(1);
         self
+    }
+
+    pub fn clock_hz(&self) -> f64 {
+        self.clock_hz
     }
 
     pub fn bus(&mut self) -> &mut B {
@@ -214,24 +239,39 @@ impl<B: Bus> Coprocessor<B> {
     }
 
     fn run_job<F: DeviceField>(&mut self, op: FieldOp, a: &[F], b: &[F], results: &mut Vec<F>) -> Result<JobProfile, DriverError> {
+        let beats: Vec<Beat> = a.iter().zip(b).flat_map(|(x, y)| [x.to_beat(), y.to_beat()]).collect();
+        let job = DeviceJob { op: op.code(), field: F::FIELD.code(), count: a.len() as u32, log_size: 0 };
+        let (out, profile) = self.device_job(job, &beats, a.len())?;
+        let base = results.len();
+        for (i, beat) in out.iter().enumerate() {
+            results.push(F::from_beat(beat).ok_or(DriverError::BadResult { index: base + i })?);
+        }
+        Ok(profile)
+    }
+
+    /// One device job: program the job registers, stream `input` while
+    /// receiving `n_out` beats, wait for ap_done, check ERROR, read counters.
+    /// A timeout resets the device so the next job can run.
+    pub(crate) fn device_job(&mut self, job: DeviceJob, input: &[Beat], n_out: usize) -> Result<(Vec<Beat>, JobProfile), DriverError> {
         let t0 = Instant::now();
         let stats0 = self.bus.stats();
         let cycles0 = self.bus.cycles();
-        let outcome = self.try_job(op, a, b, results);
+        let outcome = self.try_job(job, input, n_out);
         if let Err(DriverError::Timeout(_)) = outcome {
-            // Leave the device usable for the next job.
             self.bus.reset();
         }
-        let perf = outcome?;
+        let (out, perf) = outcome?;
         let stats = self.bus.stats().since(&stats0);
         let total_cycles = self.bus.cycles() - cycles0;
         let mut p = JobProfile {
             jobs: 1,
-            elements: a.len() as u64,
+            elements: n_out as u64,
             device_cycles: perf[0] as u64,
             bus_cycles: total_cycles.saturating_sub(perf[0] as u64),
             in_stall_cycles: perf[1] as u64,
             out_stall_cycles: perf[2] as u64,
+            ops: perf[3] as u64,
+            drain_cycles: perf[4] as u64,
             beats_in: stats.beats_in,
             beats_out: stats.beats_out,
             bytes_in: stats.beats_in * BEAT_BYTES,
@@ -245,36 +285,36 @@ impl<B: Bus> Coprocessor<B> {
             ..Default::default()
         };
         p.finish();
-        Ok(p)
+        Ok((out, p))
     }
 
-    /// One device job; returns the performance counters
-    /// [busy, in-stall, out-stall].
-    fn try_job<F: DeviceField>(&mut self, op: FieldOp, a: &[F], b: &[F], results: &mut Vec<F>) -> Result<[u32; 3], DriverError> {
+    /// Returns the results and the counters [busy, in-stall, out-stall, ops, drain].
+    fn try_job(&mut self, job: DeviceJob, input: &[Beat], n_out: usize) -> Result<(Vec<Beat>, [u32; 5]), DriverError> {
         let ctrl = self.bus.read32(regmap::CTRL.offset)?;
         if ctrl & regmap::CTRL_AP_IDLE == 0 {
             return Err(DriverError::Busy);
         }
-        let beats: Vec<Beat> = a.iter().zip(b).flat_map(|(x, y)| [x.to_beat(), y.to_beat()]).collect();
-        self.bus.write32(regmap::JOB_OP.offset, op.code())?;
-        self.bus.write32(regmap::JOB_FIELD.offset, F::FIELD.code())?;
-        self.bus.write32(regmap::JOB_COUNT.offset, a.len() as u32)?;
+        self.bus.write32(regmap::JOB_OP.offset, job.op)?;
+        self.bus.write32(regmap::JOB_FIELD.offset, job.field)?;
+        self.bus.write32(regmap::JOB_COUNT.offset, job.count)?;
+        self.bus.write32(regmap::JOB_LOG_SIZE.offset, job.log_size)?;
         self.bus.write32(regmap::CTRL.offset, regmap::CTRL_AP_START)?;
-        let out = self.bus.stream(&beats, a.len())?;
+        let out = self.bus.stream(input, n_out)?;
         self.wait_done()?;
         let code = self.bus.read32(regmap::ERROR.offset)?;
         if code != regmap::ERR_NONE {
             return Err(DriverError::Device { code });
         }
-        let base = results.len();
-        for (i, beat) in out.iter().enumerate() {
-            results.push(F::from_beat(beat).ok_or(DriverError::BadResult { index: base + i })?);
-        }
-        Ok([
-            self.bus.read32(regmap::PERF_BUSY.offset)?,
-            self.bus.read32(regmap::PERF_IN_STALL.offset)?,
-            self.bus.read32(regmap::PERF_OUT_STALL.offset)?,
-        ])
+        Ok((
+            out,
+            [
+                self.bus.read32(regmap::PERF_BUSY.offset)?,
+                self.bus.read32(regmap::PERF_IN_STALL.offset)?,
+                self.bus.read32(regmap::PERF_OUT_STALL.offset)?,
+                self.bus.read32(regmap::PERF_OPS.offset)?,
+                self.bus.read32(regmap::PERF_DRAIN.offset)?,
+            ],
+        ))
     }
 
     /// Poll CTRL until ap_done, within the done timeout.

@@ -5,11 +5,13 @@ pub mod backend;
 pub mod bus;
 pub mod driver;
 pub mod field;
+pub mod ntt;
 
 pub use backend::{Backend, ModelBus, VerilatorBus};
 pub use bus::{Beat, Bus, BusError, BusStats};
 pub use driver::{Coprocessor, DriverError, FieldOp, JobProfile};
 pub use field::DeviceField;
+pub use ntt::Direction;
 
 impl<T: Bus + ?Sized> Bus for Box<T> {
     fn name(&self) -> &'static str {

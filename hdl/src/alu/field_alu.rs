@@ -48,6 +48,8 @@ pub struct FieldAlu {
     pub perf_beats_in: Signal<Out, Bits<32>>,
     /// Output beats sent in the last job.
     pub perf_beats_out: Signal<Out, Bits<32>>,
+    /// Operations issued in the last job.
+    pub perf_ops: Signal<Out, Bits<32>>,
     /// Input stream data: one operand per beat.
     pub s_tdata: Signal<In, Bits<256>>,
     /// Input stream valid.
@@ -95,6 +97,7 @@ pub struct FieldAlu {
     out_stall_cycles: DFF<Bits<32>>,
     beats_in: DFF<Bits<32>>,
     beats_out: DFF<Bits<32>>,
+    ops_issued: DFF<Bits<32>>,
     want_input: Signal<Local, Bit>,
     in_fire: Signal<Local, Bit>,
     out_fire: Signal<Local, Bit>,
@@ -122,6 +125,7 @@ impl FieldAlu {
             perf_out_stall: Default::default(),
             perf_beats_in: Default::default(),
             perf_beats_out: Default::default(),
+            perf_ops: Default::default(),
             s_tdata: Default::default(),
             s_tvalid: Default::default(),
             s_tready: Default::default(),
@@ -161,6 +165,7 @@ impl FieldAlu {
             out_stall_cycles: Default::default(),
             beats_in: Default::default(),
             beats_out: Default::default(),
+            ops_issued: Default::default(),
             want_input: Default::default(),
             in_fire: Default::default(),
             out_fire: Default::default(),
@@ -178,7 +183,7 @@ impl Logic for FieldAlu {
         dff_setup!(
             self, clock, busy, done_r, error_r, op_r, field_r, beats_in_left, results_left,
             second_operand, a_hold, credits_used, busy_cycles, in_stall_cycles,
-            out_stall_cycles, beats_in, beats_out
+            out_stall_cycles, beats_in, beats_out, ops_issued
         );
         clock!(self, clock, add_fq, add_fr, sub_fq, sub_fr, mul_fq, mul_fr, out_fifo);
 
@@ -291,6 +296,9 @@ impl Logic for FieldAlu {
         if self.out_fire.val() {
             self.beats_out.d.next = self.beats_out.q.val() + 1;
         }
+        if self.issue.val() {
+            self.ops_issued.d.next = self.ops_issued.q.val() + 1;
+        }
 
         // Job start: latch the job registers or refuse them with an error.
         self.bad_op.next = self.job_op.val() > self.op_mul.val();
@@ -307,6 +315,7 @@ impl Logic for FieldAlu {
             self.out_stall_cycles.d.next = 0.into();
             self.beats_in.d.next = 0.into();
             self.beats_out.d.next = 0.into();
+            self.ops_issued.d.next = 0.into();
             self.error_r.d.next = 0.into();
             if self.bad_op.val() {
                 self.error_r.d.next = self.err_bad_op.val();
@@ -340,5 +349,6 @@ impl Logic for FieldAlu {
         self.perf_out_stall.next = self.out_stall_cycles.q.val();
         self.perf_beats_in.next = self.beats_in.q.val();
         self.perf_beats_out.next = self.beats_out.q.val();
+        self.perf_ops.next = self.ops_issued.q.val();
     }
 }

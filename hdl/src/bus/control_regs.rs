@@ -39,6 +39,8 @@ pub struct ControlRegs {
     pub job_field: Signal<Out, Bits<32>>,
     /// JOB_COUNT register.
     pub job_count: Signal<Out, Bits<32>>,
+    /// JOB_LOG_SIZE register.
+    pub job_log_size: Signal<Out, Bits<32>>,
     /// The engine is idle and can start a job.
     pub engine_idle: Signal<In, Bit>,
     /// Pulse: the engine finished a job.
@@ -55,6 +57,10 @@ pub struct ControlRegs {
     pub perf_beats_in: Signal<In, Bits<32>>,
     /// Output beats of the last job.
     pub perf_beats_out: Signal<In, Bits<32>>,
+    /// Operations issued by the last job.
+    pub perf_ops: Signal<In, Bits<32>>,
+    /// Pipeline-drain cycles of the last job.
+    pub perf_drain: Signal<In, Bits<32>>,
     /// Interrupt request (level): GIE and any enabled ISR bit.
     pub interrupt: Signal<Out, Bit>,
     off_ctrl: Constant<Addr>,
@@ -73,6 +79,9 @@ pub struct ControlRegs {
     off_perf_out_stall: Constant<Addr>,
     off_perf_beats_in: Constant<Addr>,
     off_perf_beats_out: Constant<Addr>,
+    off_job_log_size: Constant<Addr>,
+    off_perf_ops: Constant<Addr>,
+    off_perf_drain: Constant<Addr>,
     id_value: Constant<Bits<32>>,
     version_value: Constant<Bits<32>>,
     caps_value: Constant<Bits<32>>,
@@ -87,6 +96,7 @@ pub struct ControlRegs {
     job_op_r: DFF<Bits<32>>,
     job_field_r: DFF<Bits<32>>,
     job_count_r: DFF<Bits<32>>,
+    job_log_size_r: DFF<Bits<32>>,
     write_mask: Signal<Local, Bits<32>>,
     mask_b0: Signal<Local, Bits<32>>,
     mask_b1: Signal<Local, Bits<32>>,
@@ -123,6 +133,7 @@ impl ControlRegs {
             job_op: Default::default(),
             job_field: Default::default(),
             job_count: Default::default(),
+            job_log_size: Default::default(),
             engine_idle: Default::default(),
             engine_done: Default::default(),
             engine_error: Default::default(),
@@ -131,6 +142,8 @@ impl ControlRegs {
             perf_out_stall: Default::default(),
             perf_beats_in: Default::default(),
             perf_beats_out: Default::default(),
+            perf_ops: Default::default(),
+            perf_drain: Default::default(),
             interrupt: Default::default(),
             off_ctrl: addr(regmap::CTRL),
             off_gie: addr(regmap::GIE),
@@ -148,6 +161,9 @@ impl ControlRegs {
             off_perf_out_stall: addr(regmap::PERF_OUT_STALL),
             off_perf_beats_in: addr(regmap::PERF_BEATS_IN),
             off_perf_beats_out: addr(regmap::PERF_BEATS_OUT),
+            off_job_log_size: addr(regmap::JOB_LOG_SIZE),
+            off_perf_ops: addr(regmap::PERF_OPS),
+            off_perf_drain: addr(regmap::PERF_DRAIN),
             id_value: Constant::new((regmap::DEVICE_ID as u64).into()),
             version_value: Constant::new((regmap::REGMAP_VERSION as u64).into()),
             caps_value: Constant::new((caps as u64).into()),
@@ -162,6 +178,7 @@ impl ControlRegs {
             job_op_r: Default::default(),
             job_field_r: Default::default(),
             job_count_r: Default::default(),
+            job_log_size_r: Default::default(),
             write_mask: Default::default(),
             mask_b0: Default::default(),
             mask_b1: Default::default(),
@@ -181,7 +198,8 @@ impl Logic for ControlRegs {
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(
-            self, clock, ap_done, ap_ready, gie, ier, isr, job_op_r, job_field_r, job_count_r
+            self, clock, ap_done, ap_ready, gie, ier, isr, job_op_r, job_field_r, job_count_r,
+            job_log_size_r
         );
         // Byte-lane mask from the write strobes.
         self.mask_b0.next = 0.into();
@@ -246,6 +264,12 @@ impl Logic for ControlRegs {
                 self.job_count_r.d.next = (self.job_count_r.q.val() & !self.write_mask.val())
                     | (self.reg_wdata.val() & self.write_mask.val());
             }
+        } else if self.reg_waddr.val() == self.off_job_log_size.val() {
+            self.reg_wresp.next = self.resp_okay.val();
+            if self.reg_write.val() {
+                self.job_log_size_r.d.next = (self.job_log_size_r.q.val() & !self.write_mask.val())
+                    | (self.reg_wdata.val() & self.write_mask.val());
+            }
         } else if (self.reg_waddr.val() == self.off_id.val())
             | (self.reg_waddr.val() == self.off_version.val())
             | (self.reg_waddr.val() == self.off_caps.val())
@@ -255,6 +279,8 @@ impl Logic for ControlRegs {
             | (self.reg_waddr.val() == self.off_perf_out_stall.val())
             | (self.reg_waddr.val() == self.off_perf_beats_in.val())
             | (self.reg_waddr.val() == self.off_perf_beats_out.val())
+            | (self.reg_waddr.val() == self.off_perf_ops.val())
+            | (self.reg_waddr.val() == self.off_perf_drain.val())
         {
             self.reg_wresp.next = self.resp_slverr.val();
         }
@@ -329,6 +355,12 @@ impl Logic for ControlRegs {
             self.reg_rdata.next = self.perf_beats_in.val();
         } else if self.reg_raddr.val() == self.off_perf_beats_out.val() {
             self.reg_rdata.next = self.perf_beats_out.val();
+        } else if self.reg_raddr.val() == self.off_job_log_size.val() {
+            self.reg_rdata.next = self.job_log_size_r.q.val();
+        } else if self.reg_raddr.val() == self.off_perf_ops.val() {
+            self.reg_rdata.next = self.perf_ops.val();
+        } else if self.reg_raddr.val() == self.off_perf_drain.val() {
+            self.reg_rdata.next = self.perf_drain.val();
         } else {
             self.reg_rresp.next = self.resp_decerr.val();
         }
@@ -336,6 +368,7 @@ impl Logic for ControlRegs {
         self.job_op.next = self.job_op_r.q.val();
         self.job_field.next = self.job_field_r.q.val();
         self.job_count.next = self.job_count_r.q.val();
+        self.job_log_size.next = self.job_log_size_r.q.val();
 
         if !self.reset_n.val() {
             self.start.next = false;
@@ -347,6 +380,7 @@ impl Logic for ControlRegs {
             self.job_op_r.d.next = 0.into();
             self.job_field_r.d.next = 0.into();
             self.job_count_r.d.next = 0.into();
+            self.job_log_size_r.d.next = 0.into();
         }
     }
 }

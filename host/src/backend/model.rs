@@ -6,6 +6,7 @@
 use crate::bus::{Beat, Bus, BusError, BusStats};
 use crate::field::{beat_to_biguint, biguint_to_beat};
 use zkcopro_hdl::field::{MONT_MUL_LATENCY, MOD_ADD_LATENCY, MOD_SUB_LATENCY, MulImpl};
+use zkcopro_hdl::ntt::{NTT_DRAIN_CYCLES, NTT_LOG_MAX, NTT_MAX_POINTS};
 use zkcopro_hdl::regmap::{self, Access};
 use zkcopro_hdl::top::TopConfig;
 use zkcopro_hdl::{FieldId, reference};
@@ -29,7 +30,9 @@ pub struct ModelBus {
     run_field: u32,
     run_count: u32,
     error: u32,
-    perf: [u32; 5],
+    job_log_size: u32,
+    run_log_size: u32,
+    perf: [u32; 7],
 }
 
 impl ModelBus {
@@ -45,16 +48,26 @@ impl ModelBus {
 
     fn start(&mut self) {
         self.error = regmap::ERR_NONE;
-        self.perf = [0; 5];
+        self.perf = [0; 7];
         self.run_op = self.job_op;
         self.run_field = self.job_field;
         self.run_count = self.job_count;
-        let err = if self.job_op > regmap::OP_MUL {
+        self.run_log_size = self.job_log_size;
+        let ntt = self.is_ntt();
+        let count = self.job_count as u64;
+        let err = if self.job_op > regmap::OP_INTT {
             regmap::ERR_BAD_OP
-        } else if FieldId::from_code(self.job_field).is_none() {
+        } else if FieldId::from_code(self.job_field).is_none() || (ntt && self.job_field != FieldId::Fr.code()) {
             regmap::ERR_BAD_FIELD
         } else if self.job_count == 0 {
             regmap::ERR_ZERO_COUNT
+        } else if ntt
+            && !(count.is_power_of_two()
+                && count <= NTT_MAX_POINTS as u64
+                && self.job_log_size as usize <= NTT_LOG_MAX
+                && count >> self.job_log_size != 0)
+        {
+            regmap::ERR_BAD_SIZE
         } else {
             regmap::ERR_NONE
         };
@@ -66,11 +79,18 @@ impl ModelBus {
         }
     }
 
+    fn is_ntt(&self) -> bool {
+        matches!(self.run_op, regmap::OP_NTT | regmap::OP_INTT)
+    }
+
     fn run_stream(&mut self, input: &[Beat], expect_out: usize) -> Result<Vec<Beat>, BusError> {
         let timeout = BusError::Timeout { what: "AXI4-Stream transfer", cycles: 10_000 };
         if !self.busy {
             // An idle device never raises TREADY.
             return if input.is_empty() && expect_out == 0 { Ok(vec![]) } else { Err(timeout) };
+        }
+        if self.is_ntt() {
+            return self.run_ntt(input, expect_out, timeout);
         }
         let want = 2 * self.run_count as usize;
         let taken = input.len().min(want);
@@ -97,7 +117,34 @@ impl ModelBus {
         if expect_out < self.run_count as usize {
             return Err(timeout);
         }
-        self.perf = [busy as u32, 0, 0, taken as u32, out.len() as u32];
+        self.perf = [busy as u32, 0, 0, taken as u32, out.len() as u32, out.len() as u32, 0];
+        self.finish();
+        Ok(out)
+    }
+
+    fn run_ntt(&mut self, input: &[Beat], expect_out: usize, timeout: BusError) -> Result<Vec<Beat>, BusError> {
+        let n = self.run_count as usize;
+        let taken = input.len().min(n);
+        self.stats.beats_in += taken as u64;
+        if input.len() != n {
+            self.error = regmap::ERR_TLAST;
+        }
+        if taken < n || input.len() > n || expect_out != n {
+            // The device waits for the rest of its input (or for a reader).
+            return Err(timeout);
+        }
+        let log_m = self.run_log_size;
+        let values: Vec<_> = input.iter().map(beat_to_biguint).collect();
+        let out: Vec<Beat> = reference::ntt_batch(&values, log_m, self.run_op == regmap::OP_INTT)
+            .iter()
+            .map(biguint_to_beat)
+            .collect();
+        self.stats.beats_out += out.len() as u64;
+        let butterflies = (n as u64 / 2) * log_m as u64;
+        let drain = log_m as u64 * NTT_DRAIN_CYCLES as u64;
+        let busy = 2 * n as u64 + butterflies + drain + MONT_MUL_LATENCY as u64 + 3;
+        self.cycles += busy;
+        self.perf = [busy as u32, 0, 0, n as u32, n as u32, butterflies as u32, drain as u32];
         self.finish();
         Ok(out)
     }
@@ -150,6 +197,9 @@ impl Bus for ModelBus {
             "PERF_OUT_STALL" => self.perf[2],
             "PERF_BEATS_IN" => self.perf[3],
             "PERF_BEATS_OUT" => self.perf[4],
+            "PERF_OPS" => self.perf[5],
+            "PERF_DRAIN" => self.perf[6],
+            "JOB_LOG_SIZE" => self.job_log_size,
             other => unreachable!("register {other} missing from the model"),
         };
         Ok(value)
@@ -174,6 +224,7 @@ impl Bus for ModelBus {
             "JOB_OP" => self.job_op = value,
             "JOB_FIELD" => self.job_field = value,
             "JOB_COUNT" => self.job_count = value,
+            "JOB_LOG_SIZE" => self.job_log_size = value,
             other => unreachable!("writable register {other} missing from the model"),
         }
         Ok(())

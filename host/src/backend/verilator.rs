@@ -11,13 +11,14 @@ use zkcopro_sim::TopModel;
 pub struct Timeouts {
     /// One AXI4-Lite transaction.
     pub mmio: u64,
-    /// A stream transfer: cycles with no beat moving either way.
+    /// A stream transfer: cycles with no beat moving either way (an on-chip
+    /// NTT computes for up to ~25k cycles between its input and output).
     pub stream: u64,
 }
 
 impl Default for Timeouts {
     fn default() -> Self {
-        Timeouts { mmio: 1_000, stream: 10_000 }
+        Timeouts { mmio: 1_000, stream: 200_000 }
     }
 }
 

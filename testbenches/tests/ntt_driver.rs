@@ -1,0 +1,101 @@
+//! The NTT through the driver, on both backends: ark-poly semantics for
+//! on-chip and four-step sizes, coset variants, round trips, bad sizes.
+
+use ark_bn254::Fr;
+use ark_ff::{FftField, One, UniformRand, Zero};
+use ark_poly::{EvaluationDomain, Radix2EvaluationDomain};
+use zkcopro_hdl::ntt::NTT_LOG_MAX;
+use zkcopro_host::{Bus, Coprocessor, Direction, DriverError, ModelBus, VerilatorBus};
+use zkcopro_testbenches::seeded_rng;
+
+fn first_mismatch(a: &[Fr], b: &[Fr]) -> Option<usize> {
+    a.iter().zip(b).position(|(x, y)| x != y).or((a.len() != b.len()).then_some(a.len().min(b.len())))
+}
+
+fn check_sizes<B: Bus>(bus: B, name: &str, log_sizes: &[u32]) {
+    let mut rng = seeded_rng(name);
+    let mut dev = Coprocessor::new(bus).unwrap();
+    for &log_n in log_sizes {
+        let n = 1usize << log_n;
+        let domain = Radix2EvaluationDomain::<Fr>::new(n).unwrap();
+        let input: Vec<Fr> = (0..n).map(|_| Fr::rand(&mut rng)).collect();
+        let mut data = input.clone();
+        let p = dev.ntt(&mut data, Direction::Forward).unwrap();
+        let want = domain.fft(&input);
+        assert_eq!(first_mismatch(&data, &want), None, "forward n = 2^{log_n}");
+        assert_eq!(p.ops, (n as u64 / 2) * log_n as u64, "butterflies, n = 2^{log_n}");
+        dev.ntt(&mut data, Direction::Inverse).unwrap();
+        assert_eq!(first_mismatch(&data, &input), None, "inverse after forward, n = 2^{log_n}");
+    }
+}
+
+fn check_cosets_and_edges<B: Bus>(bus: B, name: &str) {
+    let mut rng = seeded_rng(name);
+    let mut dev = Coprocessor::new(bus).unwrap();
+    for log_n in [3u32, 9, NTT_LOG_MAX as u32 + 1] {
+        let n = 1usize << log_n;
+        let offset = Fr::GENERATOR;
+        let coset = Radix2EvaluationDomain::<Fr>::new(n).unwrap().get_coset(offset).unwrap();
+        let input: Vec<Fr> = (0..n).map(|_| Fr::rand(&mut rng)).collect();
+        let mut data = input.clone();
+        dev.coset_ntt(&mut data, offset, Direction::Forward).unwrap();
+        assert_eq!(first_mismatch(&data, &coset.fft(&input)), None, "coset fft 2^{log_n}");
+        let mut back = data.clone();
+        dev.coset_ntt(&mut back, offset, Direction::Inverse).unwrap();
+        assert_eq!(first_mismatch(&back, &coset.ifft(&data)), None, "coset ifft 2^{log_n}");
+        assert_eq!(first_mismatch(&back, &input), None, "coset round trip 2^{log_n}");
+    }
+    let n = 64;
+    let domain = Radix2EvaluationDomain::<Fr>::new(n).unwrap();
+    let edges: [Vec<Fr>; 3] = [
+        vec![Fr::zero(); n],
+        (0..n).map(|i| if i == 5 { Fr::one() } else { Fr::zero() }).collect(),
+        vec![-Fr::one(); n],
+    ];
+    for input in edges {
+        let mut data = input.clone();
+        dev.ntt(&mut data, Direction::Forward).unwrap();
+        assert_eq!(first_mismatch(&data, &domain.fft(&input)), None);
+        let mut data = input.clone();
+        dev.ntt(&mut data, Direction::Inverse).unwrap();
+        assert_eq!(first_mismatch(&data, &domain.ifft(&input)), None);
+    }
+}
+
+fn check_bad_sizes<B: Bus>(bus: B, _name: &str) {
+    let mut dev = Coprocessor::new(bus).unwrap();
+    for n in [0usize, 3, 6, 100] {
+        let mut data = vec![Fr::one(); n];
+        assert!(matches!(dev.ntt(&mut data, Direction::Forward), Err(DriverError::NttSize { .. })), "n = {n}");
+    }
+    // Still usable.
+    let mut data = vec![Fr::one(); 4];
+    dev.ntt(&mut data, Direction::Forward).unwrap();
+    assert_eq!(data[0], Fr::from(4u64));
+}
+
+macro_rules! on_both_backends {
+    ($($name:ident($f:expr);)*) => {
+        mod verilator {
+            use super::*;
+            $(#[test] fn $name() { $f(VerilatorBus::new(None), concat!("verilator::", stringify!($name))); })*
+        }
+        mod model {
+            use super::*;
+            $(#[test] fn $name() { $f(ModelBus::new(), concat!("model::", stringify!($name))); })*
+        }
+    };
+}
+
+on_both_backends! {
+    every_on_chip_size(|b, n| check_sizes(b, n, &(1..=NTT_LOG_MAX as u32).collect::<Vec<_>>()));
+    four_step_sizes(|b, n| check_sizes(b, n, &[NTT_LOG_MAX as u32 + 1, NTT_LOG_MAX as u32 + 2]));
+    cosets_and_edge_inputs(check_cosets_and_edges);
+    bad_sizes_are_errors(check_bad_sizes);
+}
+
+#[test]
+#[ignore = "long: 2^16 and 2^20 four-step on Verilator (minutes)"]
+fn large_four_step_sizes() {
+    check_sizes(VerilatorBus::new(None), "large_four_step", &[16, 20]);
+}
