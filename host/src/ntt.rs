@@ -9,6 +9,7 @@ use crate::driver::{Coprocessor, DeviceJob, DriverError, JobProfile};
 use crate::field::DeviceField;
 use ark_bn254::Fr;
 use ark_ff::{FftField, Field, One};
+use rayon::prelude::*;
 use zkcopro_hdl::FieldId;
 use zkcopro_hdl::ntt::{NTT_LOG_MAX, NTT_MAX_POINTS};
 use zkcopro_hdl::regmap;
@@ -119,15 +120,15 @@ impl<B: Bus> Coprocessor<B> {
         let w = Fr::get_root_of_unity(data.len() as u64).expect("size checked");
         let w = if dir == Direction::Forward { w } else { w.inverse().expect("root is nonzero") };
         let mut rows = vec![Fr::from(0u64); data.len()];
-        let mut w_k1 = Fr::one();
-        for k1 in 0..n1 {
+        // Glue work on all cores, one row per task.
+        rows.par_chunks_mut(n2).enumerate().for_each(|(k1, row)| {
+            let w_k1 = w.pow([k1 as u64]);
             let mut tw = Fr::one();
-            for i2 in 0..n2 {
-                rows[k1 * n2 + i2] = cols[i2 * n1 + k1] * tw;
+            for (i2, x) in row.iter_mut().enumerate() {
+                *x = cols[i2 * n1 + k1] * tw;
                 tw *= w_k1;
             }
-            w_k1 *= w;
-        }
+        });
         glue += t1.elapsed().as_secs_f64();
         let rows_profile = self.ntt_batch(&mut rows, log2, dir)?;
         profile.add(&rows_profile);

@@ -13,7 +13,7 @@ use zkcopro_hdl::export;
 use zkcopro_hdl::field::{MONT_MUL_LATENCY, MulImpl};
 use zkcopro_hdl::regmap;
 use zkcopro_hdl::top::TopConfig;
-use zkcopro_host::{Backend, Bus, Coprocessor, DeviceField, DriverError, FieldOp, JobProfile};
+use zkcopro_host::{Backend, Bus, Coprocessor, DeviceField, Direction, DriverError, FieldOp, JobProfile};
 
 #[derive(Parser)]
 #[command(name = "zkcopro", version, about = "Simulated zero-knowledge coprocessor (BN254): glue on the host, heavy work in cycle-accurate RTL")]
@@ -45,6 +45,30 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// NTT of 2^K random BN254 Fr elements on the device, checked against
+    /// ark-poly (Radix2EvaluationDomain) run on the same input.
+    Ntt {
+        /// log2 of the transform size (1 <= K <= 24; above the on-chip 2^12 by four-step).
+        #[arg(long, default_value_t = 12)]
+        log_size: u32,
+        /// Inverse transform (scaled by 1/n).
+        #[arg(long)]
+        inverse: bool,
+        /// Coset transform over GENERATOR * <w>.
+        #[arg(long)]
+        coset: bool,
+        #[arg(long)]
+        seed: Option<u64>,
+        #[arg(long, value_enum, default_value_t = Backend::Verilator)]
+        backend: Backend,
+        #[arg(long, default_value_t = 250.0)]
+        clock_mhz: f64,
+        /// Write a VCD waveform (Verilator backend).
+        #[arg(long)]
+        trace: Option<PathBuf>,
+        #[arg(long)]
+        json: bool,
+    },
     /// Write the coprocessor's Verilog, lint waivers and register map to DIR.
     Verilog {
         #[arg(long)]
@@ -65,7 +89,7 @@ enum Command {
 
 #[derive(Serialize)]
 struct JobReport {
-    op: FieldOp,
+    op: &'static str,
     field: &'static str,
     count: usize,
     verified: bool,
@@ -117,13 +141,43 @@ fn run_field<F: DeviceField + UniformRand>(
         *arkworks_s += t0.elapsed().as_secs_f64();
         let mismatches = got.iter().zip(&want).filter(|(g, w)| g != w).count() + want.len().abs_diff(got.len());
         reports.push(JobReport {
-            op,
+            op: op.name(),
             field: F::FIELD.name(),
             count,
             verified: mismatches == 0,
             mismatches,
             profile,
         });
+        bar.inc(1);
+    }
+    Ok(())
+}
+
+/// A forward and an inverse NTT of the largest power of two <= count.
+fn run_ntt_pair(
+    dev: &mut Coprocessor<Box<dyn Bus + Send>>,
+    rng: &mut ChaCha8Rng,
+    count: usize,
+    bar: &ProgressBar,
+    reports: &mut Vec<JobReport>,
+    arkworks_s: &mut f64,
+) -> Result<(), DriverError> {
+    use ark_poly::{EvaluationDomain, Radix2EvaluationDomain};
+    let n = 1usize << (usize::BITS - 1 - count.leading_zeros()).min(zkcopro_host::ntt::NTT_LOG_MAX_TOTAL);
+    let domain = Radix2EvaluationDomain::<ark_bn254::Fr>::new(n).expect("power of two");
+    let input: Vec<ark_bn254::Fr> = (0..n).map(|_| ark_bn254::Fr::rand(rng)).collect();
+    for (name, dir) in [("ntt", Direction::Forward), ("intt", Direction::Inverse)] {
+        bar.set_message(format!("fr {name}"));
+        let mut data = input.clone();
+        let profile = dev.ntt(&mut data, dir)?;
+        let t0 = std::time::Instant::now();
+        let want = match dir {
+            Direction::Forward => domain.fft(&input),
+            Direction::Inverse => domain.ifft(&input),
+        };
+        *arkworks_s += t0.elapsed().as_secs_f64();
+        let mismatches = data.iter().zip(&want).filter(|(g, w)| g != w).count();
+        reports.push(JobReport { op: name, field: "fr", count: n, verified: mismatches == 0, mismatches, profile });
         bar.inc(1);
     }
     Ok(())
@@ -137,17 +191,18 @@ fn demo(count: usize, seed: Option<u64>, backend: Backend, clock_mhz: f64, trace
     };
     if !json {
         println!(
-            "zkcopro demo: field ALU, {count} operations per job, backend {backend:?} (multiplier: {multiplier}), seed {seed}, clock {clock_mhz} MHz"
+            "zkcopro demo: field ALU and NTT, {count} operations per job, backend {backend:?} (multiplier: {multiplier}), seed {seed}, clock {clock_mhz} MHz"
         );
     }
     let mut dev = Coprocessor::new(backend.open(trace.as_deref()))?.with_clock_hz(clock_mhz * 1e6);
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    let bar = if json { ProgressBar::hidden() } else { ProgressBar::new(6) };
+    let bar = if json { ProgressBar::hidden() } else { ProgressBar::new(8) };
     bar.set_style(ProgressStyle::with_template("{bar:30} {pos}/{len} jobs  {msg}").expect("template"));
     let mut jobs = Vec::new();
     let mut arkworks_s = 0.0;
     run_field::<ark_bn254::Fq>(&mut dev, &mut rng, count, &bar, &mut jobs, &mut arkworks_s)?;
     run_field::<ark_bn254::Fr>(&mut dev, &mut rng, count, &bar, &mut jobs, &mut arkworks_s)?;
+    run_ntt_pair(&mut dev, &mut rng, count, &bar, &mut jobs, &mut arkworks_s)?;
     bar.finish_and_clear();
     let mut total = JobProfile::default();
     for j in &jobs {
@@ -188,7 +243,7 @@ fn print_demo(r: &DemoReport, total: &JobProfile) {
         let p = &j.profile;
         println!(
             "{:<8} {:>7} {:>8} {:>10} {:>8} {:>9.1} {:>9.1} {:>9.1} {:>9.1} {:>10.0}",
-            format!("{} {}", j.field, j.op.name()),
+            format!("{} {}", j.field, j.op),
             j.count,
             if j.verified { "yes" } else { "NO" },
             p.device_cycles,
@@ -300,6 +355,16 @@ fn main() -> ExitCode {
                 }
             }
         }
+        Command::Ntt { log_size, inverse, coset, seed, backend, clock_mhz, trace, json } => {
+            match ntt_cmd(log_size, inverse, coset, seed, backend, clock_mhz, trace, json) {
+                Ok(true) => ExitCode::SUCCESS,
+                Ok(false) => ExitCode::FAILURE,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
         Command::Verilog { out, mul, top_name } => {
             let mul = if mul == "fast" { MulImpl::Fast } else { MulImpl::Tiled };
             match export::write_bundle(&out, &TopConfig { mul }, &top_name) {
@@ -322,3 +387,114 @@ fn main() -> ExitCode {
     }
 }
 
+
+#[derive(Serialize)]
+struct NttReport {
+    log_size: u32,
+    n: usize,
+    direction: Direction,
+    coset: bool,
+    backend: Backend,
+    multiplier: &'static str,
+    seed: u64,
+    verified: bool,
+    device_cycles: u64,
+    bus_cycles: u64,
+    butterflies: u64,
+    drain_cycles: u64,
+    efficiency: f64,
+    butterflies_per_busy_cycle: f64,
+    device_jobs: u64,
+    projected_device_s: f64,
+    projected_bus_s: f64,
+    glue_s: f64,
+    end_to_end_s: f64,
+    arkworks_s: f64,
+    speedup_vs_arkworks: f64,
+    sim_s: f64,
+    sim_cycles_per_s: f64,
+}
+
+#[allow(clippy::too_many_arguments)]
+fn ntt_cmd(log_size: u32, inverse: bool, coset: bool, seed: Option<u64>, backend: Backend, clock_mhz: f64, trace: Option<PathBuf>, json: bool) -> Result<bool, DriverError> {
+    use ark_ff::FftField;
+    use ark_poly::{EvaluationDomain, Radix2EvaluationDomain};
+    let seed = seed.unwrap_or_else(rand::random);
+    let n = 1usize.checked_shl(log_size).unwrap_or(0);
+    let direction = if inverse { Direction::Inverse } else { Direction::Forward };
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let input: Vec<ark_bn254::Fr> = (0..n).map(|_| ark_bn254::Fr::rand(&mut rng)).collect();
+    let multiplier = match backend {
+        Backend::Verilator => zkcopro_sim::SIM_MUL,
+        Backend::Model => "reference model",
+    };
+    if !json {
+        println!("zkcopro ntt: n = 2^{log_size}, {direction:?}{}, backend {backend:?} (multiplier: {multiplier}), seed {seed}", if coset { " coset" } else { "" });
+    }
+    let mut dev = Coprocessor::new(backend.open(trace.as_deref()))?.with_clock_hz(clock_mhz * 1e6);
+    let spinner = if json { ProgressBar::hidden() } else { ProgressBar::new_spinner() };
+    spinner.set_message("simulating the coprocessor");
+    spinner.enable_steady_tick(std::time::Duration::from_millis(200));
+    let mut data = input.clone();
+    let offset = ark_bn254::Fr::GENERATOR;
+    let profile = if coset { dev.coset_ntt(&mut data, offset, direction)? } else { dev.ntt(&mut data, direction)? };
+    spinner.finish_and_clear();
+    // arkworks at its best: release build, `parallel` feature, all cores.
+    let domain = Radix2EvaluationDomain::<ark_bn254::Fr>::new(n).expect("size checked by the driver");
+    let domain = if coset { domain.get_coset(offset).expect("nonzero offset") } else { domain };
+    // Best of a warm-up and three timed runs (thread pool and caches warm).
+    let mut arkworks_s = f64::INFINITY;
+    let mut reference = input.clone();
+    for run in 0..4 {
+        reference = input.clone();
+        let t0 = std::time::Instant::now();
+        match direction {
+            Direction::Forward => domain.fft_in_place(&mut reference),
+            Direction::Inverse => domain.ifft_in_place(&mut reference),
+        }
+        if run > 0 {
+            arkworks_s = arkworks_s.min(t0.elapsed().as_secs_f64());
+        }
+    }
+    let verified = reference == data;
+    let r = NttReport {
+        log_size,
+        n,
+        direction,
+        coset,
+        backend,
+        multiplier,
+        seed,
+        verified,
+        device_cycles: profile.device_cycles,
+        bus_cycles: profile.bus_cycles,
+        butterflies: profile.ops,
+        drain_cycles: profile.drain_cycles,
+        efficiency: profile.efficiency,
+        butterflies_per_busy_cycle: profile.ops as f64 / profile.device_cycles.max(1) as f64,
+        device_jobs: profile.jobs,
+        projected_device_s: profile.projected_device_s,
+        projected_bus_s: profile.projected_bus_s,
+        glue_s: profile.glue_s,
+        end_to_end_s: profile.end_to_end_s,
+        arkworks_s,
+        speedup_vs_arkworks: arkworks_s / profile.end_to_end_s.max(f64::MIN_POSITIVE),
+        sim_s: profile.sim_s,
+        sim_cycles_per_s: profile.sim_cycles_per_s,
+    };
+    if json {
+        println!("{}", serde_json::to_string_pretty(&r).expect("serialize"));
+    } else {
+        let us = |s: f64| s * 1e6;
+        println!("device: {} busy cycles in {} job(s), {} butterflies, {} drain cycles", r.device_cycles, r.device_jobs, r.butterflies, r.drain_cycles);
+        println!("  efficiency {:.3} butterflies/cycle while transforming, {:.3} per busy cycle (incl. load and unload)", r.efficiency, r.butterflies_per_busy_cycle);
+        println!(
+            "time at {clock_mhz} MHz: glue {:.1} µs + bus {:.1} µs + device {:.1} µs = {:.1} µs end to end",
+            us(r.glue_s), us(r.projected_bus_s), us(r.projected_device_s), us(r.end_to_end_s)
+        );
+        println!("arkworks (ark-poly, release, parallel): {:.1} µs -> speed-up {:.2}x", us(r.arkworks_s), r.speedup_vs_arkworks);
+        println!("simulation: {:.2} s ({:.0} cycles/s)", r.sim_s, r.sim_cycles_per_s);
+        println!("Result: {}", if verified { "matches ark-poly bit for bit" } else { "MISMATCH against ark-poly" });
+    }
+    Ok(verified)
+}
