@@ -1,7 +1,7 @@
 //! Shared helpers for zkcopro's testbenches: seeds, random and edge-case
 //! field elements, and conversions.
 
-use ark_ff::{PrimeField, UniformRand};
+use ark_ff::UniformRand;
 use num_bigint::BigUint;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
@@ -54,4 +54,21 @@ pub fn operand_pairs<F: DeviceField + UniformRand>(rng: &mut ChaCha8Rng, n: usiz
 /// The Montgomery-form bits of an element as a big integer.
 pub fn mont_repr<F: DeviceField>(x: &F) -> BigUint {
     zkcopro_host::field::beat_to_biguint(&x.to_beat())
+}
+
+/// Defines each listed check as two tests, `verilator::name` and
+/// `model::name`, so one suite runs on both backends. Each check is called as
+/// `f(bus, test_name)`; the calling file imports `VerilatorBus` and `ModelBus`.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($name:ident($f:expr);)*) => {
+        mod verilator {
+            use super::*;
+            $(#[test] fn $name() { $f(VerilatorBus::new(None), concat!("verilator::", stringify!($name))); })*
+        }
+        mod model {
+            use super::*;
+            $(#[test] fn $name() { $f(ModelBus::new(), concat!("model::", stringify!($name))); })*
+        }
+    };
 }

@@ -6,6 +6,7 @@ use ark_bn254::{Fq, Fr};
 use ark_ff::UniformRand;
 use zkcopro_hdl::regmap;
 use zkcopro_host::{Beat, Bus, BusError, BusStats, Coprocessor, DeviceField, DriverError, FieldOp, ModelBus, VerilatorBus};
+use zkcopro_testbenches::on_both_backends;
 use zkcopro_testbenches::{operand_pairs, seeded_rng};
 
 fn expected<F: DeviceField>(op: FieldOp, a: &[F], b: &[F]) -> Vec<F> {
@@ -131,18 +132,6 @@ fn check_a_device_that_never_finishes_times_out_and_recovers<B: Bus>(bus: B) {
     assert_eq!(dev.mul(&x, &x).unwrap().0, vec![Fr::from(25u64); 8]);
 }
 
-macro_rules! on_both_backends {
-    ($($name:ident($f:expr);)*) => {
-        mod verilator {
-            use super::*;
-            $(#[test] fn $name() { $f(VerilatorBus::new(None), concat!("verilator::", stringify!($name))); })*
-        }
-        mod model {
-            use super::*;
-            $(#[test] fn $name() { $f(ModelBus::new(), concat!("model::", stringify!($name))); })*
-        }
-    };
-}
 
 on_both_backends! {
     all_ops_match_arkworks(check_all_ops_match_arkworks);

@@ -6,6 +6,7 @@ use ark_ff::{FftField, One, UniformRand, Zero};
 use ark_poly::{EvaluationDomain, Radix2EvaluationDomain};
 use zkcopro_hdl::ntt::NTT_LOG_MAX;
 use zkcopro_host::{Bus, Coprocessor, Direction, DriverError, ModelBus, VerilatorBus};
+use zkcopro_testbenches::on_both_backends;
 use zkcopro_testbenches::seeded_rng;
 
 fn first_mismatch(a: &[Fr], b: &[Fr]) -> Option<usize> {
@@ -74,18 +75,6 @@ fn check_bad_sizes<B: Bus>(bus: B, _name: &str) {
     assert_eq!(data[0], Fr::from(4u64));
 }
 
-macro_rules! on_both_backends {
-    ($($name:ident($f:expr);)*) => {
-        mod verilator {
-            use super::*;
-            $(#[test] fn $name() { $f(VerilatorBus::new(None), concat!("verilator::", stringify!($name))); })*
-        }
-        mod model {
-            use super::*;
-            $(#[test] fn $name() { $f(ModelBus::new(), concat!("model::", stringify!($name))); })*
-        }
-    };
-}
 
 on_both_backends! {
     every_on_chip_size(|b, n| check_sizes(b, n, &(1..=NTT_LOG_MAX as u32).collect::<Vec<_>>()));
