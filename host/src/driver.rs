@@ -33,6 +33,8 @@ pub enum DriverError {
     Device { code: u32 },
     #[error("bad NTT size {n}: must be a power of two between 1 and 2^{max_log}")]
     NttSize { n: usize, max_log: u32 },
+    #[error("coset offset is zero: a coset needs an invertible offset")]
+    ZeroCosetOffset,
     #[error("device returned a value that is not a reduced field element at result {index}")]
     BadResult { index: usize },
 }

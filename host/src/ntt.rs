@@ -56,6 +56,7 @@ impl<B: Bus> Coprocessor<B> {
     /// `ifft_in_place` (evaluations over offset * <w>).
     pub fn coset_ntt(&mut self, data: &mut [Fr], offset: Fr, dir: Direction) -> Result<JobProfile, DriverError> {
         log2_size(data.len())?;
+        let offset_inv = offset.inverse().ok_or(DriverError::ZeroCosetOffset)?;
         let t0 = std::time::Instant::now();
         if dir == Direction::Forward {
             distribute_powers(data, offset);
@@ -64,7 +65,7 @@ impl<B: Bus> Coprocessor<B> {
         let mut profile = self.ntt(data, dir)?;
         if dir == Direction::Inverse {
             let t1 = std::time::Instant::now();
-            distribute_powers(data, offset.inverse().ok_or(DriverError::NttSize { n: 0, max_log: 0 })?);
+            distribute_powers(data, offset_inv);
             glue += t1.elapsed().as_secs_f64();
         }
         profile.glue_s += glue;

@@ -69,6 +69,9 @@ fn check_bad_sizes<B: Bus>(bus: B, _name: &str) {
         let mut data = vec![Fr::one(); n];
         assert!(matches!(dev.ntt(&mut data, Direction::Forward), Err(DriverError::NttSize { .. })), "n = {n}");
     }
+    let mut data = vec![Fr::one(); 8];
+    assert_eq!(dev.coset_ntt(&mut data, Fr::zero(), Direction::Forward), Err(DriverError::ZeroCosetOffset));
+    assert_eq!(data, vec![Fr::one(); 8], "a refused coset NTT leaves the data alone");
     // Still usable.
     let mut data = vec![Fr::one(); 4];
     dev.ntt(&mut data, Direction::Forward).unwrap();

@@ -22,28 +22,36 @@ struct Cli {
     command: Command,
 }
 
+/// Options shared by the commands that run jobs on the device.
+#[derive(clap::Args)]
+struct RunArgs {
+    /// Seed for the random operands (random if omitted; always printed).
+    #[arg(long)]
+    seed: Option<u64>,
+    #[arg(long, value_enum, default_value_t = Backend::Verilator)]
+    backend: Backend,
+    /// Clock frequency for projected device time, MHz.
+    #[arg(long, default_value_t = 250.0)]
+    clock_mhz: f64,
+    /// Write a VCD waveform of the whole run (Verilator backend).
+    #[arg(long)]
+    trace: Option<PathBuf>,
+    /// Print one JSON object instead of tables.
+    #[arg(long)]
+    json: bool,
+}
+
 #[derive(Subcommand)]
 enum Command {
-    /// Main job: random Fq and Fr add/sub/mul batches on the device, verified
-    /// against arkworks, with the glue / bus / device time split.
+    /// Main job: random Fq and Fr add/sub/mul batches and a forward and inverse
+    /// Fr NTT on the device, verified against arkworks, with the glue / bus /
+    /// device time split.
     Demo {
         /// Operations per job (one job per operation and field).
         #[arg(long, default_value_t = 4096)]
         count: usize,
-        /// Seed for the random operands (random if omitted; always printed).
-        #[arg(long)]
-        seed: Option<u64>,
-        #[arg(long, value_enum, default_value_t = Backend::Verilator)]
-        backend: Backend,
-        /// Clock frequency for projected device time, MHz.
-        #[arg(long, default_value_t = 250.0)]
-        clock_mhz: f64,
-        /// Write a VCD waveform of the whole run (Verilator backend).
-        #[arg(long)]
-        trace: Option<PathBuf>,
-        /// Print one JSON object instead of tables.
-        #[arg(long)]
-        json: bool,
+        #[command(flatten)]
+        run: RunArgs,
     },
     /// NTT of 2^K random BN254 Fr elements on the device, checked against
     /// ark-poly (Radix2EvaluationDomain) run on the same input.
@@ -57,17 +65,8 @@ enum Command {
         /// Coset transform over GENERATOR * <w>.
         #[arg(long)]
         coset: bool,
-        #[arg(long)]
-        seed: Option<u64>,
-        #[arg(long, value_enum, default_value_t = Backend::Verilator)]
-        backend: Backend,
-        #[arg(long, default_value_t = 250.0)]
-        clock_mhz: f64,
-        /// Write a VCD waveform (Verilator backend).
-        #[arg(long)]
-        trace: Option<PathBuf>,
-        #[arg(long)]
-        json: bool,
+        #[command(flatten)]
+        run: RunArgs,
     },
     /// Write the coprocessor's Verilog, lint waivers and register map to DIR.
     Verilog {
@@ -183,7 +182,8 @@ fn run_ntt_pair(
     Ok(())
 }
 
-fn demo(count: usize, seed: Option<u64>, backend: Backend, clock_mhz: f64, trace: Option<PathBuf>, json: bool) -> Result<bool, DriverError> {
+fn demo(count: usize, run: RunArgs) -> Result<bool, DriverError> {
+    let RunArgs { seed, backend, clock_mhz, trace, json } = run;
     let seed = seed.unwrap_or_else(rand::random);
     let multiplier = match backend {
         Backend::Verilator => zkcopro_sim::SIM_MUL,
@@ -341,12 +341,12 @@ fn info(json: bool) {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Demo { count, seed, backend, clock_mhz, trace, json } => {
+        Command::Demo { count, run } => {
             if count == 0 {
                 eprintln!("error: --count must be at least 1");
                 return ExitCode::from(2);
             }
-            match demo(count, seed, backend, clock_mhz, trace, json) {
+            match demo(count, run) {
                 Ok(true) => ExitCode::SUCCESS,
                 Ok(false) => ExitCode::FAILURE,
                 Err(e) => {
@@ -355,8 +355,8 @@ fn main() -> ExitCode {
                 }
             }
         }
-        Command::Ntt { log_size, inverse, coset, seed, backend, clock_mhz, trace, json } => {
-            match ntt_cmd(log_size, inverse, coset, seed, backend, clock_mhz, trace, json) {
+        Command::Ntt { log_size, inverse, coset, run } => {
+            match ntt_cmd(log_size, inverse, coset, run) {
                 Ok(true) => ExitCode::SUCCESS,
                 Ok(false) => ExitCode::FAILURE,
                 Err(e) => {
@@ -415,8 +415,8 @@ struct NttReport {
     sim_cycles_per_s: f64,
 }
 
-#[allow(clippy::too_many_arguments)]
-fn ntt_cmd(log_size: u32, inverse: bool, coset: bool, seed: Option<u64>, backend: Backend, clock_mhz: f64, trace: Option<PathBuf>, json: bool) -> Result<bool, DriverError> {
+fn ntt_cmd(log_size: u32, inverse: bool, coset: bool, run: RunArgs) -> Result<bool, DriverError> {
+    let RunArgs { seed, backend, clock_mhz, trace, json } = run;
     use ark_ff::FftField;
     use ark_poly::{EvaluationDomain, Radix2EvaluationDomain};
     let seed = seed.unwrap_or_else(rand::random);
