@@ -15,3 +15,4 @@ pub mod top;
 pub mod harness;
 pub mod ntt;
 pub mod ec;
+pub mod msm;

@@ -15,7 +15,7 @@ pub const RESP_DECERR: u32 = 0b11;
 /// Value of the ID register: ASCII "ZKCP".
 pub const DEVICE_ID: u32 = 0x5A4B_4350;
 /// Register-map version: major << 16 | minor << 8 | patch.
-pub const REGMAP_VERSION: u32 = 0x0001_0100;
+pub const REGMAP_VERSION: u32 = 0x0001_0200;
 
 /// Minimum number of cycles `ap_rst_n` must be held low: the output FIFO is
 /// drained during reset.
@@ -84,17 +84,17 @@ registers! {
     VERSION = 0x14, ReadOnly, REGMAP_VERSION,
         "Register-map version: major << 16 | minor << 8 | patch";
     CAPS = 0x18, ReadOnly, 0,
-        "Build configuration: bits[7:0] multiplier latency in cycles, bit8 multiplier implementation (0 tiled, 1 fast-simulation), bits[15:12] log2 of the largest on-chip NTT, bits[19:16] log2 of the NTT butterfly units";
+        "Build configuration: bits[7:0] multiplier latency in cycles, bit8 multiplier implementation (0 tiled, 1 fast-simulation), bits[15:12] log2 of the largest on-chip NTT, bits[19:16] log2 of the NTT butterfly units, bits[28:24] log2 of the MSM bucket-memory keys";
     JOB_LOG_SIZE = 0x1C, ReadWrite, 0,
         "NTT jobs: log2 of the transform size m; the job's JOB_COUNT points are JOB_COUNT / m independent transforms, back to back";
     JOB_OP = 0x20, ReadWrite, 0,
-        "Operation: 0 add, 1 sub, 2 Montgomery multiply (field ALU); 3 NTT, 4 inverse NTT (BN254 Fr only)";
+        "Operation: 0 add, 1 sub, 2 Montgomery multiply (field ALU); 3 NTT, 4 inverse NTT (BN254 Fr only); 5 MSM (BN254 G1, JOB_FIELD Fq)";
     JOB_FIELD = 0x24, ReadWrite, 0,
         "Field: 0 BN254 Fq, 1 BN254 Fr";
     JOB_COUNT = 0x28, ReadWrite, 0,
-        "Field ALU: number of operations; the input packet holds 2 x JOB_COUNT beats (a0, b0, a1, b1, ...), the output JOB_COUNT beats. NTT: number of points (a power of two, m <= JOB_COUNT <= the on-chip maximum), JOB_COUNT beats each way";
+        "Field ALU: number of operations; the input packet holds 2 x JOB_COUNT beats (a0, b0, a1, b1, ...), the output JOB_COUNT beats. NTT: number of points (a power of two, m <= JOB_COUNT <= the on-chip maximum), JOB_COUNT beats each way. MSM: number of points; 4 beats in per point (x, y, digits of windows 0-15, digits of windows 16-31; 16-bit two's-complement lanes), 3 beats out per result (X, Y, Z), MSM_WINDOWS x MSM_WINDOW_BITS results";
     ERROR = 0x2C, ReadOnly, 0,
-        "Error code of the last job (0 none, 1 bad operation, 2 bad field, 3 zero count, 4 input TLAST not on the last beat, 5 bad NTT size); cleared at start";
+        "Error code of the last job (0 none, 1 bad operation, 2 bad field, 3 zero count, 4 input TLAST not on the last beat, 5 bad NTT size or MSM window shape); cleared at start";
     PERF_BUSY = 0x30, ReadOnly, 0,
         "Cycles the last job was busy, from start to done";
     PERF_IN_STALL = 0x34, ReadOnly, 0,
@@ -106,9 +106,23 @@ registers! {
     PERF_BEATS_OUT = 0x40, ReadOnly, 0,
         "Output beats sent in the last job";
     PERF_OPS = 0x44, ReadOnly, 0,
-        "Operations the last job issued to its pipeline: field operations (ALU) or butterflies (NTT)";
+        "Operations the last job issued to its pipeline: field operations (ALU), butterflies (NTT) or point additions (MSM)";
     PERF_DRAIN = 0x48, ReadOnly, 0,
         "NTT: cycles the last job waited for the butterfly pipeline to drain between stages";
+    MSM_WINDOW_BITS = 0x4C, ReadWrite, 0,
+        "MSM: window width c in bits (2..=16); bucket index |d| of a signed digit d lies in 1..=2^(c-1)";
+    MSM_WINDOWS = 0x50, ReadWrite, 0,
+        "MSM: number of windows W (1..=32); W x 2^(c-1) must fit the bucket memory (2^CAPS[28:24] keys, less 512 result keys)";
+    PERF_MSM_ACCUM = 0x54, ReadOnly, 0,
+        "MSM: cycles of the accumulation phase (input, bucket additions, pipeline drain)";
+    PERF_MSM_REDUCE = 0x58, ReadOnly, 0,
+        "MSM: cycles of the bucket-reduction phase";
+    PERF_MSM_CONFLICTS = 0x5C, ReadOnly, 0,
+        "MSM: additions that merged a result whose bucket received another point while it was in the adder";
+    PERF_MSM_IDLE = 0x60, ReadOnly, 0,
+        "MSM: accumulation cycles in which no addition was issued";
+    PERF_MSM_REDUCE_ADDS = 0x64, ReadOnly, 0,
+        "MSM: additions issued in the reduction phase (PERF_OPS minus this is the accumulation's)";
 }
 
 /// CTRL bits.
@@ -123,6 +137,7 @@ pub const OP_SUB: u32 = 1;
 pub const OP_MUL: u32 = 2;
 pub const OP_NTT: u32 = 3;
 pub const OP_INTT: u32 = 4;
+pub const OP_MSM: u32 = 5;
 
 /// Error codes (ERROR).
 pub const ERR_NONE: u32 = 0;
@@ -140,7 +155,7 @@ pub fn error_name(code: u32) -> &'static str {
         ERR_BAD_FIELD => "bad field code",
         ERR_ZERO_COUNT => "zero operation count",
         ERR_TLAST => "input TLAST not on the last beat",
-        ERR_BAD_SIZE => "bad NTT size (not a power of two, larger than on-chip memory, or smaller than the transform)",
+        ERR_BAD_SIZE => "bad size (NTT: not a power of two, larger than on-chip memory, or smaller than the transform; MSM: window width or count out of range, or too many buckets)",
         _ => "unknown error code",
     }
 }
@@ -188,6 +203,7 @@ pub fn c_header(prefix: &str) -> String {
         ("OP_MUL", OP_MUL),
         ("OP_NTT", OP_NTT),
         ("OP_INTT", OP_INTT),
+        ("OP_MSM", OP_MSM),
         ("ERR_NONE", ERR_NONE),
         ("ERR_BAD_OP", ERR_BAD_OP),
         ("ERR_BAD_FIELD", ERR_BAD_FIELD),

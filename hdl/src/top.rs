@@ -5,6 +5,7 @@
 use crate::alu::FieldAlu;
 use crate::bus::{AxiLiteSlave, ControlRegs};
 use crate::field::{MONT_MUL_LATENCY, MulImpl};
+use crate::msm::{MSM_KEY_BITS, MsmEngine};
 use crate::ntt::{NTT_LOG_MAX, NTT_UNITS_LOG2, NttCore};
 use crate::regmap;
 use crate::regmap::AXIL_ADDR_BITS;
@@ -24,6 +25,7 @@ impl TopConfig {
             | (self.mul.code() << 8)
             | ((NTT_LOG_MAX as u32) << 12)
             | ((NTT_UNITS_LOG2 as u32) << 16)
+            | ((MSM_KEY_BITS as u32) << 24)
     }
 }
 
@@ -89,11 +91,15 @@ pub struct Top {
     regs: ControlRegs,
     alu: FieldAlu,
     ntt: NttCore,
+    msm: MsmEngine,
     op_ntt: Constant<Bits<32>>,
     op_intt: Constant<Bits<32>>,
+    op_msm: Constant<Bits<32>>,
     is_ntt_op: Signal<Local, Bit>,
+    is_msm_op: Signal<Local, Bit>,
     // The engine that ran the last job owns the output stream and counters.
     ntt_active: DFF<Bit>,
+    msm_active: DFF<Bit>,
 }
 
 impl Top {
@@ -131,10 +137,14 @@ impl Top {
             regs: ControlRegs::new(config.caps()),
             alu: FieldAlu::new(config.mul),
             ntt: NttCore::new(config.mul),
+            msm: MsmEngine::new(config.mul),
             op_ntt: Constant::new((regmap::OP_NTT as u64).into()),
             op_intt: Constant::new((regmap::OP_INTT as u64).into()),
+            op_msm: Constant::new((regmap::OP_MSM as u64).into()),
             is_ntt_op: Default::default(),
+            is_msm_op: Default::default(),
             ntt_active: Default::default(),
+            msm_active: Default::default(),
         }
     }
 
@@ -165,13 +175,16 @@ impl Top {
 impl Logic for Top {
     #[hdl_gen]
     fn update(&mut self) {
-        clock!(self, ap_clk, axil, regs, alu, ntt);
+        clock!(self, ap_clk, axil, regs, alu, ntt, msm);
         self.ntt_active.clock.next = self.ap_clk.val();
         self.ntt_active.d.next = self.ntt_active.q.val();
+        self.msm_active.clock.next = self.ap_clk.val();
+        self.msm_active.d.next = self.msm_active.q.val();
         self.axil.reset_n.next = self.ap_rst_n.val();
         self.regs.reset_n.next = self.ap_rst_n.val();
         self.alu.reset_n.next = self.ap_rst_n.val();
         self.ntt.reset_n.next = self.ap_rst_n.val();
+        self.msm.reset_n.next = self.ap_rst_n.val();
 
         // AXI4-Lite pins to the slave.
         self.axil.awaddr.next = self.s_axil_awaddr.val();
@@ -207,14 +220,27 @@ impl Logic for Top {
         // everything else to the field ALU (which refuses unknown codes).
         self.is_ntt_op.next = (self.regs.job_op.val() == self.op_ntt.val())
             | (self.regs.job_op.val() == self.op_intt.val());
-        self.alu.start.next = self.regs.start.val() & !self.is_ntt_op.val();
+        self.is_msm_op.next = self.regs.job_op.val() == self.op_msm.val();
+        self.alu.start.next = self.regs.start.val() & !self.is_ntt_op.val() & !self.is_msm_op.val();
         self.ntt.start.next = self.regs.start.val() & self.is_ntt_op.val();
+        self.msm.start.next = self.regs.start.val() & self.is_msm_op.val();
         if self.regs.start.val() {
             self.ntt_active.d.next = self.is_ntt_op.val();
+            self.msm_active.d.next = self.is_msm_op.val();
         }
         if !self.ap_rst_n.val() {
             self.ntt_active.d.next = false;
+            self.msm_active.d.next = false;
         }
+        self.msm.job_field.next = self.regs.job_field.val();
+        self.msm.job_count.next = self.regs.job_count.val();
+        self.msm.job_window_bits.next = self.regs.msm_window_bits.val();
+        self.msm.job_windows.next = self.regs.msm_windows.val();
+        self.regs.perf_msm_accum.next = self.msm.perf_accum.val();
+        self.regs.perf_msm_reduce.next = self.msm.perf_reduce.val();
+        self.regs.perf_msm_conflicts.next = self.msm.perf_conflicts.val();
+        self.regs.perf_msm_idle.next = self.msm.perf_idle.val();
+        self.regs.perf_msm_reduce_adds.next = self.msm.perf_reduce_adds.val();
         self.alu.job_op.next = self.regs.job_op.val();
         self.alu.job_field.next = self.regs.job_field.val();
         self.alu.job_count.next = self.regs.job_count.val();
@@ -222,9 +248,21 @@ impl Logic for Top {
         self.ntt.job_field.next = self.regs.job_field.val();
         self.ntt.job_count.next = self.regs.job_count.val();
         self.ntt.job_log_size.next = self.regs.job_log_size.val();
-        self.regs.engine_idle.next = self.alu.idle.val() & self.ntt.idle.val();
-        self.regs.engine_done.next = self.alu.done.val() | self.ntt.done.val();
-        if self.ntt_active.q.val() {
+        self.regs.engine_idle.next = self.alu.idle.val() & self.ntt.idle.val() & self.msm.idle.val();
+        self.regs.engine_done.next = self.alu.done.val() | self.ntt.done.val() | self.msm.done.val();
+        if self.msm_active.q.val() {
+            self.regs.engine_error.next = self.msm.error.val();
+            self.regs.perf_busy.next = self.msm.perf_busy.val();
+            self.regs.perf_in_stall.next = self.msm.perf_in_stall.val();
+            self.regs.perf_out_stall.next = self.msm.perf_out_stall.val();
+            self.regs.perf_beats_in.next = self.msm.perf_beats_in.val();
+            self.regs.perf_beats_out.next = self.msm.perf_beats_out.val();
+            self.regs.perf_ops.next = self.msm.perf_ops.val();
+            self.regs.perf_drain.next = 0.into();
+            self.m_axis_tdata.next = self.msm.m_tdata.val();
+            self.m_axis_tvalid.next = self.msm.m_tvalid.val();
+            self.m_axis_tlast.next = self.msm.m_tlast.val();
+        } else if self.ntt_active.q.val() {
             self.regs.engine_error.next = self.ntt.error.val();
             self.regs.perf_busy.next = self.ntt.perf_busy.val();
             self.regs.perf_in_stall.next = self.ntt.perf_in_stall.val();
@@ -258,8 +296,13 @@ impl Logic for Top {
         self.ntt.s_tdata.next = self.s_axis_tdata.val();
         self.ntt.s_tvalid.next = self.s_axis_tvalid.val();
         self.ntt.s_tlast.next = self.s_axis_tlast.val();
-        self.s_axis_tready.next = self.alu.s_tready.val() | self.ntt.s_tready.val();
-        self.alu.m_tready.next = self.m_axis_tready.val() & !self.ntt_active.q.val();
+        self.msm.s_tdata.next = self.s_axis_tdata.val();
+        self.msm.s_tvalid.next = self.s_axis_tvalid.val();
+        self.msm.s_tlast.next = self.s_axis_tlast.val();
+        self.s_axis_tready.next = self.alu.s_tready.val() | self.ntt.s_tready.val() | self.msm.s_tready.val();
+        self.alu.m_tready.next =
+            self.m_axis_tready.val() & !self.ntt_active.q.val() & !self.msm_active.q.val();
         self.ntt.m_tready.next = self.m_axis_tready.val() & self.ntt_active.q.val();
+        self.msm.m_tready.next = self.m_axis_tready.val() & self.msm_active.q.val();
     }
 }

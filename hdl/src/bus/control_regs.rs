@@ -41,6 +41,10 @@ pub struct ControlRegs {
     pub job_count: Signal<Out, Bits<32>>,
     /// JOB_LOG_SIZE register.
     pub job_log_size: Signal<Out, Bits<32>>,
+    /// MSM_WINDOW_BITS register.
+    pub msm_window_bits: Signal<Out, Bits<32>>,
+    /// MSM_WINDOWS register.
+    pub msm_windows: Signal<Out, Bits<32>>,
     /// The engine is idle and can start a job.
     pub engine_idle: Signal<In, Bit>,
     /// Pulse: the engine finished a job.
@@ -61,6 +65,16 @@ pub struct ControlRegs {
     pub perf_ops: Signal<In, Bits<32>>,
     /// Pipeline-drain cycles of the last job.
     pub perf_drain: Signal<In, Bits<32>>,
+    /// MSM accumulation cycles of the last job.
+    pub perf_msm_accum: Signal<In, Bits<32>>,
+    /// MSM reduction cycles of the last job.
+    pub perf_msm_reduce: Signal<In, Bits<32>>,
+    /// MSM conflict merges of the last job.
+    pub perf_msm_conflicts: Signal<In, Bits<32>>,
+    /// MSM accumulation cycles without an addition.
+    pub perf_msm_idle: Signal<In, Bits<32>>,
+    /// MSM reduction additions of the last job.
+    pub perf_msm_reduce_adds: Signal<In, Bits<32>>,
     /// Interrupt request (level): GIE and any enabled ISR bit.
     pub interrupt: Signal<Out, Bit>,
     off_ctrl: Constant<Addr>,
@@ -82,6 +96,13 @@ pub struct ControlRegs {
     off_job_log_size: Constant<Addr>,
     off_perf_ops: Constant<Addr>,
     off_perf_drain: Constant<Addr>,
+    off_msm_window_bits: Constant<Addr>,
+    off_msm_windows: Constant<Addr>,
+    off_perf_msm_accum: Constant<Addr>,
+    off_perf_msm_reduce: Constant<Addr>,
+    off_perf_msm_conflicts: Constant<Addr>,
+    off_perf_msm_idle: Constant<Addr>,
+    off_perf_msm_reduce_adds: Constant<Addr>,
     id_value: Constant<Bits<32>>,
     version_value: Constant<Bits<32>>,
     caps_value: Constant<Bits<32>>,
@@ -97,6 +118,8 @@ pub struct ControlRegs {
     job_field_r: DFF<Bits<32>>,
     job_count_r: DFF<Bits<32>>,
     job_log_size_r: DFF<Bits<32>>,
+    msm_window_bits_r: DFF<Bits<32>>,
+    msm_windows_r: DFF<Bits<32>>,
     write_mask: Signal<Local, Bits<32>>,
     mask_b0: Signal<Local, Bits<32>>,
     mask_b1: Signal<Local, Bits<32>>,
@@ -144,6 +167,13 @@ impl ControlRegs {
             perf_beats_out: Default::default(),
             perf_ops: Default::default(),
             perf_drain: Default::default(),
+            msm_window_bits: Default::default(),
+            msm_windows: Default::default(),
+            perf_msm_accum: Default::default(),
+            perf_msm_reduce: Default::default(),
+            perf_msm_conflicts: Default::default(),
+            perf_msm_idle: Default::default(),
+            perf_msm_reduce_adds: Default::default(),
             interrupt: Default::default(),
             off_ctrl: addr(regmap::CTRL),
             off_gie: addr(regmap::GIE),
@@ -164,6 +194,13 @@ impl ControlRegs {
             off_job_log_size: addr(regmap::JOB_LOG_SIZE),
             off_perf_ops: addr(regmap::PERF_OPS),
             off_perf_drain: addr(regmap::PERF_DRAIN),
+            off_msm_window_bits: addr(regmap::MSM_WINDOW_BITS),
+            off_msm_windows: addr(regmap::MSM_WINDOWS),
+            off_perf_msm_accum: addr(regmap::PERF_MSM_ACCUM),
+            off_perf_msm_reduce: addr(regmap::PERF_MSM_REDUCE),
+            off_perf_msm_conflicts: addr(regmap::PERF_MSM_CONFLICTS),
+            off_perf_msm_idle: addr(regmap::PERF_MSM_IDLE),
+            off_perf_msm_reduce_adds: addr(regmap::PERF_MSM_REDUCE_ADDS),
             id_value: Constant::new((regmap::DEVICE_ID as u64).into()),
             version_value: Constant::new((regmap::REGMAP_VERSION as u64).into()),
             caps_value: Constant::new((caps as u64).into()),
@@ -179,6 +216,8 @@ impl ControlRegs {
             job_field_r: Default::default(),
             job_count_r: Default::default(),
             job_log_size_r: Default::default(),
+            msm_window_bits_r: Default::default(),
+            msm_windows_r: Default::default(),
             write_mask: Default::default(),
             mask_b0: Default::default(),
             mask_b1: Default::default(),
@@ -199,7 +238,7 @@ impl Logic for ControlRegs {
     fn update(&mut self) {
         dff_setup!(
             self, clock, ap_done, ap_ready, gie, ier, isr, job_op_r, job_field_r, job_count_r,
-            job_log_size_r
+            job_log_size_r, msm_window_bits_r, msm_windows_r
         );
         // Byte-lane mask from the write strobes.
         self.mask_b0.next = 0.into();
@@ -270,6 +309,18 @@ impl Logic for ControlRegs {
                 self.job_log_size_r.d.next = (self.job_log_size_r.q.val() & !self.write_mask.val())
                     | (self.reg_wdata.val() & self.write_mask.val());
             }
+        } else if self.reg_waddr.val() == self.off_msm_window_bits.val() {
+            self.reg_wresp.next = self.resp_okay.val();
+            if self.reg_write.val() {
+                self.msm_window_bits_r.d.next = (self.msm_window_bits_r.q.val() & !self.write_mask.val())
+                    | (self.reg_wdata.val() & self.write_mask.val());
+            }
+        } else if self.reg_waddr.val() == self.off_msm_windows.val() {
+            self.reg_wresp.next = self.resp_okay.val();
+            if self.reg_write.val() {
+                self.msm_windows_r.d.next = (self.msm_windows_r.q.val() & !self.write_mask.val())
+                    | (self.reg_wdata.val() & self.write_mask.val());
+            }
         } else if (self.reg_waddr.val() == self.off_id.val())
             | (self.reg_waddr.val() == self.off_version.val())
             | (self.reg_waddr.val() == self.off_caps.val())
@@ -281,6 +332,11 @@ impl Logic for ControlRegs {
             | (self.reg_waddr.val() == self.off_perf_beats_out.val())
             | (self.reg_waddr.val() == self.off_perf_ops.val())
             | (self.reg_waddr.val() == self.off_perf_drain.val())
+            | (self.reg_waddr.val() == self.off_perf_msm_accum.val())
+            | (self.reg_waddr.val() == self.off_perf_msm_reduce.val())
+            | (self.reg_waddr.val() == self.off_perf_msm_conflicts.val())
+            | (self.reg_waddr.val() == self.off_perf_msm_idle.val())
+            | (self.reg_waddr.val() == self.off_perf_msm_reduce_adds.val())
         {
             self.reg_wresp.next = self.resp_slverr.val();
         }
@@ -361,6 +417,20 @@ impl Logic for ControlRegs {
             self.reg_rdata.next = self.perf_ops.val();
         } else if self.reg_raddr.val() == self.off_perf_drain.val() {
             self.reg_rdata.next = self.perf_drain.val();
+        } else if self.reg_raddr.val() == self.off_msm_window_bits.val() {
+            self.reg_rdata.next = self.msm_window_bits_r.q.val();
+        } else if self.reg_raddr.val() == self.off_msm_windows.val() {
+            self.reg_rdata.next = self.msm_windows_r.q.val();
+        } else if self.reg_raddr.val() == self.off_perf_msm_accum.val() {
+            self.reg_rdata.next = self.perf_msm_accum.val();
+        } else if self.reg_raddr.val() == self.off_perf_msm_reduce.val() {
+            self.reg_rdata.next = self.perf_msm_reduce.val();
+        } else if self.reg_raddr.val() == self.off_perf_msm_conflicts.val() {
+            self.reg_rdata.next = self.perf_msm_conflicts.val();
+        } else if self.reg_raddr.val() == self.off_perf_msm_idle.val() {
+            self.reg_rdata.next = self.perf_msm_idle.val();
+        } else if self.reg_raddr.val() == self.off_perf_msm_reduce_adds.val() {
+            self.reg_rdata.next = self.perf_msm_reduce_adds.val();
         } else {
             self.reg_rresp.next = self.resp_decerr.val();
         }
@@ -369,6 +439,8 @@ impl Logic for ControlRegs {
         self.job_field.next = self.job_field_r.q.val();
         self.job_count.next = self.job_count_r.q.val();
         self.job_log_size.next = self.job_log_size_r.q.val();
+        self.msm_window_bits.next = self.msm_window_bits_r.q.val();
+        self.msm_windows.next = self.msm_windows_r.q.val();
 
         if !self.reset_n.val() {
             self.start.next = false;
@@ -381,6 +453,8 @@ impl Logic for ControlRegs {
             self.job_field_r.d.next = 0.into();
             self.job_count_r.d.next = 0.into();
             self.job_log_size_r.d.next = 0.into();
+            self.msm_window_bits_r.d.next = 0.into();
+            self.msm_windows_r.d.next = 0.into();
         }
     }
 }

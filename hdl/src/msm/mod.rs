@@ -1,0 +1,14 @@
+//! MSM bucket engine: Pippenger accumulation of BN254 G1 points into on-chip
+//! buckets with one point addition per cycle, on-device bucket reduction, and
+//! the pure-Rust reference model of what it computes.
+
+pub mod bucket_flags;
+pub mod bucket_ram;
+pub mod digit_picker;
+pub mod msm_engine;
+pub mod reference;
+
+pub use bucket_flags::BucketFlags;
+pub use bucket_ram::{BUCKET_RAM_READ_LATENCY, BucketRam, POINT_BITS};
+pub use digit_picker::{DIGIT_PICKER_LATENCY, DigitPicker, PICKER_LANE_BITS, PICKER_LANES, pick};
+pub use msm_engine::*;

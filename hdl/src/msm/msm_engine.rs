@@ -1,0 +1,872 @@
+//! MSM engine: sum_i s_i P_i over BN254 G1 by Pippenger's bucket method, one
+//! point addition per cycle.
+//!
+//! The glue sends each affine point once with its signed c-bit digits (one
+//! per window). Every nonzero digit d of window w is an *item*: the point
+//! (negated if d < 0) for bucket key w 2^(c-1) + |d| - 1.
+//!
+//! Conflicts without stalls ("merge or park"): each cycle the decision stage
+//! sees the adder's result O (never stalled) and the next item F, and the
+//! occupancy flags of both keys. A key's bucket holds at most one parked
+//! point; any two points of the same key may be added, in any order:
+//! - O and F share a key: add them.
+//! - O's bucket is full: take it, add it to O; F may still park.
+//! - O's bucket is empty: park O; F takes its full bucket (add) or parks.
+//! - no O: F takes (add) or parks.
+//! A result whose bucket gained a point while it was in flight simply merges
+//! again: no point is lost or counted twice, nothing waits on the pipeline,
+//! and skewed inputs (every item in one bucket) pair up in a tree at full rate.
+//!
+//! Phases: ACCUMULATE (stream in, items, drain), REDUCE (each bucket j of
+//! window w is fetched and added once into result key (w, b) for every bit b
+//! set in j, by the same merge logic), UNLOAD (the W c result points stream
+//! out, window-major; an empty result is the point at infinity). The glue
+//! adds up sum 2^(c w + b) R_{w,b}.
+//!
+//! Stream formats: in, 4 beats per point (x, y in Montgomery form; digits of
+//! windows 0-15, then 16-31, 16-bit two's complement lanes); out, 3 beats per
+//! result (X, Y, Z, Montgomery form, projective).
+
+use super::bucket_flags::BucketFlags;
+use super::bucket_ram::{BucketRam, POINT_BITS};
+use super::digit_picker::{DigitPicker, PICKER_LANES};
+use crate::ec::{POINT_ADD_LATENCY, PointAdd};
+use crate::ec::reference::one_mont;
+use crate::field::MulImpl;
+use crate::params::FieldId;
+use crate::regmap;
+use rust_hdl::prelude::*;
+
+/// Address bits of the bucket memory (build parameter): 2^16 keys.
+pub const MSM_KEY_BITS: usize = 16;
+/// Most windows per job (digit lanes per point).
+pub const MSM_MAX_WINDOWS: usize = PICKER_LANES;
+/// Widest window, in bits (bucket indices up to 2^(c-1) need c result keys).
+pub const MSM_MAX_WINDOW_BITS: usize = 16;
+/// Narrowest window, in bits.
+pub const MSM_MIN_WINDOW_BITS: usize = 2;
+/// First result key; result (w, b) lives at MSM_RESULT_BASE + 16 w + b.
+pub const MSM_RESULT_BASE: usize = (1 << MSM_KEY_BITS) - MSM_MAX_WINDOWS * MSM_MAX_WINDOW_BITS;
+/// Bucket keys available to a job: windows << (c - 1) must not exceed this.
+pub const MSM_BUCKET_CAPACITY: usize = MSM_RESULT_BASE;
+/// Input beats per point: x, y, digits 0-15, digits 16-31.
+pub const MSM_BEATS_PER_POINT: usize = 4;
+/// Output beats per result: X, Y, Z.
+pub const MSM_BEATS_PER_RESULT: usize = 3;
+/// Cycles from a decision to its result reaching the decision stage again:
+/// the operand register, then the point adder.
+pub const MSM_LOOP_LATENCY: usize = 1 + POINT_ADD_LATENCY;
+
+const _: () = assert!(MSM_KEY_BITS == 16 && MSM_MAX_WINDOWS == 32 && MSM_MAX_WINDOW_BITS == 16);
+
+type Key = Bits<MSM_KEY_BITS>;
+type Fe = Bits<256>;
+
+#[derive(Copy, Clone, PartialEq, Debug, LogicState)]
+pub enum MsmPhase {
+    Idle,
+    Accumulate,
+    Reduce,
+    Unload,
+}
+
+#[derive(LogicBlock)]
+pub struct MsmEngine {
+    /// Clock.
+    pub clock: Signal<In, Clock>,
+    /// Synchronous reset, active low; hold for `regmap::RESET_CYCLES`.
+    pub reset_n: Signal<In, Bit>,
+    /// Pulse: start a job with `job_*` (routed here for OP_MSM only).
+    pub start: Signal<In, Bit>,
+    /// Field code; must be Fq (the points' coordinates).
+    pub job_field: Signal<In, Bits<32>>,
+    /// Points in the job (>= 1).
+    pub job_count: Signal<In, Bits<32>>,
+    /// Window width c in bits.
+    pub job_window_bits: Signal<In, Bits<32>>,
+    /// Number of windows W.
+    pub job_windows: Signal<In, Bits<32>>,
+    /// No job is running.
+    pub idle: Signal<Out, Bit>,
+    /// Pulse: a job ended (successfully or with an error).
+    pub done: Signal<Out, Bit>,
+    /// Error code of the last job (regmap::ERR_*).
+    pub error: Signal<Out, Bits<32>>,
+    /// Cycles the last job was busy.
+    pub perf_busy: Signal<Out, Bits<32>>,
+    /// Cycles of the last job the engine wanted input that was not offered.
+    pub perf_in_stall: Signal<Out, Bits<32>>,
+    /// Cycles of the last job a result beat waited on `m_tready`.
+    pub perf_out_stall: Signal<Out, Bits<32>>,
+    /// Input beats accepted in the last job.
+    pub perf_beats_in: Signal<Out, Bits<32>>,
+    /// Output beats sent in the last job.
+    pub perf_beats_out: Signal<Out, Bits<32>>,
+    /// Point additions issued in the last job (both phases).
+    pub perf_ops: Signal<Out, Bits<32>>,
+    /// Cycles of the ACCUMULATE phase.
+    pub perf_accum: Signal<Out, Bits<32>>,
+    /// Cycles of the REDUCE phase.
+    pub perf_reduce: Signal<Out, Bits<32>>,
+    /// Additions whose operand was a result still in flight when its bucket got another point.
+    pub perf_conflicts: Signal<Out, Bits<32>>,
+    /// ACCUMULATE cycles with no addition issued.
+    pub perf_idle: Signal<Out, Bits<32>>,
+    /// Additions issued in the REDUCE phase.
+    pub perf_reduce_adds: Signal<Out, Bits<32>>,
+    /// Input stream data (see the module doc for the beat order).
+    pub s_tdata: Signal<In, Bits<256>>,
+    /// Input stream valid.
+    pub s_tvalid: Signal<In, Bit>,
+    /// Input stream ready.
+    pub s_tready: Signal<Out, Bit>,
+    /// Input stream end of packet (expected on the last point's last beat).
+    pub s_tlast: Signal<In, Bit>,
+    /// Output stream data: X, Y, Z of each result.
+    pub m_tdata: Signal<Out, Bits<256>>,
+    /// Output stream valid.
+    pub m_tvalid: Signal<Out, Bit>,
+    /// Output stream ready.
+    pub m_tready: Signal<In, Bit>,
+    /// Output stream end of packet.
+    pub m_tlast: Signal<Out, Bit>,
+    adder: PointAdd,
+    ram: BucketRam<MSM_KEY_BITS>,
+    flags: BucketFlags<MSM_KEY_BITS>,
+    picker: DigitPicker,
+    field_fq: Constant<Bits<32>>,
+    err_bad_field: Constant<Bits<32>>,
+    err_zero_count: Constant<Bits<32>>,
+    err_bad_size: Constant<Bits<32>>,
+    err_tlast: Constant<Bits<32>>,
+    min_c: Constant<Bits<32>>,
+    max_c: Constant<Bits<32>>,
+    max_windows: Constant<Bits<32>>,
+    capacity: Constant<Bits<32>>,
+    modulus: Constant<Fe>,
+    one: Constant<Fe>,
+    result_base: Constant<Key>,
+    one_key: Constant<Key>,
+    one_lanes: Constant<Bits<64>>,
+    one_lane: Constant<Bits<32>>,
+    phase: DFF<MsmPhase>,
+    c_minus_1: DFF<Bits<4>>,
+    windows: DFF<Bits<6>>,
+    window_mask: DFF<Bits<32>>,
+    total: DFF<Bits<32>>,
+    // Loader: the beats of one point.
+    points_in: DFF<Bits<32>>,
+    ld_beat: DFF<Bits<2>>,
+    ld_full: DFF<Bit>,
+    ld_x: DFF<Fe>,
+    ld_y: DFF<Fe>,
+    ld_dlo: DFF<Fe>,
+    ld_dhi: DFF<Fe>,
+    // Expander: the point whose items are being issued.
+    ex_x: DFF<Fe>,
+    ex_y: DFF<Fe>,
+    ex_z: DFF<Fe>,
+    ex_digits: DFF<Bits<512>>,
+    ex_pending: DFF<Bits<32>>,
+    ex_reduce: DFF<Bit>,
+    ex_base: DFF<Key>,
+    // The item (or bucket fetch) at the decision stage.
+    fb_valid: DFF<Bit>,
+    fb_fetch: DFF<Bit>,
+    fb_key: DFF<Key>,
+    fb_x: DFF<Fe>,
+    fb_y: DFF<Fe>,
+    fb_z: DFF<Fe>,
+    // Reduction walker over the buckets.
+    wk_w: DFF<Bits<6>>,
+    wk_j: DFF<Key>,
+    wk_done: DFF<Bit>,
+    fetch_out: DFF<Bit>,
+    fetch_w: DFF<Bits<6>>,
+    fetch_j: DFF<Key>,
+    // Operand register in front of the adder.
+    c_valid: DFF<Bit>,
+    c_b_ram: DFF<Bit>,
+    c_key: DFF<Key>,
+    c_fetch: DFF<Bit>,
+    c_ax: DFF<Fe>,
+    c_ay: DFF<Fe>,
+    c_az: DFF<Fe>,
+    c_bx: DFF<Fe>,
+    c_by: DFF<Fe>,
+    c_bz: DFF<Fe>,
+    in_flight: DFF<Bits<8>>,
+    // Unload.
+    un_w: DFF<Bits<6>>,
+    un_b: DFF<Bits<4>>,
+    un_sending: DFF<Bit>,
+    un_beat: DFF<Bits<2>>,
+    un_full: DFF<Bit>,
+    done_r: DFF<Bit>,
+    error_r: DFF<Bits<32>>,
+    busy_cycles: DFF<Bits<32>>,
+    in_stall_cycles: DFF<Bits<32>>,
+    out_stall_cycles: DFF<Bits<32>>,
+    beats_in: DFF<Bits<32>>,
+    beats_out: DFF<Bits<32>>,
+    adds: DFF<Bits<32>>,
+    accum_cycles: DFF<Bits<32>>,
+    reduce_cycles: DFF<Bits<32>>,
+    conflicts: DFF<Bits<32>>,
+    idle_cycles: DFF<Bits<32>>,
+    reduce_adds: DFF<Bits<32>>,
+    // Combinational.
+    run: Signal<Local, Bit>,
+    in_fire: Signal<Local, Bit>,
+    want_input: Signal<Local, Bit>,
+    o_valid: Signal<Local, Bit>,
+    o_key: Signal<Local, Key>,
+    f_item: Signal<Local, Bit>,
+    f_fetch: Signal<Local, Bit>,
+    full_o: Signal<Local, Bit>,
+    full_f: Signal<Local, Bit>,
+    same: Signal<Local, Bit>,
+    issue: Signal<Local, Bit>,
+    a_from_o: Signal<Local, Bit>,
+    b_ram: Signal<Local, Bit>,
+    take: Signal<Local, Bit>,
+    take_key: Signal<Local, Key>,
+    park_o: Signal<Local, Bit>,
+    park_f: Signal<Local, Bit>,
+    f_accept: Signal<Local, Bit>,
+    fetch_hit: Signal<Local, Bit>,
+    conflict: Signal<Local, Bit>,
+    fb_free: Signal<Local, Bit>,
+    ex_take: Signal<Local, Bit>,
+    ex_load: Signal<Local, Bit>,
+    digit_neg: Signal<Local, Bit>,
+    digit_mag: Signal<Local, Bits<16>>,
+    item_key: Signal<Local, Key>,
+    sel_bit: Signal<Local, Bits<32>>,
+    fetch_key: Signal<Local, Key>,
+    un_key: Signal<Local, Key>,
+    un_last: Signal<Local, Bit>,
+    out_fire: Signal<Local, Bit>,
+    o_point: Signal<Local, Bits<POINT_BITS>>,
+    f_point: Signal<Local, Bits<POINT_BITS>>,
+    ram_x: Signal<Local, Fe>,
+    ram_y: Signal<Local, Fe>,
+    ram_z: Signal<Local, Fe>,
+    win_mask64: Signal<Local, Bits<64>>,
+    job_c_minus_1: Signal<Local, Bits<32>>,
+    size_ok: Signal<Local, Bit>,
+    accum_done: Signal<Local, Bit>,
+    reduce_done: Signal<Local, Bit>,
+}
+
+impl MsmEngine {
+    pub fn new(mul: MulImpl) -> Self {
+        let c32 = |v: u64| Constant::new(v.into());
+        let big = |v: num_bigint::BigUint| Constant::new(v.into());
+        Self {
+            clock: Default::default(),
+            reset_n: Default::default(),
+            start: Default::default(),
+            job_field: Default::default(),
+            job_count: Default::default(),
+            job_window_bits: Default::default(),
+            job_windows: Default::default(),
+            idle: Default::default(),
+            done: Default::default(),
+            error: Default::default(),
+            perf_busy: Default::default(),
+            perf_in_stall: Default::default(),
+            perf_out_stall: Default::default(),
+            perf_beats_in: Default::default(),
+            perf_beats_out: Default::default(),
+            perf_ops: Default::default(),
+            perf_accum: Default::default(),
+            perf_reduce: Default::default(),
+            perf_conflicts: Default::default(),
+            perf_idle: Default::default(),
+            perf_reduce_adds: Default::default(),
+            s_tdata: Default::default(),
+            s_tvalid: Default::default(),
+            s_tready: Default::default(),
+            s_tlast: Default::default(),
+            m_tdata: Default::default(),
+            m_tvalid: Default::default(),
+            m_tready: Default::default(),
+            m_tlast: Default::default(),
+            adder: PointAdd::new(mul),
+            ram: Default::default(),
+            flags: Default::default(),
+            picker: Default::default(),
+            field_fq: c32(FieldId::Fq.code() as u64),
+            err_bad_field: c32(regmap::ERR_BAD_FIELD as u64),
+            err_zero_count: c32(regmap::ERR_ZERO_COUNT as u64),
+            err_bad_size: c32(regmap::ERR_BAD_SIZE as u64),
+            err_tlast: c32(regmap::ERR_TLAST as u64),
+            min_c: c32(MSM_MIN_WINDOW_BITS as u64),
+            max_c: c32(MSM_MAX_WINDOW_BITS as u64),
+            max_windows: c32(MSM_MAX_WINDOWS as u64),
+            capacity: c32(MSM_BUCKET_CAPACITY as u64),
+            modulus: big(FieldId::Fq.modulus()),
+            one: big(one_mont()),
+            result_base: Constant::new((MSM_RESULT_BASE as u64).into()),
+            one_key: Constant::new(1u64.into()),
+            one_lanes: Constant::new(1u64.into()),
+            one_lane: Constant::new(1u64.into()),
+            phase: Default::default(),
+            c_minus_1: Default::default(),
+            windows: Default::default(),
+            window_mask: Default::default(),
+            total: Default::default(),
+            points_in: Default::default(),
+            ld_beat: Default::default(),
+            ld_full: Default::default(),
+            ld_x: Default::default(),
+            ld_y: Default::default(),
+            ld_dlo: Default::default(),
+            ld_dhi: Default::default(),
+            ex_x: Default::default(),
+            ex_y: Default::default(),
+            ex_z: Default::default(),
+            ex_digits: Default::default(),
+            ex_pending: Default::default(),
+            ex_reduce: Default::default(),
+            ex_base: Default::default(),
+            fb_valid: Default::default(),
+            fb_fetch: Default::default(),
+            fb_key: Default::default(),
+            fb_x: Default::default(),
+            fb_y: Default::default(),
+            fb_z: Default::default(),
+            wk_w: Default::default(),
+            wk_j: Default::default(),
+            wk_done: Default::default(),
+            fetch_out: Default::default(),
+            fetch_w: Default::default(),
+            fetch_j: Default::default(),
+            c_valid: Default::default(),
+            c_b_ram: Default::default(),
+            c_key: Default::default(),
+            c_fetch: Default::default(),
+            c_ax: Default::default(),
+            c_ay: Default::default(),
+            c_az: Default::default(),
+            c_bx: Default::default(),
+            c_by: Default::default(),
+            c_bz: Default::default(),
+            in_flight: Default::default(),
+            un_w: Default::default(),
+            un_b: Default::default(),
+            un_sending: Default::default(),
+            un_beat: Default::default(),
+            un_full: Default::default(),
+            done_r: Default::default(),
+            error_r: Default::default(),
+            busy_cycles: Default::default(),
+            in_stall_cycles: Default::default(),
+            out_stall_cycles: Default::default(),
+            beats_in: Default::default(),
+            beats_out: Default::default(),
+            adds: Default::default(),
+            accum_cycles: Default::default(),
+            reduce_cycles: Default::default(),
+            conflicts: Default::default(),
+            idle_cycles: Default::default(),
+            reduce_adds: Default::default(),
+            run: Default::default(),
+            in_fire: Default::default(),
+            want_input: Default::default(),
+            o_valid: Default::default(),
+            o_key: Default::default(),
+            f_item: Default::default(),
+            f_fetch: Default::default(),
+            full_o: Default::default(),
+            full_f: Default::default(),
+            same: Default::default(),
+            issue: Default::default(),
+            a_from_o: Default::default(),
+            b_ram: Default::default(),
+            take: Default::default(),
+            take_key: Default::default(),
+            park_o: Default::default(),
+            park_f: Default::default(),
+            f_accept: Default::default(),
+            fetch_hit: Default::default(),
+            conflict: Default::default(),
+            fb_free: Default::default(),
+            ex_take: Default::default(),
+            ex_load: Default::default(),
+            digit_neg: Default::default(),
+            digit_mag: Default::default(),
+            item_key: Default::default(),
+            sel_bit: Default::default(),
+            fetch_key: Default::default(),
+            un_key: Default::default(),
+            un_last: Default::default(),
+            out_fire: Default::default(),
+            o_point: Default::default(),
+            f_point: Default::default(),
+            ram_x: Default::default(),
+            ram_y: Default::default(),
+            ram_z: Default::default(),
+            win_mask64: Default::default(),
+            job_c_minus_1: Default::default(),
+            size_ok: Default::default(),
+            accum_done: Default::default(),
+            reduce_done: Default::default(),
+        }
+    }
+}
+
+impl Logic for MsmEngine {
+    #[hdl_gen]
+    fn update(&mut self) {
+        dff_setup!(
+            self, clock, phase, c_minus_1, windows, window_mask, total, points_in, ld_beat, ld_full, ld_x,
+            ld_y, ld_dlo, ld_dhi, ex_x, ex_y, ex_z, ex_digits, ex_pending, ex_reduce, ex_base, fb_valid,
+            fb_fetch, fb_key, fb_x, fb_y, fb_z, wk_w, wk_j, wk_done, fetch_out, fetch_w, fetch_j, c_valid,
+            c_b_ram, c_key, c_fetch, c_ax, c_ay, c_az, c_bx, c_by, c_bz, in_flight, un_w, un_b, un_sending,
+            un_beat, un_full, done_r, error_r, busy_cycles, in_stall_cycles, out_stall_cycles, beats_in,
+            beats_out, adds, accum_cycles, reduce_cycles, conflicts, idle_cycles, reduce_adds
+        );
+        clock!(self, clock, adder, ram, flags);
+        self.run.next = self.reset_n.val() & (self.phase.q.val() != MsmPhase::Idle);
+
+        // Unload address: result (w, b) is at key RESULT_BASE + 16 w + b.
+        self.un_key.next = self.result_base.val()
+            + (bit_cast::<16, 6>(self.un_w.q.val()) << 4)
+            + bit_cast::<16, 4>(self.un_b.q.val());
+
+        // ---- Loader: four beats per point.
+        self.want_input.next = (self.phase.q.val() == MsmPhase::Accumulate)
+            & !self.ld_full.q.val()
+            & (self.points_in.q.val() < self.total.q.val())
+            & self.reset_n.val();
+        self.s_tready.next = self.want_input.val();
+        self.in_fire.next = self.want_input.val() & self.s_tvalid.val();
+        if self.in_fire.val() {
+            self.ld_beat.d.next = self.ld_beat.q.val() + 1;
+            if self.ld_beat.q.val() == 0 {
+                self.ld_x.d.next = self.s_tdata.val();
+            } else if self.ld_beat.q.val() == 1 {
+                self.ld_y.d.next = self.s_tdata.val();
+            } else if self.ld_beat.q.val() == 2 {
+                self.ld_dlo.d.next = self.s_tdata.val();
+            } else {
+                self.ld_dhi.d.next = self.s_tdata.val();
+                self.ld_full.d.next = true;
+                self.points_in.d.next = self.points_in.q.val() + 1;
+            }
+            if self.s_tlast.val()
+                != ((self.ld_beat.q.val() == 3) & (self.points_in.q.val() == self.total.q.val() - 1))
+            {
+                self.error_r.d.next = self.err_tlast.val();
+            }
+        }
+
+        // ---- Expander: the next item of the current point (or bucket).
+        self.picker.digits.next = self.ex_digits.q.val();
+        self.picker.pending.next = self.ex_pending.q.val();
+        self.picker.any_lane.next = self.ex_reduce.q.val();
+        self.digit_neg.next = self.picker.digit.val().get_bit(15) & !self.ex_reduce.q.val();
+        self.digit_mag.next = self.picker.digit.val();
+        if self.picker.digit.val().get_bit(15) {
+            self.digit_mag.next = (!self.picker.digit.val()) + 1;
+        }
+        if self.ex_reduce.q.val() {
+            self.item_key.next = self.ex_base.q.val() + bit_cast::<16, 5>(self.picker.sel.val());
+        } else {
+            self.item_key.next = (bit_cast::<16, 5>(self.picker.sel.val()) << self.c_minus_1.q.val())
+                + self.digit_mag.val()
+                - 1;
+        }
+        self.sel_bit.next = self.one_lane.val() << self.picker.sel.val();
+        self.fetch_key.next =
+            (bit_cast::<16, 6>(self.wk_w.q.val()) << self.c_minus_1.q.val()) + self.wk_j.q.val() - 1;
+
+        // ---- Decision: the adder's result O and the item F.
+        self.o_valid.next = self.adder.valid_out.val() & self.run.val();
+        self.o_key.next = self.adder.tag_out.val().get_bits::<16>(0);
+        self.f_item.next = self.fb_valid.q.val() & !self.fb_fetch.q.val();
+        self.f_fetch.next = self.fb_valid.q.val() & self.fb_fetch.q.val();
+        self.flags.rd_o_addr.next = self.o_key.val();
+        self.flags.rd_f_addr.next = self.fb_key.q.val();
+        if self.phase.q.val() == MsmPhase::Unload {
+            self.flags.rd_f_addr.next = self.un_key.val();
+        }
+        self.full_o.next = self.flags.rd_o.val();
+        self.full_f.next = self.flags.rd_f.val();
+        self.same.next = self.o_valid.val() & self.f_item.val() & (self.o_key.val() == self.fb_key.q.val());
+        self.issue.next = false;
+        self.a_from_o.next = false;
+        self.b_ram.next = false;
+        self.take.next = false;
+        self.take_key.next = self.fb_key.q.val();
+        self.park_o.next = false;
+        self.park_f.next = false;
+        self.f_accept.next = false;
+        self.fetch_hit.next = false;
+        self.conflict.next = false;
+        if self.same.val() {
+            self.issue.next = true;
+            self.a_from_o.next = true;
+            self.f_accept.next = true;
+            self.conflict.next = true;
+        } else if self.o_valid.val() & self.full_o.val() {
+            self.issue.next = true;
+            self.a_from_o.next = true;
+            self.b_ram.next = true;
+            self.take.next = true;
+            self.take_key.next = self.o_key.val();
+            self.conflict.next = true;
+            if self.fb_valid.q.val() & !self.full_f.val() {
+                self.park_f.next = self.f_item.val();
+                self.f_accept.next = true;
+            }
+        } else if self.o_valid.val() {
+            self.park_o.next = true;
+            if self.fb_valid.q.val() & self.full_f.val() {
+                self.issue.next = self.f_item.val();
+                self.b_ram.next = true;
+                self.take.next = true;
+                self.fetch_hit.next = self.f_fetch.val();
+                self.f_accept.next = true;
+            } else if self.fb_valid.q.val() {
+                self.park_f.next = self.f_item.val();
+                self.f_accept.next = true;
+            }
+        } else if self.fb_valid.q.val() & self.full_f.val() {
+            self.issue.next = self.f_item.val();
+            self.b_ram.next = true;
+            self.take.next = true;
+            self.fetch_hit.next = self.f_fetch.val();
+            self.f_accept.next = true;
+        } else if self.fb_valid.q.val() {
+            self.park_f.next = self.f_item.val();
+            self.f_accept.next = true;
+        }
+
+        // Bucket memory: port A reads a take (or an unload result), else
+        // writes F when both park; port B writes a parked O, else a parked F.
+        self.o_point.next = bit_cast::<768, 256>(self.adder.x3.val())
+            | (bit_cast::<768, 256>(self.adder.y3.val()) << 256)
+            | (bit_cast::<768, 256>(self.adder.z3.val()) << 512);
+        self.f_point.next = bit_cast::<768, 256>(self.fb_x.q.val())
+            | (bit_cast::<768, 256>(self.fb_y.q.val()) << 256)
+            | (bit_cast::<768, 256>(self.fb_z.q.val()) << 512);
+        self.ram.a_addr.next = self.fb_key.q.val();
+        if self.take.val() {
+            self.ram.a_addr.next = self.take_key.val();
+        } else if self.phase.q.val() == MsmPhase::Unload {
+            self.ram.a_addr.next = self.un_key.val();
+        }
+        self.ram.a_we.next = self.park_o.val() & self.park_f.val();
+        self.ram.a_wdata.next = self.f_point.val();
+        self.ram.b_we.next = self.park_o.val() | self.park_f.val();
+        if self.park_o.val() {
+            self.ram.b_addr.next = self.o_key.val();
+            self.ram.b_wdata.next = self.o_point.val();
+        } else {
+            self.ram.b_addr.next = self.fb_key.q.val();
+            self.ram.b_wdata.next = self.f_point.val();
+        }
+        self.flags.clear_all.next = !self.reset_n.val();
+        self.flags.set_a_en.next = self.park_o.val();
+        self.flags.set_a_addr.next = self.o_key.val();
+        self.flags.set_b_en.next = self.park_f.val();
+        self.flags.set_b_addr.next = self.fb_key.q.val();
+        self.flags.clr_en.next = self.take.val();
+        self.flags.clr_addr.next = self.take_key.val();
+
+        // ---- Operand register, then the adder.
+        self.c_valid.d.next = self.issue.val();
+        self.c_b_ram.d.next = self.b_ram.val();
+        self.c_fetch.d.next = self.fetch_hit.val();
+        if self.a_from_o.val() {
+            self.c_key.d.next = self.o_key.val();
+            self.c_ax.d.next = self.adder.x3.val();
+            self.c_ay.d.next = self.adder.y3.val();
+            self.c_az.d.next = self.adder.z3.val();
+        } else {
+            self.c_key.d.next = self.fb_key.q.val();
+            self.c_ax.d.next = self.fb_x.q.val();
+            self.c_ay.d.next = self.fb_y.q.val();
+            self.c_az.d.next = self.fb_z.q.val();
+        }
+        self.c_bx.d.next = self.fb_x.q.val();
+        self.c_by.d.next = self.fb_y.q.val();
+        self.c_bz.d.next = self.fb_z.q.val();
+        self.ram_x.next = self.ram.a_rdata.val().get_bits::<256>(0);
+        self.ram_y.next = self.ram.a_rdata.val().get_bits::<256>(256);
+        self.ram_z.next = self.ram.a_rdata.val().get_bits::<256>(512);
+        self.adder.x1.next = self.c_ax.q.val();
+        self.adder.y1.next = self.c_ay.q.val();
+        self.adder.z1.next = self.c_az.q.val();
+        if self.c_b_ram.q.val() {
+            self.adder.x2.next = self.ram_x.val();
+            self.adder.y2.next = self.ram_y.val();
+            self.adder.z2.next = self.ram_z.val();
+        } else {
+            self.adder.x2.next = self.c_bx.q.val();
+            self.adder.y2.next = self.c_by.q.val();
+            self.adder.z2.next = self.c_bz.q.val();
+        }
+        self.adder.valid_in.next = self.c_valid.q.val() & self.reset_n.val();
+        self.adder.tag_in.next = bit_cast::<32, 16>(self.c_key.q.val());
+        if self.issue.val() & !self.o_valid.val() {
+            self.in_flight.d.next = self.in_flight.q.val() + 1;
+        } else if !self.issue.val() & self.o_valid.val() {
+            self.in_flight.d.next = self.in_flight.q.val() - 1;
+        }
+
+        // ---- Refill the decision slot: items first, then bucket fetches.
+        self.fb_free.next = !self.fb_valid.q.val() | self.f_accept.val();
+        self.ex_take.next = self.fb_free.val() & self.picker.any.val() & self.run.val();
+        if self.fb_free.val() {
+            self.fb_valid.d.next = false;
+        }
+        if self.ex_take.val() {
+            self.fb_valid.d.next = true;
+            self.fb_fetch.d.next = false;
+            self.fb_key.d.next = self.item_key.val();
+            self.fb_x.d.next = self.ex_x.q.val();
+            self.fb_y.d.next = self.ex_y.q.val();
+            if self.digit_neg.val() {
+                self.fb_y.d.next = self.modulus.val() - self.ex_y.q.val();
+            }
+            self.fb_z.d.next = self.ex_z.q.val();
+            self.ex_pending.d.next = self.ex_pending.q.val() & !self.sel_bit.val();
+        } else if self.fb_free.val()
+            & (self.phase.q.val() == MsmPhase::Reduce)
+            & !self.picker.any.val()
+            & !self.fetch_out.q.val()
+            & !self.wk_done.q.val()
+        {
+            self.fb_valid.d.next = true;
+            self.fb_fetch.d.next = true;
+            self.fb_key.d.next = self.fetch_key.val();
+            self.fetch_out.d.next = true;
+            self.fetch_w.d.next = self.wk_w.q.val();
+            self.fetch_j.d.next = self.wk_j.q.val();
+            self.wk_j.d.next = self.wk_j.q.val() + 1;
+            if self.wk_j.q.val() == (self.one_key.val() << self.c_minus_1.q.val()) {
+                self.wk_j.d.next = 1.into();
+                self.wk_w.d.next = self.wk_w.q.val() + 1;
+                if self.wk_w.q.val() == self.windows.q.val() - 1 {
+                    self.wk_done.d.next = true;
+                }
+            }
+        }
+        // A fetch of an empty bucket is done at once; a hit loads the expander.
+        if self.f_fetch.val() & self.f_accept.val() & !self.fetch_hit.val() {
+            self.fetch_out.d.next = false;
+        }
+        self.ex_load.next = self.ld_full.q.val()
+            & (!self.picker.any.val() | (self.ex_take.val() & !self.picker.more.val()))
+            & self.run.val();
+        if self.ex_load.val() {
+            self.ld_full.d.next = false;
+            self.ex_x.d.next = self.ld_x.q.val();
+            self.ex_y.d.next = self.ld_y.q.val();
+            self.ex_z.d.next = self.one.val();
+            self.ex_digits.d.next =
+                bit_cast::<512, 256>(self.ld_dlo.q.val()) | (bit_cast::<512, 256>(self.ld_dhi.q.val()) << 256);
+            self.ex_pending.d.next = self.window_mask.q.val();
+            self.ex_reduce.d.next = false;
+        }
+        if self.c_fetch.q.val() {
+            self.fetch_out.d.next = false;
+            self.ex_x.d.next = self.ram_x.val();
+            self.ex_y.d.next = self.ram_y.val();
+            self.ex_z.d.next = self.ram_z.val();
+            self.ex_pending.d.next = bit_cast::<32, 16>(self.fetch_j.q.val());
+            self.ex_reduce.d.next = true;
+            self.ex_base.d.next = self.result_base.val() + (bit_cast::<16, 6>(self.fetch_w.q.val()) << 4);
+        }
+
+        // ---- Unload: three beats per result.
+        self.un_last.next = (self.un_w.q.val() == self.windows.q.val() - 1)
+            & (self.un_b.q.val() == self.c_minus_1.q.val())
+            & (self.un_beat.q.val() == 2);
+        self.m_tvalid.next =
+            (self.phase.q.val() == MsmPhase::Unload) & self.un_sending.q.val() & self.reset_n.val();
+        self.m_tlast.next = self.un_last.val();
+        self.m_tdata.next = 0.into();
+        if self.un_beat.q.val() == 0 {
+            if self.un_full.q.val() {
+                self.m_tdata.next = self.ram_x.val();
+            }
+        } else if self.un_beat.q.val() == 1 {
+            self.m_tdata.next = self.one.val();
+            if self.un_full.q.val() {
+                self.m_tdata.next = self.ram_y.val();
+            }
+        } else if self.un_full.q.val() {
+            self.m_tdata.next = self.ram_z.val();
+        }
+        self.out_fire.next = self.m_tvalid.val() & self.m_tready.val();
+        if (self.phase.q.val() == MsmPhase::Unload) & !self.un_sending.q.val() {
+            // The read of un_key is under way; its flag says whether it is a point.
+            self.un_full.d.next = self.full_f.val();
+            self.flags.clr_en.next = true;
+            self.flags.clr_addr.next = self.un_key.val();
+            self.un_sending.d.next = true;
+            self.un_beat.d.next = 0.into();
+        }
+
+        // ---- Phase sequencing.
+        self.accum_done.next = (self.points_in.q.val() == self.total.q.val())
+            & !self.ld_full.q.val()
+            & !self.picker.any.val()
+            & !self.fb_valid.q.val()
+            & !self.c_valid.q.val()
+            & (self.in_flight.q.val() == 0);
+        self.reduce_done.next = self.wk_done.q.val()
+            & !self.fetch_out.q.val()
+            & !self.picker.any.val()
+            & !self.fb_valid.q.val()
+            & !self.c_valid.q.val()
+            & (self.in_flight.q.val() == 0);
+        self.done_r.d.next = false;
+        if self.phase.q.val() == MsmPhase::Accumulate {
+            if self.accum_done.val() {
+                self.phase.d.next = MsmPhase::Reduce;
+                self.wk_w.d.next = 0.into();
+                self.wk_j.d.next = 1.into();
+                self.wk_done.d.next = false;
+                self.fetch_out.d.next = false;
+            }
+        } else if self.phase.q.val() == MsmPhase::Reduce {
+            if self.reduce_done.val() {
+                self.phase.d.next = MsmPhase::Unload;
+                self.un_w.d.next = 0.into();
+                self.un_b.d.next = 0.into();
+                self.un_sending.d.next = false;
+            }
+        } else if self.phase.q.val() == MsmPhase::Unload {
+            if self.out_fire.val() {
+                self.un_beat.d.next = self.un_beat.q.val() + 1;
+                if self.un_beat.q.val() == 2 {
+                    self.un_sending.d.next = false;
+                    self.un_b.d.next = self.un_b.q.val() + 1;
+                    if self.un_b.q.val() == self.c_minus_1.q.val() {
+                        self.un_b.d.next = 0.into();
+                        self.un_w.d.next = self.un_w.q.val() + 1;
+                    }
+                    if self.un_last.val() {
+                        self.phase.d.next = MsmPhase::Idle;
+                        self.done_r.d.next = true;
+                    }
+                }
+            }
+        }
+
+        // ---- Performance counters.
+        if self.phase.q.val() != MsmPhase::Idle {
+            self.busy_cycles.d.next = self.busy_cycles.q.val() + 1;
+        }
+        if self.phase.q.val() == MsmPhase::Accumulate {
+            self.accum_cycles.d.next = self.accum_cycles.q.val() + 1;
+            if !self.issue.val() {
+                self.idle_cycles.d.next = self.idle_cycles.q.val() + 1;
+            }
+        }
+        if self.phase.q.val() == MsmPhase::Reduce {
+            self.reduce_cycles.d.next = self.reduce_cycles.q.val() + 1;
+            if self.issue.val() {
+                self.reduce_adds.d.next = self.reduce_adds.q.val() + 1;
+            }
+        }
+        if self.issue.val() {
+            self.adds.d.next = self.adds.q.val() + 1;
+        }
+        if self.conflict.val() {
+            self.conflicts.d.next = self.conflicts.q.val() + 1;
+        }
+        if self.want_input.val() & !self.s_tvalid.val() {
+            self.in_stall_cycles.d.next = self.in_stall_cycles.q.val() + 1;
+        }
+        if self.m_tvalid.val() & !self.m_tready.val() {
+            self.out_stall_cycles.d.next = self.out_stall_cycles.q.val() + 1;
+        }
+        if self.in_fire.val() {
+            self.beats_in.d.next = self.beats_in.q.val() + 1;
+        }
+        if self.out_fire.val() {
+            self.beats_out.d.next = self.beats_out.q.val() + 1;
+        }
+
+        // ---- Job start.
+        self.win_mask64.next = (self.one_lanes.val() << self.job_windows.val().get_bits::<6>(0)) - 1;
+        self.job_c_minus_1.next = self.job_window_bits.val() - 1;
+        self.size_ok.next = (self.job_window_bits.val() >= self.min_c.val())
+            & (self.job_window_bits.val() <= self.max_c.val())
+            & (self.job_windows.val() != 0)
+            & (self.job_windows.val() <= self.max_windows.val())
+            & ((self.job_windows.val() << self.job_c_minus_1.val()) <= self.capacity.val());
+        if self.start.val() & (self.phase.q.val() == MsmPhase::Idle) {
+            self.c_minus_1.d.next = self.job_c_minus_1.val().get_bits::<4>(0);
+            self.windows.d.next = self.job_windows.val().get_bits::<6>(0);
+            self.window_mask.d.next = self.win_mask64.val().get_bits::<32>(0);
+            self.total.d.next = self.job_count.val();
+            self.points_in.d.next = 0.into();
+            self.ld_beat.d.next = 0.into();
+            self.ld_full.d.next = false;
+            self.ex_pending.d.next = 0.into();
+            self.fb_valid.d.next = false;
+            self.in_flight.d.next = 0.into();
+            self.busy_cycles.d.next = 0.into();
+            self.in_stall_cycles.d.next = 0.into();
+            self.out_stall_cycles.d.next = 0.into();
+            self.beats_in.d.next = 0.into();
+            self.beats_out.d.next = 0.into();
+            self.adds.d.next = 0.into();
+            self.accum_cycles.d.next = 0.into();
+            self.reduce_cycles.d.next = 0.into();
+            self.conflicts.d.next = 0.into();
+            self.idle_cycles.d.next = 0.into();
+            self.reduce_adds.d.next = 0.into();
+            self.error_r.d.next = 0.into();
+            if self.job_field.val() != self.field_fq.val() {
+                self.error_r.d.next = self.err_bad_field.val();
+                self.done_r.d.next = true;
+            } else if self.job_count.val() == 0 {
+                self.error_r.d.next = self.err_zero_count.val();
+                self.done_r.d.next = true;
+            } else if !self.size_ok.val() {
+                self.error_r.d.next = self.err_bad_size.val();
+                self.done_r.d.next = true;
+            } else {
+                self.phase.d.next = MsmPhase::Accumulate;
+            }
+        }
+
+        // Reset: stop; the flags clear; in-flight additions drain during reset.
+        if !self.reset_n.val() {
+            self.phase.d.next = MsmPhase::Idle;
+            self.done_r.d.next = false;
+            self.error_r.d.next = 0.into();
+            self.ld_full.d.next = false;
+            self.ex_pending.d.next = 0.into();
+            self.fb_valid.d.next = false;
+            self.c_valid.d.next = false;
+            self.c_fetch.d.next = false;
+            self.in_flight.d.next = 0.into();
+            self.fetch_out.d.next = false;
+        }
+
+        self.idle.next = self.phase.q.val() == MsmPhase::Idle;
+        self.done.next = self.done_r.q.val();
+        self.error.next = self.error_r.q.val();
+        self.perf_busy.next = self.busy_cycles.q.val();
+        self.perf_in_stall.next = self.in_stall_cycles.q.val();
+        self.perf_out_stall.next = self.out_stall_cycles.q.val();
+        self.perf_beats_in.next = self.beats_in.q.val();
+        self.perf_beats_out.next = self.beats_out.q.val();
+        self.perf_ops.next = self.adds.q.val();
+        self.perf_accum.next = self.accum_cycles.q.val();
+        self.perf_reduce.next = self.reduce_cycles.q.val();
+        self.perf_conflicts.next = self.conflicts.q.val();
+        self.perf_idle.next = self.idle_cycles.q.val();
+        self.perf_reduce_adds.next = self.reduce_adds.q.val();
+    }
+}
