@@ -63,6 +63,12 @@ pub trait Bus {
     /// Send `input` as one packet (TLAST on its last beat) while receiving
     /// one packet of exactly `expect_out` beats.
     fn stream(&mut self, input: &[Beat], expect_out: usize) -> Result<Vec<Beat>, BusError>;
+    /// `stream` for jobs that compute for long between their input and their
+    /// output (MSM): waits up to `patience` cycles without a beat moving.
+    fn stream_patient(&mut self, input: &[Beat], expect_out: usize, patience: u64) -> Result<Vec<Beat>, BusError> {
+        let _ = patience;
+        self.stream(input, expect_out)
+    }
     /// Let `cycles` clock cycles pass.
     fn idle(&mut self, cycles: u64);
     /// Reset the device (ap_rst_n).

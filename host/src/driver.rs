@@ -35,6 +35,10 @@ pub enum DriverError {
     NttSize { n: usize, max_log: u32 },
     #[error("coset offset is zero: a coset needs an invertible offset")]
     ZeroCosetOffset,
+    #[error("point {index} is not on the BN254 G1 curve")]
+    PointNotOnCurve { index: usize },
+    #[error("bad MSM window: {0}")]
+    MsmWindow(String),
     #[error("device returned a value that is not a reduced field element at result {index}")]
     BadResult { index: usize },
 }
@@ -161,6 +165,10 @@ pub(crate) struct DeviceJob {
     pub field: u32,
     pub count: u32,
     pub log_size: u32,
+    /// MSM jobs: (window bits c, windows W).
+    pub msm: Option<(u32, u32)>,
+    /// Cycles the streams may go without a beat (0: the bus default).
+    pub patience: u64,
 }
 
 /// The driver. Owns a bus to one coprocessor.
@@ -242,7 +250,7 @@ impl<B: Bus> Coprocessor<B> {
 
     fn run_job<F: DeviceField>(&mut self, op: FieldOp, a: &[F], b: &[F], results: &mut Vec<F>) -> Result<JobProfile, DriverError> {
         let beats: Vec<Beat> = a.iter().zip(b).flat_map(|(x, y)| [x.to_beat(), y.to_beat()]).collect();
-        let job = DeviceJob { op: op.code(), field: F::FIELD.code(), count: a.len() as u32, log_size: 0 };
+        let job = DeviceJob { op: op.code(), field: F::FIELD.code(), count: a.len() as u32, log_size: 0, msm: None, patience: 0 };
         let (out, profile) = self.device_job(job, &beats, a.len())?;
         let base = results.len();
         for (i, beat) in out.iter().enumerate() {
@@ -300,8 +308,12 @@ impl<B: Bus> Coprocessor<B> {
         self.bus.write32(regmap::JOB_FIELD.offset, job.field)?;
         self.bus.write32(regmap::JOB_COUNT.offset, job.count)?;
         self.bus.write32(regmap::JOB_LOG_SIZE.offset, job.log_size)?;
+        if let Some((c, w)) = job.msm {
+            self.bus.write32(regmap::MSM_WINDOW_BITS.offset, c)?;
+            self.bus.write32(regmap::MSM_WINDOWS.offset, w)?;
+        }
         self.bus.write32(regmap::CTRL.offset, regmap::CTRL_AP_START)?;
-        let out = self.bus.stream(input, n_out)?;
+        let out = self.bus.stream_patient(input, n_out, job.patience)?;
         self.wait_done()?;
         let code = self.bus.read32(regmap::ERROR.offset)?;
         if code != regmap::ERR_NONE {

@@ -5,12 +5,14 @@ pub mod backend;
 pub mod bus;
 pub mod driver;
 pub mod field;
+pub mod msm;
 pub mod ntt;
 
 pub use backend::{Backend, ModelBus, VerilatorBus};
 pub use bus::{Beat, Bus, BusError, BusStats};
 pub use driver::{Coprocessor, DriverError, FieldOp, JobProfile};
 pub use field::DeviceField;
+pub use msm::{MsmConfig, MsmProfile};
 pub use ntt::Direction;
 
 impl<T: Bus + ?Sized> Bus for Box<T> {
@@ -28,6 +30,9 @@ impl<T: Bus + ?Sized> Bus for Box<T> {
     }
     fn stream(&mut self, input: &[Beat], expect_out: usize) -> Result<Vec<Beat>, BusError> {
         (**self).stream(input, expect_out)
+    }
+    fn stream_patient(&mut self, input: &[Beat], expect_out: usize, patience: u64) -> Result<Vec<Beat>, BusError> {
+        (**self).stream_patient(input, expect_out, patience)
     }
     fn idle(&mut self, cycles: u64) {
         (**self).idle(cycles)

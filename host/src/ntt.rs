@@ -86,7 +86,7 @@ impl<B: Bus> Coprocessor<B> {
             let t0 = std::time::Instant::now();
             let beats: Vec<Beat> = chunk.iter().map(|x| x.to_beat()).collect();
             let pack_s = t0.elapsed().as_secs_f64();
-            let job = DeviceJob { op, field: FieldId::Fr.code(), count: chunk.len() as u32, log_size: log_m };
+            let job = DeviceJob { op, field: FieldId::Fr.code(), count: chunk.len() as u32, log_size: log_m, msm: None, patience: 0 };
             let (out, mut p) = self.device_job(job, &beats, chunk.len())?;
             let t1 = std::time::Instant::now();
             for (i, (x, beat)) in chunk.iter_mut().zip(&out).enumerate() {

@@ -97,7 +97,11 @@ impl Bus for VerilatorBus {
     }
 
     fn stream(&mut self, input: &[Beat], expect_out: usize) -> Result<Vec<Beat>, BusError> {
-        let timeout = self.timeouts.stream;
+        self.stream_patient(input, expect_out, 0)
+    }
+
+    fn stream_patient(&mut self, input: &[Beat], expect_out: usize, patience: u64) -> Result<Vec<Beat>, BusError> {
+        let timeout = self.timeouts.stream.max(patience);
         let outcome = self.timed(|m| m.stream(input, true, expect_out, timeout));
         self.stats.beats_in += outcome.sent as u64;
         self.stats.beats_out += outcome.out.len() as u64;

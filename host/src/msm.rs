@@ -1,0 +1,250 @@
+//! MSM glue: sum_i s_i P_i over BN254 G1 with arkworks semantics. The glue
+//! validates (every point on the curve), drops zero scalars and points at
+//! infinity, picks the window width, recodes the scalars into signed digits
+//! and streams each point once; the device accumulates and reduces the
+//! buckets; the glue checks the W c result points and combines them.
+
+use crate::bus::{Beat, Bus};
+use crate::driver::{Coprocessor, DeviceJob, DriverError, JobProfile};
+use crate::field::DeviceField;
+use ark_bn254::{Fq, Fr, G1Affine, G1Projective};
+use ark_ec::AffineRepr;
+use ark_ff::{AdditiveGroup, PrimeField, Zero};
+use rayon::prelude::*;
+use serde::Serialize;
+use std::time::Instant;
+use zkcopro_hdl::ec::POINT_ADD_LATENCY;
+use zkcopro_hdl::msm::reference::{signed_digits, window_count};
+use zkcopro_hdl::msm::{
+    MSM_BEATS_PER_POINT, MSM_BEATS_PER_RESULT, MSM_BUCKET_CAPACITY, MSM_MAX_WINDOW_BITS, MSM_MAX_WINDOWS,
+    MSM_MIN_WINDOW_BITS, PICKER_LANE_BITS,
+};
+use zkcopro_hdl::{FieldId, regmap};
+
+/// How to run an MSM.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct MsmConfig {
+    /// Window width c in bits; `None` picks the one with the fewest estimated cycles.
+    pub window_bits: Option<usize>,
+}
+
+/// Where an MSM's time went, with the engine's counters.
+#[derive(Clone, Debug, Default, Serialize, PartialEq)]
+pub struct MsmProfile {
+    /// The device job (cycles, beats, projected times).
+    pub job: JobProfile,
+    /// Points given / sent to the device (zero scalars and infinity dropped).
+    pub points: u64,
+    pub points_sent: u64,
+    pub window_bits: u64,
+    pub windows: u64,
+    /// Items: nonzero digits, one bucket addition each at most.
+    pub items: u64,
+    /// The bound N x W of additions in the accumulation phase.
+    pub bound: u64,
+    /// Point additions issued: all, accumulation, reduction.
+    pub additions: u64,
+    pub accumulate_additions: u64,
+    pub reduce_additions: u64,
+    /// Cycles per phase.
+    pub accumulate_cycles: u64,
+    pub reduce_cycles: u64,
+    pub unload_cycles: u64,
+    /// Accumulation cycles with no addition.
+    pub idle_cycles: u64,
+    /// Results merged again because their bucket got a point while in flight.
+    pub conflicts: u64,
+    /// Accumulation additions per accumulation cycle.
+    pub efficiency: f64,
+    /// Glue wall time by step, seconds.
+    pub validate_s: f64,
+    pub recode_s: f64,
+    pub combine_s: f64,
+}
+
+/// Windows for width c, if the device can hold them.
+fn window_shape(c: usize) -> Result<usize, DriverError> {
+    if !(MSM_MIN_WINDOW_BITS..=MSM_MAX_WINDOW_BITS).contains(&c) {
+        return Err(DriverError::MsmWindow(format!(
+            "width {c} outside {MSM_MIN_WINDOW_BITS}..={MSM_MAX_WINDOW_BITS}"
+        )));
+    }
+    let w = window_count(c);
+    if w > MSM_MAX_WINDOWS {
+        return Err(DriverError::MsmWindow(format!(
+            "width {c} needs {w} windows, the device has {MSM_MAX_WINDOWS} digit lanes"
+        )));
+    }
+    if w << (c - 1) > MSM_BUCKET_CAPACITY {
+        return Err(DriverError::MsmWindow(format!(
+            "width {c} needs {} buckets, the device holds {MSM_BUCKET_CAPACITY}",
+            w << (c - 1)
+        )));
+    }
+    Ok(w)
+}
+
+/// Estimated device cycles for n points at width c: one item per cycle,
+/// then about 2 cycles per bucket plus one addition per set index bit.
+pub fn estimated_cycles(n: usize, c: usize) -> Option<u64> {
+    let w = window_shape(c).ok()? as u64;
+    let buckets = w << (c - 1);
+    let accumulate = (n as u64 * w).max(n as u64 * MSM_BEATS_PER_POINT as u64) + POINT_ADD_LATENCY as u64;
+    let reduce = buckets * 2 + buckets.min(n as u64 * w) * (3 + c as u64 / 2);
+    let unload = w * c as u64 * (MSM_BEATS_PER_RESULT as u64 + 1);
+    Some(accumulate + reduce + unload)
+}
+
+/// The window width with the fewest estimated cycles for n points.
+pub fn best_window_bits(n: usize) -> usize {
+    (MSM_MIN_WINDOW_BITS..=MSM_MAX_WINDOW_BITS)
+        .filter_map(|c| estimated_cycles(n, c).map(|e| (e, c)))
+        .min()
+        .map(|(_, c)| c)
+        .expect("some window width fits the device")
+}
+
+/// One point's four input beats: x, y, digits of windows 0-15, 16-31.
+fn point_beats(p: &G1Affine, digits: &[i32]) -> [Beat; MSM_BEATS_PER_POINT] {
+    let mut lanes = [[0u32; 8]; 2];
+    for (i, d) in digits.iter().enumerate() {
+        let v = (*d as i16 as u16) as u32;
+        let (beat, lane) = (i / 16, i % 16);
+        lanes[beat][lane / 2] |= v << (PICKER_LANE_BITS * (lane % 2));
+    }
+    [p.x.to_beat(), p.y.to_beat(), lanes[0], lanes[1]]
+}
+
+/// A result point from its three beats (homogeneous projective, Montgomery).
+fn result_point(beats: &[Beat], index: usize) -> Result<(Fq, Fq, Fq), DriverError> {
+    let get = |k: usize| Fq::from_beat(&beats[k]).ok_or(DriverError::BadResult { index: MSM_BEATS_PER_RESULT * index + k });
+    Ok((get(0)?, get(1)?, get(2)?))
+}
+
+impl<B: Bus> Coprocessor<B> {
+    /// sum_i scalars[i] * points[i], as arkworks' `G1Projective::msm`.
+    pub fn msm(&mut self, points: &[G1Affine], scalars: &[Fr]) -> Result<G1Projective, DriverError> {
+        self.msm_with(points, scalars, &MsmConfig::default()).map(|(r, _)| r)
+    }
+
+    /// `msm` with a configuration, returning the job's profile too.
+    pub fn msm_with(
+        &mut self,
+        points: &[G1Affine],
+        scalars: &[Fr],
+        config: &MsmConfig,
+    ) -> Result<(G1Projective, MsmProfile), DriverError> {
+        let t0 = Instant::now();
+        if points.len() != scalars.len() {
+            return Err(DriverError::LengthMismatch { left: points.len(), right: scalars.len() });
+        }
+        // BN254 G1 has cofactor 1: on the curve means in the prime-order group.
+        if let Some(index) = points.par_iter().position_first(|p| !p.is_on_curve()) {
+            return Err(DriverError::PointNotOnCurve { index });
+        }
+        let kept: Vec<(&G1Affine, Fr)> = points
+            .iter()
+            .zip(scalars)
+            .filter(|(p, s)| !p.is_zero() && !s.is_zero())
+            .map(|(p, s)| (p, *s))
+            .collect();
+        let n = kept.len();
+        let c = match config.window_bits {
+            Some(c) => c,
+            None => best_window_bits(n.max(1)),
+        };
+        let windows = window_shape(c)?;
+        let validate_s = t0.elapsed().as_secs_f64();
+        let mut profile = MsmProfile {
+            points: points.len() as u64,
+            points_sent: n as u64,
+            window_bits: c as u64,
+            windows: windows as u64,
+            bound: (n * windows) as u64,
+            validate_s,
+            ..Default::default()
+        };
+        if n == 0 {
+            profile.job = JobProfile { clock_hz: self.clock_hz(), glue_s: validate_s, ..Default::default() };
+            profile.job.finish();
+            return Ok((G1Projective::zero(), profile));
+        }
+
+        let t1 = Instant::now();
+        let (beats, items): (Vec<[Beat; MSM_BEATS_PER_POINT]>, Vec<u64>) = kept
+            .par_iter()
+            .map(|(p, s)| {
+                let digits = signed_digits(&s.into_bigint().0, c, windows);
+                let items = digits.iter().filter(|d| **d != 0).count() as u64;
+                (point_beats(p, &digits), items)
+            })
+            .unzip();
+        let beats: Vec<Beat> = beats.into_iter().flatten().collect();
+        profile.items = items.iter().sum();
+        profile.recode_s = t1.elapsed().as_secs_f64();
+
+        let results = windows * c;
+        // The output waits for the whole accumulation and reduction.
+        let patience = estimated_cycles(n, c).unwrap_or(0) * 2 + 100_000;
+        let job = DeviceJob {
+            op: regmap::OP_MSM,
+            field: FieldId::Fq.code(),
+            count: n as u32,
+            log_size: 0,
+            msm: Some((c as u32, windows as u32)),
+            patience,
+        };
+        let (out, mut job_profile) = self.device_job(job, &beats, results * MSM_BEATS_PER_RESULT)?;
+        let bus = self.bus();
+        let accumulate_cycles = bus.read32(regmap::PERF_MSM_ACCUM.offset)? as u64;
+        let reduce_cycles = bus.read32(regmap::PERF_MSM_REDUCE.offset)? as u64;
+        let conflicts = bus.read32(regmap::PERF_MSM_CONFLICTS.offset)? as u64;
+        let idle_cycles = bus.read32(regmap::PERF_MSM_IDLE.offset)? as u64;
+        let reduce_additions = bus.read32(regmap::PERF_MSM_REDUCE_ADDS.offset)? as u64;
+
+        let t2 = Instant::now();
+        let mut coords = Vec::with_capacity(results);
+        for (i, chunk) in out.chunks_exact(MSM_BEATS_PER_RESULT).enumerate() {
+            coords.push(result_point(chunk, i)?);
+        }
+        let mut z_inv: Vec<Fq> = coords.iter().map(|(_, _, z)| *z).collect();
+        ark_ff::batch_inversion(&mut z_inv);
+        let mut partials = Vec::with_capacity(results);
+        for (i, ((x, y, z), zi)) in coords.iter().zip(&z_inv).enumerate() {
+            if z.is_zero() {
+                partials.push(G1Projective::zero());
+                continue;
+            }
+            let p = G1Affine::new_unchecked(*x * zi, *y * zi);
+            if !p.is_on_curve() {
+                return Err(DriverError::BadResult { index: MSM_BEATS_PER_RESULT * i });
+            }
+            partials.push(p.into_group());
+        }
+        // Result (w, b) weighs 2^(c w + b): consecutive powers, high to low.
+        let mut total = G1Projective::zero();
+        for r in partials.iter().rev() {
+            total.double_in_place();
+            total += r;
+        }
+        profile.combine_s = t2.elapsed().as_secs_f64();
+
+        job_profile.glue_s += validate_s + profile.recode_s + profile.combine_s;
+        job_profile.elements = n as u64;
+        job_profile.finish();
+        let additions = job_profile.ops;
+        profile.additions = additions;
+        profile.reduce_additions = reduce_additions;
+        profile.accumulate_additions = additions - reduce_additions;
+        profile.accumulate_cycles = accumulate_cycles;
+        profile.reduce_cycles = reduce_cycles;
+        profile.unload_cycles = job_profile.device_cycles.saturating_sub(accumulate_cycles + reduce_cycles);
+        profile.idle_cycles = idle_cycles;
+        profile.conflicts = conflicts;
+        profile.efficiency =
+            if accumulate_cycles > 0 { profile.accumulate_additions as f64 / accumulate_cycles as f64 } else { 0.0 };
+        job_profile.efficiency = profile.efficiency;
+        profile.job = job_profile;
+        Ok((total, profile))
+    }
+}
