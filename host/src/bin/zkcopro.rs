@@ -68,6 +68,21 @@ enum Command {
         #[command(flatten)]
         run: RunArgs,
     },
+    /// MSM of 2^K random BN254 G1 points on the device, checked against
+    /// arkworks' `G1Projective::msm` run on the same input.
+    Msm {
+        /// log2 of the number of points (0 <= K <= 20).
+        #[arg(long, default_value_t = 12)]
+        log_size: u32,
+        /// Window width c in bits (default: the fewest estimated cycles).
+        #[arg(long)]
+        window: Option<usize>,
+        /// Scalar distribution: uniform in Fr, all equal, all one, or small (< 2^16).
+        #[arg(long, value_enum, default_value_t = ScalarKind::Uniform)]
+        scalars: ScalarKind,
+        #[command(flatten)]
+        run: RunArgs,
+    },
     /// Write the coprocessor's Verilog, lint waivers and register map to DIR.
     Verilog {
         #[arg(long)]
@@ -84,6 +99,40 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum, Serialize)]
+#[serde(rename_all = "lowercase")]
+enum ScalarKind {
+    Uniform,
+    Equal,
+    Ones,
+    Small,
+}
+
+fn msm_input(rng: &mut ChaCha8Rng, n: usize, kind: ScalarKind) -> (Vec<ark_bn254::G1Affine>, Vec<ark_bn254::Fr>) {
+    use ark_bn254::{Fr, G1Projective};
+    use ark_ec::CurveGroup;
+    use rand::Rng;
+    // Points: a random walk P + i Q (distinct, cheap to make).
+    let (mut acc, step) = (G1Projective::rand(rng), G1Projective::rand(rng));
+    let walk: Vec<G1Projective> = (0..n)
+        .map(|_| {
+            acc += step;
+            acc
+        })
+        .collect();
+    let points = G1Projective::normalize_batch(&walk);
+    let equal = Fr::rand(rng);
+    let scalars = (0..n)
+        .map(|_| match kind {
+            ScalarKind::Uniform => Fr::rand(rng),
+            ScalarKind::Equal => equal,
+            ScalarKind::Ones => Fr::from(1u64),
+            ScalarKind::Small => Fr::from(rng.gen_range(1u64..1 << 16)),
+        })
+        .collect();
+    (points, scalars)
 }
 
 #[derive(Serialize)]
@@ -365,6 +414,20 @@ fn main() -> ExitCode {
                 }
             }
         }
+        Command::Msm { log_size, window, scalars, run } => {
+            if log_size > 20 {
+                eprintln!("error: --log-size must be at most 20");
+                return ExitCode::from(2);
+            }
+            match msm_cmd(log_size, window, scalars, run) {
+                Ok(true) => ExitCode::SUCCESS,
+                Ok(false) => ExitCode::FAILURE,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
         Command::Verilog { out, mul, top_name } => {
             let mul = if mul == "fast" { MulImpl::Fast } else { MulImpl::Tiled };
             match export::write_bundle(&out, &TopConfig { mul }, &top_name) {
@@ -495,6 +558,157 @@ fn ntt_cmd(log_size: u32, inverse: bool, coset: bool, run: RunArgs) -> Result<bo
         println!("arkworks (ark-poly, release, parallel): {:.1} µs -> speed-up {:.2}x", us(r.arkworks_s), r.speedup_vs_arkworks);
         println!("simulation: {:.2} s ({:.0} cycles/s)", r.sim_s, r.sim_cycles_per_s);
         println!("Result: {}", if verified { "matches ark-poly bit for bit" } else { "MISMATCH against ark-poly" });
+    }
+    Ok(verified)
+}
+
+#[derive(Serialize)]
+struct MsmReport {
+    log_size: u32,
+    n: usize,
+    scalars: ScalarKind,
+    backend: Backend,
+    multiplier: &'static str,
+    seed: u64,
+    verified: bool,
+    window_bits: u64,
+    windows: u64,
+    device_cycles: u64,
+    bus_cycles: u64,
+    accumulate_cycles: u64,
+    reduce_cycles: u64,
+    unload_cycles: u64,
+    additions: u64,
+    accumulate_additions: u64,
+    reduce_additions: u64,
+    items: u64,
+    bound: u64,
+    conflicts: u64,
+    idle_cycles: u64,
+    efficiency: f64,
+    bytes_in: u64,
+    bytes_out: u64,
+    projected_device_s: f64,
+    projected_bus_s: f64,
+    glue_s: f64,
+    glue_validate_s: f64,
+    glue_recode_s: f64,
+    glue_combine_s: f64,
+    end_to_end_s: f64,
+    glue_share: f64,
+    arkworks_s: f64,
+    speedup_vs_arkworks: f64,
+    sim_s: f64,
+    sim_cycles_per_s: f64,
+}
+
+fn msm_cmd(log_size: u32, window: Option<usize>, kind: ScalarKind, run: RunArgs) -> Result<bool, DriverError> {
+    use ark_bn254::G1Projective;
+    use ark_ec::{CurveGroup, VariableBaseMSM};
+    let RunArgs { seed, backend, clock_mhz, trace, json } = run;
+    let seed = seed.unwrap_or_else(rand::random);
+    let n = 1usize << log_size;
+    let multiplier = match backend {
+        Backend::Verilator => zkcopro_sim::SIM_MUL,
+        Backend::Model => "reference model",
+    };
+    if !json {
+        println!("zkcopro msm: n = 2^{log_size} points, {kind:?} scalars, backend {backend:?} (multiplier: {multiplier}), seed {seed}");
+    }
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let (points, scalars) = msm_input(&mut rng, n, kind);
+    let mut dev = Coprocessor::new(backend.open(trace.as_deref()))?.with_clock_hz(clock_mhz * 1e6);
+    let spinner = if json { ProgressBar::hidden() } else { ProgressBar::new_spinner() };
+    spinner.set_message("simulating the coprocessor (accumulate, reduce, unload)");
+    spinner.enable_steady_tick(std::time::Duration::from_millis(200));
+    let config = zkcopro_host::MsmConfig { window_bits: window };
+    let (got, p) = dev.msm_with(&points, &scalars, &config)?;
+    spinner.finish_and_clear();
+    // arkworks at its best: release build, `parallel` feature, all cores;
+    // best of three timed runs after a warm-up.
+    let mut arkworks_s = f64::INFINITY;
+    let mut want = G1Projective::default();
+    for i in 0..4 {
+        let t0 = std::time::Instant::now();
+        want = G1Projective::msm(&points, &scalars).expect("equal lengths");
+        if i > 0 {
+            arkworks_s = arkworks_s.min(t0.elapsed().as_secs_f64());
+        }
+    }
+    let verified = got.into_affine() == want.into_affine();
+    let j = &p.job;
+    let r = MsmReport {
+        log_size,
+        n,
+        scalars: kind,
+        backend,
+        multiplier,
+        seed,
+        verified,
+        window_bits: p.window_bits,
+        windows: p.windows,
+        device_cycles: j.device_cycles,
+        bus_cycles: j.bus_cycles,
+        accumulate_cycles: p.accumulate_cycles,
+        reduce_cycles: p.reduce_cycles,
+        unload_cycles: p.unload_cycles,
+        additions: p.additions,
+        accumulate_additions: p.accumulate_additions,
+        reduce_additions: p.reduce_additions,
+        items: p.items,
+        bound: p.bound,
+        conflicts: p.conflicts,
+        idle_cycles: p.idle_cycles,
+        efficiency: p.efficiency,
+        bytes_in: j.bytes_in,
+        bytes_out: j.bytes_out,
+        projected_device_s: j.projected_device_s,
+        projected_bus_s: j.projected_bus_s,
+        glue_s: j.glue_s,
+        glue_validate_s: p.validate_s,
+        glue_recode_s: p.recode_s,
+        glue_combine_s: p.combine_s,
+        end_to_end_s: j.end_to_end_s,
+        glue_share: j.glue_s / j.end_to_end_s.max(f64::MIN_POSITIVE),
+        arkworks_s,
+        speedup_vs_arkworks: arkworks_s / j.end_to_end_s.max(f64::MIN_POSITIVE),
+        sim_s: j.sim_s,
+        sim_cycles_per_s: j.sim_cycles_per_s,
+    };
+    if json {
+        println!("{}", serde_json::to_string_pretty(&r).expect("serialize"));
+    } else {
+        let us = |s: f64| s * 1e6;
+        println!(
+            "window c = {} bits, {} windows; {} items (nonzero digits), bound N x W = {}",
+            r.window_bits, r.windows, r.items, r.bound
+        );
+        println!(
+            "device: {} busy cycles = accumulate {} + reduce {} + unload {}{}",
+            r.device_cycles,
+            r.accumulate_cycles,
+            r.reduce_cycles,
+            r.unload_cycles,
+            if j.cycle_accurate { "" } else { " [modelled cycles]" }
+        );
+        println!(
+            "  additions {} (accumulate {}, reduce {}); efficiency {:.3} additions/cycle while accumulating; {} idle cycles, {} conflict merges",
+            r.additions, r.accumulate_additions, r.reduce_additions, r.efficiency, r.idle_cycles, r.conflicts
+        );
+        println!(
+            "time at {clock_mhz} MHz: glue {:.1} µs (validate {:.1}, recode {:.1}, combine {:.1}) + bus {:.1} µs + device {:.1} µs = {:.1} µs end to end (glue {:.1}%)",
+            us(r.glue_s),
+            us(r.glue_validate_s),
+            us(r.glue_recode_s),
+            us(r.glue_combine_s),
+            us(r.projected_bus_s),
+            us(r.projected_device_s),
+            us(r.end_to_end_s),
+            100.0 * r.glue_share
+        );
+        println!("arkworks (G1Projective::msm, release, parallel): {:.1} µs -> speed-up {:.2}x", us(r.arkworks_s), r.speedup_vs_arkworks);
+        println!("simulation: {:.2} s ({:.0} cycles/s)", r.sim_s, r.sim_cycles_per_s);
+        println!("Result: {}", if verified { "matches arkworks" } else { "MISMATCH against arkworks" });
     }
     Ok(verified)
 }
