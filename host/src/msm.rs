@@ -14,7 +14,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 use std::time::Instant;
 use zkcopro_hdl::ec::POINT_ADD_LATENCY;
-use zkcopro_hdl::msm::reference::{signed_digits, window_count};
+use zkcopro_hdl::msm::reference::window_count;
 use zkcopro_hdl::msm::{
     MSM_BEATS_PER_POINT, MSM_BEATS_PER_RESULT, MSM_BUCKET_CAPACITY, MSM_MAX_WINDOW_BITS, MSM_MAX_WINDOWS,
     MSM_MIN_WINDOW_BITS, PICKER_LANE_BITS,
@@ -104,15 +104,38 @@ pub fn best_window_bits(n: usize) -> usize {
         .expect("some window width fits the device")
 }
 
-/// One point's four input beats: x, y, digits of windows 0-15, 16-31.
-fn point_beats(p: &G1Affine, digits: &[i32]) -> [Beat; MSM_BEATS_PER_POINT] {
-    let mut lanes = [[0u32; 8]; 2];
-    for (i, d) in digits.iter().enumerate() {
-        let v = (*d as i16 as u16) as u32;
-        let (beat, lane) = (i / 16, i % 16);
-        lanes[beat][lane / 2] |= v << (PICKER_LANE_BITS * (lane % 2));
+/// Signed c-bit digits of a scalar (little-endian limbs), written straight
+/// into the two digit beats as 16-bit two's-complement lanes. Returns the
+/// number of nonzero digits. Same digits as the reference `signed_digits`.
+pub fn recode_into_lanes(limbs: &[u64; 4], c: usize, windows: usize, lanes: &mut [Beat; 2]) -> u64 {
+    let mask = (1u64 << c) - 1;
+    let half = 1i64 << (c - 1);
+    let mut carry = 0i64;
+    let mut items = 0;
+    for w in 0..windows {
+        let at = w * c;
+        let (limb, shift) = (at / 64, at % 64);
+        let mut raw = if limb < 4 { limbs[limb] >> shift } else { 0 };
+        if shift + c > 64 && limb + 1 < 4 {
+            raw |= limbs[limb + 1] << (64 - shift);
+        }
+        let mut d = (raw & mask) as i64 + carry;
+        carry = (d >= half) as i64;
+        d -= carry << c;
+        if d != 0 {
+            items += 1;
+            let (beat, lane) = (w / 16, w % 16);
+            lanes[beat][lane / 2] |= ((d as i16 as u16) as u32) << (PICKER_LANE_BITS * (lane % 2));
+        }
     }
-    [p.x.to_beat(), p.y.to_beat(), lanes[0], lanes[1]]
+    items
+}
+
+/// One point's four input beats: x, y, digits of windows 0-15, 16-31.
+fn point_beats(p: &G1Affine, s: &Fr, c: usize, windows: usize) -> ([Beat; MSM_BEATS_PER_POINT], u64) {
+    let mut lanes = [[0u32; 8]; 2];
+    let items = recode_into_lanes(&s.into_bigint().0, c, windows, &mut lanes);
+    ([p.x.to_beat(), p.y.to_beat(), lanes[0], lanes[1]], items)
 }
 
 /// A result point from its three beats (homogeneous projective, Montgomery).
@@ -173,11 +196,7 @@ impl<B: Bus> Coprocessor<B> {
         let t1 = Instant::now();
         let (beats, items): (Vec<[Beat; MSM_BEATS_PER_POINT]>, Vec<u64>) = kept
             .par_iter()
-            .map(|(p, s)| {
-                let digits = signed_digits(&s.into_bigint().0, c, windows);
-                let items = digits.iter().filter(|d| **d != 0).count() as u64;
-                (point_beats(p, &digits), items)
-            })
+            .map(|(p, s)| point_beats(p, s, c, windows))
             .unzip();
         let beats: Vec<Beat> = beats.into_iter().flatten().collect();
         profile.items = items.iter().sum();

@@ -9,7 +9,16 @@ use zkcopro_hdl::field::{MONT_MUL_LATENCY, MOD_ADD_LATENCY, MOD_SUB_LATENCY, Mul
 use zkcopro_hdl::ntt::{NTT_DRAIN_CYCLES, NTT_LOG_MAX, NTT_MAX_POINTS};
 use zkcopro_hdl::regmap::{self, Access};
 use zkcopro_hdl::top::TopConfig;
+use zkcopro_hdl::msm::reference::bucket_bit_sums;
+use zkcopro_hdl::msm::{
+    MSM_BEATS_PER_POINT, MSM_BEATS_PER_RESULT, MSM_BUCKET_CAPACITY, MSM_LOOP_LATENCY, MSM_MAX_WINDOW_BITS,
+    MSM_MAX_WINDOWS, MSM_MIN_WINDOW_BITS,
+};
 use zkcopro_hdl::{FieldId, reference};
+use crate::field::DeviceField;
+use ark_bn254::{Fq, G1Affine, G1Projective};
+use ark_ec::{AffineRepr, CurveGroup};
+use ark_ff::{BigInt, One, Zero};
 
 /// Modelled cycles of one AXI4-Lite transaction (address + response phase).
 const MODEL_MMIO_CYCLES: u64 = 2;
@@ -33,6 +42,11 @@ pub struct ModelBus {
     job_log_size: u32,
     run_log_size: u32,
     perf: [u32; 7],
+    msm_window_bits: u32,
+    msm_windows: u32,
+    run_msm: (u32, u32),
+    /// MSM counters: accumulate, reduce, conflicts, idle, reduce additions.
+    msm_perf: [u32; 5],
 }
 
 impl ModelBus {
@@ -49,18 +63,31 @@ impl ModelBus {
     fn start(&mut self) {
         self.error = regmap::ERR_NONE;
         self.perf = [0; 7];
+        self.msm_perf = [0; 5];
+        self.run_msm = (self.msm_window_bits, self.msm_windows);
         self.run_op = self.job_op;
         self.run_field = self.job_field;
         self.run_count = self.job_count;
         self.run_log_size = self.job_log_size;
         let ntt = self.is_ntt();
         let count = self.job_count as u64;
-        let err = if self.job_op > regmap::OP_INTT {
+        let msm = self.job_op == regmap::OP_MSM;
+        let (c, w) = (self.msm_window_bits as u64, self.msm_windows as u64);
+        let err = if self.job_op > regmap::OP_MSM {
             regmap::ERR_BAD_OP
-        } else if FieldId::from_code(self.job_field).is_none() || (ntt && self.job_field != FieldId::Fr.code()) {
+        } else if FieldId::from_code(self.job_field).is_none()
+            || (ntt && self.job_field != FieldId::Fr.code())
+            || (msm && self.job_field != FieldId::Fq.code())
+        {
             regmap::ERR_BAD_FIELD
         } else if self.job_count == 0 {
             regmap::ERR_ZERO_COUNT
+        } else if msm
+            && !((MSM_MIN_WINDOW_BITS as u64..=MSM_MAX_WINDOW_BITS as u64).contains(&c)
+                && (1..=MSM_MAX_WINDOWS as u64).contains(&w)
+                && w << (c - 1) <= MSM_BUCKET_CAPACITY as u64)
+        {
+            regmap::ERR_BAD_SIZE
         } else if ntt
             && !(count.is_power_of_two()
                 && count <= NTT_MAX_POINTS as u64
@@ -91,6 +118,9 @@ impl ModelBus {
         }
         if self.is_ntt() {
             return self.run_ntt(input, expect_out, timeout);
+        }
+        if self.run_op == regmap::OP_MSM {
+            return self.run_msm_job(input, expect_out, timeout);
         }
         let want = 2 * self.run_count as usize;
         let taken = input.len().min(want);
@@ -149,6 +179,58 @@ impl ModelBus {
         Ok(out)
     }
 
+    /// The MSM engine's function on arkworks points; cycles are estimates
+    /// (one item per cycle, the engine's reduction walk, the unload).
+    fn run_msm_job(&mut self, input: &[Beat], expect_out: usize, timeout: BusError) -> Result<Vec<Beat>, BusError> {
+        let n = self.run_count as usize;
+        let (c, windows) = (self.run_msm.0 as usize, self.run_msm.1 as usize);
+        let want_in = MSM_BEATS_PER_POINT * n;
+        let taken = input.len().min(want_in);
+        self.stats.beats_in += taken as u64;
+        if input.len() != want_in {
+            self.error = regmap::ERR_TLAST;
+        }
+        let results = windows * c;
+        if taken < want_in || input.len() > want_in || expect_out != results * MSM_BEATS_PER_RESULT {
+            return Err(timeout);
+        }
+        let coord = |b: &Beat| Fq::new_unchecked(BigInt::new(std::array::from_fn(|i| b[2 * i] as u64 | (b[2 * i + 1] as u64) << 32)));
+        let mut points = Vec::with_capacity(n);
+        let mut digits = Vec::with_capacity(n);
+        for beats in input.chunks_exact(MSM_BEATS_PER_POINT) {
+            points.push(G1Affine::new_unchecked(coord(&beats[0]), coord(&beats[1])).into_group());
+            let lane = |w: usize| {
+                let word = beats[2 + w / 16][(w % 16) / 2];
+                (word >> (16 * (w % 2))) as u16 as i16 as i32
+            };
+            digits.push((0..windows).map(lane).collect::<Vec<i32>>());
+        }
+        let zero = G1Projective::zero();
+        let sums = bucket_bit_sums(&points, &digits, c, windows, &zero, |a, b| *a + b, |a| -*a);
+        let affine = G1Projective::normalize_batch(&sums);
+        let mut out = Vec::with_capacity(expect_out);
+        for p in &affine {
+            match p.xy() {
+                Some((x, y)) => out.extend([x.to_beat(), y.to_beat(), Fq::one().to_beat()]),
+                None => out.extend([Fq::zero().to_beat(), Fq::one().to_beat(), Fq::zero().to_beat()]),
+            }
+        }
+        self.stats.beats_out += out.len() as u64;
+        let items: u64 = digits.iter().map(|d| d.iter().filter(|x| **x != 0).count() as u64).sum();
+        let buckets = (windows as u64) << (c - 1);
+        let accumulate = items.max(want_in as u64) + MSM_LOOP_LATENCY as u64;
+        let reduce = 2 * buckets + buckets.min(items) * (3 + c as u64 / 2);
+        let unload = results as u64 * (MSM_BEATS_PER_RESULT as u64 + 1);
+        let reduce_adds = buckets.min(items) * c as u64 / 2;
+        let adds = items.saturating_sub(buckets.min(items)) + reduce_adds;
+        let busy = accumulate + reduce + unload;
+        self.cycles += busy;
+        self.perf = [busy as u32, 0, 0, taken as u32, out.len() as u32, adds as u32, 0];
+        self.msm_perf = [accumulate as u32, reduce as u32, 0, (accumulate - (adds - reduce_adds)) as u32, reduce_adds as u32];
+        self.finish();
+        Ok(out)
+    }
+
     fn compute(&self, a: &Beat, b: &Beat) -> Beat {
         let field = FieldId::from_code(self.run_field).expect("validated at start");
         let (a, b) = (beat_to_biguint(a), beat_to_biguint(b));
@@ -200,6 +282,13 @@ impl Bus for ModelBus {
             "PERF_OPS" => self.perf[5],
             "PERF_DRAIN" => self.perf[6],
             "JOB_LOG_SIZE" => self.job_log_size,
+            "MSM_WINDOW_BITS" => self.msm_window_bits,
+            "MSM_WINDOWS" => self.msm_windows,
+            "PERF_MSM_ACCUM" => self.msm_perf[0],
+            "PERF_MSM_REDUCE" => self.msm_perf[1],
+            "PERF_MSM_CONFLICTS" => self.msm_perf[2],
+            "PERF_MSM_IDLE" => self.msm_perf[3],
+            "PERF_MSM_REDUCE_ADDS" => self.msm_perf[4],
             other => unreachable!("register {other} missing from the model"),
         };
         Ok(value)
@@ -225,6 +314,8 @@ impl Bus for ModelBus {
             "JOB_FIELD" => self.job_field = value,
             "JOB_COUNT" => self.job_count = value,
             "JOB_LOG_SIZE" => self.job_log_size = value,
+            "MSM_WINDOW_BITS" => self.msm_window_bits = value,
+            "MSM_WINDOWS" => self.msm_windows = value,
             other => unreachable!("writable register {other} missing from the model"),
         }
         Ok(())
