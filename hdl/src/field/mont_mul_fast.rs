@@ -92,19 +92,28 @@ impl Logic for MontMulFast {
             r#"
 localparam [255:0] MODULUS = 256'h{p:x};
 localparam [255:0] NEG_INV = 256'h{n_inv:x};
-wire [511:0] t = {{256'b0, a}} * {{256'b0, b}};
-wire [255:0] m = t[255:0] * NEG_INV;
-wire [511:0] mp = {{256'b0, m}} * {{256'b0, MODULUS}};
-// T + m*p is 0 mod 2^256, so its low half carries out exactly when T_lo != 0.
-wire [256:0] u = {{1'b0, t[511:256]}} + {{1'b0, mp[511:256]}} + {{256'b0, |t[255:0]}};
-wire [256:0] u_sub = u - {{1'b0, MODULUS}};
-wire [255:0] reduced = u_sub[256] ? u[255:0] : u_sub[255:0];
+// The REDC is computed only on cycles that carry an operation (blocking
+// temporaries inside the clocked block), so idle multipliers cost Verilator
+// nothing; when idle, stage 0 holds its old value (valid is low).
+reg [511:0] t;
+reg [255:0] m;
+reg [511:0] mp;
+reg [256:0] u;
+reg [256:0] u_sub;
 reg [255:0] y_pipe [0:{last}];
 reg [{last}:0] v_pipe;
 integer i;
 initial v_pipe = 0;
 always @(posedge clock) begin
-    y_pipe[0] <= reduced;
+    if (valid_in) begin
+        t = {{256'b0, a}} * {{256'b0, b}};
+        m = t[255:0] * NEG_INV;
+        mp = {{256'b0, m}} * {{256'b0, MODULUS}};
+        // T + m*p is 0 mod 2^256, so its low half carries out exactly when T_lo != 0.
+        u = {{1'b0, t[511:256]}} + {{1'b0, mp[511:256]}} + {{256'b0, |t[255:0]}};
+        u_sub = u - {{1'b0, MODULUS}};
+        y_pipe[0] <= u_sub[256] ? u[255:0] : u_sub[255:0];
+    end
 {shift}end
 always @(*) begin
     y = y_pipe[{last}];
