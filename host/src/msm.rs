@@ -162,7 +162,12 @@ impl<B: Bus> Coprocessor<B> {
             return Err(DriverError::LengthMismatch { left: points.len(), right: scalars.len() });
         }
         // BN254 G1 has cofactor 1: on the curve means in the prime-order group.
-        if let Some(index) = points.par_iter().position_first(|p| !p.is_on_curve()) {
+        let off_curve = points
+            .par_chunks(4096)
+            .enumerate()
+            .filter_map(|(k, chunk)| chunk.iter().position(|p| !p.is_on_curve()).map(|i| k * 4096 + i))
+            .min();
+        if let Some(index) = off_curve {
             return Err(DriverError::PointNotOnCurve { index });
         }
         let kept: Vec<(&G1Affine, Fr)> = points
@@ -194,12 +199,21 @@ impl<B: Bus> Coprocessor<B> {
         }
 
         let t1 = Instant::now();
-        let (beats, items): (Vec<[Beat; MSM_BEATS_PER_POINT]>, Vec<u64>) = kept
-            .par_iter()
-            .map(|(p, s)| point_beats(p, s, c, windows))
-            .unzip();
-        let beats: Vec<Beat> = beats.into_iter().flatten().collect();
-        profile.items = items.iter().sum();
+        // Written in place, in parallel chunks: no intermediate copies.
+        let mut beats: Vec<Beat> = vec![[0u32; 8]; MSM_BEATS_PER_POINT * n];
+        profile.items = beats
+            .par_chunks_mut(MSM_BEATS_PER_POINT * 1024)
+            .zip(kept.par_chunks(1024))
+            .map(|(out, pts)| {
+                let mut items = 0;
+                for (slot, (p, s)) in out.chunks_exact_mut(MSM_BEATS_PER_POINT).zip(pts) {
+                    let (b, k) = point_beats(p, s, c, windows);
+                    slot.copy_from_slice(&b);
+                    items += k;
+                }
+                items
+            })
+            .sum();
         profile.recode_s = t1.elapsed().as_secs_f64();
 
         let results = windows * c;

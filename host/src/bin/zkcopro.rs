@@ -43,9 +43,9 @@ struct RunArgs {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Main job: random Fq and Fr add/sub/mul batches and a forward and inverse
-    /// Fr NTT on the device, verified against arkworks, with the glue / bus /
-    /// device time split.
+    /// Main job: random Fq and Fr add/sub/mul batches, a forward and inverse
+    /// Fr NTT and a G1 MSM on the device, verified against arkworks, with the
+    /// glue / bus / device time split.
     Demo {
         /// Operations per job (one job per operation and field).
         #[arg(long, default_value_t = 4096)]
@@ -231,6 +231,28 @@ fn run_ntt_pair(
     Ok(())
 }
 
+/// An MSM of `count` random points with uniform scalars.
+fn run_msm_job(
+    dev: &mut Coprocessor<Box<dyn Bus + Send>>,
+    rng: &mut ChaCha8Rng,
+    count: usize,
+    bar: &ProgressBar,
+    reports: &mut Vec<JobReport>,
+    arkworks_s: &mut f64,
+) -> Result<(), DriverError> {
+    use ark_ec::{CurveGroup, VariableBaseMSM};
+    bar.set_message("g1 msm");
+    let (points, scalars) = msm_input(rng, count, ScalarKind::Uniform);
+    let (got, p) = dev.msm_with(&points, &scalars, &zkcopro_host::MsmConfig::default())?;
+    let t0 = std::time::Instant::now();
+    let want = ark_bn254::G1Projective::msm(&points, &scalars).expect("equal lengths");
+    *arkworks_s += t0.elapsed().as_secs_f64();
+    let verified = got.into_affine() == want.into_affine();
+    reports.push(JobReport { op: "msm", field: "g1", count, verified, mismatches: usize::from(!verified), profile: p.job });
+    bar.inc(1);
+    Ok(())
+}
+
 fn demo(count: usize, run: RunArgs) -> Result<bool, DriverError> {
     let RunArgs { seed, backend, clock_mhz, trace, json } = run;
     let seed = seed.unwrap_or_else(rand::random);
@@ -240,18 +262,19 @@ fn demo(count: usize, run: RunArgs) -> Result<bool, DriverError> {
     };
     if !json {
         println!(
-            "zkcopro demo: field ALU and NTT, {count} operations per job, backend {backend:?} (multiplier: {multiplier}), seed {seed}, clock {clock_mhz} MHz"
+            "zkcopro demo: field ALU, NTT and MSM, {count} operations per job, backend {backend:?} (multiplier: {multiplier}), seed {seed}, clock {clock_mhz} MHz"
         );
     }
     let mut dev = Coprocessor::new(backend.open(trace.as_deref()))?.with_clock_hz(clock_mhz * 1e6);
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    let bar = if json { ProgressBar::hidden() } else { ProgressBar::new(8) };
+    let bar = if json { ProgressBar::hidden() } else { ProgressBar::new(9) };
     bar.set_style(ProgressStyle::with_template("{bar:30} {pos}/{len} jobs  {msg}").expect("template"));
     let mut jobs = Vec::new();
     let mut arkworks_s = 0.0;
     run_field::<ark_bn254::Fq>(&mut dev, &mut rng, count, &bar, &mut jobs, &mut arkworks_s)?;
     run_field::<ark_bn254::Fr>(&mut dev, &mut rng, count, &bar, &mut jobs, &mut arkworks_s)?;
     run_ntt_pair(&mut dev, &mut rng, count, &bar, &mut jobs, &mut arkworks_s)?;
+    run_msm_job(&mut dev, &mut rng, count, &bar, &mut jobs, &mut arkworks_s)?;
     bar.finish_and_clear();
     let mut total = JobProfile::default();
     for j in &jobs {
