@@ -62,6 +62,9 @@ pub struct MsmProfile {
     pub combine_s: f64,
 }
 
+/// Points per parallel work unit of the glue.
+const GLUE_CHUNK: usize = 2048;
+
 /// Windows for width c, if the device can hold them.
 fn window_shape(c: usize) -> Result<usize, DriverError> {
     if !(MSM_MIN_WINDOW_BITS..=MSM_MAX_WINDOW_BITS).contains(&c) {
@@ -161,22 +164,23 @@ impl<B: Bus> Coprocessor<B> {
         if points.len() != scalars.len() {
             return Err(DriverError::LengthMismatch { left: points.len(), right: scalars.len() });
         }
-        // BN254 G1 has cofactor 1: on the curve means in the prime-order group.
-        let off_curve = points
-            .par_chunks(4096)
+        // Pass 1, in parallel chunks: every point on the curve (BN254 G1 has
+        // cofactor 1, so that means in the prime-order group), and how many
+        // pairs each chunk keeps (zero scalars and infinity are dropped).
+        let keep = |p: &G1Affine, s: &Fr| !p.is_zero() && !s.is_zero();
+        let chunks: Vec<(Option<usize>, usize)> = points
+            .par_chunks(GLUE_CHUNK)
+            .zip(scalars.par_chunks(GLUE_CHUNK))
             .enumerate()
-            .filter_map(|(k, chunk)| chunk.iter().position(|p| !p.is_on_curve()).map(|i| k * 4096 + i))
-            .min();
-        if let Some(index) = off_curve {
+            .map(|(k, (ps, ss))| {
+                let bad = ps.iter().position(|p| !p.is_on_curve()).map(|i| k * GLUE_CHUNK + i);
+                (bad, ps.iter().zip(ss).filter(|(p, s)| keep(p, s)).count())
+            })
+            .collect();
+        if let Some(index) = chunks.iter().find_map(|(bad, _)| *bad) {
             return Err(DriverError::PointNotOnCurve { index });
         }
-        let kept: Vec<(&G1Affine, Fr)> = points
-            .iter()
-            .zip(scalars)
-            .filter(|(p, s)| !p.is_zero() && !s.is_zero())
-            .map(|(p, s)| (p, *s))
-            .collect();
-        let n = kept.len();
+        let n: usize = chunks.iter().map(|(_, kept)| kept).sum();
         let c = match config.window_bits {
             Some(c) => c,
             None => best_window_bits(n.max(1)),
@@ -198,15 +202,24 @@ impl<B: Bus> Coprocessor<B> {
             return Ok((G1Projective::zero(), profile));
         }
 
+        // Pass 2, in parallel chunks: recode and pack straight into each
+        // chunk's slice of the input packet.
         let t1 = Instant::now();
-        // Written in place, in parallel chunks: no intermediate copies.
         let mut beats: Vec<Beat> = vec![[0u32; 8]; MSM_BEATS_PER_POINT * n];
-        profile.items = beats
-            .par_chunks_mut(MSM_BEATS_PER_POINT * 1024)
-            .zip(kept.par_chunks(1024))
-            .map(|(out, pts)| {
+        let mut slices = Vec::with_capacity(chunks.len());
+        let mut rest: &mut [Beat] = &mut beats;
+        for (_, kept) in &chunks {
+            let (head, tail) = rest.split_at_mut(MSM_BEATS_PER_POINT * kept);
+            slices.push(head);
+            rest = tail;
+        }
+        profile.items = slices
+            .into_par_iter()
+            .zip(points.par_chunks(GLUE_CHUNK).zip(scalars.par_chunks(GLUE_CHUNK)))
+            .map(|(out, (ps, ss))| {
                 let mut items = 0;
-                for (slot, (p, s)) in out.chunks_exact_mut(MSM_BEATS_PER_POINT).zip(pts) {
+                let kept = ps.iter().zip(ss).filter(|(p, s)| keep(p, s));
+                for (slot, (p, s)) in out.chunks_exact_mut(MSM_BEATS_PER_POINT).zip(kept) {
                     let (b, k) = point_beats(p, s, c, windows);
                     slot.copy_from_slice(&b);
                     items += k;
