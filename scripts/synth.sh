@@ -7,10 +7,12 @@
 #   mul  one tiled Montgomery multiplier for Fq (top module zkcopro_mont_mul),
 #        from `cargo run -p zkcopro-hdl --example export_block`
 #   top  the whole coprocessor (top module zkcopro_top), from `zkcopro verilog`
+#   adder  the BN254 G1 point adder without its 12 multipliers (they are
+#        black boxes): the adder's total is this plus 12 x `mul`
 #
-# Usage: scripts/synth.sh [--only mul|top] [--out DIR] [--timeout SECS]
+# Usage: scripts/synth.sh [--only mul|adder|top] [--out DIR] [--timeout SECS]
 #                         [--abc9] [--no-gen] [-h]
-#   --only mul|top   synthesize one design (default: mul, then top)
+#   --only mul|adder|top   synthesize one design (default: mul, then top)
 #   --out DIR        build output directory (default: target/synth)
 #   --timeout SECS   give up on a Yosys run after SECS seconds (default: none)
 #   --abc9           use Yosys's ABC9 mapping flow (off by default: slower)
@@ -78,8 +80,8 @@ done
 
 case "$ONLY" in
     "") DESIGNS=(mul top) ;;
-    mul|top) DESIGNS=("$ONLY") ;;
-    *) die "--only takes mul or top, not '$ONLY'" ;;
+    mul|adder|top) DESIGNS=("$ONLY") ;;
+    *) die "--only takes mul, adder or top, not '$ONLY'" ;;
 esac
 [[ -z "$TIMEOUT" || "$TIMEOUT" =~ ^[0-9]+$ ]] || die "--timeout takes whole seconds"
 
@@ -100,7 +102,7 @@ OUT="$(cd "$OUT" && pwd)"
 YOSYS_VERSION="$(yosys -V | head -n1)"
 
 # Top module name and Verilog file of each design.
-top_name() { case "$1" in mul) echo zkcopro_mont_mul ;; top) echo zkcopro_top ;; esac; }
+top_name() { case "$1" in mul) echo zkcopro_mont_mul ;; adder) echo zkcopro_point_add ;; top) echo zkcopro_top ;; esac; }
 verilog_of() { echo "$OUT/$1/$(top_name "$1").v"; }
 
 generate() {
@@ -110,6 +112,8 @@ generate() {
     case "$d" in
         mul) cargo run --release --quiet -p zkcopro-hdl --example export_block -- \
                  mont_mul_tiled_fq "$(verilog_of mul)" ;;
+        adder) cargo run --release --quiet -p zkcopro-hdl --example export_block -- \
+                 point_add_fq "$(verilog_of adder)" ;;
         top) cargo run --release --quiet -p zkcopro-host --bin zkcopro -- \
                  verilog --out "$dir" --top-name zkcopro_top ;;
     esac
@@ -143,7 +147,12 @@ synth() {
     [[ -f "$v" ]] || die "$v missing (run without --no-gen)"
     rm -f "$dir/stat.txt" "$dir/stat.json" "$dir/time.txt" "$dir/resources.json"
 
-    local script="read_verilog $v; synth_xilinx -family xcup -flatten -noiopad -noclkbuf${ABC9} -top $name; tee -q -o $dir/stat.json stat -json; tee -q -o $dir/stat.txt stat"
+    local blackboxes=""
+    if [[ $d == adder ]]; then
+        # The adder's multipliers are black boxes: count them from `mul`.
+        blackboxes="blackbox $(grep -oE '^module zkcopro_point_add__mul_[a-z0-9]+\b' "$v" | sed 's/^module //' | tr '\n' ' '); "
+    fi
+    local script="read_verilog $v; ${blackboxes}synth_xilinx -family xcup -flatten -noiopad -noclkbuf${ABC9} -top $name; tee -q -o $dir/stat.json stat -json; tee -q -o $dir/stat.txt stat"
     local cmd=(yosys -q -l "$dir/yosys.log" -p "$script")
     [[ -n "$TIMEOUT" ]] && cmd=(timeout "$TIMEOUT" "${cmd[@]}")
     [[ -n "$TIME_BIN" ]] && cmd=("$TIME_BIN" -v -o "$dir/time.txt" "${cmd[@]}")

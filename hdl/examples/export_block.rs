@@ -10,7 +10,8 @@
 use rust_hdl::prelude::*;
 use std::process::ExitCode;
 use zkcopro_hdl::export;
-use zkcopro_hdl::field::{ModAdd, ModSub, MontMulTiled};
+use zkcopro_hdl::ec::PointAdd;
+use zkcopro_hdl::field::{ModAdd, ModSub, MontMulTiled, MulImpl};
 use zkcopro_hdl::params::FieldId;
 
 /// Stack for the generator thread: rust-hdl walks the hierarchy recursively
@@ -25,6 +26,7 @@ const BLOCKS: &[(&str, &str, &str)] = &[
     ("mod_add_fr", "zkcopro_mod_add", "modular adder, Fr"),
     ("mod_sub_fq", "zkcopro_mod_sub", "modular subtractor, Fq"),
     ("mod_sub_fr", "zkcopro_mod_sub", "modular subtractor, Fr"),
+    ("point_add_fq", "zkcopro_point_add", "BN254 G1 point adder (12 tiled multipliers)"),
 ];
 
 /// Connect the inputs of a field block (clock, a, b, valid_in) and generate.
@@ -44,6 +46,20 @@ fn generate(block: &str) -> Option<String> {
     let &(_, top, _) = BLOCKS.iter().find(|(name, _, _)| *name == block)?;
     let field = if block.ends_with("_fq") { FieldId::Fq } else { FieldId::Fr };
     let body = match block.strip_suffix("_fq").or_else(|| block.strip_suffix("_fr"))? {
+        "point_add" => {
+            let mut blk = PointAdd::new(MulImpl::Tiled);
+            blk.clock.connect();
+            blk.x1.connect();
+            blk.y1.connect();
+            blk.z1.connect();
+            blk.x2.connect();
+            blk.y2.connect();
+            blk.z2.connect();
+            blk.valid_in.connect();
+            blk.tag_in.connect();
+            blk.connect_all();
+            export::block_verilog(&blk, top)
+        }
         "mont_mul_tiled" => field_block!(MontMulTiled, field, top),
         "mod_add" => field_block!(ModAdd, field, top),
         "mod_sub" => field_block!(ModSub, field, top),
