@@ -76,31 +76,46 @@ impl<B: Bus> Coprocessor<B> {
     /// Independent transforms of 2^log_m points each, back to back in `data`,
     /// as few device jobs as fit on chip.
     fn ntt_batch(&mut self, data: &mut [Fr], log_m: u32, dir: Direction) -> Result<JobProfile, DriverError> {
+        let t0 = std::time::Instant::now();
+        let beats: Vec<Beat> = data.par_iter().map(|x| x.to_beat()).collect();
+        let pack_s = t0.elapsed().as_secs_f64();
+        let (out, mut profile) = self.ntt_beats(&beats, log_m, dir)?;
+        let t1 = std::time::Instant::now();
+        unpack_into(data, &out)?;
+        profile.glue_s += pack_s + t1.elapsed().as_secs_f64();
+        profile.finish();
+        Ok(profile)
+    }
+
+    /// `ntt_batch` on packed beats: the device jobs only, results in order.
+    fn ntt_beats(&mut self, beats: &[Beat], log_m: u32, dir: Direction) -> Result<(Vec<Beat>, JobProfile), DriverError> {
         let op = match dir {
             Direction::Forward => regmap::OP_NTT,
             Direction::Inverse => regmap::OP_INTT,
         };
-        let per_job = NTT_MAX_POINTS.max(1 << log_m).min(data.len());
+        let per_job = NTT_MAX_POINTS.max(1 << log_m).min(beats.len());
         let mut profile = JobProfile { clock_hz: self.clock_hz(), ..Default::default() };
-        for chunk in data.chunks_mut(per_job) {
-            let t0 = std::time::Instant::now();
-            let beats: Vec<Beat> = chunk.iter().map(|x| x.to_beat()).collect();
-            let pack_s = t0.elapsed().as_secs_f64();
-            let job = DeviceJob { op, field: FieldId::Fr.code(), count: chunk.len() as u32, log_size: log_m, msm: None, patience: 0 };
-            let (out, mut p) = self.device_job(job, &beats, chunk.len())?;
-            let t1 = std::time::Instant::now();
-            for (i, (x, beat)) in chunk.iter_mut().zip(&out).enumerate() {
-                *x = Fr::from_beat(beat).ok_or(DriverError::BadResult { index: i })?;
-            }
-            p.glue_s += pack_s + t1.elapsed().as_secs_f64();
+        let mut out = Vec::with_capacity(beats.len());
+        for chunk in beats.chunks(per_job) {
+            let job = DeviceJob {
+                op,
+                field: FieldId::Fr.code(),
+                count: chunk.len() as u32,
+                log_size: log_m,
+                msm: None,
+                patience: 0,
+            };
+            let (results, p) = self.device_job(job, chunk, chunk.len())?;
+            out.extend_from_slice(&results);
             profile.add(&p);
         }
-        Ok(profile)
+        Ok((out, profile))
     }
 
     /// Four-step NTT of n = n1 * n2 points: n2 column transforms of size n1,
     /// twiddles w_n^(i2 * k1), n1 row transforms of size n2, with
-    /// X[k1 + n1 * k2] the result.
+    /// X[k1 + n1 * k2] the result. The glue's transposes and twiddles run on
+    /// all cores and go straight from and to the stream beats.
     fn ntt_four_step(&mut self, data: &mut [Fr], log_n: u32, dir: Direction) -> Result<JobProfile, DriverError> {
         let log1 = log_n / 2;
         let log2 = log_n - log1;
@@ -108,44 +123,61 @@ impl<B: Bus> Coprocessor<B> {
         let mut glue = 0.0;
         // Columns: col[i2][i1] = a[i1 * n2 + i2].
         let t0 = std::time::Instant::now();
-        let mut cols = vec![Fr::from(0u64); data.len()];
-        for i1 in 0..n1 {
-            for i2 in 0..n2 {
-                cols[i2 * n1 + i1] = data[i1 * n2 + i2];
-            }
+        let mut cols = vec![[0u32; 8]; data.len()];
+        {
+            let data = &*data;
+            cols.par_chunks_mut(n1).enumerate().for_each(|(i2, col)| {
+                for (i1, b) in col.iter_mut().enumerate() {
+                    *b = data[i1 * n2 + i2].to_beat();
+                }
+            });
         }
         glue += t0.elapsed().as_secs_f64();
-        let mut profile = self.ntt_batch(&mut cols, log1, dir)?;
+        let (cols, mut profile) = self.ntt_beats(&cols, log1, dir)?;
         // Twiddles, then rows: row[k1][i2] = B[k1][i2] * w^(i2 * k1).
         let t1 = std::time::Instant::now();
         let w = Fr::get_root_of_unity(data.len() as u64).expect("size checked");
         let w = if dir == Direction::Forward { w } else { w.inverse().expect("root is nonzero") };
-        let mut rows = vec![Fr::from(0u64); data.len()];
-        // Glue work on all cores, one row per task.
-        rows.par_chunks_mut(n2).enumerate().for_each(|(k1, row)| {
+        let mut rows = vec![[0u32; 8]; data.len()];
+        rows.par_chunks_mut(n2).enumerate().try_for_each(|(k1, row)| {
             let w_k1 = w.pow([k1 as u64]);
             let mut tw = Fr::one();
-            for (i2, x) in row.iter_mut().enumerate() {
-                *x = cols[i2 * n1 + k1] * tw;
+            for (i2, b) in row.iter_mut().enumerate() {
+                let at = i2 * n1 + k1;
+                let x = Fr::from_beat(&cols[at]).ok_or(DriverError::BadResult { index: at })?;
+                *b = (x * tw).to_beat();
                 tw *= w_k1;
             }
-        });
+            Ok::<(), DriverError>(())
+        })?;
         glue += t1.elapsed().as_secs_f64();
-        let rows_profile = self.ntt_batch(&mut rows, log2, dir)?;
+        let (rows, rows_profile) = self.ntt_beats(&rows, log2, dir)?;
         profile.add(&rows_profile);
         // X[k1 + n1 * k2] = row[k1][k2].
         let t2 = std::time::Instant::now();
-        for k1 in 0..n1 {
-            for k2 in 0..n2 {
-                data[k1 + n1 * k2] = rows[k1 * n2 + k2];
+        data.par_chunks_mut(n1).enumerate().try_for_each(|(k2, out)| {
+            for (k1, x) in out.iter_mut().enumerate() {
+                let at = k1 * n2 + k2;
+                *x = Fr::from_beat(&rows[at]).ok_or(DriverError::BadResult { index: at })?;
             }
-        }
+            Ok::<(), DriverError>(())
+        })?;
         glue += t2.elapsed().as_secs_f64();
         profile.glue_s += glue;
         profile.elements = data.len() as u64;
         profile.finish();
         Ok(profile)
     }
+}
+
+/// Results back into field elements, checking each is reduced.
+fn unpack_into(data: &mut [Fr], beats: &[Beat]) -> Result<(), DriverError> {
+    data.par_chunks_mut(4096).zip(beats.par_chunks(4096)).enumerate().try_for_each(|(k, (xs, bs))| {
+        for (i, (x, b)) in xs.iter_mut().zip(bs).enumerate() {
+            *x = Fr::from_beat(b).ok_or(DriverError::BadResult { index: k * 4096 + i })?;
+        }
+        Ok(())
+    })
 }
 
 /// Multiply element i by g^i.
