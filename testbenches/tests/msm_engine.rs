@@ -1,0 +1,172 @@
+//! The MSM bucket engine (`zkcopro_hdl::msm::MsmEngine`) on its own, in
+//! rust-hdl's simulator (fast behavioural multipliers, the Rust models of the
+//! bucket memory, flag table and digit picker): a short job with small windows
+//! under random stream stalls on both sides, against the engine's reference
+//! model (`msm::reference::bucket_bit_sums`) computed with arkworks points.
+
+use ark_bn254::{Fq, G1Affine, G1Projective};
+use ark_ec::{AffineRepr, CurveGroup};
+use ark_ff::{BigInt, Field, UniformRand, Zero};
+use num_bigint::BigUint;
+use rand::Rng;
+use rust_hdl::prelude::*;
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex};
+use zkcopro_hdl::field::MulImpl;
+use zkcopro_hdl::msm::reference::{bucket_bit_sums, signed_digits};
+use zkcopro_hdl::msm::{MSM_BEATS_PER_RESULT, MsmEngine};
+use zkcopro_hdl::regmap;
+use zkcopro_testbenches::seeded_rng;
+
+fn mont(x: &Fq) -> Bits<256> {
+    BigUint::from_slice(&x.0.0.iter().flat_map(|l| [*l as u32, (*l >> 32) as u32]).collect::<Vec<_>>()).into()
+}
+
+fn from_mont(x: Bits<256>) -> Fq {
+    let x: BigUint = x.into();
+    let mut limbs = [0u64; 4];
+    for (i, d) in x.to_u64_digits().iter().enumerate() {
+        limbs[i] = *d;
+    }
+    Fq::new_unchecked(BigInt(limbs))
+}
+
+/// (X : Y : Z) from the device, as an arkworks point (Z = 0: infinity).
+fn to_ark(x: Bits<256>, y: Bits<256>, z: Bits<256>) -> G1Affine {
+    let (x, y, z) = (from_mont(x), from_mont(y), from_mont(z));
+    if z.is_zero() {
+        return G1Affine::identity();
+    }
+    let zi = z.inverse().unwrap();
+    let p = G1Affine::new_unchecked(x * zi, y * zi);
+    assert!(p.is_on_curve(), "device result off the curve");
+    p
+}
+
+#[test]
+fn engine_in_rust_hdl_sim_matches_reference() {
+    let mut rng = seeded_rng("engine_in_rust_hdl_sim_matches_reference");
+    let (c, windows) = (4usize, 4usize);
+    // Points: random, one repeated, and a point with its negation.
+    let mut points: Vec<G1Affine> = (0..6).map(|_| G1Projective::rand(&mut rng).into_affine()).collect();
+    points.push(points[0]);
+    points.push((-points[1].into_group()).into_affine());
+    let n = points.len();
+    // Scalars < 2^13 so W = 4 windows of 4 bits hold their signed digits;
+    // repeats make bucket conflicts, the negation makes a sum cancel.
+    let mut scalars: Vec<u64> = (0..n).map(|_| rng.gen_range(1u64..1 << 13)).collect();
+    scalars[6] = scalars[0];
+    scalars[7] = scalars[1];
+    scalars[2] = 0x777; // digits 7, 7, 7: three buckets j = 7
+    let digits: Vec<Vec<i32>> = scalars.iter().map(|s| signed_digits(&[*s, 0, 0, 0], c, windows)).collect();
+    assert!(digits.iter().flatten().any(|d| *d < 0), "some digit is negative");
+
+    let beats: Vec<Bits<256>> = points
+        .iter()
+        .zip(&digits)
+        .flat_map(|(p, d)| {
+            let mut lanes = BigUint::from(0u32);
+            for (w, di) in d.iter().enumerate() {
+                lanes |= BigUint::from(*di as i16 as u16) << (16 * w);
+            }
+            [mont(&p.x), mont(&p.y), lanes.into(), Bits::<256>::default()]
+        })
+        .collect();
+    let n_results = windows * c;
+
+    let mut uut = MsmEngine::new(MulImpl::Fast);
+    uut.clock.connect();
+    uut.reset_n.connect();
+    uut.start.connect();
+    uut.job_field.connect();
+    uut.job_count.connect();
+    uut.job_window_bits.connect();
+    uut.job_windows.connect();
+    uut.s_tdata.connect();
+    uut.s_tvalid.connect();
+    uut.s_tlast.connect();
+    uut.m_tready.connect();
+    uut.connect_all();
+
+    type Got = (Vec<Bits<256>>, Vec<bool>, u32, [u32; 3]);
+    let got: Arc<Mutex<Got>> = Arc::new(Mutex::new((vec![], vec![], u32::MAX, [0; 3])));
+    let got_tb = got.clone();
+    let stall_seed: u64 = rng.r#gen();
+    let mut sim = Simulation::new();
+    sim.add_clock(5, |x: &mut Box<MsmEngine>| x.clock.next = !x.clock.val());
+    sim.add_testbench(move |mut sim: Sim<MsmEngine>| {
+        let mut stalls = <rand_chacha::ChaCha8Rng as rand::SeedableRng>::seed_from_u64(stall_seed);
+        let mut x = sim.init()?;
+        x.reset_n.next = false;
+        for _ in 0..4 {
+            wait_clock_cycle!(sim, clock, x);
+        }
+        x.reset_n.next = true;
+        x.job_field.next = 0u64.into();
+        x.job_count.next = (n as u64).into();
+        x.job_window_bits.next = (c as u64).into();
+        x.job_windows.next = (windows as u64).into();
+        x.start.next = true;
+        wait_clock_cycle!(sim, clock, x);
+        x.start.next = false;
+        let mut sent = 0usize;
+        let mut out = vec![];
+        let mut lasts = vec![];
+        for _ in 0..20_000 {
+            wait_clock_false!(sim, clock, x);
+            if x.done.val() {
+                break;
+            }
+            // The engine's TREADY, TVALID, TDATA and TLAST depend only on its
+            // state, so they are this cycle's values: a beat moves at the
+            // next edge when both sides agree now.
+            if sent < beats.len() && (x.s_tvalid.val() || stalls.gen_bool(0.6)) {
+                // Once TVALID is up it stays up until the beat is taken.
+                x.s_tvalid.next = true;
+                x.s_tdata.next = beats[sent];
+                x.s_tlast.next = sent == beats.len() - 1;
+            } else {
+                x.s_tvalid.next = false;
+            }
+            let ready = stalls.gen_bool(0.6);
+            x.m_tready.next = ready;
+            if x.s_tvalid.next && x.s_tready.val() {
+                sent += 1;
+            }
+            if x.m_tvalid.val() && ready {
+                out.push(x.m_tdata.val());
+                lasts.push(x.m_tlast.val());
+            }
+            wait_clock_true!(sim, clock, x);
+        }
+        let mut g = got_tb.lock().unwrap();
+        *g = (
+            out,
+            lasts,
+            x.error.val().index() as u32,
+            [x.perf_ops.val().index() as u32, x.perf_reduce_adds.val().index() as u32, x.perf_beats_in.val().index() as u32],
+        );
+        sim.done(x)
+    });
+    let t0 = std::time::Instant::now();
+    sim.run(Box::new(uut), 400_000).unwrap();
+    println!("rust-hdl simulation of the MSM engine: {:.2} s", t0.elapsed().as_secs_f64());
+
+    let (out, lasts, error, [adds, reduce_adds, beats_in]) = got.lock().unwrap().clone();
+    assert_eq!(error, regmap::ERR_NONE);
+    assert_eq!(beats_in as usize, 4 * n);
+    assert_eq!(out.len(), n_results * MSM_BEATS_PER_RESULT, "result beats");
+    assert_eq!(lasts.iter().position(|l| *l), Some(out.len() - 1), "TLAST on the last beat only");
+    let proj: Vec<G1Projective> = points.iter().map(|p| p.into_group()).collect();
+    let want = bucket_bit_sums(&proj, &digits, c, windows, &G1Projective::zero(), |a, b| *a + b, |a| -*a);
+    for (i, (beats, want)) in out.chunks_exact(3).zip(&want).enumerate() {
+        assert_eq!(to_ark(beats[0], beats[1], beats[2]), want.into_affine(), "result (window {}, bit {})", i / c, i % c);
+    }
+    // Nothing lost or counted twice: accumulation additions = items - buckets.
+    let items = digits.iter().flatten().filter(|d| **d != 0).count() as u32;
+    let buckets: HashSet<(usize, u32)> = digits
+        .iter()
+        .flat_map(|d| d.iter().enumerate().filter(|(_, x)| **x != 0).map(|(w, x)| (w, x.unsigned_abs())))
+        .collect();
+    assert_eq!(adds - reduce_adds, items - buckets.len() as u32, "accumulation additions");
+}
