@@ -101,7 +101,9 @@ pub struct JobProfile {
     pub ops: u64,
     /// NTT: cycles spent draining the butterfly pipeline between stages.
     pub drain_cycles: u64,
-    /// NTT: butterflies per cycle while transforming (ops / (ops + drain)).
+    /// NTT: butterflies per cycle per butterfly unit while transforming
+    /// (ops / (units x (ops / units + drain))); MSM: additions per
+    /// accumulation cycle.
     pub efficiency: f64,
     pub beats_in: u64,
     pub beats_out: u64,
@@ -148,7 +150,9 @@ impl JobProfile {
     }
 
     pub(crate) fn finish(&mut self) {
-        let transform = (self.ops + self.drain_cycles) as f64;
+        // Transform cycles: the units issue ops / units cycles, plus drains.
+        let units = zkcopro_hdl::ntt::NTT_UNITS as u64;
+        let transform = (units * (self.ops.div_ceil(units) + self.drain_cycles)) as f64;
         self.efficiency = if transform > 0.0 { self.ops as f64 / transform } else { 0.0 };
         let cycles = (self.device_cycles + self.bus_cycles) as f64;
         self.sim_cycles_per_s = if self.sim_s > 0.0 { cycles / self.sim_s } else { 0.0 };

@@ -8,4 +8,4 @@ pub mod roots;
 
 pub use bit_reverse::BitReverse;
 pub use butterfly::{BUTTERFLY_LATENCY, Butterfly};
-pub use ntt_core::{NTT_DRAIN_CYCLES, NTT_LOG_MAX, NTT_MAX_POINTS, NTT_UNITS_LOG2, NttCore};
+pub use ntt_core::{NTT_BANKS, NTT_DRAIN_CYCLES, NTT_LOG_MAX, NTT_MAX_POINTS, NTT_UNITS, NTT_UNITS_LOG2, NttCore, bank_index, bank_of};

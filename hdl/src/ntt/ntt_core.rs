@@ -8,9 +8,13 @@
 //! between stages so no value is read before it is written; UNLOAD reads the
 //! results in bit-reversed order through the output multiplier (1 or 1/n).
 //!
-//! Banking: address a lives in bank parity(a) at index a >> 1. The two points
-//! of every butterfly differ in one address bit, so they sit in different
-//! banks and each bank serves one read and one write per cycle.
+//! U butterfly units (U = 2^NTT_UNITS_LOG2) issue butterflies jg = kU .. kU+U-1
+//! of a stage together. Banking: 2U banks; address a lives in bank
+//! (a mod U) + U parity(a >> log2 U), at index a >> (log2 U + 1). The 2U
+//! points of the U butterflies always fall in 2U different banks (for
+//! distance h >= U the units differ in a mod U and each pair in the parity;
+//! for h < U they are one aligned block of 2U addresses), so every bank
+//! serves one read and one write per cycle, through read and write crossbars.
 
 use super::bit_reverse::BitReverse;
 use super::butterfly::{BUTTERFLY_LATENCY, Butterfly};
@@ -25,8 +29,15 @@ use std::collections::BTreeMap;
 pub const NTT_LOG_MAX: usize = 12;
 /// Largest on-chip transform, in points.
 pub const NTT_MAX_POINTS: usize = 1 << NTT_LOG_MAX;
-/// log2 of the number of butterfly units.
-pub const NTT_UNITS_LOG2: usize = 0;
+/// log2 of the number of butterfly units (a build parameter: change it
+/// together with the `ntt_core_logic!` invocation at the end of this file).
+pub const NTT_UNITS_LOG2: usize = 1;
+/// Butterfly units.
+pub const NTT_UNITS: usize = 1 << NTT_UNITS_LOG2;
+/// Memory banks: two per unit.
+pub const NTT_BANKS: usize = 2 * NTT_UNITS;
+/// Address bits of one bank.
+pub const NTT_BANK_BITS: usize = NTT_LOG_MAX - NTT_UNITS_LOG2 - 1;
 /// Cycles from a butterfly's read to its write-back (read + butterfly).
 pub const NTT_WRITEBACK_DELAY: usize = 1 + BUTTERFLY_LATENCY;
 /// Idle cycles between stages: the last butterfly's results must land first.
@@ -104,11 +115,11 @@ pub struct NttCore {
     pub m_tready: Signal<In, Bit>,
     /// Output stream end of packet.
     pub m_tlast: Signal<Out, Bit>,
-    bank0: RAM<Bits<256>, { NTT_LOG_MAX - 1 }>,
-    bank1: RAM<Bits<256>, { NTT_LOG_MAX - 1 }>,
-    twiddles: RAM<Bits<256>, NTT_LOG_MAX>,
+    banks: [RAM<Bits<256>, NTT_BANK_BITS>; NTT_BANKS],
+    /// One twiddle ROM per unit (each unit reads its own twiddle every cycle).
+    twiddles: [RAM<Bits<256>, NTT_LOG_MAX>; NTT_UNITS],
     scales: RAM<Bits<256>, 5>,
-    butterfly: Butterfly,
+    bfly: [Butterfly; NTT_UNITS],
     scale_mul: MontMul,
     reverse: BitReverse<NTT_LOG_MAX>,
     out_fifo: OutFifo,
@@ -126,6 +137,11 @@ pub struct NttCore {
     log_max: Constant<Bits<4>>,
     one_addr: Constant<Addr>,
     inverse_twiddle_base: Constant<Addr>,
+    units_log2: Constant<Bits<4>>,
+    unit_mask: Constant<Addr>,
+    parity_bit: Constant<Addr>,
+    unit_offset: [Constant<Addr>; NTT_UNITS],
+    bank_id: [Constant<Addr>; NTT_BANKS],
     phase: DFF<NttPhase>,
     log_m: DFF<Bits<4>>,
     inverse: DFF<Bit>,
@@ -135,11 +151,13 @@ pub struct NttCore {
     drain_left: DFF<Bits<6>>,
     results_left: DFF<Count>,
     credits_used: DFF<Bits<8>>,
-    issue_d: DFF<Bit>,
-    swap_d: DFF<Bit>,
+    issue_d: [DFF<Bit>; NTT_UNITS],
+    p_bank_d: [DFF<Addr>; NTT_UNITS],
+    q_bank_d: [DFF<Addr>; NTT_UNITS],
     unload_issue_d: DFF<Bit>,
-    unload_bank_d: DFF<Bit>,
-    p_delay: [DFF<Addr>; NTT_WRITEBACK_DELAY],
+    unload_bank_d: DFF<Addr>,
+    /// First butterfly index of each issue, riding along to the write-back.
+    jg_delay: [DFF<Addr>; NTT_WRITEBACK_DELAY],
     done_r: DFF<Bit>,
     error_r: DFF<Bits<32>>,
     busy_cycles: DFF<Bits<32>>,
@@ -155,22 +173,50 @@ pub struct NttCore {
     issue: Signal<Local, Bit>,
     unload_issue: Signal<Local, Bit>,
     load_addr: Signal<Local, Addr>,
-    jg: Signal<Local, Addr>,
+    load_bank: Signal<Local, Addr>,
+    jg_base: Signal<Local, Addr>,
+    half_count: Signal<Local, Count>,
+    half12: Signal<Local, Addr>,
+    last_cycle: Signal<Local, Count>,
     half_log: Signal<Local, Bits<4>>,
     low_mask: Signal<Local, Addr>,
-    low: Signal<Local, Addr>,
-    high: Signal<Local, Addr>,
-    p: Signal<Local, Addr>,
-    q: Signal<Local, Addr>,
-    p_in_bank1: Signal<Local, Bit>,
-    twiddle_low: Signal<Local, Addr>,
-    wb_p: Signal<Local, Addr>,
-    wb_q: Signal<Local, Addr>,
-    wb_p_in_bank1: Signal<Local, Bit>,
+    jg: [Signal<Local, Addr>; NTT_UNITS],
+    unit_valid: [Signal<Local, Bit>; NTT_UNITS],
+    low: [Signal<Local, Addr>; NTT_UNITS],
+    high: [Signal<Local, Addr>; NTT_UNITS],
+    p: [Signal<Local, Addr>; NTT_UNITS],
+    q: [Signal<Local, Addr>; NTT_UNITS],
+    p_bank: [Signal<Local, Addr>; NTT_UNITS],
+    q_bank: [Signal<Local, Addr>; NTT_UNITS],
+    twiddle_low: [Signal<Local, Addr>; NTT_UNITS],
+    wb_jg: [Signal<Local, Addr>; NTT_UNITS],
+    wb_low: [Signal<Local, Addr>; NTT_UNITS],
+    wb_p: [Signal<Local, Addr>; NTT_UNITS],
+    wb_q: [Signal<Local, Addr>; NTT_UNITS],
+    wb_p_bank: [Signal<Local, Addr>; NTT_UNITS],
+    wb_q_bank: [Signal<Local, Addr>; NTT_UNITS],
+    issued_count: [Signal<Local, Bits<32>>; 1 + NTT_UNITS],
+    p_hi: [Signal<Local, Addr>; NTT_UNITS],
+    q_hi: [Signal<Local, Addr>; NTT_UNITS],
+    wb_p_hi: [Signal<Local, Addr>; NTT_UNITS],
+    wb_q_hi: [Signal<Local, Addr>; NTT_UNITS],
+    load_hi: Signal<Local, Addr>,
+    unload_hi: Signal<Local, Addr>,
     m_mask: Signal<Local, Addr>,
     unload_index: Signal<Local, Addr>,
     unload_addr: Signal<Local, Addr>,
+    unload_bank: Signal<Local, Addr>,
     size_ok: Signal<Local, Bit>,
+}
+
+/// Bank of address `a`: (a mod U) + U parity(a >> log2 U).
+pub fn bank_of(a: usize) -> usize {
+    (a & (NTT_UNITS - 1)) | ((((a >> NTT_UNITS_LOG2).count_ones() & 1) as usize) << NTT_UNITS_LOG2)
+}
+
+/// Index of address `a` inside its bank.
+pub fn bank_index(a: usize) -> usize {
+    a >> (NTT_UNITS_LOG2 + 1)
 }
 
 fn rom<const N: usize>(values: Vec<num_bigint::BigUint>) -> RAM<Bits<256>, N> {
@@ -208,11 +254,10 @@ impl NttCore {
             m_tvalid: Default::default(),
             m_tready: Default::default(),
             m_tlast: Default::default(),
-            bank0: Default::default(),
-            bank1: Default::default(),
-            twiddles: rom(roots::twiddle_table(NTT_LOG_MAX as u32)),
+            banks: Default::default(),
+            twiddles: std::array::from_fn(|_| rom(roots::twiddle_table(NTT_LOG_MAX as u32))),
             scales: rom(roots::scale_table()),
-            butterfly: Butterfly::new(mul),
+            bfly: std::array::from_fn(|_| Butterfly::new(mul)),
             scale_mul: MontMul::new(FieldId::Fr, mul),
             reverse: Default::default(),
             out_fifo: Default::default(),
@@ -230,6 +275,11 @@ impl NttCore {
             log_max: Constant::new((NTT_LOG_MAX as u64).into()),
             one_addr: Constant::new(1u64.into()),
             inverse_twiddle_base: Constant::new((1u64 << (NTT_LOG_MAX - 1)).into()),
+            units_log2: Constant::new((NTT_UNITS_LOG2 as u64).into()),
+            unit_mask: Constant::new(((NTT_UNITS - 1) as u64).into()),
+            parity_bit: Constant::new(((NTT_UNITS) as u64).into()),
+            unit_offset: std::array::from_fn(|u| Constant::new((u as u64).into())),
+            bank_id: std::array::from_fn(|b| Constant::new((b as u64).into())),
             phase: Default::default(),
             log_m: Default::default(),
             inverse: Default::default(),
@@ -240,10 +290,11 @@ impl NttCore {
             results_left: Default::default(),
             credits_used: Default::default(),
             issue_d: Default::default(),
-            swap_d: Default::default(),
+            p_bank_d: Default::default(),
+            q_bank_d: Default::default(),
             unload_issue_d: Default::default(),
             unload_bank_d: Default::default(),
-            p_delay: Default::default(),
+            jg_delay: Default::default(),
             done_r: Default::default(),
             error_r: Default::default(),
             busy_cycles: Default::default(),
@@ -259,296 +310,432 @@ impl NttCore {
             issue: Default::default(),
             unload_issue: Default::default(),
             load_addr: Default::default(),
-            jg: Default::default(),
+            load_bank: Default::default(),
+            jg_base: Default::default(),
+            half_count: Default::default(),
+            half12: Default::default(),
+            last_cycle: Default::default(),
             half_log: Default::default(),
             low_mask: Default::default(),
+            jg: Default::default(),
+            unit_valid: Default::default(),
             low: Default::default(),
             high: Default::default(),
             p: Default::default(),
             q: Default::default(),
-            p_in_bank1: Default::default(),
+            p_bank: Default::default(),
+            q_bank: Default::default(),
             twiddle_low: Default::default(),
+            wb_jg: Default::default(),
+            wb_low: Default::default(),
             wb_p: Default::default(),
             wb_q: Default::default(),
-            wb_p_in_bank1: Default::default(),
+            wb_p_bank: Default::default(),
+            wb_q_bank: Default::default(),
+            issued_count: Default::default(),
+            p_hi: Default::default(),
+            q_hi: Default::default(),
+            wb_p_hi: Default::default(),
+            wb_q_hi: Default::default(),
+            load_hi: Default::default(),
+            unload_hi: Default::default(),
             m_mask: Default::default(),
             unload_index: Default::default(),
             unload_addr: Default::default(),
+            unload_bank: Default::default(),
             size_ok: Default::default(),
         }
     }
 }
 
-impl Logic for NttCore {
-    #[hdl_gen]
-    fn update(&mut self) {
-        dff_setup!(
-            self, clock, phase, log_m, inverse, total, counter, stage, drain_left, results_left,
-            credits_used, issue_d, swap_d, unload_issue_d, unload_bank_d, done_r, error_r,
-            busy_cycles, in_stall_cycles, out_stall_cycles, beats_in, beats_out, butterflies,
-            drain_total
+
+/// The core's logic for one choice of units, written with the literal loop
+/// bounds and widths rust-hdl needs: units, banks (2 units), log2 of the
+/// units, bank-id bits (log2 units + 1), bank index bits, index shift.
+macro_rules! ntt_core_logic {
+    ($units:tt, $banks:tt, $ul:tt, $bb:tt, $bi:tt, $shift:tt) => {
+        const _: () = assert!(
+            $units == NTT_UNITS && $banks == NTT_BANKS && $ul == NTT_UNITS_LOG2
+                && $bb == NTT_UNITS_LOG2 + 1 && $bi == NTT_BANK_BITS && $shift == NTT_UNITS_LOG2 + 1
+                && NTT_LOG_MAX == 12 && NTT_WRITEBACK_DELAY == 24,
+            "ntt_core_logic! literals do not match the NTT constants"
         );
-        clock!(self, clock, butterfly, scale_mul, out_fifo);
-        for i in 0..24 {
-            self.p_delay[i].clock.next = self.clock.val();
-        }
-        self.bank0.read_clock.next = self.clock.val();
-        self.bank0.write_clock.next = self.clock.val();
-        self.bank1.read_clock.next = self.clock.val();
-        self.bank1.write_clock.next = self.clock.val();
-        self.twiddles.read_clock.next = self.clock.val();
-        self.twiddles.write_clock.next = self.clock.val();
-        self.scales.read_clock.next = self.clock.val();
-        self.scales.write_clock.next = self.clock.val();
-        // The ROMs are never written.
-        self.twiddles.write_enable.next = false;
-        self.twiddles.write_address.next = 0.into();
-        self.twiddles.write_data.next = 0.into();
-        self.scales.write_enable.next = false;
-        self.scales.write_address.next = 0.into();
-        self.scales.write_data.next = 0.into();
-        self.scales.read_address.next =
-            bit_cast::<5, 4>(self.log_m.q.val()) | (bit_cast::<5, 1>(self.inverse.q.val().into()) << 4);
 
-        // ---- LOAD: point i goes to bank parity(i), index i >> 1.
-        self.want_input.next = (self.phase.q.val() == NttPhase::Load) & self.reset_n.val();
-        self.s_tready.next = self.want_input.val();
-        self.in_fire.next = self.want_input.val() & self.s_tvalid.val();
-        self.load_addr.next = self.counter.q.val().get_bits::<12>(0);
-
-        // ---- COMPUTE: butterfly jg of stage `stage` pairs p and q = p + 2^half_log.
-        self.jg.next = self.counter.q.val().get_bits::<12>(0);
-        self.half_log.next = self.log_m.q.val() - self.stage.q.val() - 1;
-        self.low_mask.next = (self.one_addr.val() << self.half_log.val()) - 1;
-        self.low.next = self.jg.val() & self.low_mask.val();
-        self.high.next = (self.jg.val() >> self.half_log.val()) << (self.half_log.val() + 1);
-        self.p.next = self.high.val() | self.low.val();
-        self.q.next = self.p.val() | (self.low_mask.val() + 1);
-        self.p_in_bank1.next = self.p.val().xor();
-        // Twiddle w_n^(low * 2^stage) = w_N^(low << (NTT_LOG_MAX - 1 - half_log)).
-        self.twiddle_low.next = self.low.val() << (self.log_max_minus_one.val() - self.half_log.val());
-        self.issue.next = (self.phase.q.val() == NttPhase::Compute) & self.reset_n.val();
-
-        // ---- UNLOAD: output i of each transform is at index bitrev(i).
-        self.m_mask.next = (self.one_addr.val() << self.log_m.q.val()) - 1;
-        self.unload_index.next = self.counter.q.val().get_bits::<12>(0);
-        self.reverse.x.next = self.unload_index.val() & self.m_mask.val();
-        self.unload_addr.next = (self.unload_index.val() & !self.m_mask.val())
-            | (self.reverse.y.val() >> (self.log_max.val() - self.log_m.q.val()));
-        self.unload_issue.next = (self.phase.q.val() == NttPhase::Unload)
-            & (self.counter.q.val() < self.total.q.val())
-            & (self.credits_used.q.val() < self.fifo_depth.val())
-            & self.reset_n.val();
-
-        // Read ports: butterfly operands in COMPUTE, results in UNLOAD.
-        if self.phase.q.val() == NttPhase::Unload {
-            self.bank0.read_address.next = self.unload_addr.val().get_bits::<11>(1);
-            self.bank1.read_address.next = self.unload_addr.val().get_bits::<11>(1);
-        } else if self.p_in_bank1.val() {
-            self.bank0.read_address.next = self.q.val().get_bits::<11>(1);
-            self.bank1.read_address.next = self.p.val().get_bits::<11>(1);
-        } else {
-            self.bank0.read_address.next = self.p.val().get_bits::<11>(1);
-            self.bank1.read_address.next = self.q.val().get_bits::<11>(1);
-        }
-        if self.inverse.q.val() {
-            self.twiddles.read_address.next = self.twiddle_low.val() | self.inverse_twiddle_base.val();
-        } else {
-            self.twiddles.read_address.next = self.twiddle_low.val();
-        }
-        self.issue_d.d.next = self.issue.val();
-        self.swap_d.d.next = self.p_in_bank1.val();
-        self.unload_issue_d.d.next = self.unload_issue.val();
-        self.unload_bank_d.d.next = self.unload_addr.val().xor();
-
-        // Butterfly, one cycle after the reads.
-        if self.swap_d.q.val() {
-            self.butterfly.x.next = self.bank1.read_data.val();
-            self.butterfly.y.next = self.bank0.read_data.val();
-        } else {
-            self.butterfly.x.next = self.bank0.read_data.val();
-            self.butterfly.y.next = self.bank1.read_data.val();
-        }
-        self.butterfly.w.next = self.twiddles.read_data.val();
-        self.butterfly.valid_in.next = self.issue_d.q.val();
-
-        // Write-back: p travels with its butterfly; q is recomputed (half_log
-        // is constant until the pipeline has drained).
-        self.p_delay[0].d.next = self.p.val();
-        for i in 0..23 {
-            self.p_delay[i + 1].d.next = self.p_delay[i].q.val();
-        }
-        self.wb_p.next = self.p_delay[23].q.val();
-        self.wb_q.next = self.wb_p.val() | (self.low_mask.val() + 1);
-        self.wb_p_in_bank1.next = self.wb_p.val().xor();
-        if self.phase.q.val() == NttPhase::Load {
-            self.bank0.write_enable.next = self.in_fire.val() & !self.load_addr.val().xor();
-            self.bank1.write_enable.next = self.in_fire.val() & self.load_addr.val().xor();
-            self.bank0.write_address.next = self.load_addr.val().get_bits::<11>(1);
-            self.bank1.write_address.next = self.load_addr.val().get_bits::<11>(1);
-            self.bank0.write_data.next = self.s_tdata.val();
-            self.bank1.write_data.next = self.s_tdata.val();
-        } else if self.wb_p_in_bank1.val() {
-            self.bank0.write_enable.next = self.butterfly.valid_out.val();
-            self.bank1.write_enable.next = self.butterfly.valid_out.val();
-            self.bank0.write_address.next = self.wb_q.val().get_bits::<11>(1);
-            self.bank1.write_address.next = self.wb_p.val().get_bits::<11>(1);
-            self.bank0.write_data.next = self.butterfly.prod.val();
-            self.bank1.write_data.next = self.butterfly.sum.val();
-        } else {
-            self.bank0.write_enable.next = self.butterfly.valid_out.val();
-            self.bank1.write_enable.next = self.butterfly.valid_out.val();
-            self.bank0.write_address.next = self.wb_p.val().get_bits::<11>(1);
-            self.bank1.write_address.next = self.wb_q.val().get_bits::<11>(1);
-            self.bank0.write_data.next = self.butterfly.sum.val();
-            self.bank1.write_data.next = self.butterfly.prod.val();
-        }
-
-        // Output multiplier (1 or 1/n), then the FIFO.
-        if self.unload_bank_d.q.val() {
-            self.scale_mul.a.next = self.bank1.read_data.val();
-        } else {
-            self.scale_mul.a.next = self.bank0.read_data.val();
-        }
-        self.scale_mul.b.next = self.scales.read_data.val();
-        self.scale_mul.valid_in.next = self.unload_issue_d.q.val();
-        self.out_fifo.write.next = self.scale_mul.valid_out.val() & self.reset_n.val();
-        self.out_fifo.data_in.next = self.scale_mul.y.val();
-        self.m_tdata.next = self.out_fifo.data_out.val();
-        self.m_tvalid.next = !self.out_fifo.empty.val() & self.reset_n.val();
-        self.m_tlast.next = self.results_left.q.val() == 1;
-        self.out_fire.next = !self.out_fifo.empty.val() & self.m_tready.val();
-        self.out_fifo.read.next = self.out_fire.val();
-        if self.unload_issue.val() & !self.out_fire.val() {
-            self.credits_used.d.next = self.credits_used.q.val() + 1;
-        } else if !self.unload_issue.val() & self.out_fire.val() {
-            self.credits_used.d.next = self.credits_used.q.val() - 1;
-        }
-
-        // ---- Phase sequencing.
-        self.done_r.d.next = false;
-        if self.phase.q.val() == NttPhase::Load {
-            if self.in_fire.val() {
-                self.counter.d.next = self.counter.q.val() + 1;
-                if self.s_tlast.val() != (self.counter.q.val() == self.total.q.val() - 1) {
-                    self.error_r.d.next = self.err_tlast.val();
+        impl Logic for NttCore {
+            #[hdl_gen]
+            fn update(&mut self) {
+                dff_setup!(
+                    self, clock, phase, log_m, inverse, total, counter, stage, drain_left, results_left,
+                    credits_used, unload_issue_d, unload_bank_d, done_r, error_r, busy_cycles,
+                    in_stall_cycles, out_stall_cycles, beats_in, beats_out, butterflies, drain_total
+                );
+                clock!(self, clock, scale_mul, out_fifo);
+                for u in 0..$units {
+                    self.bfly[u].clock.next = self.clock.val();
+                    self.issue_d[u].clock.next = self.clock.val();
+                    self.issue_d[u].d.next = self.issue_d[u].q.val();
+                    self.p_bank_d[u].clock.next = self.clock.val();
+                    self.p_bank_d[u].d.next = self.p_bank_d[u].q.val();
+                    self.q_bank_d[u].clock.next = self.clock.val();
+                    self.q_bank_d[u].d.next = self.q_bank_d[u].q.val();
+                    self.twiddles[u].read_clock.next = self.clock.val();
+                    self.twiddles[u].write_clock.next = self.clock.val();
+                    // The ROMs are never written.
+                    self.twiddles[u].write_enable.next = false;
+                    self.twiddles[u].write_address.next = 0.into();
+                    self.twiddles[u].write_data.next = 0.into();
                 }
-                if self.counter.q.val() == self.total.q.val() - 1 {
+                for i in 0..24 {
+                    self.jg_delay[i].clock.next = self.clock.val();
+                }
+                for b in 0..$banks {
+                    self.banks[b].read_clock.next = self.clock.val();
+                    self.banks[b].write_clock.next = self.clock.val();
+                }
+                self.scales.read_clock.next = self.clock.val();
+                self.scales.write_clock.next = self.clock.val();
+                self.scales.write_enable.next = false;
+                self.scales.write_address.next = 0.into();
+                self.scales.write_data.next = 0.into();
+                self.scales.read_address.next = bit_cast::<5, 4>(self.log_m.q.val())
+                    | (bit_cast::<5, 1>(self.inverse.q.val().into()) << 4);
+
+                // ---- LOAD: point i goes to bank_of(i), index i >> (log2 U + 1).
+                self.want_input.next = (self.phase.q.val() == NttPhase::Load) & self.reset_n.val();
+                self.s_tready.next = self.want_input.val();
+                self.in_fire.next = self.want_input.val() & self.s_tvalid.val();
+                self.load_addr.next = self.counter.q.val().get_bits::<12>(0);
+                self.load_hi.next = self.load_addr.val() >> self.units_log2.val();
+                self.load_bank.next = self.load_addr.val() & self.unit_mask.val();
+                if self.load_hi.val().xor() {
+                    self.load_bank.next = (self.load_addr.val() & self.unit_mask.val()) | self.parity_bit.val();
+                }
+
+                // ---- COMPUTE: unit u runs butterfly jg = counter * U + u of
+                // stage `stage`, pairing p and q = p + 2^half_log.
+                self.jg_base.next = self.counter.q.val().get_bits::<12>(0) << self.units_log2.val();
+                self.half_count.next = self.total.q.val() >> 1;
+                self.half12.next = self.half_count.val().get_bits::<12>(0);
+                self.last_cycle.next = (self.half_count.val() - 1) >> self.units_log2.val();
+                self.half_log.next = self.log_m.q.val() - self.stage.q.val() - 1;
+                self.low_mask.next = (self.one_addr.val() << self.half_log.val()) - 1;
+                self.issue.next = (self.phase.q.val() == NttPhase::Compute) & self.reset_n.val();
+                self.issued_count[0].next = 0.into();
+                for u in 0..$units {
+                    self.jg[u].next = self.jg_base.val() | self.unit_offset[u].val();
+                    self.unit_valid[u].next = self.issue.val() & (self.jg[u].val() < self.half12.val());
+                    self.low[u].next = self.jg[u].val() & self.low_mask.val();
+                    self.high[u].next = (self.jg[u].val() >> self.half_log.val()) << (self.half_log.val() + 1);
+                    self.p[u].next = self.high[u].val() | self.low[u].val();
+                    self.q[u].next = self.p[u].val() | (self.low_mask.val() + 1);
+                    self.p_hi[u].next = self.p[u].val() >> self.units_log2.val();
+                    self.q_hi[u].next = self.q[u].val() >> self.units_log2.val();
+                    self.p_bank[u].next = self.p[u].val() & self.unit_mask.val();
+                    if self.p_hi[u].val().xor() {
+                        self.p_bank[u].next = (self.p[u].val() & self.unit_mask.val()) | self.parity_bit.val();
+                    }
+                    self.q_bank[u].next = self.q[u].val() & self.unit_mask.val();
+                    if self.q_hi[u].val().xor() {
+                        self.q_bank[u].next = (self.q[u].val() & self.unit_mask.val()) | self.parity_bit.val();
+                    }
+                    // Twiddle w_n^(low * 2^stage) = w_N^(low << (NTT_LOG_MAX - 1 - half_log)).
+                    self.twiddle_low[u].next =
+                        self.low[u].val() << (self.log_max_minus_one.val() - self.half_log.val());
+                    if self.inverse.q.val() {
+                        self.twiddles[u].read_address.next =
+                            self.twiddle_low[u].val() | self.inverse_twiddle_base.val();
+                    } else {
+                        self.twiddles[u].read_address.next = self.twiddle_low[u].val();
+                    }
+                    self.issued_count[u + 1].next = self.issued_count[u].val();
+                    if self.unit_valid[u].val() {
+                        self.issued_count[u + 1].next = self.issued_count[u].val() + 1;
+                    }
+                    self.issue_d[u].d.next = self.unit_valid[u].val();
+                    self.p_bank_d[u].d.next = self.p_bank[u].val();
+                    self.q_bank_d[u].d.next = self.q_bank[u].val();
+                }
+
+                // ---- UNLOAD: output i of each transform is at index bitrev(i).
+                self.m_mask.next = (self.one_addr.val() << self.log_m.q.val()) - 1;
+                self.unload_index.next = self.counter.q.val().get_bits::<12>(0);
+                self.reverse.x.next = self.unload_index.val() & self.m_mask.val();
+                self.unload_addr.next = (self.unload_index.val() & !self.m_mask.val())
+                    | (self.reverse.y.val() >> (self.log_max.val() - self.log_m.q.val()));
+                self.unload_hi.next = self.unload_addr.val() >> self.units_log2.val();
+                self.unload_bank.next = self.unload_addr.val() & self.unit_mask.val();
+                if self.unload_hi.val().xor() {
+                    self.unload_bank.next = (self.unload_addr.val() & self.unit_mask.val()) | self.parity_bit.val();
+                }
+                self.unload_issue.next = (self.phase.q.val() == NttPhase::Unload)
+                    & (self.counter.q.val() < self.total.q.val())
+                    & (self.credits_used.q.val() < self.fifo_depth.val())
+                    & self.reset_n.val();
+
+                // Read crossbar: each bank serves the one operand that lives in it.
+                for b in 0..$banks {
+                    self.banks[b].read_address.next = self.unload_addr.val().get_bits::<$bi>($shift);
+                    if self.phase.q.val() != NttPhase::Unload {
+                        for u in 0..$units {
+                            if self.p_bank[u].val() == self.bank_id[b].val() {
+                                self.banks[b].read_address.next = self.p[u].val().get_bits::<$bi>($shift);
+                            }
+                            if self.q_bank[u].val() == self.bank_id[b].val() {
+                                self.banks[b].read_address.next = self.q[u].val().get_bits::<$bi>($shift);
+                            }
+                        }
+                    }
+                }
+                self.unload_issue_d.d.next = self.unload_issue.val();
+                self.unload_bank_d.d.next = self.unload_bank.val();
+
+                // Butterflies, one cycle after the reads.
+                for u in 0..$units {
+                    self.bfly[u].x.next = 0.into();
+                    self.bfly[u].y.next = 0.into();
+                    for b in 0..$banks {
+                        if self.p_bank_d[u].q.val() == self.bank_id[b].val() {
+                            self.bfly[u].x.next = self.banks[b].read_data.val();
+                        }
+                        if self.q_bank_d[u].q.val() == self.bank_id[b].val() {
+                            self.bfly[u].y.next = self.banks[b].read_data.val();
+                        }
+                    }
+                    self.bfly[u].w.next = self.twiddles[u].read_data.val();
+                    self.bfly[u].valid_in.next = self.issue_d[u].q.val();
+                }
+
+                // Write-back: the first butterfly index travels with the
+                // issue; p and q are recomputed (half_log is constant until
+                // the pipeline has drained).
+                self.jg_delay[0].d.next = self.jg_base.val();
+                for i in 0..23 {
+                    self.jg_delay[i + 1].d.next = self.jg_delay[i].q.val();
+                }
+                for u in 0..$units {
+                    self.wb_jg[u].next = self.jg_delay[23].q.val() | self.unit_offset[u].val();
+                    self.wb_low[u].next = self.wb_jg[u].val() & self.low_mask.val();
+                    self.wb_p[u].next = ((self.wb_jg[u].val() >> self.half_log.val()) << (self.half_log.val() + 1))
+                        | self.wb_low[u].val();
+                    self.wb_q[u].next = self.wb_p[u].val() | (self.low_mask.val() + 1);
+                    self.wb_p_hi[u].next = self.wb_p[u].val() >> self.units_log2.val();
+                    self.wb_q_hi[u].next = self.wb_q[u].val() >> self.units_log2.val();
+                    self.wb_p_bank[u].next = self.wb_p[u].val() & self.unit_mask.val();
+                    if self.wb_p_hi[u].val().xor() {
+                        self.wb_p_bank[u].next = (self.wb_p[u].val() & self.unit_mask.val()) | self.parity_bit.val();
+                    }
+                    self.wb_q_bank[u].next = self.wb_q[u].val() & self.unit_mask.val();
+                    if self.wb_q_hi[u].val().xor() {
+                        self.wb_q_bank[u].next = (self.wb_q[u].val() & self.unit_mask.val()) | self.parity_bit.val();
+                    }
+                }
+                // Write crossbar: loads in LOAD, butterfly results otherwise.
+                for b in 0..$banks {
+                    self.banks[b].write_address.next = self.load_addr.val().get_bits::<$bi>($shift);
+                    self.banks[b].write_data.next = self.s_tdata.val();
+                    self.banks[b].write_enable.next = false;
+                    if self.phase.q.val() == NttPhase::Load {
+                        self.banks[b].write_enable.next =
+                            self.in_fire.val() & (self.load_bank.val() == self.bank_id[b].val());
+                    } else {
+                        for u in 0..$units {
+                            if self.wb_p_bank[u].val() == self.bank_id[b].val() {
+                                self.banks[b].write_address.next = self.wb_p[u].val().get_bits::<$bi>($shift);
+                                self.banks[b].write_data.next = self.bfly[u].sum.val();
+                                self.banks[b].write_enable.next = self.bfly[u].valid_out.val();
+                            }
+                            if self.wb_q_bank[u].val() == self.bank_id[b].val() {
+                                self.banks[b].write_address.next = self.wb_q[u].val().get_bits::<$bi>($shift);
+                                self.banks[b].write_data.next = self.bfly[u].prod.val();
+                                self.banks[b].write_enable.next = self.bfly[u].valid_out.val();
+                            }
+                        }
+                    }
+                }
+
+                // Output multiplier (1 or 1/n), then the FIFO.
+                self.scale_mul.a.next = 0.into();
+                for b in 0..$banks {
+                    if self.unload_bank_d.q.val() == self.bank_id[b].val() {
+                        self.scale_mul.a.next = self.banks[b].read_data.val();
+                    }
+                }
+                self.scale_mul.b.next = self.scales.read_data.val();
+                self.scale_mul.valid_in.next = self.unload_issue_d.q.val();
+                self.out_fifo.write.next = self.scale_mul.valid_out.val() & self.reset_n.val();
+                self.out_fifo.data_in.next = self.scale_mul.y.val();
+                self.m_tdata.next = self.out_fifo.data_out.val();
+                self.m_tvalid.next = !self.out_fifo.empty.val() & self.reset_n.val();
+                self.m_tlast.next = self.results_left.q.val() == 1;
+                self.out_fire.next = !self.out_fifo.empty.val() & self.m_tready.val();
+                self.out_fifo.read.next = self.out_fire.val();
+                if self.unload_issue.val() & !self.out_fire.val() {
+                    self.credits_used.d.next = self.credits_used.q.val() + 1;
+                } else if !self.unload_issue.val() & self.out_fire.val() {
+                    self.credits_used.d.next = self.credits_used.q.val() - 1;
+                }
+
+                // ---- Phase sequencing.
+                self.done_r.d.next = false;
+                if self.phase.q.val() == NttPhase::Load {
+                    if self.in_fire.val() {
+                        self.counter.d.next = self.counter.q.val() + 1;
+                        if self.s_tlast.val() != (self.counter.q.val() == self.total.q.val() - 1) {
+                            self.error_r.d.next = self.err_tlast.val();
+                        }
+                        if self.counter.q.val() == self.total.q.val() - 1 {
+                            self.counter.d.next = 0.into();
+                            self.stage.d.next = 0.into();
+                            if self.log_m.q.val() == 0 {
+                                self.phase.d.next = NttPhase::Unload;
+                            } else {
+                                self.phase.d.next = NttPhase::Compute;
+                            }
+                        }
+                    }
+                } else if self.phase.q.val() == NttPhase::Compute {
+                    self.counter.d.next = self.counter.q.val() + 1;
+                    if self.counter.q.val() == self.last_cycle.val() {
+                        self.counter.d.next = 0.into();
+                        self.drain_left.d.next = self.drain_cycles.val();
+                        self.phase.d.next = NttPhase::Drain;
+                    }
+                } else if self.phase.q.val() == NttPhase::Drain {
+                    self.drain_left.d.next = self.drain_left.q.val() - 1;
+                    if self.drain_left.q.val() == 1 {
+                        if self.stage.q.val() == self.log_m.q.val() - 1 {
+                            self.phase.d.next = NttPhase::Unload;
+                        } else {
+                            self.stage.d.next = self.stage.q.val() + 1;
+                            self.phase.d.next = NttPhase::Compute;
+                        }
+                    }
+                } else if self.phase.q.val() == NttPhase::Unload {
+                    if self.unload_issue.val() {
+                        self.counter.d.next = self.counter.q.val() + 1;
+                    }
+                    if self.out_fire.val() {
+                        self.results_left.d.next = self.results_left.q.val() - 1;
+                        if self.results_left.q.val() == 1 {
+                            self.phase.d.next = NttPhase::Idle;
+                            self.done_r.d.next = true;
+                        }
+                    }
+                }
+
+                // ---- Performance counters.
+                if self.phase.q.val() != NttPhase::Idle {
+                    self.busy_cycles.d.next = self.busy_cycles.q.val() + 1;
+                }
+                if self.want_input.val() & !self.s_tvalid.val() {
+                    self.in_stall_cycles.d.next = self.in_stall_cycles.q.val() + 1;
+                }
+                if !self.out_fifo.empty.val() & !self.m_tready.val() {
+                    self.out_stall_cycles.d.next = self.out_stall_cycles.q.val() + 1;
+                }
+                if self.in_fire.val() {
+                    self.beats_in.d.next = self.beats_in.q.val() + 1;
+                }
+                if self.out_fire.val() {
+                    self.beats_out.d.next = self.beats_out.q.val() + 1;
+                }
+                self.butterflies.d.next = self.butterflies.q.val() + self.issued_count[$units].val();
+                if self.phase.q.val() == NttPhase::Drain {
+                    self.drain_total.d.next = self.drain_total.q.val() + 1;
+                }
+
+                // ---- Job start: a power-of-two point count, m <= count <= maximum.
+                self.size_ok.next = ((self.job_count.val() & (self.job_count.val() - 1)) == 0)
+                    & (self.job_count.val() <= self.max_points.val())
+                    & (self.job_log_size.val() <= self.max_log.val())
+                    & ((self.job_count.val() >> self.job_log_size.val().get_bits::<5>(0)) != 0);
+                if self.start.val() & (self.phase.q.val() == NttPhase::Idle) {
+                    self.log_m.d.next = self.job_log_size.val().get_bits::<4>(0);
+                    self.inverse.d.next = self.job_op.val() == self.op_intt.val();
+                    self.total.d.next = self.job_count.val().get_bits::<13>(0);
+                    self.results_left.d.next = self.job_count.val().get_bits::<13>(0);
                     self.counter.d.next = 0.into();
                     self.stage.d.next = 0.into();
-                    if self.log_m.q.val() == 0 {
-                        self.phase.d.next = NttPhase::Unload;
+                    self.credits_used.d.next = 0.into();
+                    self.busy_cycles.d.next = 0.into();
+                    self.in_stall_cycles.d.next = 0.into();
+                    self.out_stall_cycles.d.next = 0.into();
+                    self.beats_in.d.next = 0.into();
+                    self.beats_out.d.next = 0.into();
+                    self.butterflies.d.next = 0.into();
+                    self.drain_total.d.next = 0.into();
+                    self.error_r.d.next = 0.into();
+                    if self.job_field.val() != self.field_fr.val() {
+                        self.error_r.d.next = self.err_bad_field.val();
+                        self.done_r.d.next = true;
+                    } else if self.job_count.val() == 0 {
+                        self.error_r.d.next = self.err_zero_count.val();
+                        self.done_r.d.next = true;
+                    } else if !self.size_ok.val() {
+                        self.error_r.d.next = self.err_bad_size.val();
+                        self.done_r.d.next = true;
                     } else {
-                        self.phase.d.next = NttPhase::Compute;
+                        self.phase.d.next = NttPhase::Load;
+                    }
+                }
+
+                // Reset: stop, drop in-flight results and drain the FIFO.
+                if !self.reset_n.val() {
+                    self.phase.d.next = NttPhase::Idle;
+                    self.done_r.d.next = false;
+                    self.error_r.d.next = 0.into();
+                    self.credits_used.d.next = 0.into();
+                    self.out_fifo.read.next = !self.out_fifo.empty.val();
+                }
+
+                self.idle.next = self.phase.q.val() == NttPhase::Idle;
+                self.done.next = self.done_r.q.val();
+                self.error.next = self.error_r.q.val();
+                self.perf_busy.next = self.busy_cycles.q.val();
+                self.perf_in_stall.next = self.in_stall_cycles.q.val();
+                self.perf_out_stall.next = self.out_stall_cycles.q.val();
+                self.perf_beats_in.next = self.beats_in.q.val();
+                self.perf_beats_out.next = self.beats_out.q.val();
+                self.perf_ops.next = self.butterflies.q.val();
+                self.perf_drain.next = self.drain_total.q.val();
+            }
+        }
+    };
+}
+
+// units, banks, log2 units, bank-id bits, bank index bits, index shift.
+ntt_core_logic!(2, 4, 1, 2, 10, 2);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The banking claim: the 2U points of the U butterflies issued together
+    /// sit in 2U different banks, for every size and stage.
+    #[test]
+    fn units_never_share_a_bank() {
+        for log_m in 1..=NTT_LOG_MAX {
+            let half = 1usize << (log_m - 1);
+            for stage in 0..log_m {
+                let hl = log_m - stage - 1;
+                let mask = (1usize << hl) - 1;
+                for base in (0..half).step_by(NTT_UNITS) {
+                    let mut used = [false; NTT_BANKS];
+                    for jg in base..(base + NTT_UNITS).min(half) {
+                        let p = ((jg >> hl) << (hl + 1)) | (jg & mask);
+                        for a in [p, p + (1 << hl)] {
+                            assert!(!used[bank_of(a)], "log_m {log_m} stage {stage} jg {jg}: bank clash");
+                            used[bank_of(a)] = true;
+                        }
                     }
                 }
             }
-        } else if self.phase.q.val() == NttPhase::Compute {
-            self.counter.d.next = self.counter.q.val() + 1;
-            if self.counter.q.val() == (self.total.q.val() >> 1) - 1 {
-                self.counter.d.next = 0.into();
-                self.drain_left.d.next = self.drain_cycles.val();
-                self.phase.d.next = NttPhase::Drain;
-            }
-        } else if self.phase.q.val() == NttPhase::Drain {
-            self.drain_left.d.next = self.drain_left.q.val() - 1;
-            if self.drain_left.q.val() == 1 {
-                if self.stage.q.val() == self.log_m.q.val() - 1 {
-                    self.phase.d.next = NttPhase::Unload;
-                } else {
-                    self.stage.d.next = self.stage.q.val() + 1;
-                    self.phase.d.next = NttPhase::Compute;
-                }
-            }
-        } else if self.phase.q.val() == NttPhase::Unload {
-            if self.unload_issue.val() {
-                self.counter.d.next = self.counter.q.val() + 1;
-            }
-            if self.out_fire.val() {
-                self.results_left.d.next = self.results_left.q.val() - 1;
-                if self.results_left.q.val() == 1 {
-                    self.phase.d.next = NttPhase::Idle;
-                    self.done_r.d.next = true;
-                }
-            }
         }
-
-        // ---- Performance counters.
-        if self.phase.q.val() != NttPhase::Idle {
-            self.busy_cycles.d.next = self.busy_cycles.q.val() + 1;
+        // Every address has a distinct (bank, index) slot.
+        let mut seen = std::collections::HashSet::new();
+        for a in 0..NTT_MAX_POINTS {
+            assert!(seen.insert((bank_of(a), bank_index(a))));
+            assert!(bank_index(a) < 1 << NTT_BANK_BITS);
         }
-        if self.want_input.val() & !self.s_tvalid.val() {
-            self.in_stall_cycles.d.next = self.in_stall_cycles.q.val() + 1;
-        }
-        if !self.out_fifo.empty.val() & !self.m_tready.val() {
-            self.out_stall_cycles.d.next = self.out_stall_cycles.q.val() + 1;
-        }
-        if self.in_fire.val() {
-            self.beats_in.d.next = self.beats_in.q.val() + 1;
-        }
-        if self.out_fire.val() {
-            self.beats_out.d.next = self.beats_out.q.val() + 1;
-        }
-        if self.issue.val() {
-            self.butterflies.d.next = self.butterflies.q.val() + 1;
-        }
-        if self.phase.q.val() == NttPhase::Drain {
-            self.drain_total.d.next = self.drain_total.q.val() + 1;
-        }
-
-        // ---- Job start: a power-of-two point count, m <= count <= maximum.
-        self.size_ok.next = ((self.job_count.val() & (self.job_count.val() - 1)) == 0)
-            & (self.job_count.val() <= self.max_points.val())
-            & (self.job_log_size.val() <= self.max_log.val())
-            & ((self.job_count.val() >> self.job_log_size.val().get_bits::<5>(0)) != 0);
-        if self.start.val() & (self.phase.q.val() == NttPhase::Idle) {
-            self.log_m.d.next = self.job_log_size.val().get_bits::<4>(0);
-            self.inverse.d.next = self.job_op.val() == self.op_intt.val();
-            self.total.d.next = self.job_count.val().get_bits::<13>(0);
-            self.results_left.d.next = self.job_count.val().get_bits::<13>(0);
-            self.counter.d.next = 0.into();
-            self.stage.d.next = 0.into();
-            self.credits_used.d.next = 0.into();
-            self.busy_cycles.d.next = 0.into();
-            self.in_stall_cycles.d.next = 0.into();
-            self.out_stall_cycles.d.next = 0.into();
-            self.beats_in.d.next = 0.into();
-            self.beats_out.d.next = 0.into();
-            self.butterflies.d.next = 0.into();
-            self.drain_total.d.next = 0.into();
-            self.error_r.d.next = 0.into();
-            if self.job_field.val() != self.field_fr.val() {
-                self.error_r.d.next = self.err_bad_field.val();
-                self.done_r.d.next = true;
-            } else if self.job_count.val() == 0 {
-                self.error_r.d.next = self.err_zero_count.val();
-                self.done_r.d.next = true;
-            } else if !self.size_ok.val() {
-                self.error_r.d.next = self.err_bad_size.val();
-                self.done_r.d.next = true;
-            } else {
-                self.phase.d.next = NttPhase::Load;
-            }
-        }
-
-        // Reset: stop, drop in-flight results and drain the FIFO.
-        if !self.reset_n.val() {
-            self.phase.d.next = NttPhase::Idle;
-            self.done_r.d.next = false;
-            self.error_r.d.next = 0.into();
-            self.credits_used.d.next = 0.into();
-            self.out_fifo.read.next = !self.out_fifo.empty.val();
-        }
-
-        self.idle.next = self.phase.q.val() == NttPhase::Idle;
-        self.done.next = self.done_r.q.val();
-        self.error.next = self.error_r.q.val();
-        self.perf_busy.next = self.busy_cycles.q.val();
-        self.perf_in_stall.next = self.in_stall_cycles.q.val();
-        self.perf_out_stall.next = self.out_stall_cycles.q.val();
-        self.perf_beats_in.next = self.beats_in.q.val();
-        self.perf_beats_out.next = self.beats_out.q.val();
-        self.perf_ops.next = self.butterflies.q.val();
-        self.perf_drain.next = self.drain_total.q.val();
     }
 }

@@ -6,7 +6,7 @@
 use crate::bus::{Beat, Bus, BusError, BusStats};
 use crate::field::{beat_to_biguint, biguint_to_beat};
 use zkcopro_hdl::field::{MONT_MUL_LATENCY, MOD_ADD_LATENCY, MOD_SUB_LATENCY, MulImpl};
-use zkcopro_hdl::ntt::{NTT_DRAIN_CYCLES, NTT_LOG_MAX, NTT_MAX_POINTS};
+use zkcopro_hdl::ntt::{NTT_DRAIN_CYCLES, NTT_LOG_MAX, NTT_MAX_POINTS, NTT_UNITS};
 use zkcopro_hdl::regmap::{self, Access};
 use zkcopro_hdl::top::TopConfig;
 use zkcopro_hdl::msm::reference::bucket_bit_sums;
@@ -172,7 +172,8 @@ impl ModelBus {
         self.stats.beats_out += out.len() as u64;
         let butterflies = (n as u64 / 2) * log_m as u64;
         let drain = log_m as u64 * NTT_DRAIN_CYCLES as u64;
-        let busy = 2 * n as u64 + butterflies + drain + MONT_MUL_LATENCY as u64 + 3;
+        let compute = log_m as u64 * (n as u64 / 2).div_ceil(NTT_UNITS as u64);
+        let busy = 2 * n as u64 + compute + drain + MONT_MUL_LATENCY as u64 + 3;
         self.cycles += busy;
         self.perf = [busy as u32, 0, 0, n as u32, n as u32, butterflies as u32, drain as u32];
         self.finish();
