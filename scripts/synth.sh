@@ -7,12 +7,14 @@
 #   mul  one tiled Montgomery multiplier for Fq (top module zkcopro_mont_mul),
 #        from `cargo run -p zkcopro-hdl --example export_block`
 #   top  the whole coprocessor (top module zkcopro_top), from `zkcopro verilog`
+#   ntt  the NTT core alone (top module zkcopro_ntt_core): U butterfly units,
+#        banks, twiddle ROMs, output scaler
 #   adder  the BN254 G1 point adder without its 12 multipliers (they are
 #        black boxes): the adder's total is this plus 12 x `mul`
 #
-# Usage: scripts/synth.sh [--only mul|adder|top] [--out DIR] [--timeout SECS]
+# Usage: scripts/synth.sh [--only mul|adder|ntt|top] [--out DIR] [--timeout SECS]
 #                         [--abc9] [--no-gen] [-h]
-#   --only mul|adder|top   synthesize one design (default: mul, then top)
+#   --only mul|adder|ntt|top   synthesize one design (default: mul, then top)
 #   --out DIR        build output directory (default: target/synth)
 #   --timeout SECS   give up on a Yosys run after SECS seconds (default: none)
 #   --abc9           use Yosys's ABC9 mapping flow (off by default: slower)
@@ -80,8 +82,8 @@ done
 
 case "$ONLY" in
     "") DESIGNS=(mul top) ;;
-    mul|adder|top) DESIGNS=("$ONLY") ;;
-    *) die "--only takes mul, adder or top, not '$ONLY'" ;;
+    mul|adder|ntt|top) DESIGNS=("$ONLY") ;;
+    *) die "--only takes mul, adder, ntt or top, not '$ONLY'" ;;
 esac
 [[ -z "$TIMEOUT" || "$TIMEOUT" =~ ^[0-9]+$ ]] || die "--timeout takes whole seconds"
 
@@ -102,7 +104,7 @@ OUT="$(cd "$OUT" && pwd)"
 YOSYS_VERSION="$(yosys -V | head -n1)"
 
 # Top module name and Verilog file of each design.
-top_name() { case "$1" in mul) echo zkcopro_mont_mul ;; adder) echo zkcopro_point_add ;; top) echo zkcopro_top ;; esac; }
+top_name() { case "$1" in mul) echo zkcopro_mont_mul ;; adder) echo zkcopro_point_add ;; ntt) echo zkcopro_ntt_core ;; top) echo zkcopro_top ;; esac; }
 verilog_of() { echo "$OUT/$1/$(top_name "$1").v"; }
 
 generate() {
@@ -114,6 +116,8 @@ generate() {
                  mont_mul_tiled_fq "$(verilog_of mul)" ;;
         adder) cargo run --release --quiet -p zkcopro-hdl --example export_block -- \
                  point_add_fq "$(verilog_of adder)" ;;
+        ntt) cargo run --release --quiet -p zkcopro-hdl --example export_block -- \
+                 ntt_core_fr "$(verilog_of ntt)" ;;
         top) cargo run --release --quiet -p zkcopro-host --bin zkcopro -- \
                  verilog --out "$dir" --top-name zkcopro_top ;;
     esac

@@ -11,6 +11,7 @@ use rust_hdl::prelude::*;
 use std::process::ExitCode;
 use zkcopro_hdl::export;
 use zkcopro_hdl::ec::PointAdd;
+use zkcopro_hdl::ntt::NttCore;
 use zkcopro_hdl::field::{ModAdd, ModSub, MontMulTiled, MulImpl};
 use zkcopro_hdl::params::FieldId;
 
@@ -27,6 +28,7 @@ const BLOCKS: &[(&str, &str, &str)] = &[
     ("mod_sub_fq", "zkcopro_mod_sub", "modular subtractor, Fq"),
     ("mod_sub_fr", "zkcopro_mod_sub", "modular subtractor, Fr"),
     ("point_add_fq", "zkcopro_point_add", "BN254 G1 point adder (12 tiled multipliers)"),
+    ("ntt_core_fr", "zkcopro_ntt_core", "NTT core (tiled multipliers, NTT_UNITS butterfly units)"),
 ];
 
 /// Connect the inputs of a field block (clock, a, b, valid_in) and generate.
@@ -46,6 +48,22 @@ fn generate(block: &str) -> Option<String> {
     let &(_, top, _) = BLOCKS.iter().find(|(name, _, _)| *name == block)?;
     let field = if block.ends_with("_fq") { FieldId::Fq } else { FieldId::Fr };
     let body = match block.strip_suffix("_fq").or_else(|| block.strip_suffix("_fr"))? {
+        "ntt_core" => {
+            let mut blk = NttCore::new(MulImpl::Tiled);
+            blk.clock.connect();
+            blk.reset_n.connect();
+            blk.start.connect();
+            blk.job_op.connect();
+            blk.job_field.connect();
+            blk.job_count.connect();
+            blk.job_log_size.connect();
+            blk.s_tdata.connect();
+            blk.s_tvalid.connect();
+            blk.s_tlast.connect();
+            blk.m_tready.connect();
+            blk.connect_all();
+            export::block_verilog(&blk, top)
+        }
         "point_add" => {
             let mut blk = PointAdd::new(MulImpl::Tiled);
             blk.clock.connect();
