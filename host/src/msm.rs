@@ -147,6 +147,91 @@ fn result_point(beats: &[Beat], index: usize) -> Result<(Fq, Fq, Fq), DriverErro
     Ok((get(0)?, get(1)?, get(2)?))
 }
 
+/// The glue's input side of an MSM, ready to stream.
+#[derive(Clone, Debug)]
+pub struct MsmInput {
+    /// The input packet: 4 beats per point sent.
+    pub beats: Vec<Beat>,
+    /// Points given and points sent (zero scalars and infinity dropped).
+    pub points: usize,
+    pub points_sent: usize,
+    pub window_bits: usize,
+    pub windows: usize,
+    /// Nonzero digits: the items the device will accumulate.
+    pub items: u64,
+    /// Glue wall time of validation (and the window choice) and of recoding.
+    pub validate_s: f64,
+    pub recode_s: f64,
+}
+
+/// Validates the points (every one on the curve), drops zero scalars and
+/// points at infinity, picks the window and packs the input packet.
+pub fn prepare_msm(points: &[G1Affine], scalars: &[Fr], config: &MsmConfig) -> Result<MsmInput, DriverError> {
+    let t0 = Instant::now();
+    if points.len() != scalars.len() {
+        return Err(DriverError::LengthMismatch { left: points.len(), right: scalars.len() });
+    }
+    // Pass 1, in parallel chunks: every point on the curve (BN254 G1 has
+    // cofactor 1, so that means in the prime-order group), and how many
+    // pairs each chunk keeps (zero scalars and infinity are dropped).
+    let keep = |p: &G1Affine, s: &Fr| !p.is_zero() && !s.is_zero();
+    let chunks: Vec<(Option<usize>, usize)> = points
+        .par_chunks(GLUE_CHUNK)
+        .zip(scalars.par_chunks(GLUE_CHUNK))
+        .enumerate()
+        .map(|(k, (ps, ss))| {
+            let bad = ps.iter().position(|p| !p.is_on_curve()).map(|i| k * GLUE_CHUNK + i);
+            (bad, ps.iter().zip(ss).filter(|(p, s)| keep(p, s)).count())
+        })
+        .collect();
+    if let Some(index) = chunks.iter().find_map(|(bad, _)| *bad) {
+        return Err(DriverError::PointNotOnCurve { index });
+    }
+    let n: usize = chunks.iter().map(|(_, kept)| kept).sum();
+    let c = match config.window_bits {
+        Some(c) => c,
+        None => best_window_bits(n.max(1)),
+    };
+    let windows = window_shape(c)?;
+    let validate_s = t0.elapsed().as_secs_f64();
+
+    // Pass 2, in parallel chunks: recode and pack straight into each
+    // chunk's slice of the input packet.
+    let t1 = Instant::now();
+    let mut beats: Vec<Beat> = vec![[0u32; 8]; MSM_BEATS_PER_POINT * n];
+    let mut slices = Vec::with_capacity(chunks.len());
+    let mut rest: &mut [Beat] = &mut beats;
+    for (_, kept) in &chunks {
+        let (head, tail) = rest.split_at_mut(MSM_BEATS_PER_POINT * kept);
+        slices.push(head);
+        rest = tail;
+    }
+    let items = slices
+        .into_par_iter()
+        .zip(points.par_chunks(GLUE_CHUNK).zip(scalars.par_chunks(GLUE_CHUNK)))
+        .map(|(out, (ps, ss))| {
+            let mut items = 0;
+            let kept = ps.iter().zip(ss).filter(|(p, s)| keep(p, s));
+            for (slot, (p, s)) in out.chunks_exact_mut(MSM_BEATS_PER_POINT).zip(kept) {
+                let (b, k) = point_beats(p, s, c, windows);
+                slot.copy_from_slice(&b);
+                items += k;
+            }
+            items
+        })
+        .sum();
+    Ok(MsmInput {
+        beats,
+        points: points.len(),
+        points_sent: n,
+        window_bits: c,
+        windows,
+        items,
+        validate_s,
+        recode_s: t1.elapsed().as_secs_f64(),
+    })
+}
+
 impl<B: Bus> Coprocessor<B> {
     /// sum_i scalars[i] * points[i], as arkworks' `G1Projective::msm`.
     pub fn msm(&mut self, points: &[G1Affine], scalars: &[Fr]) -> Result<G1Projective, DriverError> {
@@ -160,74 +245,24 @@ impl<B: Bus> Coprocessor<B> {
         scalars: &[Fr],
         config: &MsmConfig,
     ) -> Result<(G1Projective, MsmProfile), DriverError> {
-        let t0 = Instant::now();
-        if points.len() != scalars.len() {
-            return Err(DriverError::LengthMismatch { left: points.len(), right: scalars.len() });
-        }
-        // Pass 1, in parallel chunks: every point on the curve (BN254 G1 has
-        // cofactor 1, so that means in the prime-order group), and how many
-        // pairs each chunk keeps (zero scalars and infinity are dropped).
-        let keep = |p: &G1Affine, s: &Fr| !p.is_zero() && !s.is_zero();
-        let chunks: Vec<(Option<usize>, usize)> = points
-            .par_chunks(GLUE_CHUNK)
-            .zip(scalars.par_chunks(GLUE_CHUNK))
-            .enumerate()
-            .map(|(k, (ps, ss))| {
-                let bad = ps.iter().position(|p| !p.is_on_curve()).map(|i| k * GLUE_CHUNK + i);
-                (bad, ps.iter().zip(ss).filter(|(p, s)| keep(p, s)).count())
-            })
-            .collect();
-        if let Some(index) = chunks.iter().find_map(|(bad, _)| *bad) {
-            return Err(DriverError::PointNotOnCurve { index });
-        }
-        let n: usize = chunks.iter().map(|(_, kept)| kept).sum();
-        let c = match config.window_bits {
-            Some(c) => c,
-            None => best_window_bits(n.max(1)),
-        };
-        let windows = window_shape(c)?;
-        let validate_s = t0.elapsed().as_secs_f64();
+        let input = prepare_msm(points, scalars, config)?;
+        let MsmInput { beats, points_sent: n, window_bits: c, windows, items, validate_s, recode_s, .. } = input;
         let mut profile = MsmProfile {
             points: points.len() as u64,
             points_sent: n as u64,
             window_bits: c as u64,
             windows: windows as u64,
             bound: (n * windows) as u64,
+            items,
             validate_s,
+            recode_s,
             ..Default::default()
         };
         if n == 0 {
-            profile.job = JobProfile { clock_hz: self.clock_hz(), glue_s: validate_s, ..Default::default() };
+            profile.job = JobProfile { clock_hz: self.clock_hz(), glue_s: validate_s + recode_s, ..Default::default() };
             profile.job.finish();
             return Ok((G1Projective::zero(), profile));
         }
-
-        // Pass 2, in parallel chunks: recode and pack straight into each
-        // chunk's slice of the input packet.
-        let t1 = Instant::now();
-        let mut beats: Vec<Beat> = vec![[0u32; 8]; MSM_BEATS_PER_POINT * n];
-        let mut slices = Vec::with_capacity(chunks.len());
-        let mut rest: &mut [Beat] = &mut beats;
-        for (_, kept) in &chunks {
-            let (head, tail) = rest.split_at_mut(MSM_BEATS_PER_POINT * kept);
-            slices.push(head);
-            rest = tail;
-        }
-        profile.items = slices
-            .into_par_iter()
-            .zip(points.par_chunks(GLUE_CHUNK).zip(scalars.par_chunks(GLUE_CHUNK)))
-            .map(|(out, (ps, ss))| {
-                let mut items = 0;
-                let kept = ps.iter().zip(ss).filter(|(p, s)| keep(p, s));
-                for (slot, (p, s)) in out.chunks_exact_mut(MSM_BEATS_PER_POINT).zip(kept) {
-                    let (b, k) = point_beats(p, s, c, windows);
-                    slot.copy_from_slice(&b);
-                    items += k;
-                }
-                items
-            })
-            .sum();
-        profile.recode_s = t1.elapsed().as_secs_f64();
 
         let results = windows * c;
         // The output waits for the whole accumulation and reduction.

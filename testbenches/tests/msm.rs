@@ -255,3 +255,18 @@ fn backends_agree() {
     assert_eq!(a.into_affine(), b.into_affine());
     assert_eq!((pa.items, pa.window_bits, pa.job.beats_in, pa.job.beats_out), (pb.items, pb.window_bits, pb.job.beats_in, pb.job.beats_out));
 }
+
+/// Larger MSMs on Verilator (about a minute).
+#[test]
+#[ignore = "long: MSM 2^14 and 2^16 on Verilator"]
+fn verilator_large_sizes() {
+    let mut rng = seeded_rng("verilator_large_sizes");
+    let mut dev = Coprocessor::new(VerilatorBus::new(None)).unwrap();
+    for log_n in [14, 16] {
+        let n = 1usize << log_n;
+        let points = random_points(&mut rng, n);
+        let scalars = random_scalars(&mut rng, n);
+        let p = check(&mut dev, &points, &scalars, &MsmConfig::default(), &format!("n = 2^{log_n}"));
+        println!("n = 2^{log_n}: {} cycles, efficiency {:.3}", p.job.device_cycles, p.efficiency);
+    }
+}

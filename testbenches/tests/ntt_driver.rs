@@ -91,3 +91,24 @@ on_both_backends! {
 fn large_four_step_sizes() {
     check_sizes(VerilatorBus::new(None), "large_four_step", &[16, 20]);
 }
+
+/// Random back-pressure on both streams (the device must neither lose nor
+/// repeat a point), on an on-chip size, a batch and a four-step size.
+#[test]
+fn verilator_stream_stalls() {
+    let mut rng = seeded_rng("ntt_verilator_stream_stalls");
+    for (stall_seed, in_pct, out_pct) in [(11u64, 50u32, 50u32), (12, 85, 25), (13, 25, 85)] {
+        let mut bus = VerilatorBus::new(None);
+        bus.set_stalls(stall_seed, in_pct, out_pct);
+        let mut dev = Coprocessor::new(bus).unwrap();
+        for log_n in [10u32, NTT_LOG_MAX as u32 + 1] {
+            let n = 1usize << log_n;
+            let input: Vec<Fr> = (0..n).map(|_| Fr::rand(&mut rng)).collect();
+            let mut data = input.clone();
+            let p = dev.ntt(&mut data, Direction::Forward).unwrap();
+            let want = Radix2EvaluationDomain::<Fr>::new(n).unwrap().fft(&input);
+            assert_eq!(first_mismatch(&data, &want), None, "stalls {stall_seed}, n = 2^{log_n}");
+            assert!(p.in_stall_cycles > 0 && p.out_stall_cycles > 0, "stalls were applied");
+        }
+    }
+}

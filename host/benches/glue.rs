@@ -1,0 +1,65 @@
+//! Host-side speed: the glue's own work (MSM input preparation: validation,
+//! recoding, packing) against arkworks doing the whole job on this machine
+//! (release, `parallel`, all cores). Device time is exact cycles, reported by
+//! `zkcopro msm|ntt --json`; this bench covers the wall-clock half.
+//!
+//! cargo bench -p zkcopro-host --bench glue
+
+use ark_bn254::{Fr, G1Affine, G1Projective};
+use ark_ec::{CurveGroup, VariableBaseMSM};
+use ark_ff::UniformRand;
+use ark_poly::{EvaluationDomain, Radix2EvaluationDomain};
+use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+use zkcopro_host::MsmConfig;
+use zkcopro_host::msm::prepare_msm;
+
+fn msm_input(log_n: u32) -> (Vec<G1Affine>, Vec<Fr>) {
+    let mut rng = ChaCha8Rng::seed_from_u64(1);
+    let (mut acc, step) = (G1Projective::rand(&mut rng), G1Projective::rand(&mut rng));
+    let walk: Vec<G1Projective> = (0..1usize << log_n)
+        .map(|_| {
+            acc += step;
+            acc
+        })
+        .collect();
+    let scalars = (0..1usize << log_n).map(|_| Fr::rand(&mut rng)).collect();
+    (G1Projective::normalize_batch(&walk), scalars)
+}
+
+fn msm(c: &mut Criterion) {
+    let mut g = c.benchmark_group("msm");
+    g.sample_size(10);
+    for log_n in [12u32, 16] {
+        let (points, scalars) = msm_input(log_n);
+        g.bench_with_input(BenchmarkId::new("glue_prepare", log_n), &log_n, |b, _| {
+            b.iter(|| prepare_msm(&points, &scalars, &MsmConfig::default()).unwrap())
+        });
+        g.bench_with_input(BenchmarkId::new("arkworks_msm", log_n), &log_n, |b, _| {
+            b.iter(|| G1Projective::msm(&points, &scalars).unwrap())
+        });
+    }
+    g.finish();
+}
+
+fn ntt(c: &mut Criterion) {
+    let mut g = c.benchmark_group("ntt");
+    g.sample_size(10);
+    let mut rng = ChaCha8Rng::seed_from_u64(2);
+    for log_n in [12u32, 16] {
+        let domain = Radix2EvaluationDomain::<Fr>::new(1 << log_n).unwrap();
+        let input: Vec<Fr> = (0..1usize << log_n).map(|_| Fr::rand(&mut rng)).collect();
+        g.bench_with_input(BenchmarkId::new("arkworks_fft", log_n), &log_n, |b, _| {
+            b.iter(|| {
+                let mut v = input.clone();
+                domain.fft_in_place(&mut v);
+                v
+            })
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, msm, ntt);
+criterion_main!(benches);
