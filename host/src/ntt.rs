@@ -77,7 +77,11 @@ impl<B: Bus> Coprocessor<B> {
     /// as few device jobs as fit on chip.
     fn ntt_batch(&mut self, data: &mut [Fr], log_m: u32, dir: Direction) -> Result<JobProfile, DriverError> {
         let t0 = std::time::Instant::now();
-        let beats: Vec<Beat> = data.par_iter().map(|x| x.to_beat()).collect();
+        let beats: Vec<Beat> = if data.len() < PARALLEL_MIN {
+            data.iter().map(|x| x.to_beat()).collect()
+        } else {
+            data.par_iter().map(|x| x.to_beat()).collect()
+        };
         let pack_s = t0.elapsed().as_secs_f64();
         let (out, mut profile) = self.ntt_beats(&beats, log_m, dir)?;
         let t1 = std::time::Instant::now();
@@ -170,8 +174,18 @@ impl<B: Bus> Coprocessor<B> {
     }
 }
 
+/// Below this many elements the glue stays on the calling thread: handing
+/// work to the thread pool costs more than it saves.
+const PARALLEL_MIN: usize = 1 << 14;
+
 /// Results back into field elements, checking each is reduced.
 fn unpack_into(data: &mut [Fr], beats: &[Beat]) -> Result<(), DriverError> {
+    if data.len() < PARALLEL_MIN {
+        for (i, (x, b)) in data.iter_mut().zip(beats).enumerate() {
+            *x = Fr::from_beat(b).ok_or(DriverError::BadResult { index: i })?;
+        }
+        return Ok(());
+    }
     data.par_chunks_mut(4096).zip(beats.par_chunks(4096)).enumerate().try_for_each(|(k, (xs, bs))| {
         for (i, (x, b)) in xs.iter_mut().zip(bs).enumerate() {
             *x = Fr::from_beat(b).ok_or(DriverError::BadResult { index: k * 4096 + i })?;
