@@ -6,26 +6,20 @@
 //! cargo bench -p zkcopro-host --bench glue
 
 use ark_bn254::{Fr, G1Affine, G1Projective};
-use ark_ec::{CurveGroup, VariableBaseMSM};
+use ark_ec::VariableBaseMSM;
 use ark_ff::UniformRand;
 use ark_poly::{EvaluationDomain, Radix2EvaluationDomain};
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use zkcopro_host::MsmConfig;
-use zkcopro_host::msm::prepare_msm;
+use zkcopro_host::msm::{prepare_msm, random_points};
 
 fn msm_input(log_n: u32) -> (Vec<G1Affine>, Vec<Fr>) {
     let mut rng = ChaCha8Rng::seed_from_u64(1);
-    let (mut acc, step) = (G1Projective::rand(&mut rng), G1Projective::rand(&mut rng));
-    let walk: Vec<G1Projective> = (0..1usize << log_n)
-        .map(|_| {
-            acc += step;
-            acc
-        })
-        .collect();
+    let points = random_points(&mut rng, 1 << log_n);
     let scalars = (0..1usize << log_n).map(|_| Fr::rand(&mut rng)).collect();
-    (G1Projective::normalize_batch(&walk), scalars)
+    (points, scalars)
 }
 
 fn msm(c: &mut Criterion) {

@@ -62,6 +62,21 @@ pub struct MsmProfile {
     pub combine_s: f64,
 }
 
+/// `n` distinct random points P + Q, P + 2Q, ... (a random walk, far cheaper
+/// to make than n random multiples), for demos, benches and tests.
+pub fn random_points<R: ark_std::rand::RngCore>(rng: &mut R, n: usize) -> Vec<G1Affine> {
+    use ark_ec::CurveGroup;
+    use ark_std::UniformRand;
+    let (mut acc, step) = (G1Projective::rand(rng), G1Projective::rand(rng));
+    let walk: Vec<G1Projective> = (0..n)
+        .map(|_| {
+            acc += step;
+            acc
+        })
+        .collect();
+    G1Projective::normalize_batch(&walk)
+}
+
 /// Points per parallel work unit of the glue.
 const GLUE_CHUNK: usize = 2048;
 

@@ -10,22 +10,10 @@ use rand_chacha::ChaCha8Rng;
 use std::collections::HashSet;
 use zkcopro_hdl::msm::reference::{signed_digits, window_count};
 use zkcopro_hdl::regmap;
-use zkcopro_host::msm::recode_into_lanes;
+use zkcopro_host::msm::{random_points, recode_into_lanes};
 use zkcopro_host::{Bus, Coprocessor, DriverError, ModelBus, MsmConfig, MsmProfile, VerilatorBus};
 use zkcopro_testbenches::on_both_backends;
 use zkcopro_testbenches::seeded_rng;
-
-fn random_points(rng: &mut ChaCha8Rng, n: usize) -> Vec<G1Affine> {
-    // A random walk P, P + Q, P + 2Q, ...: distinct points, cheap to make.
-    let (mut acc, step) = (G1Projective::rand(rng), G1Projective::rand(rng));
-    let walk: Vec<G1Projective> = (0..n)
-        .map(|_| {
-            acc += step;
-            acc
-        })
-        .collect();
-    G1Projective::normalize_batch(&walk)
-}
 
 fn random_scalars(rng: &mut ChaCha8Rng, n: usize) -> Vec<Fr> {
     (0..n).map(|_| Fr::rand(rng)).collect()

@@ -111,18 +111,9 @@ enum ScalarKind {
 }
 
 fn msm_input(rng: &mut ChaCha8Rng, n: usize, kind: ScalarKind) -> (Vec<ark_bn254::G1Affine>, Vec<ark_bn254::Fr>) {
-    use ark_bn254::{Fr, G1Projective};
-    use ark_ec::CurveGroup;
+    use ark_bn254::Fr;
     use rand::Rng;
-    // Points: a random walk P + i Q (distinct, cheap to make).
-    let (mut acc, step) = (G1Projective::rand(rng), G1Projective::rand(rng));
-    let walk: Vec<G1Projective> = (0..n)
-        .map(|_| {
-            acc += step;
-            acc
-        })
-        .collect();
-    let points = G1Projective::normalize_batch(&walk);
+    let points = zkcopro_host::msm::random_points(rng, n);
     let equal = Fr::rand(rng);
     let scalars = (0..n)
         .map(|_| match kind {
