@@ -5,8 +5,8 @@
 use ark_bn254::{Fq, Fr};
 use ark_ff::UniformRand;
 use zkcopro_hdl::regmap;
-use zkcopro_host::{Beat, Bus, BusError, BusStats, Coprocessor, DeviceField, DriverError, FieldOp, ModelBus, VerilatorBus};
-use zkcopro_testbenches::on_both_backends;
+use zkcopro_host::{Bus, BusError, Coprocessor, DeviceField, DriverError, FieldOp, ModelBus, VerilatorBus};
+use zkcopro_testbenches::{CutStream, on_both_backends};
 use zkcopro_testbenches::{operand_pairs, seeded_rng};
 
 fn expected<F: DeviceField>(op: FieldOp, a: &[F], b: &[F]) -> Vec<F> {
@@ -80,40 +80,6 @@ fn check_bad_addresses_are_typed_errors<B: Bus>(mut bus: B) {
     assert_eq!(bus.write32(0x02, 1), Err(BusError::Unmapped { addr: 0x02 }));
     assert_eq!(bus.write32(regmap::ID.offset, 1), Err(BusError::Refused { addr: regmap::ID.offset }));
     assert_eq!(bus.read32(regmap::ID.offset), Ok(regmap::DEVICE_ID));
-}
-
-/// A bus whose host-to-card stream is cut: the device waits forever.
-struct CutStream<B: Bus>(B);
-
-impl<B: Bus> Bus for CutStream<B> {
-    fn name(&self) -> &'static str {
-        "cut-stream"
-    }
-    fn cycle_accurate(&self) -> bool {
-        self.0.cycle_accurate()
-    }
-    fn read32(&mut self, addr: u32) -> Result<u32, BusError> {
-        self.0.read32(addr)
-    }
-    fn write32(&mut self, addr: u32, value: u32) -> Result<(), BusError> {
-        self.0.write32(addr, value)
-    }
-    fn stream(&mut self, input: &[Beat], expect_out: usize) -> Result<Vec<Beat>, BusError> {
-        // Only half the operands arrive.
-        self.0.stream(&input[..input.len() / 2], expect_out)
-    }
-    fn idle(&mut self, cycles: u64) {
-        self.0.idle(cycles)
-    }
-    fn reset(&mut self) {
-        self.0.reset()
-    }
-    fn cycles(&self) -> u64 {
-        self.0.cycles()
-    }
-    fn stats(&self) -> BusStats {
-        self.0.stats()
-    }
 }
 
 fn check_a_device_that_never_finishes_times_out_and_recovers<B: Bus>(bus: B) {
