@@ -94,7 +94,7 @@ registers! {
     JOB_COUNT = 0x28, ReadWrite, 0,
         "Field ALU: number of operations; the input packet holds 2 x JOB_COUNT beats (a0, b0, a1, b1, ...), the output JOB_COUNT beats. NTT: number of points (a power of two, m <= JOB_COUNT <= the on-chip maximum), JOB_COUNT beats each way. MSM: number of points; 4 beats in per point (x, y, digits of windows 0-15, digits of windows 16-31; 16-bit two's-complement lanes), 3 beats out per result (X, Y, Z), MSM_WINDOWS x MSM_WINDOW_BITS results";
     ERROR = 0x2C, ReadOnly, 0,
-        "Error code of the last job (0 none, 1 bad operation, 2 bad field, 3 zero count, 4 input TLAST not on the last beat, 5 bad NTT size or MSM window shape); cleared at start";
+        "Error code of the last job (0 none, 1 bad operation, 2 bad field, 3 zero count, 4 input TLAST not on the last beat, 5 bad NTT size or MSM window shape, 6 MSM digit magnitude above 2^(c-1)); cleared at start";
     PERF_BUSY = 0x30, ReadOnly, 0,
         "Cycles the last job was busy, from start to done";
     PERF_IN_STALL = 0x34, ReadOnly, 0,
@@ -146,6 +146,7 @@ pub const ERR_BAD_FIELD: u32 = 2;
 pub const ERR_ZERO_COUNT: u32 = 3;
 pub const ERR_TLAST: u32 = 4;
 pub const ERR_BAD_SIZE: u32 = 5;
+pub const ERR_BAD_DIGIT: u32 = 6;
 
 /// Human-readable meaning of an ERROR register value.
 pub fn error_name(code: u32) -> &'static str {
@@ -156,6 +157,7 @@ pub fn error_name(code: u32) -> &'static str {
         ERR_ZERO_COUNT => "zero operation count",
         ERR_TLAST => "input TLAST not on the last beat",
         ERR_BAD_SIZE => "bad size (NTT: not a power of two, larger than on-chip memory, or smaller than the transform; MSM: window width or count out of range, or too many buckets)",
+        ERR_BAD_DIGIT => "MSM digit magnitude above 2^(c-1) (the point was skipped)",
         _ => "unknown error code",
     }
 }
@@ -210,6 +212,7 @@ pub fn c_header(prefix: &str) -> String {
         ("ERR_ZERO_COUNT", ERR_ZERO_COUNT),
         ("ERR_TLAST", ERR_TLAST),
         ("ERR_BAD_SIZE", ERR_BAD_SIZE),
+        ("ERR_BAD_DIGIT", ERR_BAD_DIGIT),
     ] {
         s += &format!("#define {up}_{name} 0x{v:X}u\n");
     }

@@ -16,7 +16,7 @@ use std::time::Instant;
 use zkcopro_hdl::ec::POINT_ADD_LATENCY;
 use zkcopro_hdl::msm::reference::window_count;
 use zkcopro_hdl::msm::{
-    MSM_BEATS_PER_POINT, MSM_BEATS_PER_RESULT, MSM_BUCKET_CAPACITY, MSM_MAX_WINDOW_BITS, MSM_MAX_WINDOWS,
+    MSM_BEATS_PER_POINT, MSM_BEATS_PER_RESULT, MSM_BUCKET_CAPACITY, MSM_LOOP_LATENCY, MSM_MAX_WINDOW_BITS, MSM_MAX_WINDOWS,
     MSM_MIN_WINDOW_BITS, PICKER_LANE_BITS,
 };
 use zkcopro_hdl::{FieldId, regmap};
@@ -102,8 +102,10 @@ fn window_shape(c: usize) -> Result<usize, DriverError> {
     Ok(w)
 }
 
-/// Estimated device cycles for n points at width c: one item per cycle,
-/// then about 2 cycles per bucket plus one addition per set index bit.
+/// Estimated device cycles for n points at width c: accumulation at one
+/// item per cycle (at least the 4 input beats per point), the reduction walk
+/// (about 2 cycles per bucket, plus 3 + c/2 per nonempty bucket: the fetch
+/// and one addition per set index bit), and the unload.
 pub fn estimated_cycles(n: usize, c: usize) -> Option<u64> {
     let w = window_shape(c).ok()? as u64;
     let buckets = w << (c - 1);
@@ -125,7 +127,10 @@ pub fn best_window_bits(n: usize) -> usize {
 /// Signed c-bit digits of a scalar (little-endian limbs), written straight
 /// into the two digit beats as 16-bit two's-complement lanes. Returns the
 /// number of nonzero digits. Same digits as the reference `signed_digits`.
+///
+/// Panics unless 2 <= c <= 16 and windows <= 32 (the device's digit lanes).
 pub fn recode_into_lanes(limbs: &[u64; 4], c: usize, windows: usize, lanes: &mut [Beat; 2]) -> u64 {
+    assert!((2..=16).contains(&c) && windows <= 32, "c = {c}, {windows} windows: outside the device's digit lanes");
     let mask = (1u64 << c) - 1;
     let half = 1i64 << (c - 1);
     let mut carry = 0i64;
@@ -280,8 +285,12 @@ impl<B: Bus> Coprocessor<B> {
         }
 
         let results = windows * c;
-        // The output waits for the whole accumulation and reduction.
-        let patience = estimated_cycles(n, c).unwrap_or(0) * 2 + 100_000;
+        if n > u32::MAX as usize {
+            return Err(DriverError::MsmWindow(format!("{n} points: the device counts at most {} per job", u32::MAX)));
+        }
+        // No beat moves while the pipeline drains and the buckets reduce.
+        let buckets = (windows as u64) << (c - 1);
+        let patience = 2 * (buckets * (5 + c as u64 / 2) + MSM_LOOP_LATENCY as u64) + 100_000;
         let job = DeviceJob {
             op: regmap::OP_MSM,
             field: FieldId::Fq.code(),
@@ -331,7 +340,7 @@ impl<B: Bus> Coprocessor<B> {
         let additions = job_profile.ops;
         profile.additions = additions;
         profile.reduce_additions = reduce_additions;
-        profile.accumulate_additions = additions - reduce_additions;
+        profile.accumulate_additions = additions.saturating_sub(reduce_additions);
         profile.accumulate_cycles = accumulate_cycles;
         profile.reduce_cycles = reduce_cycles;
         profile.unload_cycles = job_profile.device_cycles.saturating_sub(accumulate_cycles + reduce_cycles);

@@ -11,7 +11,7 @@ use std::collections::HashSet;
 use zkcopro_hdl::msm::reference::{signed_digits, window_count};
 use zkcopro_hdl::regmap;
 use zkcopro_host::msm::{random_points, recode_into_lanes};
-use zkcopro_host::{Bus, Coprocessor, DriverError, ModelBus, MsmConfig, MsmProfile, VerilatorBus};
+use zkcopro_host::{Bus, Coprocessor, DeviceField, DriverError, ModelBus, MsmConfig, MsmProfile, VerilatorBus};
 use zkcopro_testbenches::{CutStream, on_both_backends};
 use zkcopro_testbenches::seeded_rng;
 
@@ -144,6 +144,29 @@ fn check_bad_input<B: Bus>(bus: B, name: &str) {
         assert_ne!(ctrl & regmap::CTRL_AP_DONE, 0, "job ends at once");
         assert_eq!(bus.read32(regmap::ERROR.offset).unwrap(), code, "field {field} count {count} c {c} w {w}");
     }
+    // A digit beyond the window's 2^(c-1) buckets: the device skips it and
+    // reports ERR_BAD_DIGIT, and leaves no bucket behind for the next job.
+    let bus = dev.bus();
+    for (reg, value) in [
+        (regmap::JOB_OP, regmap::OP_MSM),
+        (regmap::JOB_FIELD, 0),
+        (regmap::JOB_COUNT, 2),
+        (regmap::MSM_WINDOW_BITS, 8),
+        (regmap::MSM_WINDOWS, 32),
+        (regmap::CTRL, regmap::CTRL_AP_START),
+    ] {
+        bus.write32(reg.offset, value).unwrap();
+    }
+    let mut beats = Vec::new();
+    for (p, lane0) in [(points[0], 0x7FFFu32), (points[1], 3)] {
+        let mut digits = [0u32; 8];
+        digits[0] = lane0;
+        beats.extend([p.x.to_beat(), p.y.to_beat(), digits, [0u32; 8]]);
+    }
+    bus.stream_patient(&beats, 32 * 8 * 3, 1_000_000).unwrap();
+    bus.idle(4);
+    assert_ne!(bus.read32(regmap::CTRL.offset).unwrap() & regmap::CTRL_AP_DONE, 0);
+    assert_eq!(bus.read32(regmap::ERROR.offset).unwrap(), regmap::ERR_BAD_DIGIT);
     // And the device still works afterwards.
     check(&mut dev, &points, &scalars, &MsmConfig::default(), "after errors");
 }

@@ -58,6 +58,8 @@ pub const MSM_BEATS_PER_RESULT: usize = 3;
 pub const MSM_LOOP_LATENCY: usize = 1 + POINT_ADD_LATENCY;
 
 const _: () = assert!(MSM_KEY_BITS == 16 && MSM_MAX_WINDOWS == 32 && MSM_MAX_WINDOW_BITS == 16);
+// Additions in flight at reset come out while reset is still held.
+const _: () = assert!(regmap::RESET_CYCLES as usize > MSM_LOOP_LATENCY);
 
 type Key = Bits<MSM_KEY_BITS>;
 type Fe = Bits<256>;
@@ -139,6 +141,7 @@ pub struct MsmEngine {
     err_zero_count: Constant<Bits<32>>,
     err_bad_size: Constant<Bits<32>>,
     err_tlast: Constant<Bits<32>>,
+    err_bad_digit: Constant<Bits<32>>,
     min_c: Constant<Bits<32>>,
     max_c: Constant<Bits<32>>,
     max_windows: Constant<Bits<32>>,
@@ -253,6 +256,8 @@ pub struct MsmEngine {
     ram_y: Signal<Local, Fe>,
     ram_z: Signal<Local, Fe>,
     win_mask64: Signal<Local, Bits<64>>,
+    bad_digit: Signal<Local, Bit>,
+    fetch_skip: Signal<Local, Bit>,
     job_c_minus_1: Signal<Local, Bits<32>>,
     size_ok: Signal<Local, Bit>,
     accum_done: Signal<Local, Bit>,
@@ -302,6 +307,7 @@ impl MsmEngine {
             err_zero_count: c32(regmap::ERR_ZERO_COUNT as u64),
             err_bad_size: c32(regmap::ERR_BAD_SIZE as u64),
             err_tlast: c32(regmap::ERR_TLAST as u64),
+            err_bad_digit: c32(regmap::ERR_BAD_DIGIT as u64),
             min_c: c32(MSM_MIN_WINDOW_BITS as u64),
             max_c: c32(MSM_MAX_WINDOW_BITS as u64),
             max_windows: c32(MSM_MAX_WINDOWS as u64),
@@ -409,6 +415,8 @@ impl MsmEngine {
             ram_y: Default::default(),
             ram_z: Default::default(),
             win_mask64: Default::default(),
+            bad_digit: Default::default(),
+            fetch_skip: Default::default(),
             job_c_minus_1: Default::default(),
             size_ok: Default::default(),
             accum_done: Default::default(),
@@ -569,7 +577,9 @@ impl Logic for MsmEngine {
             self.ram.b_addr.next = self.fb_key.q.val();
             self.ram.b_wdata.next = self.f_point.val();
         }
-        self.flags.clear_all.next = !self.reset_n.val();
+        // Every job starts with empty buckets, whatever an earlier job left.
+        self.flags.clear_all.next =
+            !self.reset_n.val() | (self.start.val() & (self.phase.q.val() == MsmPhase::Idle));
         self.flags.set_a_en.next = self.park_o.val();
         self.flags.set_a_addr.next = self.o_key.val();
         self.flags.set_b_en.next = self.park_f.val();
@@ -624,7 +634,20 @@ impl Logic for MsmEngine {
         if self.fb_free.val() {
             self.fb_valid.d.next = false;
         }
-        if self.ex_take.val() {
+        // A digit beyond the window's buckets (|d| > 2^(c-1)) is refused,
+        // never turned into a key outside the job's bucket range.
+        self.bad_digit.next = !self.ex_reduce.q.val()
+            & (self.digit_mag.val() > (self.one_key.val() << self.c_minus_1.q.val()));
+        // A fetch of an empty bucket is done at once (the next one may issue
+        // in the same cycle); a hit loads the expander.
+        self.fetch_skip.next = self.f_fetch.val() & self.f_accept.val() & !self.fetch_hit.val();
+        if self.fetch_skip.val() {
+            self.fetch_out.d.next = false;
+        }
+        if self.ex_take.val() & self.bad_digit.val() {
+            self.error_r.d.next = self.err_bad_digit.val();
+            self.ex_pending.d.next = self.ex_pending.q.val() & !self.sel_bit.val();
+        } else if self.ex_take.val() {
             self.fb_valid.d.next = true;
             self.fb_fetch.d.next = false;
             self.fb_key.d.next = self.item_key.val();
@@ -638,7 +661,7 @@ impl Logic for MsmEngine {
         } else if self.fb_free.val()
             & (self.phase.q.val() == MsmPhase::Reduce)
             & !self.picker.any.val()
-            & !self.fetch_out.q.val()
+            & (!self.fetch_out.q.val() | self.fetch_skip.val())
             & !self.wk_done.q.val()
         {
             self.fb_valid.d.next = true;
@@ -655,10 +678,6 @@ impl Logic for MsmEngine {
                     self.wk_done.d.next = true;
                 }
             }
-        }
-        // A fetch of an empty bucket is done at once; a hit loads the expander.
-        if self.f_fetch.val() & self.f_accept.val() & !self.fetch_hit.val() {
-            self.fetch_out.d.next = false;
         }
         self.ex_load.next = self.ld_full.q.val()
             & (!self.picker.any.val() | (self.ex_take.val() & !self.picker.more.val()))
@@ -802,7 +821,7 @@ impl Logic for MsmEngine {
             & (self.job_window_bits.val() <= self.max_c.val())
             & (self.job_windows.val() != 0)
             & (self.job_windows.val() <= self.max_windows.val())
-            & ((self.job_windows.val() << self.job_c_minus_1.val()) <= self.capacity.val());
+            & ((self.job_windows.val() << self.job_c_minus_1.val().get_bits::<4>(0)) <= self.capacity.val());
         if self.start.val() & (self.phase.q.val() == MsmPhase::Idle) {
             self.c_minus_1.d.next = self.job_c_minus_1.val().get_bits::<4>(0);
             self.windows.d.next = self.job_windows.val().get_bits::<6>(0);

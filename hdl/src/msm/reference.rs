@@ -9,7 +9,7 @@ pub const SCALAR_BITS: usize = 254;
 /// Windows of width `c` needed for signed digits of any scalar < 2^254: the
 /// top window must stay below 2^(c-1) after the last carry, so c * W >= 256.
 pub fn window_count(c: usize) -> usize {
-    assert!((1..=16).contains(&c), "window width {c} outside 1..=16");
+    assert!((2..=16).contains(&c), "window width {c} outside 2..=16");
     (SCALAR_BITS + 2).div_ceil(c)
 }
 
@@ -36,12 +36,6 @@ pub fn signed_digits(limbs: &[u64; 4], c: usize, windows: usize) -> Vec<i32> {
     }
     assert_eq!(carry, 0, "{windows} windows of {c} bits cannot hold the scalar");
     out
-}
-
-/// The device's result order: window-major, then bucket-index bit b in 0..c.
-/// Result (w, b) has weight 2^(c w + b) in the final sum.
-pub fn result_weight_log2(c: usize, w: usize, b: usize) -> usize {
-    c * w + b
 }
 
 /// What the engine computes: for each window w and bit b < c, the sum of
@@ -88,11 +82,11 @@ pub fn bucket_bit_sums<P: Clone>(
     out
 }
 
-/// Combines the engine's results: sum over (w, b) of 2^(c w + b) R_{w,b},
-/// by double-and-add from the highest weight.
+/// Combines the engine's results, which come window-major and then by
+/// bucket-index bit b < c, so result i = (w, b) has weight 2^(c w + b) = 2^i:
+/// sum 2^i R_i, by double-and-add from the highest weight.
 pub fn combine_results<P: Clone>(
     results: &[P],
-    c: usize,
     zero: &P,
     add: impl Fn(&P, &P) -> P,
     double: impl Fn(&P) -> P,
@@ -101,7 +95,6 @@ pub fn combine_results<P: Clone>(
     for r in results.iter().rev() {
         acc = add(&double(&acc), r);
     }
-    let _ = c; // the order already encodes the weights c w + b, consecutive
     acc
 }
 
@@ -137,7 +130,7 @@ mod tests {
         let w = window_count(c);
         let digits: Vec<Vec<i32>> = scalars.iter().map(|s| signed_digits(&[*s, 0, 0, 0], c, w)).collect();
         let res = bucket_bit_sums(&xs, &digits, c, w, &0, |a, b| a + b, |a| -a);
-        let total = combine_results(&res, c, &0, |a, b| a + b, |a| 2 * a);
+        let total = combine_results(&res, &0, |a, b| a + b, |a| 2 * a);
         let want: i128 = xs.iter().zip(scalars).map(|(x, s)| x * s as i128).sum();
         assert_eq!(total, want);
     }

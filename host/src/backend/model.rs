@@ -206,6 +206,14 @@ impl ModelBus {
             };
             digits.push((0..windows).map(lane).collect::<Vec<i32>>());
         }
+        // As the device: a digit beyond the window's buckets is refused and skipped.
+        let half = 1i32 << (c - 1);
+        for d in digits.iter_mut().flatten() {
+            if d.abs() > half {
+                *d = 0;
+                self.error = regmap::ERR_BAD_DIGIT;
+            }
+        }
         let zero = G1Projective::zero();
         let sums = bucket_bit_sums(&points, &digits, c, windows, &zero, |a, b| *a + b, |a| -*a);
         let affine = G1Projective::normalize_batch(&sums);
