@@ -258,7 +258,7 @@ pub struct MsmEngine {
     win_mask64: Signal<Local, Bits<64>>,
     bad_digit: Signal<Local, Bit>,
     fetch_skip: Signal<Local, Bit>,
-    job_c_minus_1: Signal<Local, Bits<32>>,
+    job_c_minus_1: Signal<Local, Bits<4>>,
     size_ok: Signal<Local, Bit>,
     accum_done: Signal<Local, Bit>,
     reduce_done: Signal<Local, Bit>,
@@ -816,14 +816,15 @@ impl Logic for MsmEngine {
 
         // ---- Job start.
         self.win_mask64.next = (self.one_lanes.val() << self.job_windows.val().get_bits::<6>(0)) - 1;
-        self.job_c_minus_1.next = self.job_window_bits.val() - 1;
+        // c - 1 in 4 bits (c = 16 wraps to 15 correctly; bad c is refused below).
+        self.job_c_minus_1.next = self.job_window_bits.val().get_bits::<4>(0) - 1;
         self.size_ok.next = (self.job_window_bits.val() >= self.min_c.val())
             & (self.job_window_bits.val() <= self.max_c.val())
             & (self.job_windows.val() != 0)
             & (self.job_windows.val() <= self.max_windows.val())
-            & ((self.job_windows.val() << self.job_c_minus_1.val().get_bits::<4>(0)) <= self.capacity.val());
+            & ((self.job_windows.val() << self.job_c_minus_1.val()) <= self.capacity.val());
         if self.start.val() & (self.phase.q.val() == MsmPhase::Idle) {
-            self.c_minus_1.d.next = self.job_c_minus_1.val().get_bits::<4>(0);
+            self.c_minus_1.d.next = self.job_c_minus_1.val();
             self.windows.d.next = self.job_windows.val().get_bits::<6>(0);
             self.window_mask.d.next = self.win_mask64.val().get_bits::<32>(0);
             self.total.d.next = self.job_count.val();
