@@ -108,6 +108,8 @@ enum { ZK_OK = 0, ZK_TIMEOUT = 1 };
 Top* zk_top_new(const char* trace_path) { return new Top(trace_path); }
 void zk_top_free(Top* t) { delete t; }
 uint64_t zk_top_cycles(const Top* t) { return t->cycles; }
+// Verilator renames the port: `interrupt` is a reserved word in its C++.
+int zk_top_interrupt(const Top* t) { return t->m->__SYM__interrupt; }
 
 void zk_top_set_stalls(Top* t, uint64_t seed, uint32_t in_valid_pct, uint32_t out_ready_pct) {
     t->rng.s = seed;

@@ -30,6 +30,7 @@ unsafe extern "C" {
     fn zk_top_new(trace_path: *const c_char) -> *mut RawTop;
     fn zk_top_free(t: *mut RawTop);
     fn zk_top_cycles(t: *const RawTop) -> u64;
+    fn zk_top_interrupt(t: *const RawTop) -> c_int;
     fn zk_top_set_stalls(t: *mut RawTop, seed: u64, in_valid_pct: u32, out_ready_pct: u32);
     fn zk_top_idle(t: *mut RawTop, n: u64);
     fn zk_top_reset(t: *mut RawTop, n: u32);
@@ -120,6 +121,11 @@ impl TopModel {
     /// Clock cycles simulated so far.
     pub fn cycles(&self) -> u64 {
         unsafe { zk_top_cycles(self.raw.as_ptr()) }
+    }
+
+    /// The level of the `interrupt` pin now.
+    pub fn interrupt(&self) -> bool {
+        unsafe { zk_top_interrupt(self.raw.as_ptr()) != 0 }
     }
 
     /// Hold `ap_rst_n` low for `cycles` cycles, with every master idle.

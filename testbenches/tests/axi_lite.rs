@@ -93,6 +93,7 @@ fn ap_ctrl_hs_handshake_and_interrupts() {
     let mut m = fresh();
     m.axil_write(regmap::GIE.offset, 1, 0xF, T).unwrap();
     m.axil_write(regmap::IER.offset, 0b01, 0xF, T).unwrap();
+    assert!(!m.interrupt(), "no interrupt before a job");
     m.axil_write(regmap::JOB_OP.offset, regmap::OP_ADD, 0xF, T).unwrap();
     m.axil_write(regmap::JOB_COUNT.offset, 1, 0xF, T).unwrap();
     m.axil_write(regmap::CTRL.offset, regmap::CTRL_AP_START, 0xF, T).unwrap();
@@ -104,6 +105,7 @@ fn ap_ctrl_hs_handshake_and_interrupts() {
     assert_eq!(out.out, vec![[3, 0, 0, 0, 0, 0, 0, 0]]);
     m.idle(4);
     assert_eq!(m.axil_read(regmap::ISR.offset, T).unwrap().0, 0b01);
+    assert!(m.interrupt(), "done raises the interrupt pin (GIE and IER set)");
     // done and ready are set, then cleared by the read.
     let all = regmap::CTRL_AP_DONE | regmap::CTRL_AP_IDLE | regmap::CTRL_AP_READY;
     assert_eq!(m.axil_read(regmap::CTRL.offset, T).unwrap().0, all);
@@ -111,6 +113,7 @@ fn ap_ctrl_hs_handshake_and_interrupts() {
     // ISR bits toggle on write.
     m.axil_write(regmap::ISR.offset, 0b01, 0xF, T).unwrap();
     assert_eq!(m.axil_read(regmap::ISR.offset, T).unwrap().0, 0);
+    assert!(!m.interrupt(), "clearing ISR drops the pin");
     // Exactly one job ran.
     assert_eq!(m.axil_read(regmap::PERF_BEATS_IN.offset, T).unwrap().0, 2);
 }
