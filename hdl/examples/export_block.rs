@@ -65,17 +65,7 @@ fn generate(block: &str) -> Option<String> {
             export::block_verilog(&blk, top)
         }
         "point_add" => {
-            let mut blk = PointAdd::new(MulImpl::Tiled);
-            blk.clock.connect();
-            blk.x1.connect();
-            blk.y1.connect();
-            blk.z1.connect();
-            blk.x2.connect();
-            blk.y2.connect();
-            blk.z2.connect();
-            blk.valid_in.connect();
-            blk.tag_in.connect();
-            blk.connect_all();
+            let blk = PointAdd::connected(MulImpl::Tiled);
             export::block_verilog(&blk, top)
         }
         "mont_mul_tiled" => field_block!(MontMulTiled, field, top),

@@ -185,17 +185,7 @@ fn point_add_hdl_in_rust_hdl_simulator() {
         schedule.iter().map(|s| s.map(|i| (cases[i].pp.clone(), cases[i].qp.clone(), tags[i]))).collect();
     let total = schedule.len() + POINT_ADD_LATENCY + 4;
 
-    let mut uut = PointAdd::new(MulImpl::Fast);
-    uut.clock.connect();
-    uut.x1.connect();
-    uut.y1.connect();
-    uut.z1.connect();
-    uut.x2.connect();
-    uut.y2.connect();
-    uut.z2.connect();
-    uut.valid_in.connect();
-    uut.tag_in.connect();
-    uut.connect_all();
+    let uut = PointAdd::connected(MulImpl::Fast);
 
     let outs: Arc<Mutex<Vec<Out>>> = Arc::new(Mutex::new(Vec::new()));
     let outs_tb = outs.clone();
@@ -261,17 +251,7 @@ fn point_add_hdl_in_rust_hdl_simulator() {
 fn point_add_verilog_export_and_lint() {
     let mut verilog_fast = String::new();
     for mul in [MulImpl::Tiled, MulImpl::Fast] {
-        let mut uut = PointAdd::new(mul);
-        uut.clock.connect();
-        uut.x1.connect();
-        uut.y1.connect();
-        uut.z1.connect();
-        uut.x2.connect();
-        uut.y2.connect();
-        uut.z2.connect();
-        uut.valid_in.connect();
-        uut.tag_in.connect();
-        uut.connect_all();
+        let uut = PointAdd::connected(mul);
         let t0 = std::time::Instant::now();
         let v = zkcopro_hdl::export::block_verilog(&uut, "zkcopro_point_add");
         println!(

@@ -147,6 +147,23 @@ pub struct PointAdd {
 }
 
 impl PointAdd {
+    /// An adder with every input marked as driven from outside, ready for
+    /// simulation or Verilog generation on its own.
+    pub fn connected(mul: MulImpl) -> Self {
+        let mut add = Self::new(mul);
+        add.clock.connect();
+        add.x1.connect();
+        add.y1.connect();
+        add.z1.connect();
+        add.x2.connect();
+        add.y2.connect();
+        add.z2.connect();
+        add.valid_in.connect();
+        add.tag_in.connect();
+        add.connect_all();
+        add
+    }
+
     pub fn new(mul: MulImpl) -> Self {
         let add = || ModAdd::new(FieldId::Fq);
         let sub = || ModSub::new(FieldId::Fq);
