@@ -16,3 +16,4 @@ pub mod harness;
 pub mod ntt;
 pub mod ec;
 pub mod msm;
+pub mod mem;

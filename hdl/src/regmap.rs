@@ -15,7 +15,7 @@ pub const RESP_DECERR: u32 = 0b11;
 /// Value of the ID register: ASCII "ZKCP".
 pub const DEVICE_ID: u32 = 0x5A4B_4350;
 /// Register-map version: major << 16 | minor << 8 | patch.
-pub const REGMAP_VERSION: u32 = 0x0001_0200;
+pub const REGMAP_VERSION: u32 = 0x0002_0000;
 
 /// Minimum number of cycles `ap_rst_n` must be held low: the output FIFO is
 /// drained during reset.
@@ -88,13 +88,13 @@ registers! {
     JOB_LOG_SIZE = 0x1C, ReadWrite, 0,
         "NTT jobs: log2 of the transform size m; the job's JOB_COUNT points are JOB_COUNT / m independent transforms, back to back";
     JOB_OP = 0x20, ReadWrite, 0,
-        "Operation: 0 add, 1 sub, 2 Montgomery multiply (field ALU); 3 NTT, 4 inverse NTT (BN254 Fr only); 5 MSM (BN254 G1, JOB_FIELD Fq)";
+        "Operation: 0 add, 1 sub, 2 Montgomery multiply (field ALU); 3 NTT, 4 inverse NTT (BN254 Fr only); 5 MSM over bases in card memory (BN254 G1, JOB_FIELD Fq)";
     JOB_FIELD = 0x24, ReadWrite, 0,
         "Field: 0 BN254 Fq, 1 BN254 Fr";
     JOB_COUNT = 0x28, ReadWrite, 0,
-        "Field ALU: number of operations; the input packet holds 2 x JOB_COUNT beats (a0, b0, a1, b1, ...), the output JOB_COUNT beats. NTT: number of points (a power of two, m <= JOB_COUNT <= the on-chip maximum), JOB_COUNT beats each way. MSM: number of points; 4 beats in per point (x, y, digits of windows 0-15, digits of windows 16-31; 16-bit two's-complement lanes), 3 beats out per result (X, Y, Z), MSM_WINDOWS x MSM_WINDOW_BITS results";
+        "Field ALU: number of operations; the input packet holds 2 x JOB_COUNT beats (a0, b0, a1, b1, ...), the output JOB_COUNT beats. NTT: number of points (a power of two, m <= JOB_COUNT <= the on-chip maximum), JOB_COUNT beats each way. MSM: number of scalars; 1 beat in per scalar (Montgomery form, as arkworks keeps it), scalar i multiplies base i of MSM_BASES_ADDR; 3 beats out per result (X, Y, Z), MSM_WINDOWS x MSM_WINDOW_BITS results";
     ERROR = 0x2C, ReadOnly, 0,
-        "Error code of the last job (0 none, 1 bad operation, 2 bad field, 3 zero count, 4 input TLAST not on the last beat, 5 bad NTT size or MSM window shape, 6 MSM digit magnitude above 2^(c-1)); cleared at start";
+        "Error code of the last job (0 none, 1 bad operation, 2 bad field, 3 zero count, 4 input TLAST not on the last beat, 5 bad NTT size or MSM window shape, 6 MSM scalar does not fit the windows, 7 MSM reads outside the base buffer or unaligned base address, 8 card memory answered a read with an error); cleared at start";
     PERF_BUSY = 0x30, ReadOnly, 0,
         "Cycles the last job was busy, from start to done";
     PERF_IN_STALL = 0x34, ReadOnly, 0,
@@ -123,6 +123,18 @@ registers! {
         "MSM: accumulation cycles in which no addition was issued";
     PERF_MSM_REDUCE_ADDS = 0x64, ReadOnly, 0,
         "MSM: additions issued in the reduction phase (PERF_OPS minus this is the accumulation's)";
+    MSM_BASES_ADDR_LO = 0x68, ReadWrite, 0,
+        "MSM: card-memory byte address of base 0, bits [31:0] (64-byte aligned; base i at + 64 i: x, y in Montgomery form, (0, 0) = infinity)";
+    MSM_BASES_ADDR_HI = 0x6C, ReadWrite, 0,
+        "MSM: card-memory byte address of base 0, bits [63:32]";
+    MSM_BASES_COUNT = 0x70, ReadWrite, 0,
+        "MSM: bases in the base buffer; a job with JOB_COUNT above it is refused (ERROR 7)";
+    PERF_MEM_READS = 0x74, ReadOnly, 0,
+        "Card memory: read bursts the last job issued";
+    PERF_MEM_BEATS = 0x78, ReadOnly, 0,
+        "Card memory: read beats the last job received (32 bytes each)";
+    PERF_MEM_STALL = 0x7C, ReadOnly, 0,
+        "MSM: cycles recoded digits waited for their base from card memory";
 }
 
 /// CTRL bits.
@@ -147,6 +159,8 @@ pub const ERR_ZERO_COUNT: u32 = 3;
 pub const ERR_TLAST: u32 = 4;
 pub const ERR_BAD_SIZE: u32 = 5;
 pub const ERR_BAD_DIGIT: u32 = 6;
+pub const ERR_MEM_RANGE: u32 = 7;
+pub const ERR_MEM_RESP: u32 = 8;
 
 /// Human-readable meaning of an ERROR register value.
 pub fn error_name(code: u32) -> &'static str {
@@ -157,7 +171,9 @@ pub fn error_name(code: u32) -> &'static str {
         ERR_ZERO_COUNT => "zero operation count",
         ERR_TLAST => "input TLAST not on the last beat",
         ERR_BAD_SIZE => "bad size (NTT: not a power of two, larger than on-chip memory, or smaller than the transform; MSM: window width or count out of range, or too many buckets)",
-        ERR_BAD_DIGIT => "MSM digit magnitude above 2^(c-1) (the point was skipped)",
+        ERR_BAD_DIGIT => "MSM scalar does not fit the job's windows (the point was skipped)",
+        ERR_MEM_RANGE => "MSM reads outside the base buffer (JOB_COUNT above MSM_BASES_COUNT) or base address not 64-byte aligned",
+        ERR_MEM_RESP => "card memory answered a read with an error (the point was skipped)",
         _ => "unknown error code",
     }
 }
@@ -213,6 +229,8 @@ pub fn c_header(prefix: &str) -> String {
         ("ERR_TLAST", ERR_TLAST),
         ("ERR_BAD_SIZE", ERR_BAD_SIZE),
         ("ERR_BAD_DIGIT", ERR_BAD_DIGIT),
+        ("ERR_MEM_RANGE", ERR_MEM_RANGE),
+        ("ERR_MEM_RESP", ERR_MEM_RESP),
     ] {
         s += &format!("#define {up}_{name} 0x{v:X}u\n");
     }

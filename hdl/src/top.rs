@@ -1,10 +1,11 @@
 //! The coprocessor top level: AXI4-Lite control slave, register block and
 //! engines, with flat ports named for Vivado/Vitis (`ap_clk`, `ap_rst_n`,
-//! `s_axil_*`, `s_axis_*`, `m_axis_*`).
+//! `s_axil_*`, `s_axis_*`, `m_axis_*`, `m_axi_*` for card memory).
 
 use crate::alu::FieldAlu;
 use crate::bus::{AxiLiteSlave, ControlRegs};
 use crate::field::{MONT_MUL_LATENCY, MulImpl};
+use crate::mem::{CARD_ADDR_BITS, CARD_DATA_BITS, CardMemReader};
 use crate::msm::{MSM_KEY_BITS, MsmEngine};
 use crate::ntt::{NTT_LOG_MAX, NTT_UNITS_LOG2, NttCore};
 use crate::regmap;
@@ -85,9 +86,32 @@ pub struct Top {
     pub m_axis_tready: Signal<In, Bit>,
     /// AXI4-Stream out end of packet.
     pub m_axis_tlast: Signal<Out, Bit>,
+    /// AXI4 card-memory read address.
+    pub m_axi_araddr: Signal<Out, Bits<CARD_ADDR_BITS>>,
+    /// AXI4 read burst length minus one.
+    pub m_axi_arlen: Signal<Out, Bits<8>>,
+    /// AXI4 read beat size, log2 bytes.
+    pub m_axi_arsize: Signal<Out, Bits<3>>,
+    /// AXI4 read burst type (INCR).
+    pub m_axi_arburst: Signal<Out, Bits<2>>,
+    /// AXI4 read address valid.
+    pub m_axi_arvalid: Signal<Out, Bit>,
+    /// AXI4 read address ready.
+    pub m_axi_arready: Signal<In, Bit>,
+    /// AXI4 read data.
+    pub m_axi_rdata: Signal<In, Bits<CARD_DATA_BITS>>,
+    /// AXI4 read response.
+    pub m_axi_rresp: Signal<In, Bits<2>>,
+    /// AXI4 read last beat of a burst.
+    pub m_axi_rlast: Signal<In, Bit>,
+    /// AXI4 read data valid.
+    pub m_axi_rvalid: Signal<In, Bit>,
+    /// AXI4 read data ready.
+    pub m_axi_rready: Signal<Out, Bit>,
     /// Interrupt request, level, active high.
     pub interrupt: Signal<Out, Bit>,
     axil: AxiLiteSlave,
+    card_mem: CardMemReader,
     regs: ControlRegs,
     alu: FieldAlu,
     ntt: NttCore,
@@ -132,8 +156,20 @@ impl Top {
             m_axis_tvalid: Default::default(),
             m_axis_tready: Default::default(),
             m_axis_tlast: Default::default(),
+            m_axi_araddr: Default::default(),
+            m_axi_arlen: Default::default(),
+            m_axi_arsize: Default::default(),
+            m_axi_arburst: Default::default(),
+            m_axi_arvalid: Default::default(),
+            m_axi_arready: Default::default(),
+            m_axi_rdata: Default::default(),
+            m_axi_rresp: Default::default(),
+            m_axi_rlast: Default::default(),
+            m_axi_rvalid: Default::default(),
+            m_axi_rready: Default::default(),
             interrupt: Default::default(),
             axil: Default::default(),
+            card_mem: Default::default(),
             regs: ControlRegs::new(config.caps()),
             alu: FieldAlu::new(config.mul),
             ntt: NttCore::new(config.mul),
@@ -167,6 +203,12 @@ impl Top {
         top.s_axis_tvalid.connect();
         top.s_axis_tlast.connect();
         top.m_axis_tready.connect();
+        top.m_axi_arready.connect();
+        top.m_axi_rdata.connect();
+        top.m_axi_rresp.connect();
+        top.m_axi_rlast.connect();
+        top.m_axi_rvalid.connect();
+
         top.connect_all();
         top
     }
@@ -175,7 +217,7 @@ impl Top {
 impl Logic for Top {
     #[hdl_gen]
     fn update(&mut self) {
-        clock!(self, ap_clk, axil, regs, alu, ntt, msm);
+        clock!(self, ap_clk, axil, regs, alu, ntt, msm, card_mem);
         self.ntt_active.clock.next = self.ap_clk.val();
         self.ntt_active.d.next = self.ntt_active.q.val();
         self.msm_active.clock.next = self.ap_clk.val();
@@ -185,6 +227,31 @@ impl Logic for Top {
         self.alu.reset_n.next = self.ap_rst_n.val();
         self.ntt.reset_n.next = self.ap_rst_n.val();
         self.msm.reset_n.next = self.ap_rst_n.val();
+        self.card_mem.reset_n.next = self.ap_rst_n.val();
+
+        // Card memory: the shared read port, its AXI4 pins, the MSM engine.
+        self.card_mem.clear_counters.next = self.regs.start.val();
+        self.m_axi_araddr.next = self.card_mem.araddr.val();
+        self.m_axi_arlen.next = self.card_mem.arlen.val();
+        self.m_axi_arsize.next = self.card_mem.arsize.val();
+        self.m_axi_arburst.next = self.card_mem.arburst.val();
+        self.m_axi_arvalid.next = self.card_mem.arvalid.val();
+        self.card_mem.arready.next = self.m_axi_arready.val();
+        self.card_mem.rdata.next = self.m_axi_rdata.val();
+        self.card_mem.rresp.next = self.m_axi_rresp.val();
+        self.card_mem.rlast.next = self.m_axi_rlast.val();
+        self.card_mem.rvalid.next = self.m_axi_rvalid.val();
+        self.m_axi_rready.next = self.card_mem.rready.val();
+        self.card_mem.req_valid.next = self.msm.mem_req_valid.val();
+        self.msm.mem_req_ready.next = self.card_mem.req_ready.val();
+        self.card_mem.req_addr.next = self.msm.mem_req_addr.val();
+        self.msm.mem_rsp_valid.next = self.card_mem.rsp_valid.val();
+        self.card_mem.rsp_ready.next = self.msm.mem_rsp_ready.val();
+        self.msm.mem_rsp_data.next = self.card_mem.rsp_data.val();
+        self.msm.mem_rsp_error.next = self.card_mem.rsp_error.val();
+        self.regs.perf_mem_reads.next = self.card_mem.perf_reads.val();
+        self.regs.perf_mem_beats.next = self.card_mem.perf_beats.val();
+        self.regs.perf_mem_stall.next = self.msm.perf_mem_stall.val();
 
         // AXI4-Lite pins to the slave.
         self.axil.awaddr.next = self.s_axil_awaddr.val();
@@ -236,6 +303,9 @@ impl Logic for Top {
         self.msm.job_count.next = self.regs.job_count.val();
         self.msm.job_window_bits.next = self.regs.msm_window_bits.val();
         self.msm.job_windows.next = self.regs.msm_windows.val();
+        self.msm.job_bases_addr.next = bit_cast::<64, 32>(self.regs.msm_bases_addr_lo.val())
+            | (bit_cast::<64, 32>(self.regs.msm_bases_addr_hi.val()) << 32);
+        self.msm.job_bases_count.next = self.regs.msm_bases_count.val();
         self.regs.perf_msm_accum.next = self.msm.perf_accum.val();
         self.regs.perf_msm_reduce.next = self.msm.perf_reduce.val();
         self.regs.perf_msm_conflicts.next = self.msm.perf_conflicts.val();

@@ -1,10 +1,11 @@
-//! The host's view of the coprocessor: 32-bit memory-mapped registers and two
-//! 256-bit streams, behind one trait with interchangeable backends.
+//! The host's view of the coprocessor: 32-bit memory-mapped registers, two
+//! 256-bit streams and the card's memory, behind one trait with
+//! interchangeable backends.
 
 use serde::Serialize;
 use thiserror::Error;
 
-pub use zkcopro_sim::Beat;
+pub use zkcopro_sim::{Beat, CardMemTiming};
 
 /// Bytes in one stream beat.
 pub const BEAT_BYTES: u64 = 32;
@@ -20,6 +21,9 @@ pub enum BusError {
     /// The device did not complete a transfer within the cycle budget.
     #[error("device did not answer: {what} stalled for {cycles} cycles")]
     Timeout { what: &'static str, cycles: u64 },
+    /// A card-memory copy falls outside the card's memory.
+    #[error("card-memory range 0x{addr:X}+{len} leaves the card's {capacity} bytes")]
+    MemRange { addr: u64, len: u64, capacity: u64 },
     /// The output packet's TLAST was missing or early.
     #[error("output stream framing error: TLAST at beat {at:?} of {expected}")]
     Framing { at: Option<usize>, expected: usize },
@@ -77,4 +81,22 @@ pub trait Bus {
     fn cycles(&self) -> u64;
     /// Transfer counters.
     fn stats(&self) -> BusStats;
+    /// Bytes of card memory the device can address.
+    fn mem_capacity(&self) -> u64;
+    /// Copy `data` into card memory at `addr` (the host's DMA; no device
+    /// cycles pass). Out-of-range copies write nothing.
+    fn mem_write(&mut self, addr: u64, data: &[u8]) -> Result<(), BusError>;
+    /// Copy card memory at `addr` into `out`.
+    fn mem_read(&mut self, addr: u64, out: &mut [u8]) -> Result<(), BusError>;
+    /// Set the card DRAM's latency and bandwidth (backends without memory
+    /// timing ignore it).
+    fn set_mem_timing(&mut self, timing: &CardMemTiming) {
+        let _ = timing;
+    }
+    /// Seeded random card-memory response delays: each read burst up to
+    /// `extra_delay_max` cycles late, each beat withheld with probability
+    /// `beat_stall_pct`% (backends without memory timing ignore it).
+    fn set_mem_delays(&mut self, seed: u64, extra_delay_max: u32, beat_stall_pct: u32) {
+        let _ = (seed, extra_delay_max, beat_stall_pct);
+    }
 }

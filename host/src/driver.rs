@@ -2,6 +2,7 @@
 //! streams operands, collects results and profiles every job.
 
 use crate::bus::{BEAT_BYTES, Beat, Bus, BusError};
+use crate::card_mem::{Allocator, BufferFault, CardMemConfig, DeviceBuffer, TransferProfile};
 use crate::field::DeviceField;
 use serde::Serialize;
 use std::time::Instant;
@@ -41,6 +42,24 @@ pub enum DriverError {
     MsmWindow(String),
     #[error("device returned a value that is not a reduced field element at result {index}")]
     BadResult { index: usize },
+    #[error("card memory exhausted: {requested} bytes requested, largest free range {largest_free} bytes")]
+    OutOfCardMemory { requested: u64, largest_free: u64 },
+    #[error("invalid device buffer: freed, or allocated on another coprocessor")]
+    InvalidBuffer,
+    #[error("device buffer range {offset}+{len} exceeds its {size} bytes")]
+    BufferRange { offset: u64, len: u64, size: u64 },
+    #[error("{what}: {value} is outside {range}")]
+    OutOfRange { what: &'static str, value: u64, range: String },
+}
+
+impl From<BufferFault> for DriverError {
+    fn from(f: BufferFault) -> Self {
+        match f {
+            BufferFault::OutOfMemory { requested, largest_free } => DriverError::OutOfCardMemory { requested, largest_free },
+            BufferFault::Invalid => DriverError::InvalidBuffer,
+            BufferFault::Range { offset, len, size } => DriverError::BufferRange { offset, len, size },
+        }
+    }
 }
 
 impl From<BusError> for DriverError {
@@ -111,8 +130,18 @@ pub struct JobProfile {
     pub bytes_out: u64,
     pub mmio_reads: u64,
     pub mmio_writes: u64,
+    /// Card memory read by the device: bursts, beats, bytes.
+    pub mem_reads: u64,
+    pub mem_beats: u64,
+    pub mem_bytes: u64,
+    /// Cycles the device waited on card memory.
+    pub mem_stall_cycles: u64,
+    /// mem_bytes over what the card-memory port could move in device_cycles.
+    pub mem_bandwidth_use: f64,
     /// Host wall time in the glue (validation, conversion, driver), seconds.
     pub glue_s: f64,
+    /// Host<->card DMA time accounted at the PCIe rate, seconds.
+    pub transfer_s: f64,
     /// Host wall time spent simulating, seconds.
     pub sim_s: f64,
     /// Simulated clock cycles per wall second.
@@ -120,8 +149,10 @@ pub struct JobProfile {
     pub clock_hz: f64,
     pub projected_device_s: f64,
     pub projected_bus_s: f64,
-    /// glue_s + projected_device_s + projected_bus_s.
+    /// glue_s + transfer_s + projected_device_s + projected_bus_s.
     pub end_to_end_s: f64,
+    /// glue_s / end_to_end_s.
+    pub glue_share: f64,
     /// Whether cycle counts are exact (RTL) or modelled.
     pub cycle_accurate: bool,
 }
@@ -142,7 +173,12 @@ impl JobProfile {
         self.bytes_out += other.bytes_out;
         self.mmio_reads += other.mmio_reads;
         self.mmio_writes += other.mmio_writes;
+        self.mem_reads += other.mem_reads;
+        self.mem_beats += other.mem_beats;
+        self.mem_bytes += other.mem_bytes;
+        self.mem_stall_cycles += other.mem_stall_cycles;
         self.glue_s += other.glue_s;
+        self.transfer_s += other.transfer_s;
         self.sim_s += other.sim_s;
         self.clock_hz = other.clock_hz;
         self.cycle_accurate = other.cycle_accurate;
@@ -158,7 +194,10 @@ impl JobProfile {
         self.sim_cycles_per_s = if self.sim_s > 0.0 { cycles / self.sim_s } else { 0.0 };
         self.projected_device_s = self.device_cycles as f64 / self.clock_hz;
         self.projected_bus_s = self.bus_cycles as f64 / self.clock_hz;
-        self.end_to_end_s = self.glue_s + self.projected_device_s + self.projected_bus_s;
+        self.end_to_end_s = self.glue_s + self.transfer_s + self.projected_device_s + self.projected_bus_s;
+        self.glue_share = if self.end_to_end_s > 0.0 { self.glue_s / self.end_to_end_s } else { 0.0 };
+        let port = (self.device_cycles * zkcopro_hdl::mem::CARD_DATA_BITS as u64 / 8) as f64;
+        self.mem_bandwidth_use = if port > 0.0 { self.mem_bytes as f64 / port } else { 0.0 };
     }
 }
 
@@ -171,6 +210,8 @@ pub(crate) struct DeviceJob {
     pub log_size: u32,
     /// MSM jobs: (window bits c, windows W).
     pub msm: Option<(u32, u32)>,
+    /// MSM jobs: the base buffer's card-memory address and base count.
+    pub bases: Option<(u64, u32)>,
     /// Cycles the streams may go without a beat (0: the bus default).
     pub patience: u64,
 }
@@ -181,6 +222,9 @@ pub struct Coprocessor<B: Bus> {
     clock_hz: f64,
     max_job: usize,
     done_timeout_cycles: u64,
+    mem_config: CardMemConfig,
+    allocator: Allocator,
+    transfers: TransferProfile,
 }
 
 impl<B: Bus> Coprocessor<B> {
@@ -191,18 +235,98 @@ impl<B: Bus> Coprocessor<B> {
         if id != regmap::DEVICE_ID {
             return Err(DriverError::WrongDevice { found: id, expected: regmap::DEVICE_ID });
         }
-        Ok(Coprocessor {
+        let allocator = Allocator::new(bus.mem_capacity());
+        let mut dev = Coprocessor {
             bus,
             clock_hz: DEFAULT_CLOCK_HZ,
             max_job: DEFAULT_MAX_JOB,
             done_timeout_cycles: DEFAULT_DONE_TIMEOUT_CYCLES,
-        })
+            mem_config: CardMemConfig::default(),
+            allocator,
+            transfers: TransferProfile::default(),
+        };
+        dev.apply_mem_timing();
+        Ok(dev)
     }
 
-    /// Clock frequency used for projected times.
+    fn apply_mem_timing(&mut self) {
+        let timing = self.mem_config.timing(self.clock_hz, self.allocator.capacity());
+        self.bus.set_mem_timing(&timing);
+    }
+
+    /// Clock frequency used for projected times (and the DRAM's latency in cycles).
     pub fn with_clock_hz(mut self, hz: f64) -> Self {
         self.clock_hz = hz;
+        self.apply_mem_timing();
         self
+    }
+
+    /// Card-memory and PCIe parameters.
+    pub fn with_mem_config(mut self, config: CardMemConfig) -> Self {
+        self.mem_config = config;
+        self.apply_mem_timing();
+        self
+    }
+
+    pub fn mem_config(&self) -> &CardMemConfig {
+        &self.mem_config
+    }
+
+    /// Bytes of card memory, and those not in any buffer.
+    pub fn card_mem_capacity(&self) -> u64 {
+        self.allocator.capacity()
+    }
+    pub fn card_mem_free(&self) -> u64 {
+        self.allocator.free_bytes()
+    }
+
+    /// Every host<->card copy since the coprocessor was opened.
+    pub fn transfers(&self) -> TransferProfile {
+        self.transfers
+    }
+
+    /// A buffer of `bytes` in card memory (contents undefined until written).
+    pub fn alloc_buffer(&mut self, bytes: u64) -> Result<DeviceBuffer, DriverError> {
+        Ok(self.allocator.alloc(bytes)?)
+    }
+
+    /// Release a buffer; its handle (and copies of it) become invalid.
+    pub fn free_buffer(&mut self, buf: DeviceBuffer) -> Result<(), DriverError> {
+        Ok(self.allocator.free(&buf)?)
+    }
+
+    /// Copy `data` into `buf` at `offset` (host to card DMA); returns the
+    /// transfer's accounted time.
+    pub fn write_buffer(&mut self, buf: &DeviceBuffer, offset: u64, data: &[u8]) -> Result<TransferProfile, DriverError> {
+        self.allocator.check(buf, offset, data.len() as u64)?;
+        self.bus.mem_write(buf.addr + offset, data)?;
+        let t = TransferProfile {
+            bytes_to_card: data.len() as u64,
+            transfers: 1,
+            transfer_s: self.mem_config.transfer_s(data.len() as u64),
+            ..Default::default()
+        };
+        self.transfers.add(&t);
+        Ok(t)
+    }
+
+    /// Copy `out.len()` bytes of `buf` from `offset` (card to host DMA).
+    pub fn read_buffer(&mut self, buf: &DeviceBuffer, offset: u64, out: &mut [u8]) -> Result<TransferProfile, DriverError> {
+        self.allocator.check(buf, offset, out.len() as u64)?;
+        self.bus.mem_read(buf.addr + offset, out)?;
+        let t = TransferProfile {
+            bytes_from_card: out.len() as u64,
+            transfers: 1,
+            transfer_s: self.mem_config.transfer_s(out.len() as u64),
+            ..Default::default()
+        };
+        self.transfers.add(&t);
+        Ok(t)
+    }
+
+    /// Check a buffer handle and range without moving data.
+    pub(crate) fn check_buffer(&self, buf: &DeviceBuffer, offset: u64, len: u64) -> Result<(), DriverError> {
+        Ok(self.allocator.check(buf, offset, len)?)
     }
 
     /// Largest number of operations per device job (at least 1).
@@ -254,7 +378,15 @@ impl<B: Bus> Coprocessor<B> {
 
     fn run_job<F: DeviceField>(&mut self, op: FieldOp, a: &[F], b: &[F], results: &mut Vec<F>) -> Result<JobProfile, DriverError> {
         let beats: Vec<Beat> = a.iter().zip(b).flat_map(|(x, y)| [x.to_beat(), y.to_beat()]).collect();
-        let job = DeviceJob { op: op.code(), field: F::FIELD.code(), count: a.len() as u32, log_size: 0, msm: None, patience: 0 };
+        let job = DeviceJob {
+            op: op.code(),
+            field: F::FIELD.code(),
+            count: a.len() as u32,
+            log_size: 0,
+            msm: None,
+            bases: None,
+            patience: 0,
+        };
         let (out, profile) = self.device_job(job, &beats, a.len())?;
         let base = results.len();
         for (i, beat) in out.iter().enumerate() {
@@ -286,6 +418,10 @@ impl<B: Bus> Coprocessor<B> {
             out_stall_cycles: perf[2] as u64,
             ops: perf[3] as u64,
             drain_cycles: perf[4] as u64,
+            mem_reads: perf[5] as u64,
+            mem_beats: perf[6] as u64,
+            mem_bytes: perf[6] as u64 * (zkcopro_hdl::mem::CARD_DATA_BITS as u64 / 8),
+            mem_stall_cycles: perf[7] as u64,
             beats_in: stats.beats_in,
             beats_out: stats.beats_out,
             bytes_in: stats.beats_in * BEAT_BYTES,
@@ -302,8 +438,9 @@ impl<B: Bus> Coprocessor<B> {
         Ok((out, p))
     }
 
-    /// Returns the results and the counters [busy, in-stall, out-stall, ops, drain].
-    fn try_job(&mut self, job: DeviceJob, input: &[Beat], n_out: usize) -> Result<(Vec<Beat>, [u32; 5]), DriverError> {
+    /// Returns the results and the counters [busy, in-stall, out-stall, ops,
+    /// drain, memory reads, memory beats, memory stall].
+    fn try_job(&mut self, job: DeviceJob, input: &[Beat], n_out: usize) -> Result<(Vec<Beat>, [u32; 8]), DriverError> {
         let ctrl = self.bus.read32(regmap::CTRL.offset)?;
         if ctrl & regmap::CTRL_AP_IDLE == 0 {
             return Err(DriverError::Busy);
@@ -315,6 +452,11 @@ impl<B: Bus> Coprocessor<B> {
         if let Some((c, w)) = job.msm {
             self.bus.write32(regmap::MSM_WINDOW_BITS.offset, c)?;
             self.bus.write32(regmap::MSM_WINDOWS.offset, w)?;
+        }
+        if let Some((addr, count)) = job.bases {
+            self.bus.write32(regmap::MSM_BASES_ADDR_LO.offset, addr as u32)?;
+            self.bus.write32(regmap::MSM_BASES_ADDR_HI.offset, (addr >> 32) as u32)?;
+            self.bus.write32(regmap::MSM_BASES_COUNT.offset, count)?;
         }
         self.bus.write32(regmap::CTRL.offset, regmap::CTRL_AP_START)?;
         let out = self.bus.stream_patient(input, n_out, job.patience)?;
@@ -331,6 +473,9 @@ impl<B: Bus> Coprocessor<B> {
                 self.bus.read32(regmap::PERF_OUT_STALL.offset)?,
                 self.bus.read32(regmap::PERF_OPS.offset)?,
                 self.bus.read32(regmap::PERF_DRAIN.offset)?,
+                self.bus.read32(regmap::PERF_MEM_READS.offset)?,
+                self.bus.read32(regmap::PERF_MEM_BEATS.offset)?,
+                self.bus.read32(regmap::PERF_MEM_STALL.offset)?,
             ],
         ))
     }

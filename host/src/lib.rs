@@ -3,6 +3,7 @@
 
 pub mod backend;
 pub mod bus;
+pub mod card_mem;
 pub mod driver;
 pub mod field;
 pub mod msm;
@@ -12,7 +13,8 @@ pub use backend::{Backend, ModelBus, VerilatorBus};
 pub use bus::{Beat, Bus, BusError, BusStats};
 pub use driver::{Coprocessor, DriverError, FieldOp, JobProfile};
 pub use field::DeviceField;
-pub use msm::{MsmConfig, MsmProfile};
+pub use card_mem::{CardMemConfig, DeviceBuffer, TransferProfile};
+pub use msm::{BasesProfile, MsmBases, MsmConfig, MsmProfile};
 pub use ntt::Direction;
 
 impl<T: Bus + ?Sized> Bus for Box<T> {
@@ -45,5 +47,20 @@ impl<T: Bus + ?Sized> Bus for Box<T> {
     }
     fn stats(&self) -> BusStats {
         (**self).stats()
+    }
+    fn mem_capacity(&self) -> u64 {
+        (**self).mem_capacity()
+    }
+    fn mem_write(&mut self, addr: u64, data: &[u8]) -> Result<(), BusError> {
+        (**self).mem_write(addr, data)
+    }
+    fn mem_read(&mut self, addr: u64, out: &mut [u8]) -> Result<(), BusError> {
+        (**self).mem_read(addr, out)
+    }
+    fn set_mem_timing(&mut self, timing: &bus::CardMemTiming) {
+        (**self).set_mem_timing(timing)
+    }
+    fn set_mem_delays(&mut self, seed: u64, extra_delay_max: u32, beat_stall_pct: u32) {
+        (**self).set_mem_delays(seed, extra_delay_max, beat_stall_pct)
     }
 }

@@ -1,22 +1,23 @@
-//! MSM glue: sum_i s_i P_i over BN254 G1 with arkworks semantics. The glue
-//! validates (every point on the curve), drops zero scalars and points at
-//! infinity, picks the window width, recodes the scalars into signed digits
-//! and streams each point once; the device accumulates and reduces the
-//! buckets; the glue checks the W c result points and combines them.
+//! MSM glue: sum_i s_i P_i over BN254 G1 with arkworks semantics, over bases
+//! resident in card memory. Loading a base set validates it once (every
+//! point on the curve) and copies it to the card; each MSM then streams only
+//! the scalars, as arkworks keeps them. The device drops zero scalars, reads
+//! the bases it needs, converts and recodes the scalars, accumulates and
+//! reduces the buckets; the glue checks the W c result points and combines them.
 
 use crate::bus::{Beat, Bus};
+use crate::card_mem::{DeviceBuffer, TransferProfile};
 use crate::driver::{Coprocessor, DeviceJob, DriverError, JobProfile};
-use crate::field::DeviceField;
 use ark_bn254::{Fq, Fr, G1Affine, G1Projective};
 use ark_ec::AffineRepr;
-use ark_ff::{AdditiveGroup, PrimeField, Zero};
+use ark_ff::{AdditiveGroup, Zero};
 use rayon::prelude::*;
 use serde::Serialize;
 use std::time::Instant;
 use zkcopro_hdl::ec::POINT_ADD_LATENCY;
 use zkcopro_hdl::msm::reference::window_count;
 use zkcopro_hdl::msm::{
-    MSM_BEATS_PER_POINT, MSM_BEATS_PER_RESULT, MSM_BUCKET_CAPACITY, MSM_LOOP_LATENCY, MSM_MAX_WINDOW_BITS, MSM_MAX_WINDOWS,
+    MSM_BASE_BYTES, MSM_BEATS_PER_RESULT, MSM_BUCKET_CAPACITY, MSM_LOOP_LATENCY, MSM_MAX_WINDOW_BITS, MSM_MAX_WINDOWS,
     MSM_MIN_WINDOW_BITS, PICKER_LANE_BITS,
 };
 use zkcopro_hdl::{FieldId, regmap};
@@ -33,12 +34,14 @@ pub struct MsmConfig {
 pub struct MsmProfile {
     /// The device job (cycles, beats, projected times).
     pub job: JobProfile,
-    /// Points given / sent to the device (zero scalars and infinity dropped).
+    /// Scalars given (all streamed; the device drops the zeros).
     pub points: u64,
+    /// Nonzero scalars: the bases the device read from card memory.
     pub points_sent: u64,
     pub window_bits: u64,
     pub windows: u64,
-    /// Items: nonzero digits, one bucket addition each at most.
+    /// Items: nonzero digits, one bucket addition each at most (computed
+    /// on the host only by tests and the functional model; 0 otherwise).
     pub items: u64,
     /// The bound N x W of additions in the accumulation phase.
     pub bound: u64,
@@ -56,10 +59,49 @@ pub struct MsmProfile {
     pub conflicts: u64,
     /// Accumulation additions per accumulation cycle.
     pub efficiency: f64,
-    /// Glue wall time by step, seconds.
+    /// Glue wall time by step, seconds: checks and window choice, packing
+    /// the scalar stream, combining the window sums.
     pub validate_s: f64,
-    pub recode_s: f64,
+    pub pack_s: f64,
     pub combine_s: f64,
+    /// One-off `msm` calls: loading the bases (validation, packing and the
+    /// copy to the card); 0 for resident bases. Not in `job.end_to_end_s`.
+    pub load_bases_s: f64,
+}
+
+/// A base set resident in card memory, validated once.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MsmBases {
+    buffer: DeviceBuffer,
+    len: usize,
+}
+
+impl MsmBases {
+    /// Number of bases.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+    /// The card-memory buffer holding them (64 bytes each: x, y).
+    pub fn buffer(&self) -> &DeviceBuffer {
+        &self.buffer
+    }
+}
+
+/// Where loading a base set went.
+#[derive(Clone, Debug, Default, Serialize, PartialEq)]
+pub struct BasesProfile {
+    pub points: u64,
+    pub bytes: u64,
+    /// Glue: on-curve checks and packing, seconds.
+    pub validate_s: f64,
+    pub pack_s: f64,
+    /// The copy to card memory.
+    pub transfer: TransferProfile,
+    /// validate_s + pack_s + transfer.transfer_s.
+    pub total_s: f64,
 }
 
 /// `n` distinct random points P + Q, P + 2Q, ... (a random walk, far cheaper
@@ -78,7 +120,7 @@ pub fn random_points<R: ark_std::rand::RngCore>(rng: &mut R, n: usize) -> Vec<G1
 }
 
 /// Points per parallel work unit of the glue.
-const GLUE_CHUNK: usize = 2048;
+const GLUE_CHUNK: usize = 4096;
 
 /// Windows for width c, if the device can hold them.
 fn window_shape(c: usize) -> Result<usize, DriverError> {
@@ -102,14 +144,15 @@ fn window_shape(c: usize) -> Result<usize, DriverError> {
     Ok(w)
 }
 
-/// Estimated device cycles for n points at width c: accumulation at one
-/// item per cycle (at least the 4 input beats per point), the reduction walk
-/// (about 2 cycles per bucket, plus 3 + c/2 per nonempty bucket: the fetch
-/// and one addition per set index bit), and the unload.
+/// Estimated device cycles for n scalars at width c, assuming uniform
+/// scalars: accumulation at one item per cycle (at least one scalar beat
+/// per cycle), the reduction walk (about 2 cycles per bucket, plus 3 + c/2
+/// per nonempty bucket: the fetch and one addition per set index bit), and
+/// the unload.
 pub fn estimated_cycles(n: usize, c: usize) -> Option<u64> {
     let w = window_shape(c).ok()? as u64;
     let buckets = w << (c - 1);
-    let accumulate = (n as u64 * w).max(n as u64 * MSM_BEATS_PER_POINT as u64) + POINT_ADD_LATENCY as u64;
+    let accumulate = (n as u64 * w).max(n as u64) + POINT_ADD_LATENCY as u64;
     let reduce = buckets * 2 + buckets.min(n as u64 * w) * (3 + c as u64 / 2);
     let unload = w * c as u64 * (MSM_BEATS_PER_RESULT as u64 + 1);
     Some(accumulate + reduce + unload)
@@ -125,8 +168,9 @@ pub fn best_window_bits(n: usize) -> usize {
 }
 
 /// Signed c-bit digits of a scalar (little-endian limbs), written straight
-/// into the two digit beats as 16-bit two's-complement lanes. Returns the
-/// number of nonzero digits. Same digits as the reference `signed_digits`.
+/// into the two digit beats as 16-bit two's-complement lanes: what the
+/// device's recoder produces. Returns the number of nonzero digits. Same
+/// digits as the reference `signed_digits`.
 ///
 /// Panics unless 2 <= c <= 16 and windows <= 32 (the device's digit lanes).
 pub fn recode_into_lanes(limbs: &[u64; 4], c: usize, windows: usize, lanes: &mut [Beat; 2]) -> u64 {
@@ -154,140 +198,175 @@ pub fn recode_into_lanes(limbs: &[u64; 4], c: usize, windows: usize, lanes: &mut
     items
 }
 
-/// One point's four input beats: x, y, digits of windows 0-15, 16-31.
-fn point_beats(p: &G1Affine, s: &Fr, c: usize, windows: usize) -> ([Beat; MSM_BEATS_PER_POINT], u64) {
-    let mut lanes = [[0u32; 8]; 2];
-    let items = recode_into_lanes(&s.into_bigint().0, c, windows, &mut lanes);
-    ([p.x.to_beat(), p.y.to_beat(), lanes[0], lanes[1]], items)
-}
-
 /// A result point from its three beats (homogeneous projective, Montgomery).
 fn result_point(beats: &[Beat], index: usize) -> Result<(Fq, Fq, Fq), DriverError> {
+    use crate::field::DeviceField;
     let get = |k: usize| Fq::from_beat(&beats[k]).ok_or(DriverError::BadResult { index: MSM_BEATS_PER_RESULT * index + k });
     Ok((get(0)?, get(1)?, get(2)?))
 }
 
-/// The glue's input side of an MSM, ready to stream.
-#[derive(Clone, Debug)]
-pub struct MsmInput {
-    /// The input packet: 4 beats per point sent.
-    pub beats: Vec<Beat>,
-    /// Points given and points sent (zero scalars and infinity dropped).
-    pub points: usize,
-    pub points_sent: usize,
-    pub window_bits: usize,
-    pub windows: usize,
-    /// Nonzero digits: the items the device will accumulate.
-    pub items: u64,
-    /// Glue wall time of validation (and the window choice) and of recoding.
-    pub validate_s: f64,
-    pub recode_s: f64,
+/// The card-memory image of a base: x, y limbs little-endian (Montgomery
+/// form, as arkworks keeps them); the point at infinity is all zero.
+pub fn base_record(p: &G1Affine, out: &mut [u8]) {
+    debug_assert_eq!(out.len(), MSM_BASE_BYTES as usize);
+    if p.is_zero() {
+        out.fill(0);
+        return;
+    }
+    for (i, limb) in p.x.0.0.iter().chain(p.y.0.0.iter()).enumerate() {
+        out[8 * i..8 * i + 8].copy_from_slice(&limb.to_le_bytes());
+    }
 }
 
-/// Validates the points (every one on the curve), drops zero scalars and
-/// points at infinity, picks the window and packs the input packet.
-pub fn prepare_msm(points: &[G1Affine], scalars: &[Fr], config: &MsmConfig) -> Result<MsmInput, DriverError> {
-    let t0 = Instant::now();
-    if points.len() != scalars.len() {
-        return Err(DriverError::LengthMismatch { left: points.len(), right: scalars.len() });
-    }
-    // Pass 1, in parallel chunks: every point on the curve (BN254 G1 has
-    // cofactor 1, so that means in the prime-order group), and how many
-    // pairs each chunk keeps (zero scalars and infinity are dropped).
-    let keep = |p: &G1Affine, s: &Fr| !p.is_zero() && !s.is_zero();
-    let chunks: Vec<(Option<usize>, usize)> = points
-        .par_chunks(GLUE_CHUNK)
-        .zip(scalars.par_chunks(GLUE_CHUNK))
-        .enumerate()
-        .map(|(k, (ps, ss))| {
-            let bad = ps.iter().position(|p| !p.is_on_curve()).map(|i| k * GLUE_CHUNK + i);
-            (bad, ps.iter().zip(ss).filter(|(p, s)| keep(p, s)).count())
-        })
-        .collect();
-    if let Some(index) = chunks.iter().find_map(|(bad, _)| *bad) {
-        return Err(DriverError::PointNotOnCurve { index });
-    }
-    let n: usize = chunks.iter().map(|(_, kept)| kept).sum();
-    let c = match config.window_bits {
-        Some(c) => c,
-        None => best_window_bits(n.max(1)),
-    };
-    let windows = window_shape(c)?;
-    let validate_s = t0.elapsed().as_secs_f64();
-
-    // Pass 2, in parallel chunks: recode and pack straight into each
-    // chunk's slice of the input packet.
-    let t1 = Instant::now();
-    let mut beats: Vec<Beat> = vec![[0u32; 8]; MSM_BEATS_PER_POINT * n];
-    let mut slices = Vec::with_capacity(chunks.len());
-    let mut rest: &mut [Beat] = &mut beats;
-    for (_, kept) in &chunks {
-        let (head, tail) = rest.split_at_mut(MSM_BEATS_PER_POINT * kept);
-        slices.push(head);
-        rest = tail;
-    }
-    let items = slices
-        .into_par_iter()
-        .zip(points.par_chunks(GLUE_CHUNK).zip(scalars.par_chunks(GLUE_CHUNK)))
-        .map(|(out, (ps, ss))| {
-            let mut items = 0;
-            let kept = ps.iter().zip(ss).filter(|(p, s)| keep(p, s));
-            for (slot, (p, s)) in out.chunks_exact_mut(MSM_BEATS_PER_POINT).zip(kept) {
-                let (b, k) = point_beats(p, s, c, windows);
-                slot.copy_from_slice(&b);
-                items += k;
+/// The scalar stream: one beat per scalar, arkworks' Montgomery limbs as they
+/// are (the glue's whole per-call work on the scalars).
+pub fn pack_scalars(scalars: &[Fr]) -> Vec<Beat> {
+    let mut beats = vec![[0u32; 8]; scalars.len()];
+    beats.par_chunks_mut(GLUE_CHUNK).zip(scalars.par_chunks(GLUE_CHUNK)).for_each(|(out, ss)| {
+        for (b, s) in out.iter_mut().zip(ss) {
+            for (k, limb) in s.0.0.iter().enumerate() {
+                b[2 * k] = *limb as u32;
+                b[2 * k + 1] = (*limb >> 32) as u32;
             }
-            items
-        })
-        .sum();
-    Ok(MsmInput {
-        beats,
-        points: points.len(),
-        points_sent: n,
-        window_bits: c,
-        windows,
-        items,
-        validate_s,
-        recode_s: t1.elapsed().as_secs_f64(),
-    })
+        }
+    });
+    beats
+}
+
+/// Every point on the curve (BN254 G1 has cofactor 1, so that means in the
+/// prime-order group); points at infinity are allowed.
+pub fn check_bases(points: &[G1Affine]) -> Result<(), DriverError> {
+    let bad = points
+        .par_chunks(GLUE_CHUNK)
+        .enumerate()
+        .filter_map(|(k, ps)| ps.iter().position(|p| !p.is_on_curve()).map(|i| k * GLUE_CHUNK + i))
+        .min();
+    match bad {
+        Some(index) => Err(DriverError::PointNotOnCurve { index }),
+        None => Ok(()),
+    }
+}
+
+/// The card-memory image of a base set: 64 bytes per base ([`base_record`]).
+pub fn pack_bases(points: &[G1Affine]) -> Vec<u8> {
+    let rec = MSM_BASE_BYTES as usize;
+    let mut image = vec![0u8; rec * points.len()];
+    image.par_chunks_mut(rec * GLUE_CHUNK).zip(points.par_chunks(GLUE_CHUNK)).for_each(|(out, ps)| {
+        for (slot, p) in out.chunks_exact_mut(rec).zip(ps) {
+            base_record(p, slot);
+        }
+    });
+    image
 }
 
 impl<B: Bus> Coprocessor<B> {
-    /// sum_i scalars[i] * points[i], as arkworks' `G1Projective::msm`.
+    /// Validate `points` once (every one on the curve; points at infinity
+    /// allowed) and copy them into a new card-memory buffer.
+    pub fn load_bases(&mut self, points: &[G1Affine]) -> Result<(MsmBases, BasesProfile), DriverError> {
+        let t0 = Instant::now();
+        if points.len() > u32::MAX as usize {
+            return Err(DriverError::OutOfRange { what: "MSM bases", value: points.len() as u64, range: format!("0..={}", u32::MAX) });
+        }
+        check_bases(points)?;
+        let bytes = points.len() as u64 * MSM_BASE_BYTES;
+        let buffer = self.alloc_buffer(bytes)?;
+        let validate_s = t0.elapsed().as_secs_f64();
+        let t1 = Instant::now();
+        let image = pack_bases(points);
+        let pack_s = t1.elapsed().as_secs_f64();
+        let transfer = match self.write_buffer(&buffer, 0, &image) {
+            Ok(t) => t,
+            Err(e) => {
+                self.free_buffer(buffer)?;
+                return Err(e);
+            }
+        };
+        let profile = BasesProfile {
+            points: points.len() as u64,
+            bytes,
+            validate_s,
+            pack_s,
+            total_s: validate_s + pack_s + transfer.transfer_s,
+            transfer,
+        };
+        Ok((MsmBases { buffer, len: points.len() }, profile))
+    }
+
+    /// Release a base set's card memory.
+    pub fn free_bases(&mut self, bases: MsmBases) -> Result<(), DriverError> {
+        self.free_buffer(bases.buffer)
+    }
+
+    /// sum_i scalars[i] * points[i], as arkworks' `G1Projective::msm`: loads
+    /// the points, runs one MSM, frees them.
     pub fn msm(&mut self, points: &[G1Affine], scalars: &[Fr]) -> Result<G1Projective, DriverError> {
         self.msm_with(points, scalars, &MsmConfig::default()).map(|(r, _)| r)
     }
 
-    /// `msm` with a configuration, returning the job's profile too.
+    /// `msm` with a configuration, returning the job's profile too (its
+    /// `load_bases_s` holds the base load, outside `job.end_to_end_s`).
     pub fn msm_with(
         &mut self,
         points: &[G1Affine],
         scalars: &[Fr],
         config: &MsmConfig,
     ) -> Result<(G1Projective, MsmProfile), DriverError> {
-        let input = prepare_msm(points, scalars, config)?;
-        let MsmInput { beats, points_sent: n, window_bits: c, windows, items, validate_s, recode_s, .. } = input;
+        if points.len() != scalars.len() {
+            return Err(DriverError::LengthMismatch { left: points.len(), right: scalars.len() });
+        }
+        if let Some(c) = config.window_bits {
+            window_shape(c)?;
+        }
+        let (bases, load) = self.load_bases(points)?;
+        let result = self.msm_resident_with(&bases, scalars, config);
+        self.free_bases(bases)?;
+        let (r, mut profile) = result?;
+        profile.load_bases_s = load.total_s;
+        Ok((r, profile))
+    }
+
+    /// sum_i scalars[i] * bases[i] over resident bases; `scalars` may be
+    /// shorter than the base set (the first bases are used).
+    pub fn msm_resident(&mut self, bases: &MsmBases, scalars: &[Fr]) -> Result<G1Projective, DriverError> {
+        self.msm_resident_with(bases, scalars, &MsmConfig::default()).map(|(r, _)| r)
+    }
+
+    /// `msm_resident` with a configuration, returning the job's profile.
+    pub fn msm_resident_with(
+        &mut self,
+        bases: &MsmBases,
+        scalars: &[Fr],
+        config: &MsmConfig,
+    ) -> Result<(G1Projective, MsmProfile), DriverError> {
+        let t0 = Instant::now();
+        if scalars.len() > bases.len {
+            return Err(DriverError::LengthMismatch { left: bases.len, right: scalars.len() });
+        }
+        self.check_buffer(&bases.buffer, 0, bases.len as u64 * MSM_BASE_BYTES)?;
+        let n = scalars.len();
+        let c = match config.window_bits {
+            Some(c) => c,
+            None => best_window_bits(n.max(1)),
+        };
+        let windows = window_shape(c)?;
         let mut profile = MsmProfile {
-            points: points.len() as u64,
-            points_sent: n as u64,
+            points: n as u64,
             window_bits: c as u64,
             windows: windows as u64,
-            bound: (n * windows) as u64,
-            items,
-            validate_s,
-            recode_s,
             ..Default::default()
         };
         if n == 0 {
-            profile.job = JobProfile { clock_hz: self.clock_hz(), glue_s: validate_s + recode_s, ..Default::default() };
+            profile.validate_s = t0.elapsed().as_secs_f64();
+            profile.job = JobProfile { clock_hz: self.clock_hz(), glue_s: profile.validate_s, ..Default::default() };
             profile.job.finish();
             return Ok((G1Projective::zero(), profile));
         }
+        profile.validate_s = t0.elapsed().as_secs_f64();
+        let t1 = Instant::now();
+        let beats = pack_scalars(scalars);
+        profile.pack_s = t1.elapsed().as_secs_f64();
 
         let results = windows * c;
-        if n > u32::MAX as usize {
-            return Err(DriverError::MsmWindow(format!("{n} points: the device counts at most {} per job", u32::MAX)));
-        }
         // No beat moves while the pipeline drains and the buckets reduce.
         let buckets = (windows as u64) << (c - 1);
         let patience = 2 * (buckets * (5 + c as u64 / 2) + MSM_LOOP_LATENCY as u64) + 100_000;
@@ -297,6 +376,7 @@ impl<B: Bus> Coprocessor<B> {
             count: n as u32,
             log_size: 0,
             msm: Some((c as u32, windows as u32)),
+            bases: Some((bases.buffer.addr(), bases.len as u32)),
             patience,
         };
         let (out, mut job_profile) = self.device_job(job, &beats, results * MSM_BEATS_PER_RESULT)?;
@@ -334,10 +414,12 @@ impl<B: Bus> Coprocessor<B> {
         }
         profile.combine_s = t2.elapsed().as_secs_f64();
 
-        job_profile.glue_s += validate_s + profile.recode_s + profile.combine_s;
+        job_profile.glue_s += profile.validate_s + profile.pack_s + profile.combine_s;
         job_profile.elements = n as u64;
         job_profile.finish();
         let additions = job_profile.ops;
+        profile.points_sent = job_profile.mem_reads;
+        profile.bound = profile.points_sent * windows as u64;
         profile.additions = additions;
         profile.reduce_additions = reduce_additions;
         profile.accumulate_additions = additions.saturating_sub(reduce_additions);

@@ -107,6 +107,7 @@ impl<B: Bus> Coprocessor<B> {
                 count: chunk.len() as u32,
                 log_size: log_m,
                 msm: None,
+                bases: None,
                 patience: 0,
             };
             let (results, p) = self.device_job(job, chunk, chunk.len())?;

@@ -2,7 +2,10 @@
 // in C++, so Rust pays one FFI call per transaction rather than per cycle.
 #include <cstdint>
 #include <cstring>
+#include <algorithm>
+#include <deque>
 #include <memory>
+#include <unordered_map>
 #include "verilated.h"
 #include "verilated_vcd_c.h"
 #include "Vzk_top.h"
@@ -21,6 +24,100 @@ struct Rng {
     }
     // True with probability pct/100.
     bool chance(uint32_t pct) { return pct >= 100 || (next() % 100) < pct; }
+};
+
+// Card DRAM behind the top's m_axi_* read port: sparse 64 KiB pages (never
+// written bytes read as zero), one AXI ID so bursts complete in order.
+// Timing: a burst's first beat is ready `latency` cycles after its AR
+// handshake (plus a seeded random extra delay in tests); beats then leave at
+// most at `bytes_per_cycle_milli` / 1000 bytes per cycle, at most one per
+// cycle. Reads beyond `capacity` answer DECERR.
+struct CardMem {
+    static constexpr uint64_t PAGE_BITS = 16;
+    static constexpr uint64_t PAGE = 1ull << PAGE_BITS;
+    static constexpr uint32_t BEAT_BYTES = 32;
+    static constexpr uint32_t MAX_OUTSTANDING = 64;
+    struct Burst {
+        uint64_t addr;
+        uint32_t beats;
+        uint32_t sent;
+        uint64_t ready;
+    };
+    std::unordered_map<uint64_t, std::unique_ptr<uint8_t[]>> pages;
+    uint64_t capacity = 16ull << 30;
+    uint32_t latency = 25;
+    uint64_t bytes_per_cycle_milli = 76800;
+    uint32_t extra_delay_max = 0;
+    uint32_t beat_stall_pct = 0;
+    Rng rng{7};
+    std::deque<Burst> q;
+    int64_t credit_milli = 0;
+    // What the port is driven with this cycle.
+    bool arready = false, rvalid = false;
+
+    uint8_t* page(uint64_t addr, bool create) {
+        auto it = pages.find(addr >> PAGE_BITS);
+        if (it != pages.end()) return it->second.get();
+        if (!create) return nullptr;
+        auto* p = new uint8_t[PAGE]();
+        pages.emplace(addr >> PAGE_BITS, std::unique_ptr<uint8_t[]>(p));
+        return p;
+    }
+    void write(uint64_t addr, const uint8_t* src, uint64_t len) {
+        while (len > 0) {
+            uint64_t off = addr & (PAGE - 1), n = std::min(len, PAGE - off);
+            std::memcpy(page(addr, true) + off, src, n);
+            addr += n, src += n, len -= n;
+        }
+    }
+    void read(uint64_t addr, uint8_t* dst, uint64_t len) {
+        while (len > 0) {
+            uint64_t off = addr & (PAGE - 1), n = std::min(len, PAGE - off);
+            const uint8_t* p = page(addr, false);
+            if (p) std::memcpy(dst, p + off, n);
+            else std::memset(dst, 0, n);
+            addr += n, dst += n, len -= n;
+        }
+    }
+    // After a clock edge: take the handshakes that happened at it.
+    void edge(bool ar_fire, uint64_t araddr, uint32_t arlen, bool r_fire, uint64_t now) {
+        if (r_fire) {
+            credit_milli -= int64_t(BEAT_BYTES) * 1000;
+            if (++q.front().sent == q.front().beats) q.pop_front();
+        }
+        if (ar_fire) {
+            uint64_t extra = extra_delay_max ? rng.next() % (extra_delay_max + 1) : 0;
+            q.push_back({araddr, arlen + 1, 0, now + latency + extra});
+        }
+        credit_milli = std::min<int64_t>(credit_milli + int64_t(bytes_per_cycle_milli),
+                                         int64_t(BEAT_BYTES) * 1000);
+    }
+    // Drive the port for the next cycle; returns whether any input changed.
+    template <typename M>
+    bool drive(M* m, uint64_t now) {
+        bool was_valid = rvalid, was_ready = arready;
+        arready = q.size() < MAX_OUTSTANDING;
+        rvalid = !q.empty() && now >= q.front().ready && credit_milli >= 0 &&
+                 !(beat_stall_pct && rng.chance(beat_stall_pct));
+        m->m_axi_arready = arready;
+        m->m_axi_rvalid = rvalid;
+        if (rvalid) {
+            const Burst& b = q.front();
+            uint64_t at = b.addr + uint64_t(b.sent) * BEAT_BYTES;
+            uint32_t words[8];
+            bool ok = at + BEAT_BYTES <= capacity && at >= b.addr;
+            if (ok) read(at, reinterpret_cast<uint8_t*>(words), BEAT_BYTES);
+            else std::memset(words, 0, sizeof words);
+            for (int i = 0; i < 8; i++) m->m_axi_rdata[i] = words[i];
+            m->m_axi_rresp = ok ? 0 : 3;  // OKAY / DECERR
+            m->m_axi_rlast = b.sent + 1 == b.beats;
+        }
+        return rvalid || was_valid || arready != was_ready;
+    }
+    void reset() {
+        q.clear();
+        credit_milli = 0;
+    }
 };
 
 template <typename M>
@@ -54,21 +151,30 @@ struct Top : Harness<Vzk_top> {
     Rng rng{1};
     uint32_t in_valid_pct = 100;
     uint32_t out_ready_pct = 100;
+    CardMem mem;
     explicit Top(const char* p) : Harness(p) {
         m->ap_clk = 0;
         m->ap_rst_n = 1;
+        mem.drive(m.get(), 0);
         m->eval();  // settle with the clock low before the first edge
         dump();
     }
-    // One full clock cycle; inputs set before the call are sampled at the edge.
+    // One full clock cycle; inputs set (and evaluated) before the call are
+    // sampled at the edge. The card memory answers right after it.
     void tick() {
+        bool ar_fire = m->m_axi_arvalid && mem.arready;
+        bool r_fire = mem.rvalid && m->m_axi_rready;
+        uint64_t araddr = m->m_axi_araddr;
+        uint32_t arlen = m->m_axi_arlen;
         m->ap_clk = 1;
         m->eval();
         dump();
         m->ap_clk = 0;
         m->eval();
-        dump();
         cycles++;
+        mem.edge(ar_fire, araddr, arlen, r_fire, cycles);
+        if (mem.drive(m.get(), cycles)) m->eval();
+        dump();
     }
 };
 
@@ -103,7 +209,7 @@ void get256(uint32_t* dst, const W& src) {
 extern "C" {
 
 // Status codes shared with Rust.
-enum { ZK_OK = 0, ZK_TIMEOUT = 1 };
+enum { ZK_OK = 0, ZK_TIMEOUT = 1, ZK_RANGE = 2 };
 
 Top* zk_top_new(const char* trace_path) { return new Top(trace_path); }
 void zk_top_free(Top* t) { delete t; }
@@ -115,6 +221,35 @@ void zk_top_set_stalls(Top* t, uint64_t seed, uint32_t in_valid_pct, uint32_t ou
     t->rng.s = seed;
     t->in_valid_pct = in_valid_pct;
     t->out_ready_pct = out_ready_pct;
+}
+
+// Card memory: capacity in bytes, first-beat latency in cycles, bandwidth in
+// bytes per cycle x 1000.
+void zk_top_mem_config(Top* t, uint64_t capacity, uint32_t latency, uint64_t bytes_per_cycle_milli) {
+    t->mem.capacity = capacity;
+    t->mem.latency = latency;
+    t->mem.bytes_per_cycle_milli = bytes_per_cycle_milli;
+}
+
+// Seeded random memory-response delays: up to `extra_delay_max` more cycles
+// per burst, and each beat withheld with probability `beat_stall_pct`%.
+void zk_top_mem_delays(Top* t, uint64_t seed, uint32_t extra_delay_max, uint32_t beat_stall_pct) {
+    t->mem.rng.s = seed;
+    t->mem.extra_delay_max = extra_delay_max;
+    t->mem.beat_stall_pct = beat_stall_pct;
+}
+
+// Host <-> card-memory copies (the PCIe DMA of a real card; no device cycles).
+// Return ZK_RANGE unless [addr, addr + len) lies inside the capacity.
+int zk_top_mem_write(Top* t, uint64_t addr, const uint8_t* src, uint64_t len) {
+    if (addr > t->mem.capacity || len > t->mem.capacity - addr) return ZK_RANGE;
+    t->mem.write(addr, src, len);
+    return ZK_OK;
+}
+int zk_top_mem_read(Top* t, uint64_t addr, uint8_t* dst, uint64_t len) {
+    if (addr > t->mem.capacity || len > t->mem.capacity - addr) return ZK_RANGE;
+    t->mem.read(addr, dst, len);
+    return ZK_OK;
 }
 
 void zk_top_idle(Top* t, uint64_t n) {
@@ -132,6 +267,9 @@ void zk_top_reset(Top* t, uint32_t n) {
     m->s_axis_tvalid = 0;
     m->s_axis_tlast = 0;
     m->m_axis_tready = 0;
+    t->mem.reset();  // the card's memory controller resets with it (contents stay)
+    t->mem.drive(m, t->cycles);
+    m->eval();
     for (uint32_t i = 0; i < n; i++) t->tick();
     m->ap_rst_n = 1;
     t->tick();

@@ -26,6 +26,22 @@ struct RawUnits {
 
 const ZK_OK: c_int = 0;
 
+/// Card-memory capacity of the simulated card, bytes (sparse: only written
+/// pages take host memory).
+pub const DEFAULT_CARD_MEM_BYTES: u64 = 16 << 30;
+
+/// Timing of the simulated card DRAM, in device clock cycles.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct CardMemTiming {
+    /// Addressable bytes; reads beyond answer DECERR.
+    pub capacity: u64,
+    /// Cycles from a burst's AR handshake to its first beat.
+    pub latency_cycles: u32,
+    /// Peak bandwidth, bytes per cycle (at most one 32-byte beat per cycle
+    /// reaches the port whatever this is).
+    pub bytes_per_cycle: f64,
+}
+
 unsafe extern "C" {
     fn zk_top_new(trace_path: *const c_char) -> *mut RawTop;
     fn zk_top_free(t: *mut RawTop);
@@ -33,6 +49,10 @@ unsafe extern "C" {
     fn zk_top_interrupt(t: *const RawTop) -> c_int;
     fn zk_top_set_stalls(t: *mut RawTop, seed: u64, in_valid_pct: u32, out_ready_pct: u32);
     fn zk_top_idle(t: *mut RawTop, n: u64);
+    fn zk_top_mem_config(t: *mut RawTop, capacity: u64, latency: u32, bytes_per_cycle_milli: u64);
+    fn zk_top_mem_delays(t: *mut RawTop, seed: u64, extra_delay_max: u32, beat_stall_pct: u32);
+    fn zk_top_mem_write(t: *mut RawTop, addr: u64, src: *const u8, len: u64) -> c_int;
+    fn zk_top_mem_read(t: *mut RawTop, addr: u64, dst: *mut u8, len: u64) -> c_int;
     fn zk_top_reset(t: *mut RawTop, n: u32);
     fn zk_top_axil_write(
         t: *mut RawTop,
@@ -143,6 +163,30 @@ impl TopModel {
     /// output with probability `out_ready_pct`%. 100/100 turns stalls off.
     pub fn set_stalls(&mut self, seed: u64, in_valid_pct: u32, out_ready_pct: u32) {
         unsafe { zk_top_set_stalls(self.raw.as_ptr(), seed, in_valid_pct, out_ready_pct) }
+    }
+
+    /// Set the card DRAM's capacity, latency and bandwidth.
+    pub fn set_mem_timing(&mut self, timing: &CardMemTiming) {
+        let milli = (timing.bytes_per_cycle * 1000.0).round().max(1.0) as u64;
+        unsafe { zk_top_mem_config(self.raw.as_ptr(), timing.capacity, timing.latency_cycles, milli) }
+    }
+
+    /// Seeded random card-memory response delays: each burst up to
+    /// `extra_delay_max` cycles later, each beat withheld with probability
+    /// `beat_stall_pct`%. Zeros turn them off.
+    pub fn set_mem_delays(&mut self, seed: u64, extra_delay_max: u32, beat_stall_pct: u32) {
+        unsafe { zk_top_mem_delays(self.raw.as_ptr(), seed, extra_delay_max, beat_stall_pct) }
+    }
+
+    /// Copy `data` into card memory at `addr` (no device cycles pass).
+    /// `false` if the range leaves the capacity (nothing is written).
+    pub fn mem_write(&mut self, addr: u64, data: &[u8]) -> bool {
+        unsafe { zk_top_mem_write(self.raw.as_ptr(), addr, data.as_ptr(), data.len() as u64) == ZK_OK }
+    }
+
+    /// Copy card memory at `addr` into `out`; `false` if out of range.
+    pub fn mem_read(&mut self, addr: u64, out: &mut [u8]) -> bool {
+        unsafe { zk_top_mem_read(self.raw.as_ptr(), addr, out.as_mut_ptr(), out.len() as u64) == ZK_OK }
     }
 
     /// One AXI4-Lite write; returns the BRESP code.

@@ -105,4 +105,19 @@ impl<B: Bus> Bus for CutStream<B> {
     fn stats(&self) -> BusStats {
         self.0.stats()
     }
+    fn mem_capacity(&self) -> u64 {
+        self.0.mem_capacity()
+    }
+    fn mem_write(&mut self, addr: u64, data: &[u8]) -> Result<(), BusError> {
+        self.0.mem_write(addr, data)
+    }
+    fn mem_read(&mut self, addr: u64, out: &mut [u8]) -> Result<(), BusError> {
+        self.0.mem_read(addr, out)
+    }
+    fn set_mem_timing(&mut self, timing: &zkcopro_host::bus::CardMemTiming) {
+        self.0.set_mem_timing(timing)
+    }
+    fn set_mem_delays(&mut self, seed: u64, extra_delay_max: u32, beat_stall_pct: u32) {
+        self.0.set_mem_delays(seed, extra_delay_max, beat_stall_pct)
+    }
 }

@@ -45,6 +45,12 @@ pub struct ControlRegs {
     pub msm_window_bits: Signal<Out, Bits<32>>,
     /// MSM_WINDOWS register.
     pub msm_windows: Signal<Out, Bits<32>>,
+    /// MSM_BASES_ADDR_LO register.
+    pub msm_bases_addr_lo: Signal<Out, Bits<32>>,
+    /// MSM_BASES_ADDR_HI register.
+    pub msm_bases_addr_hi: Signal<Out, Bits<32>>,
+    /// MSM_BASES_COUNT register.
+    pub msm_bases_count: Signal<Out, Bits<32>>,
     /// The engine is idle and can start a job.
     pub engine_idle: Signal<In, Bit>,
     /// Pulse: the engine finished a job.
@@ -75,6 +81,12 @@ pub struct ControlRegs {
     pub perf_msm_idle: Signal<In, Bits<32>>,
     /// MSM reduction additions of the last job.
     pub perf_msm_reduce_adds: Signal<In, Bits<32>>,
+    /// Card-memory read bursts of the last job.
+    pub perf_mem_reads: Signal<In, Bits<32>>,
+    /// Card-memory read beats of the last job.
+    pub perf_mem_beats: Signal<In, Bits<32>>,
+    /// MSM cycles waiting on card memory in the last job.
+    pub perf_mem_stall: Signal<In, Bits<32>>,
     /// Interrupt request (level): GIE and any enabled ISR bit.
     pub interrupt: Signal<Out, Bit>,
     off_ctrl: Constant<Addr>,
@@ -103,6 +115,13 @@ pub struct ControlRegs {
     off_perf_msm_conflicts: Constant<Addr>,
     off_perf_msm_idle: Constant<Addr>,
     off_perf_msm_reduce_adds: Constant<Addr>,
+    off_msm_bases_addr_lo: Constant<Addr>,
+    off_msm_bases_addr_hi: Constant<Addr>,
+    off_msm_bases_count: Constant<Addr>,
+    off_perf_mem_reads: Constant<Addr>,
+    off_perf_mem_beats: Constant<Addr>,
+    off_perf_mem_stall: Constant<Addr>,
+
     id_value: Constant<Bits<32>>,
     version_value: Constant<Bits<32>>,
     caps_value: Constant<Bits<32>>,
@@ -120,6 +139,10 @@ pub struct ControlRegs {
     job_log_size_r: DFF<Bits<32>>,
     msm_window_bits_r: DFF<Bits<32>>,
     msm_windows_r: DFF<Bits<32>>,
+    msm_bases_addr_lo_r: DFF<Bits<32>>,
+    msm_bases_addr_hi_r: DFF<Bits<32>>,
+    msm_bases_count_r: DFF<Bits<32>>,
+
     write_mask: Signal<Local, Bits<32>>,
     mask_b0: Signal<Local, Bits<32>>,
     mask_b1: Signal<Local, Bits<32>>,
@@ -174,6 +197,13 @@ impl ControlRegs {
             perf_msm_conflicts: Default::default(),
             perf_msm_idle: Default::default(),
             perf_msm_reduce_adds: Default::default(),
+            msm_bases_addr_lo: Default::default(),
+            msm_bases_addr_hi: Default::default(),
+            msm_bases_count: Default::default(),
+            perf_mem_reads: Default::default(),
+            perf_mem_beats: Default::default(),
+            perf_mem_stall: Default::default(),
+
             interrupt: Default::default(),
             off_ctrl: addr(regmap::CTRL),
             off_gie: addr(regmap::GIE),
@@ -201,6 +231,13 @@ impl ControlRegs {
             off_perf_msm_conflicts: addr(regmap::PERF_MSM_CONFLICTS),
             off_perf_msm_idle: addr(regmap::PERF_MSM_IDLE),
             off_perf_msm_reduce_adds: addr(regmap::PERF_MSM_REDUCE_ADDS),
+            off_msm_bases_addr_lo: addr(regmap::MSM_BASES_ADDR_LO),
+            off_msm_bases_addr_hi: addr(regmap::MSM_BASES_ADDR_HI),
+            off_msm_bases_count: addr(regmap::MSM_BASES_COUNT),
+            off_perf_mem_reads: addr(regmap::PERF_MEM_READS),
+            off_perf_mem_beats: addr(regmap::PERF_MEM_BEATS),
+            off_perf_mem_stall: addr(regmap::PERF_MEM_STALL),
+
             id_value: Constant::new((regmap::DEVICE_ID as u64).into()),
             version_value: Constant::new((regmap::REGMAP_VERSION as u64).into()),
             caps_value: Constant::new((caps as u64).into()),
@@ -218,6 +255,10 @@ impl ControlRegs {
             job_log_size_r: Default::default(),
             msm_window_bits_r: Default::default(),
             msm_windows_r: Default::default(),
+            msm_bases_addr_lo_r: Default::default(),
+            msm_bases_addr_hi_r: Default::default(),
+            msm_bases_count_r: Default::default(),
+
             write_mask: Default::default(),
             mask_b0: Default::default(),
             mask_b1: Default::default(),
@@ -238,7 +279,8 @@ impl Logic for ControlRegs {
     fn update(&mut self) {
         dff_setup!(
             self, clock, ap_done, ap_ready, gie, ier, isr, job_op_r, job_field_r, job_count_r,
-            job_log_size_r, msm_window_bits_r, msm_windows_r
+            job_log_size_r, msm_window_bits_r, msm_windows_r, msm_bases_addr_lo_r, msm_bases_addr_hi_r,
+            msm_bases_count_r
         );
         // Byte-lane mask from the write strobes.
         self.mask_b0.next = 0.into();
@@ -321,6 +363,24 @@ impl Logic for ControlRegs {
                 self.msm_windows_r.d.next = (self.msm_windows_r.q.val() & !self.write_mask.val())
                     | (self.reg_wdata.val() & self.write_mask.val());
             }
+        } else if self.reg_waddr.val() == self.off_msm_bases_addr_lo.val() {
+            self.reg_wresp.next = self.resp_okay.val();
+            if self.reg_write.val() {
+                self.msm_bases_addr_lo_r.d.next = (self.msm_bases_addr_lo_r.q.val() & !self.write_mask.val())
+                    | (self.reg_wdata.val() & self.write_mask.val());
+            }
+        } else if self.reg_waddr.val() == self.off_msm_bases_addr_hi.val() {
+            self.reg_wresp.next = self.resp_okay.val();
+            if self.reg_write.val() {
+                self.msm_bases_addr_hi_r.d.next = (self.msm_bases_addr_hi_r.q.val() & !self.write_mask.val())
+                    | (self.reg_wdata.val() & self.write_mask.val());
+            }
+        } else if self.reg_waddr.val() == self.off_msm_bases_count.val() {
+            self.reg_wresp.next = self.resp_okay.val();
+            if self.reg_write.val() {
+                self.msm_bases_count_r.d.next = (self.msm_bases_count_r.q.val() & !self.write_mask.val())
+                    | (self.reg_wdata.val() & self.write_mask.val());
+            }
         } else if (self.reg_waddr.val() == self.off_id.val())
             | (self.reg_waddr.val() == self.off_version.val())
             | (self.reg_waddr.val() == self.off_caps.val())
@@ -337,6 +397,9 @@ impl Logic for ControlRegs {
             | (self.reg_waddr.val() == self.off_perf_msm_conflicts.val())
             | (self.reg_waddr.val() == self.off_perf_msm_idle.val())
             | (self.reg_waddr.val() == self.off_perf_msm_reduce_adds.val())
+            | (self.reg_waddr.val() == self.off_perf_mem_reads.val())
+            | (self.reg_waddr.val() == self.off_perf_mem_beats.val())
+            | (self.reg_waddr.val() == self.off_perf_mem_stall.val())
         {
             self.reg_wresp.next = self.resp_slverr.val();
         }
@@ -431,6 +494,18 @@ impl Logic for ControlRegs {
             self.reg_rdata.next = self.perf_msm_idle.val();
         } else if self.reg_raddr.val() == self.off_perf_msm_reduce_adds.val() {
             self.reg_rdata.next = self.perf_msm_reduce_adds.val();
+        } else if self.reg_raddr.val() == self.off_msm_bases_addr_lo.val() {
+            self.reg_rdata.next = self.msm_bases_addr_lo_r.q.val();
+        } else if self.reg_raddr.val() == self.off_msm_bases_addr_hi.val() {
+            self.reg_rdata.next = self.msm_bases_addr_hi_r.q.val();
+        } else if self.reg_raddr.val() == self.off_msm_bases_count.val() {
+            self.reg_rdata.next = self.msm_bases_count_r.q.val();
+        } else if self.reg_raddr.val() == self.off_perf_mem_reads.val() {
+            self.reg_rdata.next = self.perf_mem_reads.val();
+        } else if self.reg_raddr.val() == self.off_perf_mem_beats.val() {
+            self.reg_rdata.next = self.perf_mem_beats.val();
+        } else if self.reg_raddr.val() == self.off_perf_mem_stall.val() {
+            self.reg_rdata.next = self.perf_mem_stall.val();
         } else {
             self.reg_rresp.next = self.resp_decerr.val();
         }
@@ -441,6 +516,9 @@ impl Logic for ControlRegs {
         self.job_log_size.next = self.job_log_size_r.q.val();
         self.msm_window_bits.next = self.msm_window_bits_r.q.val();
         self.msm_windows.next = self.msm_windows_r.q.val();
+        self.msm_bases_addr_lo.next = self.msm_bases_addr_lo_r.q.val();
+        self.msm_bases_addr_hi.next = self.msm_bases_addr_hi_r.q.val();
+        self.msm_bases_count.next = self.msm_bases_count_r.q.val();
 
         if !self.reset_n.val() {
             self.start.next = false;
@@ -455,6 +533,9 @@ impl Logic for ControlRegs {
             self.job_log_size_r.d.next = 0.into();
             self.msm_window_bits_r.d.next = 0.into();
             self.msm_windows_r.d.next = 0.into();
+            self.msm_bases_addr_lo_r.d.next = 0.into();
+            self.msm_bases_addr_hi_r.d.next = 0.into();
+            self.msm_bases_count_r.d.next = 0.into();
         }
     }
 }

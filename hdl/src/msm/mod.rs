@@ -6,9 +6,13 @@ pub mod bucket_flags;
 pub mod bucket_ram;
 pub mod digit_picker;
 pub mod msm_engine;
+pub mod msm_feed;
+pub mod scalar_recoder;
 pub mod reference;
 
 pub use bucket_flags::BucketFlags;
 pub use bucket_ram::{BUCKET_RAM_READ_LATENCY, BucketRam, POINT_BITS};
 pub use digit_picker::{DIGIT_PICKER_LATENCY, DigitPicker, PICKER_LANE_BITS, PICKER_LANES, pick};
 pub use msm_engine::*;
+pub use msm_feed::{FEED_QUEUE_DEPTH, MsmFeed};
+pub use scalar_recoder::{RECODER_WINDOWS_PER_CYCLE, ScalarRecoder, recoder_cycles};

@@ -1,7 +1,9 @@
 //! MSM engine: sum_i s_i P_i over BN254 G1 by Pippenger's bucket method, one
 //! point addition per cycle.
 //!
-//! The glue sends each affine point once with its signed c-bit digits (one
+//! The bases live in card memory; the host streams only the scalars. The feed
+//! (`msm_feed`) drops zero scalars, reads each other's base, converts the
+//! scalar from Montgomery form and recodes it into signed c-bit digits (one
 //! per window). Every nonzero digit d of window w is an *item*: the point
 //! (negated if d < 0) for bucket key w 2^(c-1) + |d| - 1.
 //!
@@ -23,13 +25,16 @@
 //! out, window-major; an empty result is the point at infinity). The glue
 //! adds up sum 2^(c w + b) R_{w,b}.
 //!
-//! Stream formats: in, 4 beats per point (x, y in Montgomery form; digits of
-//! windows 0-15, then 16-31, 16-bit two's complement lanes); out, 3 beats per
-//! result (X, Y, Z, Montgomery form, projective).
+//! Stream formats: in, one beat per scalar (arkworks' Montgomery form); out,
+//! 3 beats per result (X, Y, Z, Montgomery form, projective). Card memory:
+//! base i at MSM_BASES_ADDR + 64 i, x then y (Montgomery form), (0, 0) for
+//! the point at infinity.
 
 use super::bucket_flags::BucketFlags;
 use super::bucket_ram::{BucketRam, POINT_BITS};
 use super::digit_picker::{DigitPicker, PICKER_LANES};
+use super::msm_feed::MsmFeed;
+use crate::mem::{CARD_ADDR_BITS, CARD_RECORD_BITS};
 use crate::ec::{POINT_ADD_LATENCY, PointAdd};
 use crate::ec::reference::one_mont;
 use crate::field::MulImpl;
@@ -49,8 +54,10 @@ pub const MSM_MIN_WINDOW_BITS: usize = 2;
 pub const MSM_RESULT_BASE: usize = (1 << MSM_KEY_BITS) - MSM_MAX_WINDOWS * MSM_MAX_WINDOW_BITS;
 /// Bucket keys available to a job: windows << (c - 1) must not exceed this.
 pub const MSM_BUCKET_CAPACITY: usize = MSM_RESULT_BASE;
-/// Input beats per point: x, y, digits 0-15, digits 16-31.
-pub const MSM_BEATS_PER_POINT: usize = 4;
+/// Input beats per scalar.
+pub const MSM_BEATS_PER_SCALAR: usize = 1;
+/// Card-memory bytes per base: x, y (Montgomery form); (0, 0) is infinity.
+pub const MSM_BASE_BYTES: u64 = crate::mem::CARD_RECORD_BYTES;
 /// Output beats per result: X, Y, Z.
 pub const MSM_BEATS_PER_RESULT: usize = 3;
 /// Cycles from a decision to its result reaching the decision stage again:
@@ -116,14 +123,34 @@ pub struct MsmEngine {
     pub perf_idle: Signal<Out, Bits<32>>,
     /// Additions issued in the REDUCE phase.
     pub perf_reduce_adds: Signal<Out, Bits<32>>,
-    /// Input stream data (see the module doc for the beat order).
+    /// Card-memory byte address of the job's base 0 (64-byte aligned).
+    pub job_bases_addr: Signal<In, Bits<CARD_ADDR_BITS>>,
+    /// Bases in the job's base buffer; JOB_COUNT must not exceed it.
+    pub job_bases_count: Signal<In, Bits<32>>,
+    /// Cycles the recoded digits waited for their base from card memory.
+    pub perf_mem_stall: Signal<Out, Bits<32>>,
+    /// Scalar stream data: one scalar per beat (arkworks' Montgomery form).
     pub s_tdata: Signal<In, Bits<256>>,
-    /// Input stream valid.
+    /// Scalar stream valid.
     pub s_tvalid: Signal<In, Bit>,
-    /// Input stream ready.
+    /// Scalar stream ready.
     pub s_tready: Signal<Out, Bit>,
-    /// Input stream end of packet (expected on the last point's last beat).
+    /// Scalar stream end of packet (expected on the last scalar).
     pub s_tlast: Signal<In, Bit>,
+    /// Base read request to the card-memory port.
+    pub mem_req_valid: Signal<Out, Bit>,
+    /// The port takes the request.
+    pub mem_req_ready: Signal<In, Bit>,
+    /// Byte address of the base.
+    pub mem_req_addr: Signal<Out, Bits<CARD_ADDR_BITS>>,
+    /// The oldest base read is back.
+    pub mem_rsp_valid: Signal<In, Bit>,
+    /// Take the oldest base.
+    pub mem_rsp_ready: Signal<Out, Bit>,
+    /// The oldest base (x low, y high).
+    pub mem_rsp_data: Signal<In, Bits<CARD_RECORD_BITS>>,
+    /// Its read failed.
+    pub mem_rsp_error: Signal<In, Bit>,
     /// Output stream data: X, Y, Z of each result.
     pub m_tdata: Signal<Out, Bits<256>>,
     /// Output stream valid.
@@ -133,6 +160,7 @@ pub struct MsmEngine {
     /// Output stream end of packet.
     pub m_tlast: Signal<Out, Bit>,
     adder: PointAdd,
+    feed: MsmFeed,
     ram: BucketRam<MSM_KEY_BITS>,
     flags: BucketFlags<MSM_KEY_BITS>,
     picker: DigitPicker,
@@ -140,8 +168,8 @@ pub struct MsmEngine {
     err_bad_field: Constant<Bits<32>>,
     err_zero_count: Constant<Bits<32>>,
     err_bad_size: Constant<Bits<32>>,
-    err_tlast: Constant<Bits<32>>,
     err_bad_digit: Constant<Bits<32>>,
+    err_mem_range: Constant<Bits<32>>,
     min_c: Constant<Bits<32>>,
     max_c: Constant<Bits<32>>,
     max_windows: Constant<Bits<32>>,
@@ -158,13 +186,11 @@ pub struct MsmEngine {
     window_mask: DFF<Bits<32>>,
     total: DFF<Bits<32>>,
     // Loader: the beats of one point.
-    points_in: DFF<Bits<32>>,
-    ld_beat: DFF<Bits<2>>,
     ld_full: DFF<Bit>,
     ld_x: DFF<Fe>,
     ld_y: DFF<Fe>,
-    ld_dlo: DFF<Fe>,
-    ld_dhi: DFF<Fe>,
+    ld_inf: DFF<Bit>,
+    ld_digits: DFF<Bits<512>>,
     // Expander: the point whose items are being issued.
     ex_x: DFF<Fe>,
     ex_y: DFF<Fe>,
@@ -208,9 +234,7 @@ pub struct MsmEngine {
     done_r: DFF<Bit>,
     error_r: DFF<Bits<32>>,
     busy_cycles: DFF<Bits<32>>,
-    in_stall_cycles: DFF<Bits<32>>,
     out_stall_cycles: DFF<Bits<32>>,
-    beats_in: DFF<Bits<32>>,
     beats_out: DFF<Bits<32>>,
     adds: DFF<Bits<32>>,
     accum_cycles: DFF<Bits<32>>,
@@ -220,7 +244,6 @@ pub struct MsmEngine {
     reduce_adds: DFF<Bits<32>>,
     // Combinational.
     run: Signal<Local, Bit>,
-    in_fire: Signal<Local, Bit>,
     want_input: Signal<Local, Bit>,
     o_valid: Signal<Local, Bit>,
     o_key: Signal<Local, Key>,
@@ -260,6 +283,7 @@ pub struct MsmEngine {
     fetch_skip: Signal<Local, Bit>,
     job_c_minus_1: Signal<Local, Bits<4>>,
     size_ok: Signal<Local, Bit>,
+    range_ok: Signal<Local, Bit>,
     accum_done: Signal<Local, Bit>,
     reduce_done: Signal<Local, Bit>,
 }
@@ -290,15 +314,26 @@ impl MsmEngine {
             perf_conflicts: Default::default(),
             perf_idle: Default::default(),
             perf_reduce_adds: Default::default(),
+            job_bases_addr: Default::default(),
+            job_bases_count: Default::default(),
+            perf_mem_stall: Default::default(),
             s_tdata: Default::default(),
             s_tvalid: Default::default(),
             s_tready: Default::default(),
             s_tlast: Default::default(),
+            mem_req_valid: Default::default(),
+            mem_req_ready: Default::default(),
+            mem_req_addr: Default::default(),
+            mem_rsp_valid: Default::default(),
+            mem_rsp_ready: Default::default(),
+            mem_rsp_data: Default::default(),
+            mem_rsp_error: Default::default(),
             m_tdata: Default::default(),
             m_tvalid: Default::default(),
             m_tready: Default::default(),
             m_tlast: Default::default(),
             adder: PointAdd::new(mul),
+            feed: MsmFeed::new(mul),
             ram: Default::default(),
             flags: Default::default(),
             picker: Default::default(),
@@ -306,8 +341,8 @@ impl MsmEngine {
             err_bad_field: c32(regmap::ERR_BAD_FIELD as u64),
             err_zero_count: c32(regmap::ERR_ZERO_COUNT as u64),
             err_bad_size: c32(regmap::ERR_BAD_SIZE as u64),
-            err_tlast: c32(regmap::ERR_TLAST as u64),
             err_bad_digit: c32(regmap::ERR_BAD_DIGIT as u64),
+            err_mem_range: c32(regmap::ERR_MEM_RANGE as u64),
             min_c: c32(MSM_MIN_WINDOW_BITS as u64),
             max_c: c32(MSM_MAX_WINDOW_BITS as u64),
             max_windows: c32(MSM_MAX_WINDOWS as u64),
@@ -323,13 +358,11 @@ impl MsmEngine {
             windows: Default::default(),
             window_mask: Default::default(),
             total: Default::default(),
-            points_in: Default::default(),
-            ld_beat: Default::default(),
             ld_full: Default::default(),
             ld_x: Default::default(),
             ld_y: Default::default(),
-            ld_dlo: Default::default(),
-            ld_dhi: Default::default(),
+            ld_inf: Default::default(),
+            ld_digits: Default::default(),
             ex_x: Default::default(),
             ex_y: Default::default(),
             ex_z: Default::default(),
@@ -368,9 +401,7 @@ impl MsmEngine {
             done_r: Default::default(),
             error_r: Default::default(),
             busy_cycles: Default::default(),
-            in_stall_cycles: Default::default(),
             out_stall_cycles: Default::default(),
-            beats_in: Default::default(),
             beats_out: Default::default(),
             adds: Default::default(),
             accum_cycles: Default::default(),
@@ -379,7 +410,6 @@ impl MsmEngine {
             idle_cycles: Default::default(),
             reduce_adds: Default::default(),
             run: Default::default(),
-            in_fire: Default::default(),
             want_input: Default::default(),
             o_valid: Default::default(),
             o_key: Default::default(),
@@ -419,6 +449,7 @@ impl MsmEngine {
             fetch_skip: Default::default(),
             job_c_minus_1: Default::default(),
             size_ok: Default::default(),
+            range_ok: Default::default(),
             accum_done: Default::default(),
             reduce_done: Default::default(),
         }
@@ -429,14 +460,13 @@ impl Logic for MsmEngine {
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(
-            self, clock, phase, c_minus_1, windows, window_mask, total, points_in, ld_beat, ld_full, ld_x,
-            ld_y, ld_dlo, ld_dhi, ex_x, ex_y, ex_z, ex_digits, ex_pending, ex_reduce, ex_base, fb_valid,
+            self, clock, phase, c_minus_1, windows, window_mask, total, ld_full, ld_x, ld_y, ld_inf,
+            ld_digits, ex_x, ex_y, ex_z, ex_digits, ex_pending, ex_reduce, ex_base, fb_valid,
             fb_fetch, fb_key, fb_x, fb_y, fb_z, wk_w, wk_j, wk_done, fetch_out, fetch_w, fetch_j, c_valid,
             c_b_ram, c_key, c_fetch, c_ax, c_ay, c_az, c_bx, c_by, c_bz, in_flight, un_w, un_b, un_sending,
-            un_beat, un_full, done_r, error_r, busy_cycles, in_stall_cycles, out_stall_cycles, beats_in,
-            beats_out, adds, accum_cycles, reduce_cycles, conflicts, idle_cycles, reduce_adds
+            un_beat, un_full, done_r, error_r, busy_cycles, out_stall_cycles, beats_out, adds, accum_cycles, reduce_cycles, conflicts, idle_cycles, reduce_adds
         );
-        clock!(self, clock, adder, ram, flags);
+        clock!(self, clock, adder, feed, ram, flags);
         self.run.next = self.reset_n.val() & (self.phase.q.val() != MsmPhase::Idle);
 
         // Unload address: result (w, b) is at key RESULT_BASE + 16 w + b.
@@ -444,31 +474,34 @@ impl Logic for MsmEngine {
             + (bit_cast::<16, 6>(self.un_w.q.val()) << 4)
             + bit_cast::<16, 4>(self.un_b.q.val());
 
-        // ---- Loader: four beats per point.
-        self.want_input.next = (self.phase.q.val() == MsmPhase::Accumulate)
-            & !self.ld_full.q.val()
-            & (self.points_in.q.val() < self.total.q.val())
-            & self.reset_n.val();
-        self.s_tready.next = self.want_input.val();
-        self.in_fire.next = self.want_input.val() & self.s_tvalid.val();
-        if self.in_fire.val() {
-            self.ld_beat.d.next = self.ld_beat.q.val() + 1;
-            if self.ld_beat.q.val() == 0 {
-                self.ld_x.d.next = self.s_tdata.val();
-            } else if self.ld_beat.q.val() == 1 {
-                self.ld_y.d.next = self.s_tdata.val();
-            } else if self.ld_beat.q.val() == 2 {
-                self.ld_dlo.d.next = self.s_tdata.val();
-            } else {
-                self.ld_dhi.d.next = self.s_tdata.val();
-                self.ld_full.d.next = true;
-                self.points_in.d.next = self.points_in.q.val() + 1;
-            }
-            if self.s_tlast.val()
-                != ((self.ld_beat.q.val() == 3) & (self.points_in.q.val() == self.total.q.val() - 1))
-            {
-                self.error_r.d.next = self.err_tlast.val();
-            }
+        // ---- Loader: one point with its digits from the feed.
+        self.feed.reset_n.next = self.reset_n.val();
+        self.feed.job_begin.next = self.start.val() & (self.phase.q.val() == MsmPhase::Idle);
+        self.feed.run.next = self.phase.q.val() == MsmPhase::Accumulate;
+        self.feed.total.next = self.total.q.val();
+        self.feed.bases_addr.next = self.job_bases_addr.val();
+        self.feed.c_minus_1.next = self.c_minus_1.q.val();
+        self.feed.windows.next = self.windows.q.val();
+        self.feed.s_tdata.next = self.s_tdata.val();
+        self.feed.s_tvalid.next = self.s_tvalid.val();
+        self.feed.s_tlast.next = self.s_tlast.val();
+        self.s_tready.next = self.feed.s_tready.val();
+        self.mem_req_valid.next = self.feed.mem_req_valid.val();
+        self.feed.mem_req_ready.next = self.mem_req_ready.val();
+        self.mem_req_addr.next = self.feed.mem_req_addr.val();
+        self.feed.mem_rsp_valid.next = self.mem_rsp_valid.val();
+        self.mem_rsp_ready.next = self.feed.mem_rsp_ready.val();
+        self.feed.mem_rsp_data.next = self.mem_rsp_data.val();
+        self.feed.mem_rsp_error.next = self.mem_rsp_error.val();
+        self.want_input.next =
+            (self.phase.q.val() == MsmPhase::Accumulate) & !self.ld_full.q.val() & self.reset_n.val();
+        self.feed.p_ready.next = self.want_input.val();
+        if self.want_input.val() & self.feed.p_valid.val() {
+            self.ld_full.d.next = true;
+            self.ld_x.d.next = self.feed.p_x.val();
+            self.ld_y.d.next = self.feed.p_y.val();
+            self.ld_inf.d.next = self.feed.p_inf.val();
+            self.ld_digits.d.next = self.feed.p_digits.val();
         }
 
         // ---- Expander: the next item of the current point (or bucket).
@@ -687,8 +720,12 @@ impl Logic for MsmEngine {
             self.ex_x.d.next = self.ld_x.q.val();
             self.ex_y.d.next = self.ld_y.q.val();
             self.ex_z.d.next = self.one.val();
-            self.ex_digits.d.next =
-                bit_cast::<512, 256>(self.ld_dlo.q.val()) | (bit_cast::<512, 256>(self.ld_dhi.q.val()) << 256);
+            // A base at infinity (stored as 0, 0) enters as (0 : 1 : 0).
+            if self.ld_inf.q.val() {
+                self.ex_y.d.next = self.one.val();
+                self.ex_z.d.next = 0.into();
+            }
+            self.ex_digits.d.next = self.ld_digits.q.val();
             self.ex_pending.d.next = self.window_mask.q.val();
             self.ex_reduce.d.next = false;
         }
@@ -733,7 +770,7 @@ impl Logic for MsmEngine {
         }
 
         // ---- Phase sequencing.
-        self.accum_done.next = (self.points_in.q.val() == self.total.q.val())
+        self.accum_done.next = self.feed.drained.val()
             & !self.ld_full.q.val()
             & !self.picker.any.val()
             & !self.fb_valid.q.val()
@@ -801,14 +838,8 @@ impl Logic for MsmEngine {
         if self.conflict.val() {
             self.conflicts.d.next = self.conflicts.q.val() + 1;
         }
-        if self.want_input.val() & !self.s_tvalid.val() {
-            self.in_stall_cycles.d.next = self.in_stall_cycles.q.val() + 1;
-        }
         if self.m_tvalid.val() & !self.m_tready.val() {
             self.out_stall_cycles.d.next = self.out_stall_cycles.q.val() + 1;
-        }
-        if self.in_fire.val() {
-            self.beats_in.d.next = self.beats_in.q.val() + 1;
         }
         if self.out_fire.val() {
             self.beats_out.d.next = self.beats_out.q.val() + 1;
@@ -823,21 +854,21 @@ impl Logic for MsmEngine {
             & (self.job_windows.val() != 0)
             & (self.job_windows.val() <= self.max_windows.val())
             & ((self.job_windows.val() << self.job_c_minus_1.val()) <= self.capacity.val());
+        // The job's reads stay inside its base buffer: JOB_COUNT bases from
+        // a record-aligned address.
+        self.range_ok.next = (self.job_count.val() <= self.job_bases_count.val())
+            & (self.job_bases_addr.val().get_bits::<6>(0) == 0);
         if self.start.val() & (self.phase.q.val() == MsmPhase::Idle) {
             self.c_minus_1.d.next = self.job_c_minus_1.val();
             self.windows.d.next = self.job_windows.val().get_bits::<6>(0);
             self.window_mask.d.next = self.win_mask64.val().get_bits::<32>(0);
             self.total.d.next = self.job_count.val();
-            self.points_in.d.next = 0.into();
-            self.ld_beat.d.next = 0.into();
             self.ld_full.d.next = false;
             self.ex_pending.d.next = 0.into();
             self.fb_valid.d.next = false;
             self.in_flight.d.next = 0.into();
             self.busy_cycles.d.next = 0.into();
-            self.in_stall_cycles.d.next = 0.into();
             self.out_stall_cycles.d.next = 0.into();
-            self.beats_in.d.next = 0.into();
             self.beats_out.d.next = 0.into();
             self.adds.d.next = 0.into();
             self.accum_cycles.d.next = 0.into();
@@ -854,6 +885,9 @@ impl Logic for MsmEngine {
                 self.done_r.d.next = true;
             } else if !self.size_ok.val() {
                 self.error_r.d.next = self.err_bad_size.val();
+                self.done_r.d.next = true;
+            } else if !self.range_ok.val() {
+                self.error_r.d.next = self.err_mem_range.val();
                 self.done_r.d.next = true;
             } else {
                 self.phase.d.next = MsmPhase::Accumulate;
@@ -877,10 +911,14 @@ impl Logic for MsmEngine {
         self.idle.next = self.phase.q.val() == MsmPhase::Idle;
         self.done.next = self.done_r.q.val();
         self.error.next = self.error_r.q.val();
+        if self.error_r.q.val() == 0 {
+            self.error.next = self.feed.error.val();
+        }
         self.perf_busy.next = self.busy_cycles.q.val();
-        self.perf_in_stall.next = self.in_stall_cycles.q.val();
+        self.perf_in_stall.next = self.feed.perf_in_stall.val();
+        self.perf_mem_stall.next = self.feed.perf_mem_stall.val();
         self.perf_out_stall.next = self.out_stall_cycles.q.val();
-        self.perf_beats_in.next = self.beats_in.q.val();
+        self.perf_beats_in.next = self.feed.perf_beats_in.val();
         self.perf_beats_out.next = self.beats_out.q.val();
         self.perf_ops.next = self.adds.q.val();
         self.perf_accum.next = self.accum_cycles.q.val();

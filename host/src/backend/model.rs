@@ -3,27 +3,64 @@
 //! reference models of `zkcopro_hdl::reference`. Fast, for glue development;
 //! its cycle counts are estimates, not measurements.
 
-use crate::bus::{Beat, Bus, BusError, BusStats};
+use crate::bus::{Beat, Bus, BusError, BusStats, CardMemTiming};
+use std::collections::HashMap;
 use crate::field::{beat_to_biguint, biguint_to_beat};
 use zkcopro_hdl::field::{MONT_MUL_LATENCY, MOD_ADD_LATENCY, MOD_SUB_LATENCY, MulImpl};
 use zkcopro_hdl::ntt::{NTT_DRAIN_CYCLES, NTT_LOG_MAX, NTT_MAX_POINTS, NTT_UNITS};
 use zkcopro_hdl::regmap::{self, Access};
 use zkcopro_hdl::top::TopConfig;
-use zkcopro_hdl::msm::reference::bucket_bit_sums;
+use zkcopro_hdl::mem::{CARD_BEATS_PER_RECORD, CARD_RECORD_BYTES};
+use zkcopro_hdl::msm::reference::{bucket_bit_sums, signed_digits};
 use zkcopro_hdl::msm::{
-    MSM_BEATS_PER_POINT, MSM_BEATS_PER_RESULT, MSM_BUCKET_CAPACITY, MSM_LOOP_LATENCY, MSM_MAX_WINDOW_BITS,
-    MSM_MAX_WINDOWS, MSM_MIN_WINDOW_BITS,
+    MSM_BASE_BYTES, MSM_BEATS_PER_RESULT, MSM_BUCKET_CAPACITY, MSM_LOOP_LATENCY, MSM_MAX_WINDOW_BITS, MSM_MAX_WINDOWS,
+    MSM_MIN_WINDOW_BITS, recoder_cycles,
 };
 use zkcopro_hdl::{FieldId, reference};
 use crate::field::DeviceField;
-use ark_bn254::{Fq, G1Affine, G1Projective};
+use ark_bn254::{Fq, Fr, G1Affine, G1Projective};
+use ark_ff::PrimeField;
 use ark_ec::{AffineRepr, CurveGroup};
 use ark_ff::{BigInt, One, Zero};
 
 /// Modelled cycles of one AXI4-Lite transaction (address + response phase).
 const MODEL_MMIO_CYCLES: u64 = 2;
 
+/// Sparse card memory: 64 KiB pages, unwritten bytes read as zero.
 #[derive(Default)]
+pub struct SparseMemory {
+    pages: HashMap<u64, Box<[u8]>>,
+}
+
+impl SparseMemory {
+    const PAGE_BITS: u32 = 16;
+    const PAGE: u64 = 1 << Self::PAGE_BITS;
+
+    pub fn write(&mut self, mut addr: u64, mut data: &[u8]) {
+        while !data.is_empty() {
+            let off = (addr & (Self::PAGE - 1)) as usize;
+            let n = data.len().min(Self::PAGE as usize - off);
+            let page = self.pages.entry(addr >> Self::PAGE_BITS).or_insert_with(|| vec![0u8; Self::PAGE as usize].into());
+            page[off..off + n].copy_from_slice(&data[..n]);
+            addr += n as u64;
+            data = &data[n..];
+        }
+    }
+
+    pub fn read(&self, mut addr: u64, mut out: &mut [u8]) {
+        while !out.is_empty() {
+            let off = (addr & (Self::PAGE - 1)) as usize;
+            let n = out.len().min(Self::PAGE as usize - off);
+            match self.pages.get(&(addr >> Self::PAGE_BITS)) {
+                Some(page) => out[..n].copy_from_slice(&page[off..off + n]),
+                None => out[..n].fill(0),
+            }
+            addr += n as u64;
+            out = &mut out[n..];
+        }
+    }
+}
+
 pub struct ModelBus {
     cycles: u64,
     stats: BusStats,
@@ -47,6 +84,46 @@ pub struct ModelBus {
     run_msm: (u32, u32),
     /// MSM counters: accumulate, reduce, conflicts, idle, reduce additions.
     msm_perf: [u32; 5],
+    /// MSM_BASES_ADDR (lo, hi) and MSM_BASES_COUNT, as written and as latched at start.
+    bases_regs: [u32; 3],
+    run_bases: [u32; 3],
+    /// Card memory: reads, beats, stall cycles of the last job.
+    mem_perf: [u32; 3],
+    memory: SparseMemory,
+    timing: CardMemTiming,
+}
+
+impl Default for ModelBus {
+    fn default() -> Self {
+        ModelBus {
+            cycles: 0,
+            stats: BusStats::default(),
+            busy: false,
+            done: false,
+            gie: 0,
+            ier: 0,
+            isr: 0,
+            job_op: 0,
+            job_field: 0,
+            job_count: 0,
+            run_op: 0,
+            run_field: 0,
+            run_count: 0,
+            error: 0,
+            job_log_size: 0,
+            run_log_size: 0,
+            perf: [0; 7],
+            msm_window_bits: 0,
+            msm_windows: 0,
+            run_msm: (0, 0),
+            msm_perf: [0; 5],
+            bases_regs: [0; 3],
+            run_bases: [0; 3],
+            mem_perf: [0; 3],
+            memory: SparseMemory::default(),
+            timing: CardMemTiming { capacity: zkcopro_sim::DEFAULT_CARD_MEM_BYTES, latency_cycles: 25, bytes_per_cycle: 76.8 },
+        }
+    }
 }
 
 impl ModelBus {
@@ -64,6 +141,8 @@ impl ModelBus {
         self.error = regmap::ERR_NONE;
         self.perf = [0; 7];
         self.msm_perf = [0; 5];
+        self.mem_perf = [0; 3];
+        self.run_bases = self.bases_regs;
         self.run_msm = (self.msm_window_bits, self.msm_windows);
         self.run_op = self.job_op;
         self.run_field = self.job_field;
@@ -88,6 +167,10 @@ impl ModelBus {
                 && w << (c - 1) <= MSM_BUCKET_CAPACITY as u64)
         {
             regmap::ERR_BAD_SIZE
+        } else if msm
+            && (self.job_count > self.bases_regs[2] || self.bases_regs[0] % CARD_RECORD_BYTES as u32 != 0)
+        {
+            regmap::ERR_MEM_RANGE
         } else if ntt
             && !(count.is_power_of_two()
                 && count <= NTT_MAX_POINTS as u64
@@ -180,39 +263,51 @@ impl ModelBus {
         Ok(out)
     }
 
-    /// The MSM engine's function on arkworks points; cycles are estimates
-    /// (one item per cycle, the engine's reduction walk, the unload).
+    /// The MSM engine's function on arkworks points: scalars from the
+    /// stream, bases from card memory. Cycles are estimates (one scalar beat
+    /// or one item per cycle, the recoder's two windows per cycle, the
+    /// engine's reduction walk, the unload).
     fn run_msm_job(&mut self, input: &[Beat], expect_out: usize, timeout: BusError) -> Result<Vec<Beat>, BusError> {
         let n = self.run_count as usize;
         let (c, windows) = (self.run_msm.0 as usize, self.run_msm.1 as usize);
-        let want_in = MSM_BEATS_PER_POINT * n;
-        let taken = input.len().min(want_in);
+        let taken = input.len().min(n);
         self.stats.beats_in += taken as u64;
-        if input.len() != want_in {
+        if input.len() != n {
             self.error = regmap::ERR_TLAST;
         }
         let results = windows * c;
-        if taken < want_in || input.len() > want_in || expect_out != results * MSM_BEATS_PER_RESULT {
+        if taken < n || input.len() > n || expect_out != results * MSM_BEATS_PER_RESULT {
             return Err(timeout);
         }
-        let coord = |b: &Beat| Fq::new_unchecked(BigInt::new(std::array::from_fn(|i| b[2 * i] as u64 | (b[2 * i + 1] as u64) << 32)));
-        let mut points = Vec::with_capacity(n);
-        let mut digits = Vec::with_capacity(n);
-        for beats in input.chunks_exact(MSM_BEATS_PER_POINT) {
-            points.push(G1Affine::new_unchecked(coord(&beats[0]), coord(&beats[1])).into_group());
-            let lane = |w: usize| {
-                let word = beats[2 + w / 16][(w % 16) / 2];
-                (word >> (16 * (w % 2))) as u16 as i16 as i32
-            };
-            digits.push((0..windows).map(lane).collect::<Vec<i32>>());
-        }
-        // As the device: a digit beyond the window's buckets is refused and skipped.
-        let half = 1i32 << (c - 1);
-        for d in digits.iter_mut().flatten() {
-            if d.abs() > half {
-                *d = 0;
-                self.error = regmap::ERR_BAD_DIGIT;
+        let base_addr = self.run_bases[0] as u64 | (self.run_bases[1] as u64) << 32;
+        let coord = |b: &[u8]| Fq::new_unchecked(BigInt::new(std::array::from_fn(|i| u64::from_le_bytes(b[8 * i..8 * i + 8].try_into().unwrap()))));
+        let mut points = Vec::new();
+        let mut digits = Vec::new();
+        let mut recode = 0u64;
+        let mut record = [0u8; MSM_BASE_BYTES as usize];
+        for (i, beat) in input.iter().enumerate() {
+            if beat.iter().all(|w| *w == 0) {
+                continue;
             }
+            let limbs: [u64; 4] = std::array::from_fn(|k| beat[2 * k] as u64 | (beat[2 * k + 1] as u64) << 32);
+            let scalar = Fr::new_unchecked(BigInt::new(limbs)).into_bigint();
+            let d = signed_digits(&scalar.0, c, windows);
+            recode += recoder_cycles(d.iter().rposition(|x| *x != 0).unwrap_or(0)) as u64;
+            self.mem_perf[0] += 1;
+            self.mem_perf[1] += CARD_BEATS_PER_RECORD as u32;
+            let at = base_addr + MSM_BASE_BYTES * i as u64;
+            if at + MSM_BASE_BYTES > self.timing.capacity {
+                self.error = regmap::ERR_MEM_RESP;
+                continue;
+            }
+            self.memory.read(at, &mut record);
+            let p = if record.iter().all(|b| *b == 0) {
+                G1Projective::zero()
+            } else {
+                G1Affine::new_unchecked(coord(&record[..32]), coord(&record[32..])).into_group()
+            };
+            points.push(p);
+            digits.push(d);
         }
         let zero = G1Projective::zero();
         let sums = bucket_bit_sums(&points, &digits, c, windows, &zero, |a, b| *a + b, |a| -*a);
@@ -227,7 +322,7 @@ impl ModelBus {
         self.stats.beats_out += out.len() as u64;
         let items: u64 = digits.iter().map(|d| d.iter().filter(|x| **x != 0).count() as u64).sum();
         let buckets = (windows as u64) << (c - 1);
-        let accumulate = items.max(want_in as u64) + MSM_LOOP_LATENCY as u64;
+        let accumulate = items.max(n as u64).max(recode) + MSM_LOOP_LATENCY as u64 + self.timing.latency_cycles as u64;
         let reduce = 2 * buckets + buckets.min(items) * (3 + c as u64 / 2);
         let unload = results as u64 * (MSM_BEATS_PER_RESULT as u64 + 1);
         let reduce_adds = buckets.min(items) * c as u64 / 2;
@@ -298,6 +393,12 @@ impl Bus for ModelBus {
             "PERF_MSM_CONFLICTS" => self.msm_perf[2],
             "PERF_MSM_IDLE" => self.msm_perf[3],
             "PERF_MSM_REDUCE_ADDS" => self.msm_perf[4],
+            "MSM_BASES_ADDR_LO" => self.bases_regs[0],
+            "MSM_BASES_ADDR_HI" => self.bases_regs[1],
+            "MSM_BASES_COUNT" => self.bases_regs[2],
+            "PERF_MEM_READS" => self.mem_perf[0],
+            "PERF_MEM_BEATS" => self.mem_perf[1],
+            "PERF_MEM_STALL" => self.mem_perf[2],
             other => unreachable!("register {other} missing from the model"),
         };
         Ok(value)
@@ -325,6 +426,9 @@ impl Bus for ModelBus {
             "JOB_LOG_SIZE" => self.job_log_size = value,
             "MSM_WINDOW_BITS" => self.msm_window_bits = value,
             "MSM_WINDOWS" => self.msm_windows = value,
+            "MSM_BASES_ADDR_LO" => self.bases_regs[0] = value,
+            "MSM_BASES_ADDR_HI" => self.bases_regs[1] = value,
+            "MSM_BASES_COUNT" => self.bases_regs[2] = value,
             other => unreachable!("writable register {other} missing from the model"),
         }
         Ok(())
@@ -342,10 +446,14 @@ impl Bus for ModelBus {
     }
 
     fn reset(&mut self) {
-        let (cycles, stats) = (self.cycles, self.stats);
+        // Card memory keeps its contents across a reset, as the card's DRAM does.
+        let (cycles, stats, timing) = (self.cycles, self.stats, self.timing);
+        let memory = std::mem::take(&mut self.memory);
         *self = ModelBus::default();
         self.cycles = cycles + regmap::RESET_CYCLES as u64 + 1;
         self.stats = stats;
+        self.memory = memory;
+        self.timing = timing;
     }
 
     fn cycles(&self) -> u64 {
@@ -354,5 +462,31 @@ impl Bus for ModelBus {
 
     fn stats(&self) -> BusStats {
         self.stats
+    }
+
+    fn mem_capacity(&self) -> u64 {
+        self.timing.capacity
+    }
+
+    fn mem_write(&mut self, addr: u64, data: &[u8]) -> Result<(), BusError> {
+        let capacity = self.timing.capacity;
+        if addr > capacity || data.len() as u64 > capacity - addr {
+            return Err(BusError::MemRange { addr, len: data.len() as u64, capacity });
+        }
+        self.memory.write(addr, data);
+        Ok(())
+    }
+
+    fn mem_read(&mut self, addr: u64, out: &mut [u8]) -> Result<(), BusError> {
+        let capacity = self.timing.capacity;
+        if addr > capacity || out.len() as u64 > capacity - addr {
+            return Err(BusError::MemRange { addr, len: out.len() as u64, capacity });
+        }
+        self.memory.read(addr, out);
+        Ok(())
+    }
+
+    fn set_mem_timing(&mut self, timing: &CardMemTiming) {
+        self.timing = *timing;
     }
 }

@@ -4,7 +4,7 @@ use crate::bus::{Beat, Bus, BusError, BusStats};
 use std::path::Path;
 use std::time::Instant;
 use zkcopro_hdl::regmap;
-use zkcopro_sim::TopModel;
+use zkcopro_sim::{CardMemTiming, DEFAULT_CARD_MEM_BYTES, TopModel};
 
 /// Timeouts, in clock cycles without progress.
 #[derive(Clone, Copy, Debug)]
@@ -26,12 +26,18 @@ pub struct VerilatorBus {
     model: TopModel,
     timeouts: Timeouts,
     stats: BusStats,
+    mem_capacity: u64,
 }
 
 impl VerilatorBus {
     /// A reset coprocessor model; `trace` writes a VCD waveform.
     pub fn new(trace: Option<&Path>) -> Self {
-        let mut bus = VerilatorBus { model: TopModel::new(trace), timeouts: Timeouts::default(), stats: BusStats::default() };
+        let mut bus = VerilatorBus {
+            model: TopModel::new(trace),
+            timeouts: Timeouts::default(),
+            stats: BusStats::default(),
+            mem_capacity: DEFAULT_CARD_MEM_BYTES,
+        };
         bus.reset();
         bus
     }
@@ -129,5 +135,33 @@ impl Bus for VerilatorBus {
 
     fn stats(&self) -> BusStats {
         self.stats
+    }
+
+    fn set_mem_timing(&mut self, timing: &CardMemTiming) {
+        self.mem_capacity = timing.capacity;
+        self.model.set_mem_timing(timing);
+    }
+
+    fn set_mem_delays(&mut self, seed: u64, extra_delay_max: u32, beat_stall_pct: u32) {
+        self.model.set_mem_delays(seed, extra_delay_max, beat_stall_pct);
+    }
+
+    fn mem_capacity(&self) -> u64 {
+        self.mem_capacity
+    }
+
+    fn mem_write(&mut self, addr: u64, data: &[u8]) -> Result<(), BusError> {
+        let capacity = self.mem_capacity;
+        if self.timed(|m| m.mem_write(addr, data)) {
+            Ok(())
+        } else {
+            Err(BusError::MemRange { addr, len: data.len() as u64, capacity })
+        }
+    }
+
+    fn mem_read(&mut self, addr: u64, out: &mut [u8]) -> Result<(), BusError> {
+        let capacity = self.mem_capacity;
+        let len = out.len() as u64;
+        if self.timed(|m| m.mem_read(addr, out)) { Ok(()) } else { Err(BusError::MemRange { addr, len, capacity }) }
     }
 }

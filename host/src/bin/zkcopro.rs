@@ -77,9 +77,14 @@ enum Command {
         /// Window width c in bits (default: the fewest estimated cycles).
         #[arg(long)]
         window: Option<usize>,
-        /// Scalar distribution: uniform in Fr, all equal, all one, or small (< 2^16).
+        /// Scalar distribution: uniform in Fr, all equal, all one, small (< 2^16),
+        /// or witness-like (57% zero, 43% one, 32 full-size values).
         #[arg(long, value_enum, default_value_t = ScalarKind::Uniform)]
         scalars: ScalarKind,
+        /// One-off call: load the bases as part of the MSM (default: bases
+        /// resident, loaded once beforehand and reported apart).
+        #[arg(long)]
+        one_off: bool,
         #[command(flatten)]
         run: RunArgs,
     },
@@ -108,21 +113,32 @@ enum ScalarKind {
     Equal,
     Ones,
     Small,
+    Witness,
 }
+
+/// Full-size scalars in a `witness` input (the rest are 0 or 1).
+const WITNESS_FULL_SIZE: usize = 32;
 
 fn msm_input(rng: &mut ChaCha8Rng, n: usize, kind: ScalarKind) -> (Vec<ark_bn254::G1Affine>, Vec<ark_bn254::Fr>) {
     use ark_bn254::Fr;
     use rand::Rng;
     let points = zkcopro_host::msm::random_points(rng, n);
     let equal = Fr::rand(rng);
-    let scalars = (0..n)
+    let mut scalars: Vec<Fr> = (0..n)
         .map(|_| match kind {
             ScalarKind::Uniform => Fr::rand(rng),
             ScalarKind::Equal => equal,
             ScalarKind::Ones => Fr::from(1u64),
             ScalarKind::Small => Fr::from(rng.gen_range(1u64..1 << 16)),
+            ScalarKind::Witness => Fr::from(rng.gen_bool(0.43) as u64),
         })
         .collect();
+    if kind == ScalarKind::Witness {
+        for _ in 0..WITNESS_FULL_SIZE.min(n) {
+            let i = rng.gen_range(0..n);
+            scalars[i] = Fr::rand(rng);
+        }
+    }
     (points, scalars)
 }
 
@@ -428,12 +444,12 @@ fn main() -> ExitCode {
                 }
             }
         }
-        Command::Msm { log_size, window, scalars, run } => {
+        Command::Msm { log_size, window, scalars, one_off, run } => {
             if log_size > 20 {
                 eprintln!("error: --log-size must be at most 20");
                 return ExitCode::from(2);
             }
-            match msm_cmd(log_size, window, scalars, run) {
+            match msm_cmd(log_size, window, scalars, one_off, run) {
                 Ok(true) => ExitCode::SUCCESS,
                 Ok(false) => ExitCode::FAILURE,
                 Err(e) => {
@@ -595,18 +611,27 @@ struct MsmReport {
     additions: u64,
     accumulate_additions: u64,
     reduce_additions: u64,
-    items: u64,
+    points_read: u64,
     bound: u64,
     conflicts: u64,
     idle_cycles: u64,
     efficiency: f64,
     bytes_in: u64,
     bytes_out: u64,
+    mem_reads: u64,
+    mem_beats: u64,
+    mem_bytes: u64,
+    mem_stall_cycles: u64,
+    mem_bandwidth_use: f64,
+    resident_bases: bool,
+    load_bases_s: f64,
+    load_bases_transfer_s: f64,
+    transfer_s: f64,
     projected_device_s: f64,
     projected_bus_s: f64,
     glue_s: f64,
     glue_validate_s: f64,
-    glue_recode_s: f64,
+    glue_pack_s: f64,
     glue_combine_s: f64,
     end_to_end_s: f64,
     glue_share: f64,
@@ -616,7 +641,7 @@ struct MsmReport {
     sim_cycles_per_s: f64,
 }
 
-fn msm_cmd(log_size: u32, window: Option<usize>, kind: ScalarKind, run: RunArgs) -> Result<bool, DriverError> {
+fn msm_cmd(log_size: u32, window: Option<usize>, kind: ScalarKind, one_off: bool, run: RunArgs) -> Result<bool, DriverError> {
     use ark_bn254::G1Projective;
     use ark_ec::{CurveGroup, VariableBaseMSM};
     let RunArgs { seed, backend, clock_mhz, trace, json } = run;
@@ -636,7 +661,16 @@ fn msm_cmd(log_size: u32, window: Option<usize>, kind: ScalarKind, run: RunArgs)
     spinner.set_message("simulating the coprocessor (accumulate, reduce, unload)");
     spinner.enable_steady_tick(std::time::Duration::from_millis(200));
     let config = zkcopro_host::MsmConfig { window_bits: window };
-    let (got, p) = dev.msm_with(&points, &scalars, &config)?;
+    // Resident bases: loaded once (reported apart), then only scalars move.
+    let (got, p, load) = if one_off {
+        let (got, p) = dev.msm_with(&points, &scalars, &config)?;
+        (got, p, None)
+    } else {
+        let (bases, load) = dev.load_bases(&points)?;
+        let (got, p) = dev.msm_resident_with(&bases, &scalars, &config)?;
+        dev.free_bases(bases)?;
+        (got, p, Some(load))
+    };
     spinner.finish_and_clear();
     // arkworks at its best: release build, `parallel` feature, all cores;
     // best of three timed runs after a warm-up.
@@ -669,21 +703,30 @@ fn msm_cmd(log_size: u32, window: Option<usize>, kind: ScalarKind, run: RunArgs)
         additions: p.additions,
         accumulate_additions: p.accumulate_additions,
         reduce_additions: p.reduce_additions,
-        items: p.items,
+        points_read: p.points_sent,
         bound: p.bound,
         conflicts: p.conflicts,
         idle_cycles: p.idle_cycles,
         efficiency: p.efficiency,
         bytes_in: j.bytes_in,
         bytes_out: j.bytes_out,
+        mem_reads: j.mem_reads,
+        mem_beats: j.mem_beats,
+        mem_bytes: j.mem_bytes,
+        mem_stall_cycles: j.mem_stall_cycles,
+        mem_bandwidth_use: j.mem_bandwidth_use,
+        resident_bases: !one_off,
+        load_bases_s: load.as_ref().map_or(p.load_bases_s, |l| l.total_s),
+        load_bases_transfer_s: load.as_ref().map_or(0.0, |l| l.transfer.transfer_s),
+        transfer_s: j.transfer_s,
         projected_device_s: j.projected_device_s,
         projected_bus_s: j.projected_bus_s,
         glue_s: j.glue_s,
         glue_validate_s: p.validate_s,
-        glue_recode_s: p.recode_s,
+        glue_pack_s: p.pack_s,
         glue_combine_s: p.combine_s,
         end_to_end_s: j.end_to_end_s,
-        glue_share: j.glue_s / j.end_to_end_s.max(f64::MIN_POSITIVE),
+        glue_share: j.glue_share,
         arkworks_s,
         speedup_vs_arkworks: arkworks_s / j.end_to_end_s.max(f64::MIN_POSITIVE),
         sim_s: j.sim_s,
@@ -694,8 +737,21 @@ fn msm_cmd(log_size: u32, window: Option<usize>, kind: ScalarKind, run: RunArgs)
     } else {
         let us = |s: f64| s * 1e6;
         println!(
-            "window c = {} bits, {} windows; {} items (nonzero digits), bound N x W = {}",
-            r.window_bits, r.windows, r.items, r.bound
+            "bases: {} ({:.1} µs once: validate, pack, copy to card{}); window c = {} bits, {} windows; {} bases read (nonzero scalars), bound N x W = {}",
+            if r.resident_bases { "resident in card memory" } else { "loaded by this call (--one-off)" },
+            us(r.load_bases_s),
+            if r.resident_bases { ", not in the time below" } else { ", not in the time below either" },
+            r.window_bits,
+            r.windows,
+            r.points_read,
+            r.bound
+        );
+        println!(
+            "card memory: {} bursts, {} bytes read, {:.1}% of the port's bandwidth, {} cycles waiting on memory",
+            r.mem_reads,
+            r.mem_bytes,
+            100.0 * r.mem_bandwidth_use,
+            r.mem_stall_cycles
         );
         println!(
             "device: {} busy cycles = accumulate {} + reduce {} + unload {}{}",
@@ -710,11 +766,12 @@ fn msm_cmd(log_size: u32, window: Option<usize>, kind: ScalarKind, run: RunArgs)
             r.additions, r.accumulate_additions, r.reduce_additions, r.efficiency, r.idle_cycles, r.conflicts
         );
         println!(
-            "time at {clock_mhz} MHz: glue {:.1} µs (validate {:.1}, recode {:.1}, combine {:.1}) + bus {:.1} µs + device {:.1} µs = {:.1} µs end to end (glue {:.1}%)",
+            "time at {clock_mhz} MHz: glue {:.1} µs (checks {:.1}, pack scalars {:.1}, combine {:.1}) + transfer {:.1} µs + bus {:.1} µs + device {:.1} µs = {:.1} µs end to end (glue {:.1}%)",
             us(r.glue_s),
             us(r.glue_validate_s),
-            us(r.glue_recode_s),
+            us(r.glue_pack_s),
             us(r.glue_combine_s),
+            us(r.transfer_s),
             us(r.projected_bus_s),
             us(r.projected_device_s),
             us(r.end_to_end_s),

@@ -1,0 +1,6 @@
+//! Card memory: the AXI4 master port through which engines reach card DRAM
+//! (DDR/HBM), shared by every engine.
+
+pub mod card_mem_reader;
+
+pub use card_mem_reader::*;
