@@ -10,7 +10,7 @@ use crate::card_mem::{DeviceBuffer, TransferProfile};
 use crate::driver::{Coprocessor, DeviceJob, DriverError, JobProfile};
 use ark_bn254::{Fq, Fr, G1Affine, G1Projective};
 use ark_ec::AffineRepr;
-use ark_ff::{AdditiveGroup, Zero};
+use ark_ff::{AdditiveGroup, BigInteger, PrimeField, Zero};
 use rayon::prelude::*;
 use serde::Serialize;
 use std::time::Instant;
@@ -18,7 +18,7 @@ use zkcopro_hdl::ec::POINT_ADD_LATENCY;
 use zkcopro_hdl::msm::reference::window_count;
 use zkcopro_hdl::msm::{
     MSM_BASE_BYTES, MSM_BEATS_PER_RESULT, MSM_BUCKET_CAPACITY, MSM_LOOP_LATENCY, MSM_MAX_WINDOW_BITS, MSM_MAX_WINDOWS,
-    MSM_MIN_WINDOW_BITS, PICKER_LANE_BITS,
+    MSM_MIN_WINDOW_BITS,
 };
 use zkcopro_hdl::{FieldId, regmap};
 
@@ -167,37 +167,6 @@ pub fn best_window_bits(n: usize) -> usize {
         .expect("some window width fits the device")
 }
 
-/// Signed c-bit digits of a scalar (little-endian limbs), written straight
-/// into the two digit beats as 16-bit two's-complement lanes: what the
-/// device's recoder produces. Returns the number of nonzero digits. Same
-/// digits as the reference `signed_digits`.
-///
-/// Panics unless 2 <= c <= 16 and windows <= 32 (the device's digit lanes).
-pub fn recode_into_lanes(limbs: &[u64; 4], c: usize, windows: usize, lanes: &mut [Beat; 2]) -> u64 {
-    assert!((2..=16).contains(&c) && windows <= 32, "c = {c}, {windows} windows: outside the device's digit lanes");
-    let mask = (1u64 << c) - 1;
-    let half = 1i64 << (c - 1);
-    let mut carry = 0i64;
-    let mut items = 0;
-    for w in 0..windows {
-        let at = w * c;
-        let (limb, shift) = (at / 64, at % 64);
-        let mut raw = if limb < 4 { limbs[limb] >> shift } else { 0 };
-        if shift + c > 64 && limb + 1 < 4 {
-            raw |= limbs[limb + 1] << (64 - shift);
-        }
-        let mut d = (raw & mask) as i64 + carry;
-        carry = (d >= half) as i64;
-        d -= carry << c;
-        if d != 0 {
-            items += 1;
-            let (beat, lane) = (w / 16, w % 16);
-            lanes[beat][lane / 2] |= ((d as i16 as u16) as u32) << (PICKER_LANE_BITS * (lane % 2));
-        }
-    }
-    items
-}
-
 /// A result point from its three beats (homogeneous projective, Montgomery).
 fn result_point(beats: &[Beat], index: usize) -> Result<(Fq, Fq, Fq), DriverError> {
     use crate::field::DeviceField;
@@ -218,8 +187,62 @@ pub fn base_record(p: &G1Affine, out: &mut [u8]) {
     }
 }
 
+// An `Fr` is its four little-endian u64 limbs and nothing else (a BigInt<4>
+// and a PhantomData): on a little-endian host its bytes are the stream beat.
+const _: () = assert!(std::mem::size_of::<Fr>() == std::mem::size_of::<Beat>());
+
+/// The scalar stream without a copy: arkworks' Montgomery limbs are the
+/// beats as they lie in memory (little-endian hosts).
+#[cfg(target_endian = "little")]
+pub fn scalar_stream(scalars: &[Fr]) -> std::borrow::Cow<'_, [Beat]> {
+    // SAFETY: Fr holds exactly a [u64; 4] (size asserted above, so at
+    // offset 0), every bit pattern is a valid [u32; 8], and Beat's alignment
+    // (4) divides Fr's (8).
+    std::borrow::Cow::Borrowed(unsafe { std::slice::from_raw_parts(scalars.as_ptr() as *const Beat, scalars.len()) })
+}
+
+/// The scalar stream, copied into beats (big-endian hosts).
+#[cfg(not(target_endian = "little"))]
+pub fn scalar_stream(scalars: &[Fr]) -> std::borrow::Cow<'_, [Beat]> {
+    std::borrow::Cow::Owned(pack_scalars(scalars))
+}
+
+/// Window width for an MSM of `scalars`, from a fixed sample of them (at
+/// most 256, evenly spaced, so no per-scalar work): zero scalars cost no
+/// item, small ones (< 2^16) about one, full-size ones one per window, and
+/// every bucket costs the reduction walk a cycle or two, so mostly-0/1
+/// witness scalars want narrow windows.
+pub fn window_for(scalars: &[Fr]) -> usize {
+    let n = scalars.len().max(1);
+    let step = n.div_ceil(256).max(1);
+    let (mut zero, mut small, mut full) = (0u64, 0u64, 0u64);
+    for s in scalars.iter().step_by(step) {
+        let b = s.into_bigint();
+        if b.is_zero() {
+            zero += 1;
+        } else if b.0[1..].iter().all(|l| *l == 0) && b.0[0] < 1 << 16 {
+            small += 1;
+        } else {
+            full += 1;
+        }
+    }
+    let sampled = (zero + small + full).max(1) as f64;
+    let (f_small, f_full) = (small as f64 / sampled, full as f64 / sampled);
+    (MSM_MIN_WINDOW_BITS..=MSM_MAX_WINDOW_BITS)
+        .filter_map(|c| {
+            let w = window_shape(c).ok()? as f64;
+            let buckets = w * (1u64 << (c - 1)) as f64;
+            let items = n as f64 * (f_full * w + f_small * (16.0 / c as f64).ceil());
+            let cost = items.max(n as f64) + 2.0 * buckets + buckets.min(items) * (3.0 + c as f64 / 2.0) + w * c as f64 * 4.0;
+            Some((cost as u64, c))
+        })
+        .min()
+        .map(|(_, c)| c)
+        .expect("some window width fits the device")
+}
+
 /// The scalar stream: one beat per scalar, arkworks' Montgomery limbs as they
-/// are (the glue's whole per-call work on the scalars).
+/// are, copied.
 pub fn pack_scalars(scalars: &[Fr]) -> Vec<Beat> {
     let mut beats = vec![[0u32; 8]; scalars.len()];
     beats.par_chunks_mut(GLUE_CHUNK).zip(scalars.par_chunks(GLUE_CHUNK)).for_each(|(out, ss)| {
@@ -346,7 +369,7 @@ impl<B: Bus> Coprocessor<B> {
         let n = scalars.len();
         let c = match config.window_bits {
             Some(c) => c,
-            None => best_window_bits(n.max(1)),
+            None => window_for(scalars),
         };
         let windows = window_shape(c)?;
         let mut profile = MsmProfile {
@@ -363,7 +386,7 @@ impl<B: Bus> Coprocessor<B> {
         }
         profile.validate_s = t0.elapsed().as_secs_f64();
         let t1 = Instant::now();
-        let beats = pack_scalars(scalars);
+        let beats = scalar_stream(scalars);
         profile.pack_s = t1.elapsed().as_secs_f64();
 
         let results = windows * c;
@@ -397,20 +420,25 @@ impl<B: Bus> Coprocessor<B> {
         let mut partials = Vec::with_capacity(results);
         for (i, ((x, y, z), zi)) in coords.iter().zip(&z_inv).enumerate() {
             if z.is_zero() {
-                partials.push(G1Projective::zero());
+                partials.push(None);
                 continue;
             }
             let p = G1Affine::new_unchecked(*x * zi, *y * zi);
             if !p.is_on_curve() {
                 return Err(DriverError::BadResult { index: MSM_BEATS_PER_RESULT * i });
             }
-            partials.push(p.into_group());
+            partials.push(Some(p));
         }
-        // Result (w, b) weighs 2^(c w + b): consecutive powers, high to low.
+        // Result (w, b) weighs 2^(c w + b): consecutive powers, high to low
+        // (mixed additions of the affine partials; leading zeros skipped).
         let mut total = G1Projective::zero();
         for r in partials.iter().rev() {
-            total.double_in_place();
-            total += r;
+            if !total.is_zero() {
+                total.double_in_place();
+            }
+            if let Some(p) = r {
+                total += p;
+            }
         }
         profile.combine_s = t2.elapsed().as_secs_f64();
 

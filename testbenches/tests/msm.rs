@@ -1,6 +1,8 @@
 //! MSM through the driver, on both backends, against arkworks'
-//! `G1Projective::msm`: random sizes, skewed and edge scalars, points that
-//! cancel, bad input, stream back-pressure, and the engine's exact counters.
+//! `G1Projective::msm`: resident bases reused and several at once, random
+//! sizes, skewed, witness-like and edge scalars, points that cancel, bad
+//! input and device errors, stream back-pressure and card-memory delays, and
+//! the engine's exact counters.
 
 use ark_bn254::{Fr, G1Affine, G1Projective};
 use ark_ec::{AffineRepr, CurveGroup, VariableBaseMSM};
@@ -10,7 +12,7 @@ use rand_chacha::ChaCha8Rng;
 use std::collections::HashSet;
 use zkcopro_hdl::msm::reference::{signed_digits, window_count};
 use zkcopro_hdl::regmap;
-use zkcopro_host::msm::{random_points, recode_into_lanes};
+use zkcopro_host::msm::random_points;
 use zkcopro_host::{Bus, Coprocessor, DeviceField, DriverError, ModelBus, MsmConfig, MsmProfile, VerilatorBus};
 use zkcopro_testbenches::{CutStream, on_both_backends};
 use zkcopro_testbenches::seeded_rng;
@@ -37,8 +39,67 @@ fn check_random_sizes<B: Bus>(bus: B, name: &str) {
         let points = random_points(&mut rng, n);
         let scalars = random_scalars(&mut rng, n);
         let p = check(&mut dev, &points, &scalars, &MsmConfig::default(), &format!("random n = {n}"));
-        assert_eq!(p.points_sent, n as u64);
+        assert_eq!(p.points_sent, n as u64, "one base read per nonzero scalar");
+        assert_eq!(p.job.beats_in, n as u64, "one beat per scalar");
     }
+}
+
+/// One base set loaded once serves several MSMs with different scalars, and
+/// several base sets are resident at once (as a Groth16 key's four are).
+fn check_resident_bases<B: Bus>(bus: B, name: &str) {
+    let mut rng = seeded_rng(name);
+    let mut dev = Coprocessor::new(bus).unwrap();
+    let free0 = dev.card_mem_free();
+    let sets: Vec<Vec<G1Affine>> = [700usize, 300, 1].iter().map(|&n| random_points(&mut rng, n)).collect();
+    let loaded: Vec<_> = sets.iter().map(|ps| dev.load_bases(ps).unwrap()).collect();
+    for (k, (ps, (bases, load))) in sets.iter().zip(&loaded).enumerate() {
+        assert_eq!(bases.len(), ps.len());
+        assert_eq!(load.bytes, 64 * ps.len() as u64);
+        assert!(load.transfer.transfer_s > 0.0, "the copy to the card is accounted");
+        for round in 0..3 {
+            let scalars = random_scalars(&mut rng, ps.len());
+            let (got, p) = dev.msm_resident_with(bases, &scalars, &MsmConfig::default()).unwrap();
+            assert_eq!(got.into_affine(), ark_msm(ps, &scalars).into_affine(), "set {k} round {round}");
+            assert_eq!(p.job.transfer_s, 0.0, "only scalars move");
+        }
+        // Fewer scalars than bases: the first bases.
+        let scalars = random_scalars(&mut rng, ps.len() / 2);
+        let got = dev.msm_resident(bases, &scalars).unwrap();
+        assert_eq!(got.into_affine(), ark_msm(&ps[..scalars.len()], &scalars).into_affine(), "set {k}, prefix");
+    }
+    let (bases, _) = loaded[1];
+    assert_eq!(
+        dev.msm_resident(&bases, &random_scalars(&mut rng, 301)),
+        Err(DriverError::LengthMismatch { left: 300, right: 301 })
+    );
+    for (bases, _) in loaded {
+        dev.free_bases(bases).unwrap();
+    }
+    assert_eq!(dev.card_mem_free(), free0, "freed");
+    assert_eq!(dev.msm_resident(&bases, &[Fr::one()]), Err(DriverError::InvalidBuffer), "a freed base set");
+    // A base set of another coprocessor is foreign here.
+    let mut other = Coprocessor::new(ModelBus::new()).unwrap();
+    let (theirs, _) = other.load_bases(&sets[2]).unwrap();
+    assert_eq!(dev.msm_resident(&theirs, &[Fr::one()]), Err(DriverError::InvalidBuffer), "a foreign base set");
+}
+
+/// Witness-like scalars as real circuits give: mostly 0 and 1, a few full size.
+fn check_witness_scalars<B: Bus>(bus: B, name: &str) {
+    let mut rng = seeded_rng(name);
+    let mut dev = Coprocessor::new(bus).unwrap();
+    let n = 1 << 12;
+    let points = random_points(&mut rng, n);
+    let (bases, _) = dev.load_bases(&points).unwrap();
+    let mut scalars: Vec<Fr> = (0..n).map(|_| Fr::from(rng.gen_bool(0.43) as u64)).collect();
+    for _ in 0..32 {
+        let i = rng.gen_range(0..n);
+        scalars[i] = Fr::rand(&mut rng);
+    }
+    let nonzero = scalars.iter().filter(|s| !s.is_zero()).count() as u64;
+    let (got, p) = dev.msm_resident_with(&bases, &scalars, &MsmConfig::default()).unwrap();
+    assert_eq!(got.into_affine(), ark_msm(&points, &scalars).into_affine());
+    assert_eq!(p.points_sent, nonzero, "zero scalars cost no base read");
+    assert_eq!(p.job.mem_reads, nonzero);
 }
 
 fn check_every_window_width<B: Bus>(bus: B, name: &str) {
@@ -84,7 +145,17 @@ fn check_edge_inputs<B: Bus>(bus: B, name: &str) {
         m
     })
     .unwrap();
-    let edge = [Fr::zero(), Fr::one(), Fr::from(2u64), r_minus_1, r_minus_1 - Fr::one(), half, Fr::from(2u64).pow([253u64])];
+    let edge = [
+        Fr::zero(),
+        Fr::one(),
+        Fr::from(2u64),
+        r_minus_1,
+        r_minus_1 - Fr::one(),
+        half,
+        Fr::from(2u64).pow([253u64]),
+        Fr::from(2u64).pow([131u64]),
+        Fr::from(1u64 << 63),
+    ];
     // Each edge scalar alone, on a random point.
     for s in edge {
         check(&mut dev, &[p], &[s], &MsmConfig::default(), &format!("single scalar {s}"));
@@ -144,29 +215,49 @@ fn check_bad_input<B: Bus>(bus: B, name: &str) {
         assert_ne!(ctrl & regmap::CTRL_AP_DONE, 0, "job ends at once");
         assert_eq!(bus.read32(regmap::ERROR.offset).unwrap(), code, "field {field} count {count} c {c} w {w}");
     }
-    // A digit beyond the window's 2^(c-1) buckets: the device skips it and
-    // reports ERR_BAD_DIGIT, and leaves no bucket behind for the next job.
+    // Jobs the device refuses or flags on its own, whatever the glue does:
+    // reads beyond the base buffer or unaligned (refused at start), a read
+    // card memory answers with DECERR (beyond its capacity), a scalar that
+    // does not fit the job's windows (skipped, flagged).
+    let (bases, _) = dev.load_bases(&points).unwrap();
+    let capacity = dev.card_mem_capacity();
+    let big = -Fr::one();
     let bus = dev.bus();
-    for (reg, value) in [
-        (regmap::JOB_OP, regmap::OP_MSM),
-        (regmap::JOB_FIELD, 0),
-        (regmap::JOB_COUNT, 2),
-        (regmap::MSM_WINDOW_BITS, 8),
-        (regmap::MSM_WINDOWS, 32),
-        (regmap::CTRL, regmap::CTRL_AP_START),
+    for (addr, count, n, c, w, scalars, code) in [
+        (bases.buffer().addr(), 3u32, 4u32, 8u32, 32u32, vec![Fr::one(); 4], regmap::ERR_MEM_RANGE),
+        (bases.buffer().addr() + 32, 4, 4, 8, 32, vec![Fr::one(); 4], regmap::ERR_MEM_RANGE),
+        (capacity - 64, 2, 2, 8, 32, vec![Fr::one(), Fr::one()], regmap::ERR_MEM_RESP),
+        (bases.buffer().addr(), 4, 2, 8, 2, vec![Fr::one(), big], regmap::ERR_BAD_DIGIT),
     ] {
-        bus.write32(reg.offset, value).unwrap();
+        for (reg, value) in [
+            (regmap::JOB_OP, regmap::OP_MSM),
+            (regmap::JOB_FIELD, 0),
+            (regmap::JOB_COUNT, n),
+            (regmap::MSM_WINDOW_BITS, c),
+            (regmap::MSM_WINDOWS, w),
+            (regmap::MSM_BASES_ADDR_LO, addr as u32),
+            (regmap::MSM_BASES_ADDR_HI, (addr >> 32) as u32),
+            (regmap::MSM_BASES_COUNT, count),
+            (regmap::CTRL, regmap::CTRL_AP_START),
+        ] {
+            bus.write32(reg.offset, value).unwrap();
+        }
+        if code != regmap::ERR_MEM_RANGE {
+            let beats: Vec<_> = scalars.iter().map(|s| s.to_beat()).collect();
+            bus.stream_patient(&beats, (w * c * 3) as usize, 1_000_000).unwrap();
+        }
+        bus.idle(4);
+        assert_ne!(bus.read32(regmap::CTRL.offset).unwrap() & regmap::CTRL_AP_DONE, 0, "job ends (code {code})");
+        assert_eq!(bus.read32(regmap::ERROR.offset).unwrap(), code, "addr {addr:#x} count {count} n {n} w {w}");
     }
-    let mut beats = Vec::new();
-    for (p, lane0) in [(points[0], 0x7FFFu32), (points[1], 3)] {
-        let mut digits = [0u32; 8];
-        digits[0] = lane0;
-        beats.extend([p.x.to_beat(), p.y.to_beat(), digits, [0u32; 8]]);
-    }
-    bus.stream_patient(&beats, 32 * 8 * 3, 1_000_000).unwrap();
-    bus.idle(4);
-    assert_ne!(bus.read32(regmap::CTRL.offset).unwrap() & regmap::CTRL_AP_DONE, 0);
-    assert_eq!(bus.read32(regmap::ERROR.offset).unwrap(), regmap::ERR_BAD_DIGIT);
+    dev.free_bases(bases).unwrap();
+    // Card memory exhausted or misused: typed errors before any work.
+    assert!(matches!(dev.alloc_buffer(capacity + 1), Err(DriverError::OutOfCardMemory { .. })));
+    let buf = dev.alloc_buffer(128).unwrap();
+    assert_eq!(dev.write_buffer(&buf, 100, &[0u8; 29]), Err(DriverError::BufferRange { offset: 100, len: 29, size: 128 }));
+    dev.free_buffer(buf).unwrap();
+    assert_eq!(dev.free_buffer(buf), Err(DriverError::InvalidBuffer));
+    assert_eq!(dev.write_buffer(&buf, 0, &[1]), Err(DriverError::InvalidBuffer));
     // And the device still works afterwards.
     check(&mut dev, &points, &scalars, &MsmConfig::default(), "after errors");
 }
@@ -190,34 +281,12 @@ fn check_cut_stream_times_out_and_recovers<B: Bus>(bus: B, name: &str) {
 on_both_backends! {
     random_sizes(check_random_sizes);
     cut_stream_times_out_and_recovers(check_cut_stream_times_out_and_recovers);
+    resident_bases(check_resident_bases);
+    witness_scalars(check_witness_scalars);
     every_window_width(check_every_window_width);
     skewed_scalars(check_skewed_scalars);
     edge_inputs(check_edge_inputs);
     bad_input(check_bad_input);
-}
-
-/// The glue's recoder writes the reference model's digits.
-#[test]
-fn glue_recoding_matches_reference() {
-    let mut rng = seeded_rng("glue_recoding_matches_reference");
-    let mut scalars = random_scalars(&mut rng, 200);
-    scalars.extend([Fr::zero(), Fr::one(), -Fr::one()]);
-    for c in 8..=16 {
-        let w = window_count(c);
-        if w > 32 {
-            continue;
-        }
-        for s in &scalars {
-            let limbs = s.into_bigint().0;
-            let want = signed_digits(&limbs, c, w);
-            let mut lanes = [[0u32; 8]; 2];
-            let items = recode_into_lanes(&limbs, c, w, &mut lanes);
-            let got: Vec<i32> =
-                (0..w).map(|i| (lanes[i / 16][(i % 16) / 2] >> (16 * (i % 2))) as u16 as i16 as i32).collect();
-            assert_eq!(got, want, "c = {c}, s = {s}");
-            assert_eq!(items, want.iter().filter(|d| **d != 0).count() as u64);
-        }
-    }
 }
 
 /// Nothing lost or counted twice, in the cycle-accurate engine's own
@@ -248,10 +317,10 @@ fn verilator_counters_are_exact() {
         let results: HashSet<(usize, u32)> =
             buckets.iter().flat_map(|&(win, j)| (0..c as u32).filter(move |b| j >> b & 1 == 1).map(move |b| (win, b))).collect();
         let set_bits: u64 = buckets.iter().map(|(_, j)| j.count_ones() as u64).sum();
-        assert_eq!(p.items, items, "{what}");
         assert_eq!(p.accumulate_additions, items - buckets.len() as u64, "{what}: accumulation additions");
         assert_eq!(p.reduce_additions, set_bits - results.len() as u64, "{what}: reduction additions");
-        assert_eq!(p.job.beats_in, 4 * n as u64, "{what}");
+        assert_eq!(p.job.beats_in, n as u64, "{what}");
+        assert_eq!((p.job.mem_reads, p.job.mem_beats), (n as u64, 2 * n as u64), "{what}: one 2-beat burst per base");
         assert_eq!(p.job.beats_out, 3 * (w * c) as u64, "{what}");
         assert!(p.accumulate_cycles >= items, "{what}: at most one item per cycle");
     }
@@ -272,6 +341,32 @@ fn verilator_stream_stalls() {
     }
 }
 
+/// Seeded random card-memory response delays and withheld beats, with slow
+/// and narrow DRAM: same answers, one read per nonzero scalar, the waits
+/// counted.
+#[test]
+fn verilator_card_memory_delays() {
+    let mut rng = seeded_rng("verilator_card_memory_delays");
+    let points = random_points(&mut rng, 400);
+    for (seed, extra, stall_pct) in [(1u64, 200u32, 0u32), (2, 30, 60), (3, 0, 90)] {
+        let mut bus = VerilatorBus::new(None);
+        bus.set_mem_delays(seed, extra, stall_pct);
+        let mut dev = Coprocessor::new(bus).unwrap();
+        let (bases, _) = dev.load_bases(&points).unwrap();
+        for kind in ["uniform", "witness"] {
+            let scalars: Vec<Fr> = match kind {
+                "uniform" => random_scalars(&mut rng, points.len()),
+                _ => (0..points.len()).map(|_| Fr::from(rng.gen_bool(0.5) as u64)).collect(),
+            };
+            let (got, p) = dev.msm_resident_with(&bases, &scalars, &MsmConfig::default()).unwrap();
+            let what = format!("delays {seed}, {kind}");
+            assert_eq!(got.into_affine(), ark_msm(&points, &scalars).into_affine(), "{what}");
+            assert_eq!(p.job.mem_reads, scalars.iter().filter(|s| !s.is_zero()).count() as u64, "{what}");
+            assert!(p.job.mem_stall_cycles > 0, "{what}: the delays were felt");
+        }
+    }
+}
+
 /// Both backends agree on the same job (result and item count).
 #[test]
 fn backends_agree() {
@@ -281,7 +376,8 @@ fn backends_agree() {
     let (a, pa) = Coprocessor::new(VerilatorBus::new(None)).unwrap().msm_with(&points, &scalars, &MsmConfig::default()).unwrap();
     let (b, pb) = Coprocessor::new(ModelBus::new()).unwrap().msm_with(&points, &scalars, &MsmConfig::default()).unwrap();
     assert_eq!(a.into_affine(), b.into_affine());
-    assert_eq!((pa.items, pa.window_bits, pa.job.beats_in, pa.job.beats_out), (pb.items, pb.window_bits, pb.job.beats_in, pb.job.beats_out));
+    let key = |p: &MsmProfile| (p.points_sent, p.window_bits, p.job.beats_in, p.job.beats_out, p.job.mem_reads, p.job.mem_beats);
+    assert_eq!(key(&pa), key(&pb));
 }
 
 /// Larger MSMs on Verilator (about a minute).

@@ -1,16 +1,18 @@
-//! The MSM bucket engine (`zkcopro_hdl::msm::MsmEngine`) on its own, in
-//! rust-hdl's simulator (fast behavioural multipliers, the Rust models of the
-//! bucket memory, flag table and digit picker): a short job with small windows
-//! under random stream stalls on both sides, against the engine's reference
-//! model (`msm::reference::bucket_bit_sums`) computed with arkworks points.
+//! The MSM engine (`zkcopro_hdl::msm::MsmEngine`, with its scalar feed) on
+//! its own, in rust-hdl's simulator (fast behavioural multipliers, the Rust
+//! models of the bucket memory, flag table and digit picker): a short job
+//! with small windows under random stream stalls on both sides and a
+//! card-memory port that accepts requests at random and answers after random
+//! delays, against the engine's reference model
+//! (`msm::reference::bucket_bit_sums`) computed with arkworks points.
 
-use ark_bn254::{Fq, G1Affine, G1Projective};
+use ark_bn254::{Fq, Fr, G1Affine, G1Projective};
 use ark_ec::{AffineRepr, CurveGroup};
 use ark_ff::{BigInt, Field, UniformRand, Zero};
 use num_bigint::BigUint;
 use rand::Rng;
 use rust_hdl::prelude::*;
-use std::collections::HashSet;
+use std::collections::{HashSet, VecDeque};
 use std::sync::{Arc, Mutex};
 use zkcopro_hdl::field::MulImpl;
 use zkcopro_hdl::msm::reference::{bucket_bit_sums, signed_digits};
@@ -58,18 +60,27 @@ fn engine_in_rust_hdl_sim_matches_reference() {
     scalars[6] = scalars[0];
     scalars[7] = scalars[1];
     scalars[2] = 0x777; // digits 7, 7, 7: three buckets j = 7
+    scalars[4] = 0; // a zero scalar: dropped, its base never read
     let digits: Vec<Vec<i32>> = scalars.iter().map(|s| signed_digits(&[*s, 0, 0, 0], c, windows)).collect();
     assert!(digits.iter().flatten().any(|d| *d < 0), "some digit is negative");
 
-    let beats: Vec<Bits<256>> = points
+    // One beat per scalar, Montgomery form as arkworks keeps it.
+    let beats: Vec<Bits<256>> = scalars
         .iter()
-        .zip(&digits)
-        .flat_map(|(p, d)| {
-            let mut lanes = BigUint::from(0u32);
-            for (w, di) in d.iter().enumerate() {
-                lanes |= BigUint::from(*di as i16 as u16) << (16 * w);
-            }
-            [mont(&p.x), mont(&p.y), lanes.into(), Bits::<256>::default()]
+        .map(|s| {
+            let m = Fr::from(*s).0.0;
+            BigUint::from_slice(&m.iter().flat_map(|l| [*l as u32, (*l >> 32) as u32]).collect::<Vec<_>>()).into()
+        })
+        .collect();
+    // Card memory: base i at BASES + 64 i.
+    const BASES: u64 = 0x4_0000_0000;
+    let records: Vec<Bits<512>> = points
+        .iter()
+        .map(|p| {
+            let x: BigUint = mont(&p.x).into();
+            let y: BigUint = mont(&p.y).into();
+            let r: BigUint = x | (y << 256);
+            r.into()
         })
         .collect();
     let n_results = windows * c;
@@ -82,14 +93,20 @@ fn engine_in_rust_hdl_sim_matches_reference() {
     uut.job_count.connect();
     uut.job_window_bits.connect();
     uut.job_windows.connect();
+    uut.job_bases_addr.connect();
+    uut.job_bases_count.connect();
+    uut.mem_req_ready.connect();
+    uut.mem_rsp_valid.connect();
+    uut.mem_rsp_data.connect();
+    uut.mem_rsp_error.connect();
     uut.s_tdata.connect();
     uut.s_tvalid.connect();
     uut.s_tlast.connect();
     uut.m_tready.connect();
     uut.connect_all();
 
-    type Got = (Vec<Bits<256>>, Vec<bool>, u32, [u32; 3]);
-    let got: Arc<Mutex<Got>> = Arc::new(Mutex::new((vec![], vec![], u32::MAX, [0; 3])));
+    type Got = (Vec<Bits<256>>, Vec<bool>, u32, [u32; 3], Vec<u64>);
+    let got: Arc<Mutex<Got>> = Arc::new(Mutex::new((vec![], vec![], u32::MAX, [0; 3], vec![])));
     let got_tb = got.clone();
     let stall_seed: u64 = rng.r#gen();
     let mut sim = Simulation::new();
@@ -106,20 +123,24 @@ fn engine_in_rust_hdl_sim_matches_reference() {
         x.job_count.next = (n as u64).into();
         x.job_window_bits.next = (c as u64).into();
         x.job_windows.next = (windows as u64).into();
+        x.job_bases_addr.next = BASES.into();
+        x.job_bases_count.next = (n as u64).into();
         x.start.next = true;
         wait_clock_cycle!(sim, clock, x);
         x.start.next = false;
         let mut sent = 0usize;
         let mut out = vec![];
         let mut lasts = vec![];
-        for _ in 0..20_000 {
+        // Memory: accepted requests (address, cycle the data is ready), in order.
+        let mut pending: VecDeque<(u64, u64)> = VecDeque::new();
+        let mut requested = vec![];
+        for cycle in 0..20_000u64 {
             wait_clock_false!(sim, clock, x);
             if x.done.val() {
                 break;
             }
-            // The engine's TREADY, TVALID, TDATA and TLAST depend only on its
-            // state, so they are this cycle's values: a beat moves at the
-            // next edge when both sides agree now.
+            // Drive this cycle's inputs, let the logic settle, then see which
+            // handshakes happen at the next edge.
             if sent < beats.len() && (x.s_tvalid.val() || stalls.gen_bool(0.6)) {
                 // Once TVALID is up it stays up until the beat is taken.
                 x.s_tvalid.next = true;
@@ -130,12 +151,30 @@ fn engine_in_rust_hdl_sim_matches_reference() {
             }
             let ready = stalls.gen_bool(0.6);
             x.m_tready.next = ready;
-            if x.s_tvalid.next && x.s_tready.val() {
+            let req_ready = stalls.gen_bool(0.5);
+            x.mem_req_ready.next = req_ready;
+            let rsp = pending.front().filter(|(_, at)| *at <= cycle).map(|(a, _)| *a);
+            x.mem_rsp_valid.next = rsp.is_some();
+            x.mem_rsp_error.next = false;
+            if let Some(a) = rsp {
+                x.mem_rsp_data.next = records[((a - BASES) / 64) as usize];
+            }
+            x = sim.wait(1, x)?;
+            if x.s_tvalid.val() && x.s_tready.val() {
                 sent += 1;
             }
             if x.m_tvalid.val() && ready {
                 out.push(x.m_tdata.val());
                 lasts.push(x.m_tlast.val());
+            }
+            if x.mem_req_valid.val() && req_ready {
+                let a: BigUint = x.mem_req_addr.val().into();
+                let a = a.iter_u64_digits().next().unwrap_or(0);
+                requested.push(a);
+                pending.push_back((a, cycle + stalls.gen_range(1..40)));
+            }
+            if rsp.is_some() && x.mem_rsp_ready.val() {
+                pending.pop_front();
             }
             wait_clock_true!(sim, clock, x);
         }
@@ -145,6 +184,7 @@ fn engine_in_rust_hdl_sim_matches_reference() {
             lasts,
             x.error.val().index() as u32,
             [x.perf_ops.val().index() as u32, x.perf_reduce_adds.val().index() as u32, x.perf_beats_in.val().index() as u32],
+            requested,
         );
         sim.done(x)
     });
@@ -152,9 +192,11 @@ fn engine_in_rust_hdl_sim_matches_reference() {
     sim.run(Box::new(uut), 400_000).unwrap();
     println!("rust-hdl simulation of the MSM engine: {:.2} s", t0.elapsed().as_secs_f64());
 
-    let (out, lasts, error, [adds, reduce_adds, beats_in]) = got.lock().unwrap().clone();
+    let (out, lasts, error, [adds, reduce_adds, beats_in], requested) = got.lock().unwrap().clone();
     assert_eq!(error, regmap::ERR_NONE);
-    assert_eq!(beats_in as usize, 4 * n);
+    assert_eq!(beats_in as usize, n);
+    let want_reads: Vec<u64> = (0..n).filter(|&i| scalars[i] != 0).map(|i| BASES + 64 * i as u64).collect();
+    assert_eq!(requested, want_reads, "one read per nonzero scalar, in order");
     assert_eq!(out.len(), n_results * MSM_BEATS_PER_RESULT, "result beats");
     assert_eq!(lasts.iter().position(|l| *l), Some(out.len() - 1), "TLAST on the last beat only");
     let proj: Vec<G1Projective> = points.iter().map(|p| p.into_group()).collect();

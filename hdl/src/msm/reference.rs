@@ -16,6 +16,13 @@ pub fn window_count(c: usize) -> usize {
 /// Signed c-bit digits of a scalar given as little-endian 64-bit limbs:
 /// d_i in [-2^(c-1), 2^(c-1)), sum d_i 2^(c i) = scalar, `windows` digits.
 pub fn signed_digits(limbs: &[u64; 4], c: usize, windows: usize) -> Vec<i32> {
+    try_signed_digits(limbs, c, windows)
+        .unwrap_or_else(|| panic!("{windows} windows of {c} bits cannot hold the scalar"))
+}
+
+/// [`signed_digits`], or `None` if `windows` windows cannot hold the scalar
+/// (the device then skips the point and reports ERR_BAD_DIGIT).
+pub fn try_signed_digits(limbs: &[u64; 4], c: usize, windows: usize) -> Option<Vec<i32>> {
     let bit = |i: usize| -> u64 { if i >= 256 { 0 } else { (limbs[i / 64] >> (i % 64)) & 1 } };
     let half = 1i64 << (c - 1);
     let mut carry = 0i64;
@@ -34,8 +41,8 @@ pub fn signed_digits(limbs: &[u64; 4], c: usize, windows: usize) -> Vec<i32> {
             carry = 0;
         }
     }
-    assert_eq!(carry, 0, "{windows} windows of {c} bits cannot hold the scalar");
-    out
+    let rest = (windows * c..256).any(|i| bit(i) == 1);
+    (carry == 0 && !rest).then_some(out)
 }
 
 /// What the engine computes: for each window w and bit b < c, the sum of

@@ -11,7 +11,7 @@ use zkcopro_hdl::ntt::{NTT_DRAIN_CYCLES, NTT_LOG_MAX, NTT_MAX_POINTS, NTT_UNITS}
 use zkcopro_hdl::regmap::{self, Access};
 use zkcopro_hdl::top::TopConfig;
 use zkcopro_hdl::mem::{CARD_BEATS_PER_RECORD, CARD_RECORD_BYTES};
-use zkcopro_hdl::msm::reference::{bucket_bit_sums, signed_digits};
+use zkcopro_hdl::msm::reference::{bucket_bit_sums, try_signed_digits};
 use zkcopro_hdl::msm::{
     MSM_BASE_BYTES, MSM_BEATS_PER_RESULT, MSM_BUCKET_CAPACITY, MSM_LOOP_LATENCY, MSM_MAX_WINDOW_BITS, MSM_MAX_WINDOWS,
     MSM_MIN_WINDOW_BITS, recoder_cycles,
@@ -291,8 +291,6 @@ impl ModelBus {
             }
             let limbs: [u64; 4] = std::array::from_fn(|k| beat[2 * k] as u64 | (beat[2 * k + 1] as u64) << 32);
             let scalar = Fr::new_unchecked(BigInt::new(limbs)).into_bigint();
-            let d = signed_digits(&scalar.0, c, windows);
-            recode += recoder_cycles(d.iter().rposition(|x| *x != 0).unwrap_or(0)) as u64;
             self.mem_perf[0] += 1;
             self.mem_perf[1] += CARD_BEATS_PER_RECORD as u32;
             let at = base_addr + MSM_BASE_BYTES * i as u64;
@@ -300,6 +298,14 @@ impl ModelBus {
                 self.error = regmap::ERR_MEM_RESP;
                 continue;
             }
+            let Some(d) = try_signed_digits(&scalar.0, c, windows) else {
+                recode += windows.div_ceil(2) as u64;
+                if self.error == regmap::ERR_NONE {
+                    self.error = regmap::ERR_BAD_DIGIT;
+                }
+                continue;
+            };
+            recode += recoder_cycles(d.iter().rposition(|x| *x != 0).unwrap_or(0)) as u64;
             self.memory.read(at, &mut record);
             let p = if record.iter().all(|b| *b == 0) {
                 G1Projective::zero()
