@@ -170,7 +170,7 @@ fn check_edge_inputs<B: Bus>(bus: B, name: &str) {
         ("all scalars zero", vec![p, q], vec![Fr::zero(), Fr::zero()]),
         ("infinity points", vec![inf, p, inf], vec![Fr::from(7u64), Fr::from(3u64), r_minus_1]),
         ("only infinity", vec![inf], vec![Fr::one()]),
-        ("edge scalars together", vec![p; 7], edge.to_vec()),
+        ("edge scalars together", vec![p; 9], edge.to_vec()),
     ];
     for (what, pts, sc) in cases {
         check(&mut dev, &pts, &sc, &MsmConfig::default(), what);
