@@ -38,8 +38,8 @@ if [[ $QUICK -eq 0 ]]; then
 fi
 
 for k in "${msm_sizes[@]}"; do
-    kinds=(uniform)
-    [[ $k -eq 12 ]] && kinds=(uniform equal small ones)
+    kinds=(uniform witness)
+    [[ $k -eq 12 ]] && kinds=(uniform equal small ones witness)
     for s in "${kinds[@]}"; do
         echo "== msm 2^$k $s"
         "$bin" msm --log-size "$k" --scalars "$s" --seed "$SEED" --json >"$out/msm_${k}_${s}.json"
