@@ -92,7 +92,7 @@ registers! {
     JOB_FIELD = 0x24, ReadWrite, 0,
         "Field: 0 BN254 Fq, 1 BN254 Fr";
     JOB_COUNT = 0x28, ReadWrite, 0,
-        "Field ALU: number of operations; the input packet holds 2 x JOB_COUNT beats (a0, b0, a1, b1, ...), the output JOB_COUNT beats. NTT: number of points (a power of two, m <= JOB_COUNT <= the on-chip maximum), JOB_COUNT beats each way. MSM: number of scalars; 1 beat in per scalar (Montgomery form, as arkworks keeps it), scalar i multiplies base i of MSM_BASES_ADDR; 3 beats out per result (X, Y, Z), MSM_WINDOWS x MSM_WINDOW_BITS results";
+        "Field ALU: number of operations; the input packet holds 2 x JOB_COUNT beats (a0, b0, a1, b1, ...), the output JOB_COUNT beats. NTT: number of points (a power of two, m <= JOB_COUNT <= the on-chip maximum), JOB_COUNT beats each way. MSM: number of scalars; 1 beat in per scalar (Montgomery form, as arkworks keeps it), scalar i multiplies base i of MSM_BASES_ADDR; 3 beats out: the MSM as one projective point (X, Y, Z)";
     ERROR = 0x2C, ReadOnly, 0,
         "Error code of the last job (0 none, 1 bad operation, 2 bad field, 3 zero count, 4 input TLAST not on the last beat, 5 bad NTT size or MSM window shape, 6 MSM scalar does not fit the windows, 7 MSM reads outside the base buffer or unaligned base address, 8 card memory answered a read with an error); cleared at start";
     PERF_BUSY = 0x30, ReadOnly, 0,
@@ -135,6 +135,8 @@ registers! {
         "Card memory: read beats the last job received (32 bytes each)";
     PERF_MEM_STALL = 0x7C, ReadOnly, 0,
         "MSM: cycles recoded digits waited for their base from card memory";
+    PERF_MSM_COMBINE = 0x80, ReadOnly, 0,
+        "MSM: cycles of the combination phase (sum 2^(c w + b) R(w, b) on the device)";
 }
 
 /// CTRL bits.

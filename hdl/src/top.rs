@@ -252,6 +252,7 @@ impl Logic for Top {
         self.regs.perf_mem_reads.next = self.card_mem.perf_reads.val();
         self.regs.perf_mem_beats.next = self.card_mem.perf_beats.val();
         self.regs.perf_mem_stall.next = self.msm.perf_mem_stall.val();
+        self.regs.perf_msm_combine.next = self.msm.perf_combine.val();
 
         // AXI4-Lite pins to the slave.
         self.axil.awaddr.next = self.s_axil_awaddr.val();

@@ -3,14 +3,15 @@
 //! point on the curve) and copies it to the card; each MSM then streams only
 //! the scalars, as arkworks keeps them. The device drops zero scalars, reads
 //! the bases it needs, converts and recodes the scalars, accumulates and
-//! reduces the buckets; the glue checks the W c result points and combines them.
+//! reduces the buckets, combines the window sums and returns one point; the
+//! glue checks it is on the curve.
 
 use crate::bus::{Beat, Bus};
 use crate::card_mem::{DeviceBuffer, TransferProfile};
 use crate::driver::{Coprocessor, DeviceJob, DriverError, JobProfile};
 use ark_bn254::{Fq, Fr, G1Affine, G1Projective};
 use ark_ec::AffineRepr;
-use ark_ff::{AdditiveGroup, BigInteger, PrimeField, Zero};
+use ark_ff::{BigInteger, Field, PrimeField, Zero};
 use rayon::prelude::*;
 use serde::Serialize;
 use std::time::Instant;
@@ -18,7 +19,7 @@ use zkcopro_hdl::ec::POINT_ADD_LATENCY;
 use zkcopro_hdl::msm::reference::window_count;
 use zkcopro_hdl::msm::{
     MSM_BASE_BYTES, MSM_BEATS_PER_RESULT, MSM_BUCKET_CAPACITY, MSM_LOOP_LATENCY, MSM_MAX_WINDOW_BITS, MSM_MAX_WINDOWS,
-    MSM_MIN_WINDOW_BITS,
+    MSM_MIN_WINDOW_BITS, combiner_cycles_per_step,
 };
 use zkcopro_hdl::{FieldId, regmap};
 
@@ -52,6 +53,7 @@ pub struct MsmProfile {
     /// Cycles per phase.
     pub accumulate_cycles: u64,
     pub reduce_cycles: u64,
+    pub combine_cycles: u64,
     pub unload_cycles: u64,
     /// Accumulation cycles with no addition.
     pub idle_cycles: u64,
@@ -60,7 +62,7 @@ pub struct MsmProfile {
     /// Accumulation additions per accumulation cycle.
     pub efficiency: f64,
     /// Glue wall time by step, seconds: checks and window choice, packing
-    /// the scalar stream, combining the window sums.
+    /// the scalar stream, checking and converting the result.
     pub validate_s: f64,
     pub pack_s: f64,
     pub combine_s: f64,
@@ -148,14 +150,14 @@ fn window_shape(c: usize) -> Result<usize, DriverError> {
 /// scalars: accumulation at one item per cycle (at least one scalar beat
 /// per cycle), the reduction walk (about 2 cycles per bucket, plus 3 + c/2
 /// per nonempty bucket: the fetch and one addition per set index bit), and
-/// the unload.
+/// the combination (a doubling and an addition per window bit).
 pub fn estimated_cycles(n: usize, c: usize) -> Option<u64> {
     let w = window_shape(c).ok()? as u64;
     let buckets = w << (c - 1);
     let accumulate = (n as u64 * w).max(n as u64) + POINT_ADD_LATENCY as u64;
     let reduce = buckets * 2 + buckets.min(n as u64 * w) * (3 + c as u64 / 2);
-    let unload = w * c as u64 * (MSM_BEATS_PER_RESULT as u64 + 1);
-    Some(accumulate + reduce + unload)
+    let combine = w * c as u64 * combiner_cycles_per_step(MSM_LOOP_LATENCY) as u64;
+    Some(accumulate + reduce + combine)
 }
 
 /// The window width with the fewest estimated cycles for n points.
@@ -233,7 +235,8 @@ pub fn window_for(scalars: &[Fr]) -> usize {
             let w = window_shape(c).ok()? as f64;
             let buckets = w * (1u64 << (c - 1)) as f64;
             let items = n as f64 * (f_full * w + f_small * (16.0 / c as f64).ceil());
-            let cost = items.max(n as f64) + 2.0 * buckets + buckets.min(items) * (3.0 + c as f64 / 2.0) + w * c as f64 * 4.0;
+            let cost = items.max(n as f64) + 2.0 * buckets + buckets.min(items) * (3.0 + c as f64 / 2.0)
+                + w * c as f64 * combiner_cycles_per_step(MSM_LOOP_LATENCY) as f64;
             Some((cost as u64, c))
         })
         .min()
@@ -389,10 +392,11 @@ impl<B: Bus> Coprocessor<B> {
         let beats = scalar_stream(scalars);
         profile.pack_s = t1.elapsed().as_secs_f64();
 
-        let results = windows * c;
-        // No beat moves while the pipeline drains and the buckets reduce.
+        // No beat moves while the pipeline drains, the buckets reduce and
+        // the window sums combine.
         let buckets = (windows as u64) << (c - 1);
-        let patience = 2 * (buckets * (5 + c as u64 / 2) + MSM_LOOP_LATENCY as u64) + 100_000;
+        let combine = (windows * c * combiner_cycles_per_step(MSM_LOOP_LATENCY)) as u64;
+        let patience = 2 * (buckets * (5 + c as u64 / 2) + MSM_LOOP_LATENCY as u64 + combine) + 100_000;
         let job = DeviceJob {
             op: regmap::OP_MSM,
             field: FieldId::Fq.code(),
@@ -402,44 +406,27 @@ impl<B: Bus> Coprocessor<B> {
             bases: Some((bases.buffer.addr(), bases.len as u32)),
             patience,
         };
-        let (out, mut job_profile) = self.device_job(job, &beats, results * MSM_BEATS_PER_RESULT)?;
+        let (out, mut job_profile) = self.device_job(job, &beats, MSM_BEATS_PER_RESULT)?;
         let bus = self.bus();
         let accumulate_cycles = bus.read32(regmap::PERF_MSM_ACCUM.offset)? as u64;
         let reduce_cycles = bus.read32(regmap::PERF_MSM_REDUCE.offset)? as u64;
         let conflicts = bus.read32(regmap::PERF_MSM_CONFLICTS.offset)? as u64;
         let idle_cycles = bus.read32(regmap::PERF_MSM_IDLE.offset)? as u64;
         let reduce_additions = bus.read32(regmap::PERF_MSM_REDUCE_ADDS.offset)? as u64;
+        let combine_cycles = bus.read32(regmap::PERF_MSM_COMBINE.offset)? as u64;
 
         let t2 = Instant::now();
-        let mut coords = Vec::with_capacity(results);
-        for (i, chunk) in out.chunks_exact(MSM_BEATS_PER_RESULT).enumerate() {
-            coords.push(result_point(chunk, i)?);
-        }
-        let mut z_inv: Vec<Fq> = coords.iter().map(|(_, _, z)| *z).collect();
-        ark_ff::batch_inversion(&mut z_inv);
-        let mut partials = Vec::with_capacity(results);
-        for (i, ((x, y, z), zi)) in coords.iter().zip(&z_inv).enumerate() {
-            if z.is_zero() {
-                partials.push(None);
-                continue;
-            }
-            let p = G1Affine::new_unchecked(*x * zi, *y * zi);
+        let (x, y, z) = result_point(&out, 0)?;
+        let total = if z.is_zero() {
+            G1Projective::zero()
+        } else {
+            let zi = z.inverse().expect("nonzero");
+            let p = G1Affine::new_unchecked(x * zi, y * zi);
             if !p.is_on_curve() {
-                return Err(DriverError::BadResult { index: MSM_BEATS_PER_RESULT * i });
+                return Err(DriverError::BadResult { index: 0 });
             }
-            partials.push(Some(p));
-        }
-        // Result (w, b) weighs 2^(c w + b): consecutive powers, high to low
-        // (mixed additions of the affine partials; leading zeros skipped).
-        let mut total = G1Projective::zero();
-        for r in partials.iter().rev() {
-            if !total.is_zero() {
-                total.double_in_place();
-            }
-            if let Some(p) = r {
-                total += p;
-            }
-        }
+            p.into_group()
+        };
         profile.combine_s = t2.elapsed().as_secs_f64();
 
         job_profile.glue_s += profile.validate_s + profile.pack_s + profile.combine_s;
@@ -453,7 +440,8 @@ impl<B: Bus> Coprocessor<B> {
         profile.accumulate_additions = additions.saturating_sub(reduce_additions);
         profile.accumulate_cycles = accumulate_cycles;
         profile.reduce_cycles = reduce_cycles;
-        profile.unload_cycles = job_profile.device_cycles.saturating_sub(accumulate_cycles + reduce_cycles);
+        profile.combine_cycles = combine_cycles;
+        profile.unload_cycles = job_profile.device_cycles.saturating_sub(accumulate_cycles + reduce_cycles + combine_cycles);
         profile.idle_cycles = idle_cycles;
         profile.conflicts = conflicts;
         profile.efficiency =

@@ -87,6 +87,8 @@ pub struct ControlRegs {
     pub perf_mem_beats: Signal<In, Bits<32>>,
     /// MSM cycles waiting on card memory in the last job.
     pub perf_mem_stall: Signal<In, Bits<32>>,
+    /// MSM combination cycles of the last job.
+    pub perf_msm_combine: Signal<In, Bits<32>>,
     /// Interrupt request (level): GIE and any enabled ISR bit.
     pub interrupt: Signal<Out, Bit>,
     off_ctrl: Constant<Addr>,
@@ -121,6 +123,7 @@ pub struct ControlRegs {
     off_perf_mem_reads: Constant<Addr>,
     off_perf_mem_beats: Constant<Addr>,
     off_perf_mem_stall: Constant<Addr>,
+    off_perf_msm_combine: Constant<Addr>,
 
     id_value: Constant<Bits<32>>,
     version_value: Constant<Bits<32>>,
@@ -203,6 +206,7 @@ impl ControlRegs {
             perf_mem_reads: Default::default(),
             perf_mem_beats: Default::default(),
             perf_mem_stall: Default::default(),
+            perf_msm_combine: Default::default(),
 
             interrupt: Default::default(),
             off_ctrl: addr(regmap::CTRL),
@@ -237,6 +241,7 @@ impl ControlRegs {
             off_perf_mem_reads: addr(regmap::PERF_MEM_READS),
             off_perf_mem_beats: addr(regmap::PERF_MEM_BEATS),
             off_perf_mem_stall: addr(regmap::PERF_MEM_STALL),
+            off_perf_msm_combine: addr(regmap::PERF_MSM_COMBINE),
 
             id_value: Constant::new((regmap::DEVICE_ID as u64).into()),
             version_value: Constant::new((regmap::REGMAP_VERSION as u64).into()),
@@ -400,6 +405,7 @@ impl Logic for ControlRegs {
             | (self.reg_waddr.val() == self.off_perf_mem_reads.val())
             | (self.reg_waddr.val() == self.off_perf_mem_beats.val())
             | (self.reg_waddr.val() == self.off_perf_mem_stall.val())
+            | (self.reg_waddr.val() == self.off_perf_msm_combine.val())
         {
             self.reg_wresp.next = self.resp_slverr.val();
         }
@@ -506,6 +512,8 @@ impl Logic for ControlRegs {
             self.reg_rdata.next = self.perf_mem_beats.val();
         } else if self.reg_raddr.val() == self.off_perf_mem_stall.val() {
             self.reg_rdata.next = self.perf_mem_stall.val();
+        } else if self.reg_raddr.val() == self.off_perf_msm_combine.val() {
+            self.reg_rdata.next = self.perf_msm_combine.val();
         } else {
             self.reg_rresp.next = self.resp_decerr.val();
         }

@@ -21,18 +21,20 @@
 //!
 //! Phases: ACCUMULATE (stream in, items, drain), REDUCE (each bucket j of
 //! window w is fetched and added once into result key (w, b) for every bit b
-//! set in j, by the same merge logic), UNLOAD (the W c result points stream
-//! out, window-major; an empty result is the point at infinity). The glue
-//! adds up sum 2^(c w + b) R_{w,b}.
+//! set in j, by the same merge logic), COMBINE (`msm_combiner`: sum
+//! 2^(c w + b) R_{w,b} by Horner's rule on the same adder), UNLOAD (the MSM,
+//! one projective point).
 //!
 //! Stream formats: in, one beat per scalar (arkworks' Montgomery form); out,
-//! 3 beats per result (X, Y, Z, Montgomery form, projective). Card memory:
+//! 3 beats (X, Y, Z, Montgomery form, homogeneous projective; (0 : 1 : 0) is
+//! the point at infinity). Card memory:
 //! base i at MSM_BASES_ADDR + 64 i, x then y (Montgomery form), (0, 0) for
 //! the point at infinity.
 
 use super::bucket_flags::BucketFlags;
 use super::bucket_ram::{BucketRam, POINT_BITS};
 use super::digit_picker::{DigitPicker, PICKER_LANES};
+use super::msm_combiner::MsmCombiner;
 use super::msm_feed::MsmFeed;
 use crate::mem::{CARD_ADDR_BITS, CARD_RECORD_BITS};
 use crate::ec::{POINT_ADD_LATENCY, PointAdd};
@@ -76,6 +78,7 @@ pub enum MsmPhase {
     Idle,
     Accumulate,
     Reduce,
+    Combine,
     Unload,
 }
 
@@ -123,6 +126,8 @@ pub struct MsmEngine {
     pub perf_idle: Signal<Out, Bits<32>>,
     /// Additions issued in the REDUCE phase.
     pub perf_reduce_adds: Signal<Out, Bits<32>>,
+    /// Cycles of the COMBINE phase.
+    pub perf_combine: Signal<Out, Bits<32>>,
     /// Card-memory byte address of the job's base 0 (64-byte aligned).
     pub job_bases_addr: Signal<In, Bits<CARD_ADDR_BITS>>,
     /// Bases in the job's base buffer; JOB_COUNT must not exceed it.
@@ -161,6 +166,7 @@ pub struct MsmEngine {
     pub m_tlast: Signal<Out, Bit>,
     adder: PointAdd,
     feed: MsmFeed,
+    combiner: MsmCombiner,
     ram: BucketRam<MSM_KEY_BITS>,
     flags: BucketFlags<MSM_KEY_BITS>,
     picker: DigitPicker,
@@ -226,11 +232,8 @@ pub struct MsmEngine {
     c_bz: DFF<Fe>,
     in_flight: DFF<Bits<8>>,
     // Unload.
-    un_w: DFF<Bits<6>>,
-    un_b: DFF<Bits<4>>,
-    un_sending: DFF<Bit>,
     un_beat: DFF<Bits<2>>,
-    un_full: DFF<Bit>,
+    combine_cycles: DFF<Bits<32>>,
     done_r: DFF<Bit>,
     error_r: DFF<Bits<32>>,
     busy_cycles: DFF<Bits<32>>,
@@ -270,7 +273,6 @@ pub struct MsmEngine {
     item_key: Signal<Local, Key>,
     sel_bit: Signal<Local, Bits<32>>,
     fetch_key: Signal<Local, Key>,
-    un_key: Signal<Local, Key>,
     un_last: Signal<Local, Bit>,
     out_fire: Signal<Local, Bit>,
     o_point: Signal<Local, Bits<POINT_BITS>>,
@@ -314,6 +316,7 @@ impl MsmEngine {
             perf_conflicts: Default::default(),
             perf_idle: Default::default(),
             perf_reduce_adds: Default::default(),
+            perf_combine: Default::default(),
             job_bases_addr: Default::default(),
             job_bases_count: Default::default(),
             perf_mem_stall: Default::default(),
@@ -334,6 +337,7 @@ impl MsmEngine {
             m_tlast: Default::default(),
             adder: PointAdd::new(mul),
             feed: MsmFeed::new(mul),
+            combiner: MsmCombiner::new(one_mont().into()),
             ram: Default::default(),
             flags: Default::default(),
             picker: Default::default(),
@@ -393,11 +397,8 @@ impl MsmEngine {
             c_by: Default::default(),
             c_bz: Default::default(),
             in_flight: Default::default(),
-            un_w: Default::default(),
-            un_b: Default::default(),
-            un_sending: Default::default(),
             un_beat: Default::default(),
-            un_full: Default::default(),
+            combine_cycles: Default::default(),
             done_r: Default::default(),
             error_r: Default::default(),
             busy_cycles: Default::default(),
@@ -436,7 +437,6 @@ impl MsmEngine {
             item_key: Default::default(),
             sel_bit: Default::default(),
             fetch_key: Default::default(),
-            un_key: Default::default(),
             un_last: Default::default(),
             out_fire: Default::default(),
             o_point: Default::default(),
@@ -463,16 +463,24 @@ impl Logic for MsmEngine {
             self, clock, phase, c_minus_1, windows, window_mask, total, ld_full, ld_x, ld_y, ld_inf,
             ld_digits, ex_x, ex_y, ex_z, ex_digits, ex_pending, ex_reduce, ex_base, fb_valid,
             fb_fetch, fb_key, fb_x, fb_y, fb_z, wk_w, wk_j, wk_done, fetch_out, fetch_w, fetch_j, c_valid,
-            c_b_ram, c_key, c_fetch, c_ax, c_ay, c_az, c_bx, c_by, c_bz, in_flight, un_w, un_b, un_sending,
-            un_beat, un_full, done_r, error_r, busy_cycles, out_stall_cycles, beats_out, adds, accum_cycles, reduce_cycles, conflicts, idle_cycles, reduce_adds
+            c_b_ram, c_key, c_fetch, c_ax, c_ay, c_az, c_bx, c_by, c_bz, in_flight, un_beat, combine_cycles,
+            done_r, error_r, busy_cycles, out_stall_cycles, beats_out, adds, accum_cycles, reduce_cycles, conflicts, idle_cycles, reduce_adds
         );
-        clock!(self, clock, adder, feed, ram, flags);
+        clock!(self, clock, adder, feed, combiner, ram, flags);
         self.run.next = self.reset_n.val() & (self.phase.q.val() != MsmPhase::Idle);
 
-        // Unload address: result (w, b) is at key RESULT_BASE + 16 w + b.
-        self.un_key.next = self.result_base.val()
-            + (bit_cast::<16, 6>(self.un_w.q.val()) << 4)
-            + bit_cast::<16, 4>(self.un_b.q.val());
+        // Combiner: result (w, b) is at key RESULT_BASE + 16 w + b.
+        self.combiner.reset_n.next = self.reset_n.val();
+        self.combiner.c_minus_1.next = self.c_minus_1.q.val();
+        self.combiner.windows.next = self.windows.q.val();
+        self.combiner.result_base.next = self.result_base.val();
+        self.combiner.present.next = self.flags.rd_f.val();
+        self.combiner.result_valid.next =
+            self.adder.valid_out.val() & (self.phase.q.val() == MsmPhase::Combine);
+        self.combiner.result_x.next = self.adder.x3.val();
+        self.combiner.result_y.next = self.adder.y3.val();
+        self.combiner.result_z.next = self.adder.z3.val();
+        self.combiner.start.next = false;
 
         // ---- Loader: one point with its digits from the feed.
         self.feed.reset_n.next = self.reset_n.val();
@@ -525,14 +533,16 @@ impl Logic for MsmEngine {
             (bit_cast::<16, 6>(self.wk_w.q.val()) << self.c_minus_1.q.val()) + self.wk_j.q.val() - 1;
 
         // ---- Decision: the adder's result O and the item F.
-        self.o_valid.next = self.adder.valid_out.val() & self.run.val();
+        // The combiner's results are its own, never parked or merged.
+        self.o_valid.next =
+            self.adder.valid_out.val() & self.run.val() & (self.phase.q.val() != MsmPhase::Combine);
         self.o_key.next = self.adder.tag_out.val().get_bits::<16>(0);
         self.f_item.next = self.fb_valid.q.val() & !self.fb_fetch.q.val();
         self.f_fetch.next = self.fb_valid.q.val() & self.fb_fetch.q.val();
         self.flags.rd_o_addr.next = self.o_key.val();
         self.flags.rd_f_addr.next = self.fb_key.q.val();
-        if self.phase.q.val() == MsmPhase::Unload {
-            self.flags.rd_f_addr.next = self.un_key.val();
+        if self.phase.q.val() == MsmPhase::Combine {
+            self.flags.rd_f_addr.next = self.combiner.key.val();
         }
         self.full_o.next = self.flags.rd_o.val();
         self.full_f.next = self.flags.rd_f.val();
@@ -597,8 +607,8 @@ impl Logic for MsmEngine {
         self.ram.a_addr.next = self.fb_key.q.val();
         if self.take.val() {
             self.ram.a_addr.next = self.take_key.val();
-        } else if self.phase.q.val() == MsmPhase::Unload {
-            self.ram.a_addr.next = self.un_key.val();
+        } else if self.phase.q.val() == MsmPhase::Combine {
+            self.ram.a_addr.next = self.combiner.key.val();
         }
         self.ram.a_we.next = self.park_o.val() & self.park_f.val();
         self.ram.a_wdata.next = self.f_point.val();
@@ -638,6 +648,18 @@ impl Logic for MsmEngine {
         self.c_bx.d.next = self.fb_x.q.val();
         self.c_by.d.next = self.fb_y.q.val();
         self.c_bz.d.next = self.fb_z.q.val();
+        if self.phase.q.val() == MsmPhase::Combine {
+            // acc + R_k (B from bucket memory) or acc + acc.
+            self.c_valid.d.next = self.combiner.issue.val();
+            self.c_b_ram.d.next = self.combiner.b_ram.val();
+            self.c_fetch.d.next = false;
+            self.c_ax.d.next = self.combiner.acc_x.val();
+            self.c_ay.d.next = self.combiner.acc_y.val();
+            self.c_az.d.next = self.combiner.acc_z.val();
+            self.c_bx.d.next = self.combiner.acc_x.val();
+            self.c_by.d.next = self.combiner.acc_y.val();
+            self.c_bz.d.next = self.combiner.acc_z.val();
+        }
         self.ram_x.next = self.ram.a_rdata.val().get_bits::<256>(0);
         self.ram_y.next = self.ram.a_rdata.val().get_bits::<256>(256);
         self.ram_z.next = self.ram.a_rdata.val().get_bits::<256>(512);
@@ -739,35 +761,17 @@ impl Logic for MsmEngine {
             self.ex_base.d.next = self.result_base.val() + (bit_cast::<16, 6>(self.fetch_w.q.val()) << 4);
         }
 
-        // ---- Unload: three beats per result.
-        self.un_last.next = (self.un_w.q.val() == self.windows.q.val() - 1)
-            & (self.un_b.q.val() == self.c_minus_1.q.val())
-            & (self.un_beat.q.val() == 2);
-        self.m_tvalid.next =
-            (self.phase.q.val() == MsmPhase::Unload) & self.un_sending.q.val() & self.reset_n.val();
+        // ---- Unload: the MSM as one projective point, three beats.
+        self.un_last.next = self.un_beat.q.val() == 2;
+        self.m_tvalid.next = (self.phase.q.val() == MsmPhase::Unload) & self.reset_n.val();
         self.m_tlast.next = self.un_last.val();
-        self.m_tdata.next = 0.into();
+        self.m_tdata.next = self.combiner.acc_z.val();
         if self.un_beat.q.val() == 0 {
-            if self.un_full.q.val() {
-                self.m_tdata.next = self.ram_x.val();
-            }
+            self.m_tdata.next = self.combiner.acc_x.val();
         } else if self.un_beat.q.val() == 1 {
-            self.m_tdata.next = self.one.val();
-            if self.un_full.q.val() {
-                self.m_tdata.next = self.ram_y.val();
-            }
-        } else if self.un_full.q.val() {
-            self.m_tdata.next = self.ram_z.val();
+            self.m_tdata.next = self.combiner.acc_y.val();
         }
         self.out_fire.next = self.m_tvalid.val() & self.m_tready.val();
-        if (self.phase.q.val() == MsmPhase::Unload) & !self.un_sending.q.val() {
-            // The read of un_key is under way; its flag says whether it is a point.
-            self.un_full.d.next = self.full_f.val();
-            self.flags.clr_en.next = true;
-            self.flags.clr_addr.next = self.un_key.val();
-            self.un_sending.d.next = true;
-            self.un_beat.d.next = 0.into();
-        }
 
         // ---- Phase sequencing.
         self.accum_done.next = self.feed.drained.val()
@@ -793,25 +797,20 @@ impl Logic for MsmEngine {
             }
         } else if self.phase.q.val() == MsmPhase::Reduce {
             if self.reduce_done.val() {
+                self.phase.d.next = MsmPhase::Combine;
+                self.combiner.start.next = true;
+            }
+        } else if self.phase.q.val() == MsmPhase::Combine {
+            if self.combiner.done.val() {
                 self.phase.d.next = MsmPhase::Unload;
-                self.un_w.d.next = 0.into();
-                self.un_b.d.next = 0.into();
-                self.un_sending.d.next = false;
+                self.un_beat.d.next = 0.into();
             }
         } else if self.phase.q.val() == MsmPhase::Unload {
             if self.out_fire.val() {
                 self.un_beat.d.next = self.un_beat.q.val() + 1;
-                if self.un_beat.q.val() == 2 {
-                    self.un_sending.d.next = false;
-                    self.un_b.d.next = self.un_b.q.val() + 1;
-                    if self.un_b.q.val() == self.c_minus_1.q.val() {
-                        self.un_b.d.next = 0.into();
-                        self.un_w.d.next = self.un_w.q.val() + 1;
-                    }
-                    if self.un_last.val() {
-                        self.phase.d.next = MsmPhase::Idle;
-                        self.done_r.d.next = true;
-                    }
+                if self.un_last.val() {
+                    self.phase.d.next = MsmPhase::Idle;
+                    self.done_r.d.next = true;
                 }
             }
         }
@@ -825,6 +824,9 @@ impl Logic for MsmEngine {
             if !self.issue.val() {
                 self.idle_cycles.d.next = self.idle_cycles.q.val() + 1;
             }
+        }
+        if self.phase.q.val() == MsmPhase::Combine {
+            self.combine_cycles.d.next = self.combine_cycles.q.val() + 1;
         }
         if self.phase.q.val() == MsmPhase::Reduce {
             self.reduce_cycles.d.next = self.reduce_cycles.q.val() + 1;
@@ -876,6 +878,7 @@ impl Logic for MsmEngine {
             self.conflicts.d.next = 0.into();
             self.idle_cycles.d.next = 0.into();
             self.reduce_adds.d.next = 0.into();
+            self.combine_cycles.d.next = 0.into();
             self.error_r.d.next = 0.into();
             if self.job_field.val() != self.field_fq.val() {
                 self.error_r.d.next = self.err_bad_field.val();
@@ -926,5 +929,6 @@ impl Logic for MsmEngine {
         self.perf_conflicts.next = self.conflicts.q.val();
         self.perf_idle.next = self.idle_cycles.q.val();
         self.perf_reduce_adds.next = self.reduce_adds.q.val();
+        self.perf_combine.next = self.combine_cycles.q.val();
     }
 }

@@ -14,12 +14,12 @@ use zkcopro_hdl::mem::{CARD_BEATS_PER_RECORD, CARD_RECORD_BYTES};
 use zkcopro_hdl::msm::reference::{bucket_bit_sums, try_signed_digits};
 use zkcopro_hdl::msm::{
     MSM_BASE_BYTES, MSM_BEATS_PER_RESULT, MSM_BUCKET_CAPACITY, MSM_LOOP_LATENCY, MSM_MAX_WINDOW_BITS, MSM_MAX_WINDOWS,
-    MSM_MIN_WINDOW_BITS, recoder_cycles,
+    MSM_MIN_WINDOW_BITS, combiner_cycles_per_step, recoder_cycles,
 };
 use zkcopro_hdl::{FieldId, reference};
 use crate::field::DeviceField;
 use ark_bn254::{Fq, Fr, G1Affine, G1Projective};
-use ark_ff::PrimeField;
+use ark_ff::{AdditiveGroup, PrimeField};
 use ark_ec::{AffineRepr, CurveGroup};
 use ark_ff::{BigInt, One, Zero};
 
@@ -89,6 +89,8 @@ pub struct ModelBus {
     run_bases: [u32; 3],
     /// Card memory: reads, beats, stall cycles of the last job.
     mem_perf: [u32; 3],
+    /// MSM combination cycles of the last job.
+    msm_combine: u32,
     memory: SparseMemory,
     timing: CardMemTiming,
 }
@@ -120,6 +122,7 @@ impl Default for ModelBus {
             bases_regs: [0; 3],
             run_bases: [0; 3],
             mem_perf: [0; 3],
+            msm_combine: 0,
             memory: SparseMemory::default(),
             timing: CardMemTiming { capacity: zkcopro_sim::DEFAULT_CARD_MEM_BYTES, latency_cycles: 25, bytes_per_cycle: 76.8 },
         }
@@ -142,6 +145,7 @@ impl ModelBus {
         self.perf = [0; 7];
         self.msm_perf = [0; 5];
         self.mem_perf = [0; 3];
+        self.msm_combine = 0;
         self.run_bases = self.bases_regs;
         self.run_msm = (self.msm_window_bits, self.msm_windows);
         self.run_op = self.job_op;
@@ -276,7 +280,7 @@ impl ModelBus {
             self.error = regmap::ERR_TLAST;
         }
         let results = windows * c;
-        if taken < n || input.len() > n || expect_out != results * MSM_BEATS_PER_RESULT {
+        if taken < n || input.len() > n || expect_out != MSM_BEATS_PER_RESULT {
             return Err(timeout);
         }
         let base_addr = self.run_bases[0] as u64 | (self.run_bases[1] as u64) << 32;
@@ -317,23 +321,37 @@ impl ModelBus {
         }
         let zero = G1Projective::zero();
         let sums = bucket_bit_sums(&points, &digits, c, windows, &zero, |a, b| *a + b, |a| -*a);
-        let affine = G1Projective::normalize_batch(&sums);
-        let mut out = Vec::with_capacity(expect_out);
-        for p in &affine {
-            match p.xy() {
-                Some((x, y)) => out.extend([x.to_beat(), y.to_beat(), Fq::one().to_beat()]),
-                None => out.extend([Fq::zero().to_beat(), Fq::one().to_beat(), Fq::zero().to_beat()]),
+        // The combiner: Horner's rule over k = c w + b, from the top.
+        let mut total = G1Projective::zero();
+        let mut combine = 0u64;
+        let step = combiner_cycles_per_step(MSM_LOOP_LATENCY) as u64 / 2;
+        for r in sums.iter().rev() {
+            combine += 1;
+            if !total.is_zero() {
+                total.double_in_place();
+                combine += step;
             }
+            if !r.is_zero() {
+                total += r;
+                combine += step;
+            }
+        }
+        let mut out = Vec::with_capacity(expect_out);
+        match total.into_affine().xy() {
+            Some((x, y)) => out.extend([x.to_beat(), y.to_beat(), Fq::one().to_beat()]),
+            None => out.extend([Fq::zero().to_beat(), Fq::one().to_beat(), Fq::zero().to_beat()]),
         }
         self.stats.beats_out += out.len() as u64;
         let items: u64 = digits.iter().map(|d| d.iter().filter(|x| **x != 0).count() as u64).sum();
         let buckets = (windows as u64) << (c - 1);
         let accumulate = items.max(n as u64).max(recode) + MSM_LOOP_LATENCY as u64 + self.timing.latency_cycles as u64;
         let reduce = 2 * buckets + buckets.min(items) * (3 + c as u64 / 2);
-        let unload = results as u64 * (MSM_BEATS_PER_RESULT as u64 + 1);
+        let unload = MSM_BEATS_PER_RESULT as u64 + 1;
+        let _ = results;
         let reduce_adds = buckets.min(items) * c as u64 / 2;
         let adds = items.saturating_sub(buckets.min(items)) + reduce_adds;
-        let busy = accumulate + reduce + unload;
+        let busy = accumulate + reduce + combine + unload;
+        self.msm_combine = combine as u32;
         self.cycles += busy;
         self.perf = [busy as u32, 0, 0, taken as u32, out.len() as u32, adds as u32, 0];
         self.msm_perf = [accumulate as u32, reduce as u32, 0, (accumulate - (adds - reduce_adds)) as u32, reduce_adds as u32];
@@ -405,6 +423,7 @@ impl Bus for ModelBus {
             "PERF_MEM_READS" => self.mem_perf[0],
             "PERF_MEM_BEATS" => self.mem_perf[1],
             "PERF_MEM_STALL" => self.mem_perf[2],
+            "PERF_MSM_COMBINE" => self.msm_combine,
             other => unreachable!("register {other} missing from the model"),
         };
         Ok(value)

@@ -627,6 +627,7 @@ struct MsmReport {
     bus_cycles: u64,
     accumulate_cycles: u64,
     reduce_cycles: u64,
+    combine_cycles: u64,
     unload_cycles: u64,
     additions: u64,
     accumulate_additions: u64,
@@ -719,6 +720,7 @@ fn msm_cmd(log_size: u32, window: Option<usize>, kind: ScalarKind, one_off: bool
         bus_cycles: j.bus_cycles,
         accumulate_cycles: p.accumulate_cycles,
         reduce_cycles: p.reduce_cycles,
+        combine_cycles: p.combine_cycles,
         unload_cycles: p.unload_cycles,
         additions: p.additions,
         accumulate_additions: p.accumulate_additions,
@@ -774,10 +776,11 @@ fn msm_cmd(log_size: u32, window: Option<usize>, kind: ScalarKind, one_off: bool
             r.mem_stall_cycles
         );
         println!(
-            "device: {} busy cycles = accumulate {} + reduce {} + unload {}{}",
+            "device: {} busy cycles = accumulate {} + reduce {} + combine {} + unload {}{}",
             r.device_cycles,
             r.accumulate_cycles,
             r.reduce_cycles,
+            r.combine_cycles,
             r.unload_cycles,
             if j.cycle_accurate { "" } else { " [modelled cycles]" }
         );
@@ -786,7 +789,7 @@ fn msm_cmd(log_size: u32, window: Option<usize>, kind: ScalarKind, one_off: bool
             r.additions, r.accumulate_additions, r.reduce_additions, r.efficiency, r.idle_cycles, r.conflicts
         );
         println!(
-            "time at {clock_mhz} MHz: glue {:.1} µs (checks {:.1}, pack scalars {:.1}, combine {:.1}) + transfer {:.1} µs + bus {:.1} µs + device {:.1} µs = {:.1} µs end to end (glue {:.1}%)",
+            "time at {clock_mhz} MHz: glue {:.1} µs (checks {:.1}, scalar stream {:.1}, result {:.1}) + transfer {:.1} µs + bus {:.1} µs + device {:.1} µs = {:.1} µs end to end (glue {:.1}%)",
             us(r.glue_s),
             us(r.glue_validate_s),
             us(r.glue_pack_s),
