@@ -7,7 +7,7 @@ fn reads_id_and_runs_a_tiny_job() {
     m.reset(regmap::RESET_CYCLES);
     assert_eq!(m.axil_read(regmap::ID.offset, 100).unwrap(), (regmap::DEVICE_ID, 0));
     assert_eq!(m.axil_read(regmap::CTRL.offset, 100).unwrap().0, regmap::CTRL_AP_IDLE);
-    assert_eq!(m.axil_read(0x80, 100).unwrap().1, regmap::RESP_DECERR);
+    assert_eq!(m.axil_read(0xFC, 100).unwrap().1, regmap::RESP_DECERR);
     assert_eq!(m.axil_write(regmap::JOB_OP.offset, regmap::OP_ADD, 0xF, 100).unwrap(), 0);
     assert_eq!(m.axil_write(regmap::JOB_COUNT.offset, 2, 0xF, 100).unwrap(), 0);
     assert_eq!(m.axil_write(regmap::CTRL.offset, 1, 0xF, 100).unwrap(), 0);

@@ -76,7 +76,7 @@ fn check_device_rejects_bad_job_registers<B: Bus>(mut bus: B) {
 
 fn check_bad_addresses_are_typed_errors<B: Bus>(mut bus: B) {
     bus.reset();
-    assert_eq!(bus.read32(0x80), Err(BusError::Unmapped { addr: 0x80 }));
+    assert_eq!(bus.read32(0xFC), Err(BusError::Unmapped { addr: 0xFC }));
     assert_eq!(bus.write32(0x02, 1), Err(BusError::Unmapped { addr: 0x02 }));
     assert_eq!(bus.write32(regmap::ID.offset, 1), Err(BusError::Refused { addr: regmap::ID.offset }));
     assert_eq!(bus.read32(regmap::ID.offset), Ok(regmap::DEVICE_ID));
