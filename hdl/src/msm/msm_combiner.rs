@@ -63,12 +63,8 @@ pub struct MsmCombiner {
     pub acc_y: Signal<Out, Bits<256>>,
     /// Accumulator Z.
     pub acc_z: Signal<Out, Bits<256>>,
-    /// Combining.
-    pub busy: Signal<Out, Bit>,
     /// Pulse: the accumulator holds the MSM.
     pub done: Signal<Out, Bit>,
-    /// Additions issued since the last start (doublings included).
-    pub adds: Signal<Out, Bits<16>>,
     /// Montgomery form of 1, for the point at infinity.
     one: Constant<Bits<256>>,
     phase: DFF<CombinePhase>,
@@ -78,7 +74,6 @@ pub struct MsmCombiner {
     ax: DFF<Bits<256>>,
     ay: DFF<Bits<256>>,
     az: DFF<Bits<256>>,
-    count: DFF<Bits<16>>,
     done_r: DFF<Bit>,
     last: Signal<Local, Bit>,
 }
@@ -104,9 +99,7 @@ impl MsmCombiner {
             acc_x: Default::default(),
             acc_y: Default::default(),
             acc_z: Default::default(),
-            busy: Default::default(),
             done: Default::default(),
-            adds: Default::default(),
             one: Constant::new(one_mont),
             phase: Default::default(),
             w: Default::default(),
@@ -115,7 +108,6 @@ impl MsmCombiner {
             ax: Default::default(),
             ay: Default::default(),
             az: Default::default(),
-            count: Default::default(),
             done_r: Default::default(),
             last: Default::default(),
         }
@@ -125,7 +117,7 @@ impl MsmCombiner {
 impl Logic for MsmCombiner {
     #[hdl_gen]
     fn update(&mut self) {
-        dff_setup!(self, clock, phase, w, b, acc_inf, ax, ay, az, count, done_r);
+        dff_setup!(self, clock, phase, w, b, acc_inf, ax, ay, az, done_r);
         self.key.next = self.result_base.val() + (bit_cast::<16, 6>(self.w.q.val()) << 4) + bit_cast::<16, 4>(self.b.q.val());
         self.last.next = (self.w.q.val() == 0) & (self.b.q.val() == 0);
         self.issue.next = false;
@@ -137,7 +129,6 @@ impl Logic for MsmCombiner {
                 self.phase.d.next = CombinePhase::IssueAdd;
             } else {
                 self.issue.next = true;
-                self.count.d.next = self.count.q.val() + 1;
                 self.phase.d.next = CombinePhase::WaitDouble;
             }
         } else if self.phase.q.val() == CombinePhase::IssueAdd {
@@ -145,7 +136,6 @@ impl Logic for MsmCombiner {
                 self.issue.next = true;
                 self.b_ram.next = true;
                 self.acc_inf.d.next = false;
-                self.count.d.next = self.count.q.val() + 1;
                 self.phase.d.next = CombinePhase::WaitAdd;
             } else if self.last.val() {
                 self.phase.d.next = CombinePhase::Idle;
@@ -193,7 +183,6 @@ impl Logic for MsmCombiner {
             self.ax.d.next = 0.into();
             self.ay.d.next = self.one.val();
             self.az.d.next = 0.into();
-            self.count.d.next = 0.into();
         }
         if !self.reset_n.val() {
             self.phase.d.next = CombinePhase::Idle;
@@ -202,8 +191,6 @@ impl Logic for MsmCombiner {
         self.acc_x.next = self.ax.q.val();
         self.acc_y.next = self.ay.q.val();
         self.acc_z.next = self.az.q.val();
-        self.busy.next = self.phase.q.val() != CombinePhase::Idle;
         self.done.next = self.done_r.q.val();
-        self.adds.next = self.count.q.val();
     }
 }
