@@ -384,6 +384,27 @@ fn backends_agree() {
     assert_eq!(key(&pa), key(&pb));
 }
 
+/// Card memory that stops answering: the job times out with a typed error
+/// (never a hang), the reset clears the half-done job, and the next MSM on
+/// the same device is exact.
+#[test]
+fn verilator_memory_that_never_answers_times_out_and_recovers() {
+    let mut rng = seeded_rng("verilator_memory_that_never_answers_times_out_and_recovers");
+    let points = random_points(&mut rng, 100);
+    let scalars = random_scalars(&mut rng, 100);
+    let mut dev = Coprocessor::new(VerilatorBus::new(None)).unwrap();
+    let (bases, _) = dev.load_bases(&points).unwrap();
+    let capacity = dev.card_mem_capacity();
+    dev.bus().set_mem_timing(&zkcopro_host::bus::CardMemTiming { capacity, latency_cycles: u32::MAX, bytes_per_cycle: 76.8 });
+    match dev.msm_resident_with(&bases, &scalars, &MsmConfig { window_bits: Some(8) }) {
+        Err(DriverError::Timeout(_)) => {}
+        other => panic!("expected a timeout, got {other:?}"),
+    }
+    let mut dev = dev.with_mem_config(Default::default());
+    let got = dev.msm_resident(&bases, &scalars).unwrap();
+    assert_eq!(got.into_affine(), ark_msm(&points, &scalars).into_affine(), "after the timeout");
+}
+
 /// Larger MSMs on Verilator (about a minute).
 #[test]
 #[ignore = "long: MSM 2^14 and 2^16 on Verilator"]
