@@ -192,11 +192,16 @@ pub struct MsmEngine {
     window_mask: DFF<Bits<32>>,
     total: DFF<Bits<32>>,
     // Loader: the beats of one point.
+    // The next point (accumulation) or fetched bucket (reduction) for the
+    // expander, so it never waits between two.
     ld_full: DFF<Bit>,
     ld_x: DFF<Fe>,
     ld_y: DFF<Fe>,
-    ld_inf: DFF<Bit>,
+    ld_z: DFF<Fe>,
     ld_digits: DFF<Bits<512>>,
+    ld_pending: DFF<Bits<32>>,
+    ld_reduce: DFF<Bit>,
+    ld_base: DFF<Key>,
     // Expander: the point whose items are being issued.
     ex_x: DFF<Fe>,
     ex_y: DFF<Fe>,
@@ -266,6 +271,7 @@ pub struct MsmEngine {
     fetch_hit: Signal<Local, Bit>,
     conflict: Signal<Local, Bit>,
     fb_free: Signal<Local, Bit>,
+    want_fetch: Signal<Local, Bit>,
     ex_take: Signal<Local, Bit>,
     ex_load: Signal<Local, Bit>,
     digit_neg: Signal<Local, Bit>,
@@ -365,8 +371,11 @@ impl MsmEngine {
             ld_full: Default::default(),
             ld_x: Default::default(),
             ld_y: Default::default(),
-            ld_inf: Default::default(),
+            ld_z: Default::default(),
             ld_digits: Default::default(),
+            ld_pending: Default::default(),
+            ld_reduce: Default::default(),
+            ld_base: Default::default(),
             ex_x: Default::default(),
             ex_y: Default::default(),
             ex_z: Default::default(),
@@ -430,6 +439,7 @@ impl MsmEngine {
             fetch_hit: Default::default(),
             conflict: Default::default(),
             fb_free: Default::default(),
+            want_fetch: Default::default(),
             ex_take: Default::default(),
             ex_load: Default::default(),
             digit_neg: Default::default(),
@@ -460,8 +470,8 @@ impl Logic for MsmEngine {
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(
-            self, clock, phase, c_minus_1, windows, window_mask, total, ld_full, ld_x, ld_y, ld_inf,
-            ld_digits, ex_x, ex_y, ex_z, ex_digits, ex_pending, ex_reduce, ex_base, fb_valid,
+            self, clock, phase, c_minus_1, windows, window_mask, total, ld_full, ld_x, ld_y, ld_z,
+            ld_digits, ld_pending, ld_reduce, ld_base, ex_x, ex_y, ex_z, ex_digits, ex_pending, ex_reduce, ex_base, fb_valid,
             fb_fetch, fb_key, fb_x, fb_y, fb_z, wk_w, wk_j, wk_done, fetch_out, fetch_w, fetch_j, c_valid,
             c_b_ram, c_key, c_fetch, c_ax, c_ay, c_az, c_bx, c_by, c_bz, in_flight, un_beat, combine_cycles,
             done_r, error_r, busy_cycles, out_stall_cycles, beats_out, adds, accum_cycles, reduce_cycles, conflicts, idle_cycles, reduce_adds
@@ -508,8 +518,15 @@ impl Logic for MsmEngine {
             self.ld_full.d.next = true;
             self.ld_x.d.next = self.feed.p_x.val();
             self.ld_y.d.next = self.feed.p_y.val();
-            self.ld_inf.d.next = self.feed.p_inf.val();
+            self.ld_z.d.next = self.one.val();
+            // A base at infinity (stored as 0, 0) enters as (0 : 1 : 0).
+            if self.feed.p_inf.val() {
+                self.ld_y.d.next = self.one.val();
+                self.ld_z.d.next = 0.into();
+            }
             self.ld_digits.d.next = self.feed.p_digits.val();
+            self.ld_pending.d.next = self.window_mask.q.val();
+            self.ld_reduce.d.next = false;
         }
 
         // ---- Expander: the next item of the current point (or bucket).
@@ -683,9 +700,20 @@ impl Logic for MsmEngine {
             self.in_flight.d.next = self.in_flight.q.val() - 1;
         }
 
-        // ---- Refill the decision slot: items first, then bucket fetches.
+        // ---- Refill the decision slot: a bucket fetch when the buffer
+        // behind the expander is free (so the next bucket is there when the
+        // current one's items are out), else the expander's next item.
         self.fb_free.next = !self.fb_valid.q.val() | self.f_accept.val();
-        self.ex_take.next = self.fb_free.val() & self.picker.any.val() & self.run.val();
+        // A fetch of an empty bucket is done at once (the next one may issue
+        // in the same cycle); a hit fills the buffer behind the expander.
+        self.fetch_skip.next = self.f_fetch.val() & self.f_accept.val() & !self.fetch_hit.val();
+        self.want_fetch.next = self.fb_free.val()
+            & (self.phase.q.val() == MsmPhase::Reduce)
+            & !self.ld_full.q.val()
+            & (!self.fetch_out.q.val() | self.fetch_skip.val())
+            & !self.wk_done.q.val()
+            & self.run.val();
+        self.ex_take.next = self.fb_free.val() & self.picker.any.val() & self.run.val() & !self.want_fetch.val();
         if self.fb_free.val() {
             self.fb_valid.d.next = false;
         }
@@ -693,9 +721,6 @@ impl Logic for MsmEngine {
         // never turned into a key outside the job's bucket range.
         self.bad_digit.next = !self.ex_reduce.q.val()
             & (self.digit_mag.val() > (self.one_key.val() << self.c_minus_1.q.val()));
-        // A fetch of an empty bucket is done at once (the next one may issue
-        // in the same cycle); a hit loads the expander.
-        self.fetch_skip.next = self.f_fetch.val() & self.f_accept.val() & !self.fetch_hit.val();
         if self.fetch_skip.val() {
             self.fetch_out.d.next = false;
         }
@@ -713,12 +738,7 @@ impl Logic for MsmEngine {
             }
             self.fb_z.d.next = self.ex_z.q.val();
             self.ex_pending.d.next = self.ex_pending.q.val() & !self.sel_bit.val();
-        } else if self.fb_free.val()
-            & (self.phase.q.val() == MsmPhase::Reduce)
-            & !self.picker.any.val()
-            & (!self.fetch_out.q.val() | self.fetch_skip.val())
-            & !self.wk_done.q.val()
-        {
+        } else if self.want_fetch.val() {
             self.fb_valid.d.next = true;
             self.fb_fetch.d.next = true;
             self.fb_key.d.next = self.fetch_key.val();
@@ -741,24 +761,24 @@ impl Logic for MsmEngine {
             self.ld_full.d.next = false;
             self.ex_x.d.next = self.ld_x.q.val();
             self.ex_y.d.next = self.ld_y.q.val();
-            self.ex_z.d.next = self.one.val();
-            // A base at infinity (stored as 0, 0) enters as (0 : 1 : 0).
-            if self.ld_inf.q.val() {
-                self.ex_y.d.next = self.one.val();
-                self.ex_z.d.next = 0.into();
-            }
+            self.ex_z.d.next = self.ld_z.q.val();
             self.ex_digits.d.next = self.ld_digits.q.val();
-            self.ex_pending.d.next = self.window_mask.q.val();
-            self.ex_reduce.d.next = false;
+            self.ex_pending.d.next = self.ld_pending.q.val();
+            self.ex_reduce.d.next = self.ld_reduce.q.val();
+            self.ex_base.d.next = self.ld_base.q.val();
         }
+        // A fetched bucket: one item per set bit of j, into result (w, b).
+        // The buffer is empty: fetches issue only then, and nothing else
+        // fills it in the reduction.
         if self.c_fetch.q.val() {
             self.fetch_out.d.next = false;
-            self.ex_x.d.next = self.ram_x.val();
-            self.ex_y.d.next = self.ram_y.val();
-            self.ex_z.d.next = self.ram_z.val();
-            self.ex_pending.d.next = bit_cast::<32, 16>(self.fetch_j.q.val());
-            self.ex_reduce.d.next = true;
-            self.ex_base.d.next = self.result_base.val() + (bit_cast::<16, 6>(self.fetch_w.q.val()) << 4);
+            self.ld_full.d.next = true;
+            self.ld_x.d.next = self.ram_x.val();
+            self.ld_y.d.next = self.ram_y.val();
+            self.ld_z.d.next = self.ram_z.val();
+            self.ld_pending.d.next = bit_cast::<32, 16>(self.fetch_j.q.val());
+            self.ld_reduce.d.next = true;
+            self.ld_base.d.next = self.result_base.val() + (bit_cast::<16, 6>(self.fetch_w.q.val()) << 4);
         }
 
         // ---- Unload: the MSM as one projective point, three beats.
@@ -782,6 +802,7 @@ impl Logic for MsmEngine {
             & (self.in_flight.q.val() == 0);
         self.reduce_done.next = self.wk_done.q.val()
             & !self.fetch_out.q.val()
+            & !self.ld_full.q.val()
             & !self.picker.any.val()
             & !self.fb_valid.q.val()
             & !self.c_valid.q.val()
