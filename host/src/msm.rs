@@ -148,14 +148,14 @@ fn window_shape(c: usize) -> Result<usize, DriverError> {
 
 /// Estimated device cycles for n scalars at width c, assuming uniform
 /// scalars: accumulation at one item per cycle (at least one scalar beat
-/// per cycle), the reduction walk (about 2 cycles per bucket, plus 3 + c/2
+/// per cycle), the reduction walk (about 2 cycles per bucket, plus 1 + c/2
 /// per nonempty bucket: the fetch and one addition per set index bit), and
 /// the combination (a doubling and an addition per window bit).
 pub fn estimated_cycles(n: usize, c: usize) -> Option<u64> {
     let w = window_shape(c).ok()? as u64;
     let buckets = w << (c - 1);
     let accumulate = (n as u64 * w).max(n as u64) + POINT_ADD_LATENCY as u64;
-    let reduce = buckets * 2 + buckets.min(n as u64 * w) * (3 + c as u64 / 2);
+    let reduce = buckets * 2 + buckets.min(n as u64 * w) * (1 + c as u64 / 2);
     let combine = w * c as u64 * combiner_cycles_per_step(MSM_LOOP_LATENCY) as u64;
     Some(accumulate + reduce + combine)
 }
@@ -235,7 +235,7 @@ pub fn window_for(scalars: &[Fr]) -> usize {
             let w = window_shape(c).ok()? as f64;
             let buckets = w * (1u64 << (c - 1)) as f64;
             let items = n as f64 * (f_full * w + f_small * (16.0 / c as f64).ceil());
-            let cost = items.max(n as f64) + 2.0 * buckets + buckets.min(items) * (3.0 + c as f64 / 2.0)
+            let cost = items.max(n as f64) + 2.0 * buckets + buckets.min(items) * (1.0 + c as f64 / 2.0)
                 + w * c as f64 * combiner_cycles_per_step(MSM_LOOP_LATENCY) as f64;
             Some((cost as u64, c))
         })

@@ -345,7 +345,7 @@ impl ModelBus {
         let items: u64 = digits.iter().map(|d| d.iter().filter(|x| **x != 0).count() as u64).sum();
         let buckets = (windows as u64) << (c - 1);
         let accumulate = items.max(n as u64).max(recode) + MSM_LOOP_LATENCY as u64 + self.timing.latency_cycles as u64;
-        let reduce = 2 * buckets + buckets.min(items) * (3 + c as u64 / 2);
+        let reduce = 2 * buckets + buckets.min(items) * (1 + c as u64 / 2);
         let unload = MSM_BEATS_PER_RESULT as u64 + 1;
         let _ = results;
         let reduce_adds = buckets.min(items) * c as u64 / 2;
