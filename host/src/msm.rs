@@ -125,7 +125,7 @@ pub fn random_points<R: ark_std::rand::RngCore>(rng: &mut R, n: usize) -> Vec<G1
 const GLUE_CHUNK: usize = 4096;
 
 /// Windows for width c, if the device can hold them.
-fn window_shape(c: usize) -> Result<usize, DriverError> {
+pub fn window_shape(c: usize) -> Result<usize, DriverError> {
     if !(MSM_MIN_WINDOW_BITS..=MSM_MAX_WINDOW_BITS).contains(&c) {
         return Err(DriverError::MsmWindow(format!(
             "width {c} outside {MSM_MIN_WINDOW_BITS}..={MSM_MAX_WINDOW_BITS}"

@@ -437,14 +437,72 @@ fn info(json: bool) {
     }
 }
 
+/// Largest `demo --count` (the MSM's and the field jobs' size).
+const DEMO_MAX_COUNT: usize = 1 << 20;
+/// Largest `msm --log-size`.
+const MSM_MAX_LOG: u32 = 20;
+/// Accepted `--clock-mhz` range.
+const CLOCK_MHZ_RANGE: std::ops::RangeInclusive<f64> = 1.0..=2000.0;
+
+fn check_run_args(run: &RunArgs) -> Result<(), String> {
+    if !(run.clock_mhz.is_finite() && CLOCK_MHZ_RANGE.contains(&run.clock_mhz)) {
+        return Err(format!(
+            "--clock-mhz {} is outside {}..={} MHz",
+            run.clock_mhz,
+            CLOCK_MHZ_RANGE.start(),
+            CLOCK_MHZ_RANGE.end()
+        ));
+    }
+    if let Some(t) = &run.trace {
+        let dir = t.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
+        if !dir.is_dir() {
+            return Err(format!("--trace {}: directory {} does not exist", t.display(), dir.display()));
+        }
+        if run.backend != Backend::Verilator {
+            return Err("--trace needs the verilator backend".into());
+        }
+    }
+    Ok(())
+}
+
+/// Every argument checked before any allocation or simulation: one line on
+/// failure.
+fn check_args(command: &Command) -> Result<(), String> {
+    match command {
+        Command::Demo { count, run } => {
+            if !(1..=DEMO_MAX_COUNT).contains(count) {
+                return Err(format!("--count {count} is outside 1..={DEMO_MAX_COUNT}"));
+            }
+            check_run_args(run)
+        }
+        Command::Ntt { log_size, run, .. } => {
+            let max = zkcopro_host::ntt::NTT_LOG_MAX_TOTAL;
+            if *log_size > max {
+                return Err(format!("--log-size {log_size} is above {max} (the largest NTT the driver runs)"));
+            }
+            check_run_args(run)
+        }
+        Command::Msm { log_size, window, run, .. } => {
+            if *log_size > MSM_MAX_LOG {
+                return Err(format!("--log-size {log_size} is above {MSM_MAX_LOG}"));
+            }
+            if let Some(c) = window {
+                zkcopro_host::msm::window_shape(*c).map_err(|e| format!("--window {c}: {e}"))?;
+            }
+            check_run_args(run)
+        }
+        Command::Verilog { .. } | Command::Info { .. } => Ok(()),
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if let Err(e) = check_args(&cli.command) {
+        eprintln!("error: {e}");
+        return ExitCode::from(2);
+    }
     match cli.command {
         Command::Demo { count, run } => {
-            if count == 0 {
-                eprintln!("error: --count must be at least 1");
-                return ExitCode::from(2);
-            }
             match demo(count, run) {
                 Ok(true) => ExitCode::SUCCESS,
                 Ok(false) => ExitCode::FAILURE,
@@ -465,10 +523,6 @@ fn main() -> ExitCode {
             }
         }
         Command::Msm { log_size, window, scalars, one_off, run } => {
-            if log_size > 20 {
-                eprintln!("error: --log-size must be at most 20");
-                return ExitCode::from(2);
-            }
             match msm_cmd(log_size, window, scalars, one_off, run) {
                 Ok(true) => ExitCode::SUCCESS,
                 Ok(false) => ExitCode::FAILURE,
