@@ -41,9 +41,6 @@ pub struct MsmProfile {
     pub points_sent: u64,
     pub window_bits: u64,
     pub windows: u64,
-    /// Items: nonzero digits, one bucket addition each at most (computed
-    /// on the host only by tests and the functional model; 0 otherwise).
-    pub items: u64,
     /// The bound N x W of additions in the accumulation phase.
     pub bound: u64,
     /// Point additions issued: all, accumulation, reduction.
@@ -146,27 +143,19 @@ pub fn window_shape(c: usize) -> Result<usize, DriverError> {
     Ok(w)
 }
 
-/// Estimated device cycles for n scalars at width c, assuming uniform
-/// scalars: accumulation at one item per cycle (at least one scalar beat
+/// Estimated device cycles for `n` scalars yielding `items` nonzero digits
+/// at width c: accumulation at one item per cycle (at least one scalar beat
 /// per cycle), the reduction walk (about 2 cycles per bucket, plus 1 + c/2
 /// per nonempty bucket: the fetch and one addition per set index bit), and
-/// the combination (a doubling and an addition per window bit).
-pub fn estimated_cycles(n: usize, c: usize) -> Option<u64> {
+/// the combination (a doubling and an addition per window bit). `None` if
+/// the device cannot hold width c.
+pub fn estimated_cycles(n: u64, items: u64, c: usize) -> Option<u64> {
     let w = window_shape(c).ok()? as u64;
     let buckets = w << (c - 1);
-    let accumulate = (n as u64 * w).max(n as u64) + POINT_ADD_LATENCY as u64;
-    let reduce = buckets * 2 + buckets.min(n as u64 * w) * (1 + c as u64 / 2);
+    let accumulate = items.max(n) + POINT_ADD_LATENCY as u64;
+    let reduce = buckets * 2 + buckets.min(items) * (1 + c as u64 / 2);
     let combine = w * c as u64 * combiner_cycles_per_step(MSM_LOOP_LATENCY) as u64;
     Some(accumulate + reduce + combine)
-}
-
-/// The window width with the fewest estimated cycles for n points.
-pub fn best_window_bits(n: usize) -> usize {
-    (MSM_MIN_WINDOW_BITS..=MSM_MAX_WINDOW_BITS)
-        .filter_map(|c| estimated_cycles(n, c).map(|e| (e, c)))
-        .min()
-        .map(|(_, c)| c)
-        .expect("some window width fits the device")
 }
 
 /// A result point from its three beats (homogeneous projective, Montgomery).
@@ -233,11 +222,8 @@ pub fn window_for(scalars: &[Fr]) -> usize {
     (MSM_MIN_WINDOW_BITS..=MSM_MAX_WINDOW_BITS)
         .filter_map(|c| {
             let w = window_shape(c).ok()? as f64;
-            let buckets = w * (1u64 << (c - 1)) as f64;
             let items = n as f64 * (f_full * w + f_small * (16.0 / c as f64).ceil());
-            let cost = items.max(n as f64) + 2.0 * buckets + buckets.min(items) * (1.0 + c as f64 / 2.0)
-                + w * c as f64 * combiner_cycles_per_step(MSM_LOOP_LATENCY) as f64;
-            Some((cost as u64, c))
+            estimated_cycles(n as u64, items as u64, c).map(|cost| (cost, c))
         })
         .min()
         .map(|(_, c)| c)

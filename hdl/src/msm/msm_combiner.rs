@@ -76,6 +76,7 @@ pub struct MsmCombiner {
     az: DFF<Bits<256>>,
     done_r: DFF<Bit>,
     last: Signal<Local, Bit>,
+    step_done: Signal<Local, Bit>,
 }
 
 impl MsmCombiner {
@@ -110,6 +111,7 @@ impl MsmCombiner {
             az: Default::default(),
             done_r: Default::default(),
             last: Default::default(),
+            step_done: Default::default(),
         }
     }
 }
@@ -123,6 +125,7 @@ impl Logic for MsmCombiner {
         self.issue.next = false;
         self.b_ram.next = false;
         self.done_r.d.next = false;
+        self.step_done.next = false;
         if self.phase.q.val() == CombinePhase::IssueDouble {
             if self.acc_inf.q.val() {
                 // 2 * O = O: nothing to do.
@@ -137,17 +140,9 @@ impl Logic for MsmCombiner {
                 self.b_ram.next = true;
                 self.acc_inf.d.next = false;
                 self.phase.d.next = CombinePhase::WaitAdd;
-            } else if self.last.val() {
-                self.phase.d.next = CombinePhase::Idle;
-                self.done_r.d.next = true;
             } else {
-                // acc + O = acc: on to the next k.
-                self.phase.d.next = CombinePhase::IssueDouble;
-                self.b.d.next = self.b.q.val() - 1;
-                if self.b.q.val() == 0 {
-                    self.b.d.next = self.c_minus_1.val();
-                    self.w.d.next = self.w.q.val() - 1;
-                }
+                // acc + O = acc: this k is done.
+                self.step_done.next = true;
             }
         } else if self.phase.q.val() == CombinePhase::WaitDouble {
             if self.result_valid.val() {
@@ -161,17 +156,19 @@ impl Logic for MsmCombiner {
                 self.ax.d.next = self.result_x.val();
                 self.ay.d.next = self.result_y.val();
                 self.az.d.next = self.result_z.val();
-                if self.last.val() {
-                    self.phase.d.next = CombinePhase::Idle;
-                    self.done_r.d.next = true;
-                } else {
-                    self.phase.d.next = CombinePhase::IssueDouble;
-                    self.b.d.next = self.b.q.val() - 1;
-                    if self.b.q.val() == 0 {
-                        self.b.d.next = self.c_minus_1.val();
-                        self.w.d.next = self.w.q.val() - 1;
-                    }
-                }
+                self.step_done.next = true;
+            }
+        }
+        // After k = 0 the accumulator is the MSM; else on to k - 1.
+        if self.step_done.val() & self.last.val() {
+            self.phase.d.next = CombinePhase::Idle;
+            self.done_r.d.next = true;
+        } else if self.step_done.val() {
+            self.phase.d.next = CombinePhase::IssueDouble;
+            self.b.d.next = self.b.q.val() - 1;
+            if self.b.q.val() == 0 {
+                self.b.d.next = self.c_minus_1.val();
+                self.w.d.next = self.w.q.val() - 1;
             }
         }
         if self.start.val() {

@@ -279,7 +279,6 @@ impl ModelBus {
         if input.len() != n {
             self.error = regmap::ERR_TLAST;
         }
-        let results = windows * c;
         if taken < n || input.len() > n || expect_out != MSM_BEATS_PER_RESULT {
             return Err(timeout);
         }
@@ -347,7 +346,6 @@ impl ModelBus {
         let accumulate = items.max(n as u64).max(recode) + MSM_LOOP_LATENCY as u64 + self.timing.latency_cycles as u64;
         let reduce = 2 * buckets + buckets.min(items) * (1 + c as u64 / 2);
         let unload = MSM_BEATS_PER_RESULT as u64 + 1;
-        let _ = results;
         let reduce_adds = buckets.min(items) * c as u64 / 2;
         let adds = items.saturating_sub(buckets.min(items)) + reduce_adds;
         let busy = accumulate + reduce + combine + unload;
