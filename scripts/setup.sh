@@ -1,15 +1,18 @@
 #!/usr/bin/env bash
 # Installs the system tools zkcopro needs, only when missing: Verilator (to
-# build the cycle-accurate models) and Yosys (for scripts/synth.sh).
+# build the cycle-accurate models; zlib for their FST traces) and Yosys (for
+# scripts/synth.sh).
 # Idempotent; needs root (or sudo) only when something must be installed.
 set -euo pipefail
 
 missing=()
 command -v verilator >/dev/null 2>&1 || missing+=(verilator)
 command -v yosys >/dev/null 2>&1 || missing+=(yosys)
+# Verilator's FST trace writer links zlib.
+[ -f /usr/include/zlib.h ] || missing+=(zlib1g-dev)
 
 if [ ${#missing[@]} -eq 0 ]; then
-    echo "setup: verilator $(verilator --version | awk '{print $2}') and yosys already installed"
+    echo "setup: verilator $(verilator --version | awk '{print $2}'), yosys and zlib already installed"
     exit 0
 fi
 

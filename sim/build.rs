@@ -38,7 +38,7 @@ fn verilate(model: &Model, out_dir: &Path, waivers: &Path) -> PathBuf {
     let v_path = src_dir.join(format!("{}.v", model.top_name));
     std::fs::write(&v_path, &model.verilog).unwrap();
     let status = Command::new("verilator")
-        .args(["--cc", "--trace", "-O3", "--x-assign", "fast", "--x-initial", "fast"])
+        .args(["--cc", "--trace-fst", "-O3", "--x-assign", "fast", "--x-initial", "fast"])
         .args(["--noassert", "-Wno-fatal", "-Wno-lint", "-Wno-style"])
         .arg("--top-module")
         .arg(model.top_name)
@@ -102,7 +102,7 @@ fn build() {
             .debug(false)
             .warnings(false)
             .define("VM_TRACE", "1")
-            .define("VM_TRACE_VCD", "1")
+            .define("VM_TRACE_FST", "1")
             .include(&include)
             .include(include.join("vltstd"));
         b
@@ -115,7 +115,7 @@ fn build() {
     build
         .file(include.join("verilated.cpp"))
         .file(include.join("verilated_threads.cpp"))
-        .file(include.join("verilated_vcd_c.cpp"))
+        .file(include.join("verilated_fst_c.cpp"))
         .file("csrc/shim.cpp");
     for model in &models {
         let obj_dir = verilate(model, &out_dir, &waivers);
@@ -141,4 +141,6 @@ fn build() {
     build.objects(slow.compile_intermediates());
     build.compile("zkcopro_sim");
     println!("cargo:rustc-link-lib=pthread");
+    // The FST writer compresses with zlib.
+    println!("cargo:rustc-link-lib=z");
 }

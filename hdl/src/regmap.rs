@@ -139,6 +139,41 @@ registers! {
         "MSM: cycles of the combination phase (sum 2^(c w + b) R(w, b) on the device)";
 }
 
+/// The CAPS register's fields (layout in its description above).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Caps {
+    /// Montgomery multiplier latency, cycles.
+    pub mul_latency: u32,
+    /// Multiplier implementation code: 0 tiled, 1 fast-simulation.
+    pub mul_code: u32,
+    /// log2 of the largest on-chip NTT.
+    pub ntt_log_max: u32,
+    /// log2 of the NTT butterfly units.
+    pub ntt_units_log2: u32,
+    /// log2 of the MSM bucket-memory keys.
+    pub msm_key_bits: u32,
+}
+
+impl Caps {
+    pub fn encode(&self) -> u32 {
+        (self.mul_latency & 0xFF)
+            | ((self.mul_code & 1) << 8)
+            | ((self.ntt_log_max & 0xF) << 12)
+            | ((self.ntt_units_log2 & 0xF) << 16)
+            | ((self.msm_key_bits & 0x1F) << 24)
+    }
+
+    pub fn decode(v: u32) -> Self {
+        Caps {
+            mul_latency: v & 0xFF,
+            mul_code: (v >> 8) & 1,
+            ntt_log_max: (v >> 12) & 0xF,
+            ntt_units_log2: (v >> 16) & 0xF,
+            msm_key_bits: (v >> 24) & 0x1F,
+        }
+    }
+}
+
 /// CTRL bits.
 pub const CTRL_AP_START: u32 = 1 << 0;
 pub const CTRL_AP_DONE: u32 = 1 << 1;

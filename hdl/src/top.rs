@@ -22,11 +22,14 @@ pub struct TopConfig {
 impl TopConfig {
     /// The CAPS register value of this configuration.
     pub fn caps(&self) -> u32 {
-        (MONT_MUL_LATENCY as u32 & 0xFF)
-            | (self.mul.code() << 8)
-            | ((NTT_LOG_MAX as u32) << 12)
-            | ((NTT_UNITS_LOG2 as u32) << 16)
-            | ((MSM_KEY_BITS as u32) << 24)
+        regmap::Caps {
+            mul_latency: MONT_MUL_LATENCY as u32,
+            mul_code: self.mul.code(),
+            ntt_log_max: NTT_LOG_MAX as u32,
+            ntt_units_log2: NTT_UNITS_LOG2 as u32,
+            msm_key_bits: MSM_KEY_BITS as u32,
+        }
+        .encode()
     }
 }
 

@@ -9,7 +9,7 @@ pub mod field;
 pub mod msm;
 pub mod ntt;
 
-pub use backend::{Backend, ModelBus, VerilatorBus};
+pub use backend::{Backend, ModelBus, TracePoint, TraceSpec, TraceSpecError, VerilatorBus};
 pub use bus::{Beat, Bus, BusError, BusStats};
 pub use driver::{Coprocessor, DriverError, FieldOp, JobProfile};
 pub use field::DeviceField;

@@ -28,4 +28,11 @@ fn out_of_range_arguments_are_refused_at_once() {
     refused(&["msm", "--clock-mhz", "inf"], "--clock-mhz");
     refused(&["msm", "--trace", "/nonexistent-dir/t.vcd"], "does not exist");
     refused(&["ntt", "--backend", "model", "--trace", "t.vcd"], "verilator backend");
+    refused(&["msm", "--trace", "t.txt"], ".fst or .vcd");
+    refused(&["msm", "--trace", "t.fst", "--trace-from", "500", "--trace-to", "400"], "ends");
+    refused(&["msm", "--trace", "t.fst", "--trace-scope", "zkcopro_top.msm"], "scope");
+    refused(&["msm", "--trace-depth", "3"], "needs --trace");
+    refused(&["ntt", "--log-size", "0"], "--log-size 0");
+    refused(&["bench", "--max-log", "30"], "--max-log 30");
+    refused(&["bench", "--max-verilator-log", "18", "--max-log", "16"], "above --max-log");
 }

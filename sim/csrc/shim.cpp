@@ -1,13 +1,17 @@
 // C ABI over the verilated zkcopro models. Whole bus transactions run here,
 // in C++, so Rust pays one FFI call per transaction rather than per cycle.
 #include <cstdint>
+#include <cstdio>
 #include <cstring>
 #include <algorithm>
+#include <string>
+#include <vector>
 #include <deque>
 #include <memory>
 #include <unordered_map>
 #include "verilated.h"
-#include "verilated_vcd_c.h"
+#include "verilated_fst_c.h"
+#include "gtkwave/fstapi.h"
 #include "Vzk_top.h"
 #include "Vzk_units.h"
 
@@ -120,30 +124,81 @@ struct CardMem {
     }
 };
 
+}  // namespace
+
+extern "C" {
+// What to trace, from Rust (`zkcopro_sim::TraceConfig`). The models are built
+// with FST tracing; a VCD is the FST converted when the trace closes.
+struct ZkTrace {
+    const char* path;
+    int vcd;              // convert to VCD at close
+    int depth;            // hierarchy levels below `scope` (0: all)
+    const char* scope;    // e.g. "TOP.zkcopro_top"; ignored when depth is 0
+    uint64_t from, to;    // dump cycles in [from, to)
+    uint64_t period_ps;   // clock period the waveform's time axis shows
+};
+}
+
+namespace {
+
+// Rewrites an FST as VCD with the reader half of GTKWave's fstapi, which
+// Verilator's FST writer already compiles in.
+bool fst_to_vcd(const std::string& fst, const std::string& vcd) {
+    void* xc = fstReaderOpen(fst.c_str());
+    if (!xc) return false;
+    FILE* fv = std::fopen(vcd.c_str(), "w");
+    if (!fv) {
+        fstReaderClose(xc);
+        return false;
+    }
+    fstReaderProcessHier(xc, fv);
+    fstReaderSetFacProcessMaskAll(xc);
+    fstReaderIterBlocks(xc, nullptr, nullptr, fv);
+    fstReaderClose(xc);
+    std::fclose(fv);
+    std::remove(fst.c_str());
+    return true;
+}
+
 template <typename M>
 struct Harness {
     std::unique_ptr<VerilatedContext> ctx;
     std::unique_ptr<M> m;
-    std::unique_ptr<VerilatedVcdC> vcd;
+    std::unique_ptr<VerilatedFstC> fst;
+    std::string fst_path, vcd_path;
+    uint64_t from = 0, to = UINT64_MAX, period_ps = 4000;
     uint64_t cycles = 0;
-    uint64_t time = 0;
 
-    explicit Harness(const char* trace_path) : ctx(new VerilatedContext) {
-        if (trace_path) ctx->traceEverOn(true);
+    explicit Harness(const ZkTrace* t) : ctx(new VerilatedContext) {
+        if (t) ctx->traceEverOn(true);
         m.reset(new M(ctx.get()));
-        if (trace_path) {
-            vcd.reset(new VerilatedVcdC);
-            m->trace(vcd.get(), 99);
-            vcd->open(trace_path);
+        if (!t) return;
+        from = t->from;
+        to = t->to;
+        period_ps = std::max<uint64_t>(t->period_ps, 2);
+        fst_path = t->path;
+        if (t->vcd) {
+            vcd_path = fst_path;
+            fst_path += ".fst.tmp";
         }
+        fst.reset(new VerilatedFstC);
+        if (t->depth > 0) fst->dumpvars(t->depth, t->scope);
+        fst->set_time_unit("1ps");
+        fst->set_time_resolution("1ps");
+        m->trace(fst.get(), 99);
+        fst->open(fst_path.c_str());
     }
     ~Harness() {
-        if (vcd) vcd->close();
+        if (fst) {
+            fst->close();
+            if (!vcd_path.empty()) fst_to_vcd(fst_path, vcd_path);
+        }
         m->final();
     }
-    void dump() {
-        if (vcd) vcd->dump(time);
-        time++;
+    // `falling`: the half cycle after the edge of cycle `cycles`.
+    void dump(bool falling) {
+        if (fst && cycles >= from && cycles < to)
+            fst->dump(cycles * period_ps + (falling ? period_ps / 2 : 0));
     }
 };
 
@@ -152,12 +207,11 @@ struct Top : Harness<Vzk_top> {
     uint32_t in_valid_pct = 100;
     uint32_t out_ready_pct = 100;
     CardMem mem;
-    explicit Top(const char* p) : Harness(p) {
+    explicit Top(const ZkTrace* p) : Harness(p) {
         m->ap_clk = 0;
         m->ap_rst_n = 1;
         mem.drive(m.get(), 0);
         m->eval();  // settle with the clock low before the first edge
-        dump();
     }
     // One full clock cycle; inputs set (and evaluated) before the call are
     // sampled at the edge. The card memory answers right after it.
@@ -168,29 +222,28 @@ struct Top : Harness<Vzk_top> {
         uint32_t arlen = m->m_axi_arlen;
         m->ap_clk = 1;
         m->eval();
-        dump();
+        dump(false);
         m->ap_clk = 0;
         m->eval();
+        mem.edge(ar_fire, araddr, arlen, r_fire, cycles + 1);
+        if (mem.drive(m.get(), cycles + 1)) m->eval();
+        dump(true);
         cycles++;
-        mem.edge(ar_fire, araddr, arlen, r_fire, cycles);
-        if (mem.drive(m.get(), cycles)) m->eval();
-        dump();
     }
 };
 
 struct Units : Harness<Vzk_units> {
-    explicit Units(const char* p) : Harness(p) {
+    explicit Units(const ZkTrace* p) : Harness(p) {
         m->clock = 0;
         m->eval();
-        dump();
     }
     void tick() {
         m->clock = 1;
         m->eval();
-        dump();
+        dump(false);
         m->clock = 0;
         m->eval();
-        dump();
+        dump(true);
         cycles++;
     }
 };
@@ -211,7 +264,12 @@ extern "C" {
 // Status codes shared with Rust.
 enum { ZK_OK = 0, ZK_TIMEOUT = 1, ZK_RANGE = 2 };
 
-Top* zk_top_new(const char* trace_path) { return new Top(trace_path); }
+Top* zk_top_new(const ZkTrace* trace) { return new Top(trace); }
+// Moves the dumped cycle window (e.g. to a job's start, known only then).
+void zk_top_trace_window(Top* t, uint64_t from, uint64_t to) {
+    t->from = from;
+    t->to = to;
+}
 void zk_top_free(Top* t) { delete t; }
 uint64_t zk_top_cycles(const Top* t) { return t->cycles; }
 // Verilator renames the port: `interrupt` is a reserved word in its C++.
@@ -403,7 +461,7 @@ int zk_top_stream(Top* t, const uint32_t* in_words, uint64_t n_in, int tlast_on_
     return status;
 }
 
-Units* zk_units_new(const char* trace_path) { return new Units(trace_path); }
+Units* zk_units_new(const ZkTrace* trace) { return new Units(trace); }
 void zk_units_free(Units* u) { delete u; }
 uint64_t zk_units_cycles(const Units* u) { return u->cycles; }
 
@@ -430,6 +488,42 @@ void zk_units_run(Units* u, uint64_t n, const uint32_t* a_fq, const uint32_t* b_
 #undef ZK_OUT
         u->tick();
     }
+}
+
+// Reads an FST's hierarchy back (to check a written trace): the full dotted
+// names of its signals (without bit ranges), newline-separated, into `names` (at most `cap` bytes,
+// NUL-terminated), and its first and last timestamps. Returns the number of
+// signals, or -1 if the file is not a readable FST.
+int64_t zk_fst_summary(const char* path, char* names, uint64_t cap, uint64_t* start, uint64_t* end) {
+    void* xc = fstReaderOpen(path);
+    if (!xc) return -1;
+    *start = fstReaderGetStartTime(xc);
+    *end = fstReaderGetEndTime(xc);
+    std::string out, scope;
+    std::vector<size_t> marks;
+    int64_t n = 0;
+    while (const fstHier* h = fstReaderIterateHier(xc)) {
+        if (h->htyp == FST_HT_SCOPE) {
+            marks.push_back(scope.size());
+            if (!scope.empty()) scope += '.';
+            scope += h->u.scope.name;
+        } else if (h->htyp == FST_HT_UPSCOPE && !marks.empty()) {
+            scope.resize(marks.back());
+            marks.pop_back();
+        } else if (h->htyp == FST_HT_VAR) {
+            // Vector names carry their range ("data [31:0]"); keep the name.
+            std::string name(h->u.var.name);
+            out += scope + '.' + name.substr(0, name.find(' ')) + '\n';
+            n++;
+        }
+    }
+    fstReaderClose(xc);
+    if (cap > 0) {
+        size_t len = std::min<size_t>(out.size(), cap - 1);
+        std::memcpy(names, out.data(), len);
+        names[len] = 0;
+    }
+    return n;
 }
 
 }  // extern "C"

@@ -6,7 +6,7 @@
 //! in C++.
 
 use std::ffi::{CString, c_char, c_int};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::ptr::NonNull;
 
 /// One 256-bit stream beat: eight 32-bit words, least significant first.
@@ -42,8 +42,102 @@ pub struct CardMemTiming {
     pub bytes_per_cycle: f64,
 }
 
+/// Waveform format, chosen by the trace file's extension.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TraceFormat {
+    /// GTKWave's compressed format (`.fst`, the default).
+    Fst,
+    /// Value-change dump (`.vcd`): written as FST, converted at close.
+    Vcd,
+}
+
+impl TraceFormat {
+    /// The format a path's extension names; `None` for any other extension.
+    pub fn from_path(path: &Path) -> Option<Self> {
+        match path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
+            Some("fst") => Some(TraceFormat::Fst),
+            Some("vcd") => Some(TraceFormat::Vcd),
+            _ => None,
+        }
+    }
+}
+
+/// What a model's waveform holds.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TraceConfig {
+    pub path: PathBuf,
+    pub format: TraceFormat,
+    /// Hierarchy levels dumped below `scope` (1: just its own signals); 0 dumps
+    /// the whole design and ignores `scope`.
+    pub depth: u32,
+    /// Verilog scope, dot-separated, e.g. `TOP.zkcopro_top` or
+    /// `TOP.zkcopro_top.msm`.
+    pub scope: String,
+    /// Cycles `from..to` are dumped (counted from model construction).
+    pub from: u64,
+    pub to: u64,
+    /// Clock period on the waveform's time axis, picoseconds.
+    pub period_ps: u64,
+}
+
+impl TraceConfig {
+    /// The whole design, every cycle, at 250 MHz, in the format the path names (FST if none).
+    pub fn everything(path: &Path) -> Self {
+        TraceConfig {
+            path: path.to_path_buf(),
+            format: TraceFormat::from_path(path).unwrap_or(TraceFormat::Fst),
+            depth: 0,
+            scope: String::from("TOP"),
+            from: 0,
+            to: u64::MAX,
+            period_ps: 4000,
+        }
+    }
+}
+
+#[repr(C)]
+struct RawTrace {
+    path: *const c_char,
+    vcd: c_int,
+    depth: c_int,
+    scope: *const c_char,
+    from: u64,
+    to: u64,
+    period_ps: u64,
+}
+
+/// A [`RawTrace`] with the strings it points at.
+struct TraceArg {
+    _path: CString,
+    _scope: CString,
+    raw: RawTrace,
+}
+
+impl TraceArg {
+    fn new(t: &TraceConfig) -> Self {
+        let path = CString::new(t.path.to_string_lossy().as_bytes()).expect("trace path has no NUL");
+        let scope = CString::new(t.scope.as_bytes()).expect("trace scope has no NUL");
+        let raw = RawTrace {
+            path: path.as_ptr(),
+            vcd: c_int::from(t.format == TraceFormat::Vcd),
+            depth: t.depth.min(c_int::MAX as u32) as c_int,
+            scope: scope.as_ptr(),
+            from: t.from,
+            to: t.to,
+            period_ps: t.period_ps,
+        };
+        TraceArg { _path: path, _scope: scope, raw }
+    }
+}
+
+fn trace_ptr(arg: &Option<TraceArg>) -> *const RawTrace {
+    arg.as_ref().map_or(std::ptr::null(), |a| &a.raw as *const RawTrace)
+}
+
 unsafe extern "C" {
-    fn zk_top_new(trace_path: *const c_char) -> *mut RawTop;
+    fn zk_fst_summary(path: *const c_char, names: *mut c_char, cap: u64, start: *mut u64, end: *mut u64) -> i64;
+    fn zk_top_new(trace: *const RawTrace) -> *mut RawTop;
+    fn zk_top_trace_window(t: *mut RawTop, from: u64, to: u64);
     fn zk_top_free(t: *mut RawTop);
     fn zk_top_cycles(t: *const RawTop) -> u64;
     fn zk_top_interrupt(t: *const RawTop) -> c_int;
@@ -81,7 +175,7 @@ unsafe extern "C" {
         n_in_done: *mut u64,
         n_out_done: *mut u64,
     ) -> c_int;
-    fn zk_units_new(trace_path: *const c_char) -> *mut RawUnits;
+    fn zk_units_new(trace: *const RawTrace) -> *mut RawUnits;
     fn zk_units_free(u: *mut RawUnits);
     fn zk_units_cycles(u: *const RawUnits) -> u64;
     fn zk_units_run(
@@ -97,6 +191,37 @@ unsafe extern "C" {
     );
 }
 
+/// What an FST file holds, read back with GTKWave's reader.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FstSummary {
+    /// Full dotted names without bit ranges, e.g. `TOP.zkcopro_top.s_axil_rdata`.
+    pub signals: Vec<String>,
+    /// First and last timestamps, in the file's time unit (ps here).
+    pub start_time: u64,
+    pub end_time: u64,
+}
+
+/// Reads an FST's hierarchy and time range; `None` if it is not a readable FST.
+pub fn read_fst_summary(path: &Path) -> Option<FstSummary> {
+    let c_path = CString::new(path.to_string_lossy().as_bytes()).ok()?;
+    let mut cap = 1usize << 20;
+    loop {
+        let mut buf = vec![0u8; cap];
+        let (mut start, mut end) = (0u64, 0u64);
+        let n = unsafe { zk_fst_summary(c_path.as_ptr(), buf.as_mut_ptr().cast(), cap as u64, &mut start, &mut end) };
+        if n < 0 {
+            return None;
+        }
+        let len = buf.iter().position(|&b| b == 0).unwrap_or(cap);
+        let text = String::from_utf8_lossy(&buf[..len]);
+        let signals: Vec<String> = text.lines().map(str::to_string).collect();
+        if signals.len() as i64 == n || len + 1 < cap {
+            return Some(FstSummary { signals, start_time: start, end_time: end });
+        }
+        cap *= 8;
+    }
+}
+
 /// A bus transaction did not complete within its cycle budget.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct SimTimeout {
@@ -104,9 +229,6 @@ pub struct SimTimeout {
     pub cycles: u64,
 }
 
-fn trace_arg(trace: Option<&Path>) -> Option<CString> {
-    trace.map(|p| CString::new(p.to_string_lossy().as_bytes()).expect("trace path has no NUL"))
-}
 
 /// Outcome of [`TopModel::stream`].
 #[derive(Clone, Debug, Default)]
@@ -131,11 +253,16 @@ unsafe impl Send for TopModel {}
 
 impl TopModel {
     /// A new model with the clock low and reset released (call [`reset`](Self::reset)
-    /// before use). `trace` writes a VCD waveform of every cycle.
-    pub fn new(trace: Option<&Path>) -> Self {
-        let path = trace_arg(trace);
-        let raw = unsafe { zk_top_new(path.as_ref().map_or(std::ptr::null(), |p| p.as_ptr())) };
+    /// before use). `trace` writes a waveform (written out when the model drops).
+    pub fn new(trace: Option<&TraceConfig>) -> Self {
+        let arg = trace.map(TraceArg::new);
+        let raw = unsafe { zk_top_new(trace_ptr(&arg)) };
         Self { raw: NonNull::new(raw).expect("zk_top_new") }
+    }
+
+    /// Move the traced cycle window (no effect without a trace).
+    pub fn set_trace_window(&mut self, from: u64, to: u64) {
+        unsafe { zk_top_trace_window(self.raw.as_ptr(), from, to) }
     }
 
     /// Clock cycles simulated so far.
@@ -260,9 +387,9 @@ pub struct UnitsModel {
 unsafe impl Send for UnitsModel {}
 
 impl UnitsModel {
-    pub fn new(trace: Option<&Path>) -> Self {
-        let path = trace_arg(trace);
-        let raw = unsafe { zk_units_new(path.as_ref().map_or(std::ptr::null(), |p| p.as_ptr())) };
+    pub fn new(trace: Option<&TraceConfig>) -> Self {
+        let arg = trace.map(TraceArg::new);
+        let raw = unsafe { zk_units_new(trace_ptr(&arg)) };
         Self { raw: NonNull::new(raw).expect("zk_units_new") }
     }
 

@@ -1,13 +1,14 @@
 //! Bus backends: the cycle-accurate Verilator model and the functional model.
 
 pub mod model;
+pub mod trace;
 pub mod verilator;
 
 pub use model::ModelBus;
+pub use trace::{DEFAULT_TRACE_DEPTH, DEFAULT_TRACE_SCOPE, TracePoint, TraceSpec, TraceSpecError};
 pub use verilator::{Timeouts, VerilatorBus};
 
 use crate::bus::Bus;
-use std::path::Path;
 
 /// Which backend to drive.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum, serde::Serialize)]
@@ -20,11 +21,21 @@ pub enum Backend {
 }
 
 impl Backend {
-    /// Open the backend; `trace` (Verilator only) writes a VCD waveform, as
-    /// does the environment variable `ZKCOPRO_TRACE=<file.vcd>` when no path is given.
-    pub fn open(self, trace: Option<&Path>) -> Box<dyn Bus + Send> {
-        let env_trace = std::env::var_os("ZKCOPRO_TRACE").map(std::path::PathBuf::from);
-        let trace = trace.or(env_trace.as_deref());
+    /// Open the backend; `trace` (Verilator only, validated by the caller)
+    /// writes a waveform. Without one, the environment variable
+    /// `ZKCOPRO_TRACE=<file.fst|file.vcd>` traces with the default window and
+    /// scope (ignored, with a warning, if its extension is neither).
+    pub fn open(self, trace: Option<&TraceSpec>) -> Box<dyn Bus + Send> {
+        let env_trace = std::env::var_os("ZKCOPRO_TRACE")
+            .map(|p| TraceSpec::new(std::path::Path::new(&p)))
+            .filter(|t| match t.validate() {
+                Ok(()) => true,
+                Err(e) => {
+                    eprintln!("warning: ZKCOPRO_TRACE ignored: {e}");
+                    false
+                }
+            });
+        let trace = trace.or(env_trace.as_ref());
         match self {
             Backend::Verilator => Box::new(VerilatorBus::new(trace)),
             Backend::Model => Box::new(ModelBus::new()),

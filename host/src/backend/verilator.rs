@@ -1,7 +1,7 @@
 //! The cycle-accurate backend: the verilated RTL of the coprocessor.
 
 use crate::bus::{Beat, Bus, BusError, BusStats};
-use std::path::Path;
+use super::trace::TraceSpec;
 use std::time::Instant;
 use zkcopro_hdl::regmap;
 use zkcopro_sim::{CardMemTiming, DEFAULT_CARD_MEM_BYTES, TopModel};
@@ -27,16 +27,21 @@ pub struct VerilatorBus {
     timeouts: Timeouts,
     stats: BusStats,
     mem_capacity: u64,
+    /// A trace window waiting for the first job start.
+    trace_armed: Option<TraceSpec>,
 }
 
 impl VerilatorBus {
-    /// A reset coprocessor model; `trace` writes a VCD waveform.
-    pub fn new(trace: Option<&Path>) -> Self {
+    /// A reset coprocessor model; `trace` writes a waveform (check it with
+    /// [`TraceSpec::validate`] first: an invalid one panics here).
+    pub fn new(trace: Option<&TraceSpec>) -> Self {
+        let config = trace.map(|t| t.sim_config().expect("trace spec validated by the caller"));
         let mut bus = VerilatorBus {
-            model: TopModel::new(trace),
+            model: TopModel::new(config.as_ref()),
             timeouts: Timeouts::default(),
             stats: BusStats::default(),
             mem_capacity: DEFAULT_CARD_MEM_BYTES,
+            trace_armed: trace.filter(|t| t.waits_for_start()).cloned(),
         };
         bus.reset();
         bus
@@ -95,6 +100,14 @@ impl Bus for VerilatorBus {
 
     fn write32(&mut self, addr: u32, value: u32) -> Result<(), BusError> {
         self.stats.mmio_writes += 1;
+        if addr == regmap::CTRL.offset && value & regmap::CTRL_AP_START != 0 {
+            if let Some(spec) = self.trace_armed.take() {
+                // The start takes effect a few cycles into the write; counting
+                // from the write's first cycle keeps the handshake in view.
+                let (from, to) = spec.window_at_start(self.model.cycles());
+                self.model.set_trace_window(from, to);
+            }
+        }
         let timeout = self.timeouts.mmio;
         let resp = self
             .timed(|m| m.axil_write(addr, value, 0xF, timeout))

@@ -1,0 +1,144 @@
+//! Options shared by the commands that run jobs, and the checks every
+//! argument passes before any allocation or simulation.
+
+use std::path::{Path, PathBuf};
+use zkcopro_host::{Backend, Bus, Coprocessor, DriverError, TracePoint, TraceSpec};
+
+/// Accepted `--clock-mhz` range.
+pub const CLOCK_MHZ_RANGE: std::ops::RangeInclusive<f64> = 1.0..=2000.0;
+
+/// Options shared by the commands that run jobs on the device.
+#[derive(clap::Args, Clone, Debug)]
+pub struct RunArgs {
+    /// Seed for the random operands (random if omitted; always printed).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    #[arg(long, value_enum, default_value_t = Backend::Verilator)]
+    pub backend: Backend,
+    /// Clock frequency for projected device time, MHz.
+    #[arg(long, default_value_t = 250.0)]
+    pub clock_mhz: f64,
+    /// Print one JSON object instead of tables.
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub trace: TraceArgs,
+}
+
+/// Waveform options (Verilator backend).
+#[derive(clap::Args, Clone, Debug, Default)]
+pub struct TraceArgs {
+    /// Write a waveform: FILE.fst (compressed; opens in GTKWave or Surfer) or FILE.vcd.
+    #[arg(long, value_name = "FILE")]
+    pub trace: Option<PathBuf>,
+    /// First traced cycle: a cycle number after reset, or `start+N`, N cycles
+    /// after the first job start [default: 0].
+    #[arg(long, value_name = "CYCLE|start+N")]
+    pub trace_from: Option<TracePoint>,
+    /// End of the traced window, exclusive, in the same forms [default: the end of the run].
+    #[arg(long, value_name = "CYCLE|start+N")]
+    pub trace_to: Option<TracePoint>,
+    /// Verilog scope traced, e.g. TOP.zkcopro_top.msm [default: TOP.zkcopro_top].
+    #[arg(long, value_name = "SCOPE")]
+    pub trace_scope: Option<String>,
+    /// Hierarchy levels traced below the scope, 0 for the whole design [default: 2].
+    #[arg(long, value_name = "N")]
+    pub trace_depth: Option<u32>,
+}
+
+impl TraceArgs {
+    /// The waveform to write, if any; every option checked.
+    pub fn spec(&self, clock_mhz: f64) -> Result<Option<TraceSpec>, String> {
+        let Some(path) = &self.trace else {
+            let stray = [
+                ("--trace-from", self.trace_from.is_some()),
+                ("--trace-to", self.trace_to.is_some()),
+                ("--trace-scope", self.trace_scope.is_some()),
+                ("--trace-depth", self.trace_depth.is_some()),
+            ];
+            if let Some((flag, _)) = stray.iter().find(|(_, set)| *set) {
+                return Err(format!("{flag} needs --trace FILE"));
+            }
+            return Ok(None);
+        };
+        let mut spec = TraceSpec::new(path);
+        if let Some(from) = self.trace_from {
+            spec.from = from;
+        }
+        spec.to = self.trace_to;
+        if let Some(scope) = &self.trace_scope {
+            spec.scope = scope.clone();
+        }
+        if let Some(depth) = self.trace_depth {
+            spec.depth = depth;
+        }
+        spec.period_ps = (1e6 / clock_mhz).round().max(2.0) as u64;
+        spec.validate().map_err(|e| format!("--trace: {e}"))?;
+        let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        if !dir.is_dir() {
+            return Err(format!("--trace {}: directory {} does not exist", path.display(), dir.display()));
+        }
+        Ok(Some(spec))
+    }
+}
+
+impl RunArgs {
+    pub fn seed(&self) -> u64 {
+        self.seed.unwrap_or_else(rand::random)
+    }
+
+    pub fn clock_hz(&self) -> f64 {
+        self.clock_mhz * 1e6
+    }
+
+    /// What executes the device side, for the report headers.
+    pub fn multiplier(&self) -> &'static str {
+        match self.backend {
+            Backend::Verilator => zkcopro_sim::SIM_MUL,
+            Backend::Model => "reference model",
+        }
+    }
+
+    pub fn check(&self) -> Result<(), String> {
+        if !(self.clock_mhz.is_finite() && CLOCK_MHZ_RANGE.contains(&self.clock_mhz)) {
+            return Err(format!(
+                "--clock-mhz {} is outside {}..={} MHz",
+                self.clock_mhz,
+                CLOCK_MHZ_RANGE.start(),
+                CLOCK_MHZ_RANGE.end()
+            ));
+        }
+        if self.trace.spec(self.clock_mhz)?.is_some() && self.backend != Backend::Verilator {
+            return Err("--trace needs the verilator backend".into());
+        }
+        Ok(())
+    }
+
+    /// The device, reset, with the clock and trace these options ask for.
+    pub fn open(&self) -> Result<Coprocessor<Box<dyn Bus + Send>>, DriverError> {
+        let spec = self.trace.spec(self.clock_mhz).expect("trace options checked before the run");
+        Ok(Coprocessor::new(self.backend.open(spec.as_ref()))?.with_clock_hz(self.clock_hz()))
+    }
+}
+
+/// Refuses a job whose host-side buffers would not fit in this machine's
+/// available memory (with the estimate in the message), before allocating.
+pub fn check_host_memory(what: &str, bytes: u64) -> Result<(), String> {
+    let Some(avail) = available_memory_bytes() else { return Ok(()) };
+    if bytes > avail {
+        return Err(format!(
+            "{what} needs about {:.1} GiB of host memory; {:.1} GiB is available",
+            bytes as f64 / (1u64 << 30) as f64,
+            avail as f64 / (1u64 << 30) as f64
+        ));
+    }
+    Ok(())
+}
+
+/// `MemAvailable` from /proc/meminfo (None where there is no such file).
+fn available_memory_bytes() -> Option<u64> {
+    let info = std::fs::read_to_string("/proc/meminfo").ok()?;
+    let line = info.lines().find(|l| l.starts_with("MemAvailable:"))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib * 1024)
+}

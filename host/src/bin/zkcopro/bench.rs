@@ -1,0 +1,248 @@
+//! `zkcopro bench`: the performance targets against arkworks in one run
+//! (MSM with uniform and witness-like scalars, forward NTT, across sizes;
+//! Verilator up to a size, the functional model beyond), written as
+//! `bench.json` and two SVG plots.
+
+use crate::args::{RunArgs, TraceArgs};
+use crate::msm::{self, MsmArgs, ScalarKind};
+use crate::ntt::{self, NttArgs};
+use crate::plot;
+use serde::Serialize;
+use std::path::PathBuf;
+use std::time::Instant;
+use zkcopro_host::Backend;
+
+#[derive(clap::Args)]
+pub struct BenchArgs {
+    /// A few minutes: Verilator up to 2^12, the model up to 2^16.
+    #[arg(long)]
+    quick: bool,
+    /// Largest log2 size run on Verilator; larger ones run on the model
+    /// [default: 16, --quick 12].
+    #[arg(long, value_name = "K")]
+    max_verilator_log: Option<u32>,
+    /// Largest log2 size run at all [default: 20, --quick 16].
+    #[arg(long, value_name = "K")]
+    max_log: Option<u32>,
+    /// Directory for bench.json, speedup.svg and time_split.svg.
+    #[arg(long, default_value = "target/bench")]
+    out: PathBuf,
+    /// Seed for every job's inputs (random if omitted; always printed).
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Clock frequency for projected device time, MHz.
+    #[arg(long, default_value_t = 250.0)]
+    clock_mhz: f64,
+    /// Print bench.json to stdout instead of the table.
+    #[arg(long)]
+    json: bool,
+}
+
+/// Smallest size benched, and the step between sizes (log2).
+const MIN_LOG: u32 = 8;
+const LOG_STEP: usize = 2;
+
+impl BenchArgs {
+    fn limits(&self) -> (u32, u32) {
+        let (v, m) = if self.quick { (12, 16) } else { (16, 20) };
+        (self.max_verilator_log.unwrap_or(v), self.max_log.unwrap_or(m))
+    }
+
+    pub fn check(&self) -> Result<(), String> {
+        let (v, m) = self.limits();
+        let top = msm::MSM_MAX_LOG.min(zkcopro_host::ntt::NTT_LOG_MAX_TOTAL);
+        if m < MIN_LOG || m > top {
+            return Err(format!("--max-log {m} is outside {MIN_LOG}..={top}"));
+        }
+        if v > m {
+            return Err(format!("--max-verilator-log {v} is above --max-log {m}"));
+        }
+        if self.out.exists() && !self.out.is_dir() {
+            return Err(format!("--out {} is not a directory", self.out.display()));
+        }
+        // The largest job's own checks (host memory, clock).
+        self.msm_args(m, ScalarKind::Uniform).check()?;
+        self.ntt_args(m).check()
+    }
+
+    fn run_args(&self, log_size: u32) -> RunArgs {
+        let (v, _) = self.limits();
+        RunArgs {
+            seed: self.seed,
+            backend: if log_size <= v { Backend::Verilator } else { Backend::Model },
+            clock_mhz: self.clock_mhz,
+            json: true,
+            trace: TraceArgs::default(),
+        }
+    }
+
+    fn msm_args(&self, log_size: u32, scalars: ScalarKind) -> MsmArgs {
+        MsmArgs { log_size, window: None, scalars, one_off: false, run: self.run_args(log_size) }
+    }
+
+    fn ntt_args(&self, log_size: u32) -> NttArgs {
+        NttArgs { log_size, inverse: false, coset: false, run: self.run_args(log_size) }
+    }
+}
+
+/// One benchmarked job, in the units the plots use.
+#[derive(Serialize, Clone)]
+pub struct BenchEntry {
+    pub job: String,
+    pub log_size: u32,
+    pub backend: Backend,
+    pub cycle_accurate: bool,
+    pub verified: bool,
+    pub device_cycles: u64,
+    pub efficiency: f64,
+    pub glue_s: f64,
+    pub transfer_s: f64,
+    pub bus_s: f64,
+    pub device_s: f64,
+    pub end_to_end_s: f64,
+    pub glue_share: f64,
+    /// Outside end_to_end_s: the MSM bases' one-time load into card memory.
+    pub load_bases_s: f64,
+    pub arkworks_s: f64,
+    pub speedup_vs_arkworks: f64,
+    /// Wall time of the simulation itself.
+    pub sim_s: f64,
+}
+
+#[derive(Serialize)]
+struct BenchReport {
+    seed: u64,
+    clock_mhz: f64,
+    multiplier: &'static str,
+    quick: bool,
+    max_verilator_log: u32,
+    max_log: u32,
+    verified: bool,
+    run_s: f64,
+    entries: Vec<BenchEntry>,
+    files: Vec<PathBuf>,
+}
+
+fn from_msm(job: &str, r: &msm::MsmReport) -> BenchEntry {
+    BenchEntry {
+        job: job.to_string(),
+        log_size: r.log_size,
+        backend: r.backend,
+        cycle_accurate: r.cycle_accurate,
+        verified: r.verified,
+        device_cycles: r.device_cycles,
+        efficiency: r.efficiency,
+        glue_s: r.glue_s,
+        transfer_s: r.transfer_s,
+        bus_s: r.projected_bus_s,
+        device_s: r.projected_device_s,
+        end_to_end_s: r.end_to_end_s,
+        glue_share: r.glue_share,
+        load_bases_s: r.load_bases_s,
+        arkworks_s: r.arkworks_s,
+        speedup_vs_arkworks: r.speedup_vs_arkworks,
+        sim_s: r.sim_s,
+    }
+}
+
+fn from_ntt(r: &ntt::NttReport) -> BenchEntry {
+    BenchEntry {
+        job: "ntt".to_string(),
+        log_size: r.log_size,
+        backend: r.backend,
+        cycle_accurate: r.backend == Backend::Verilator,
+        verified: r.verified,
+        device_cycles: r.device_cycles,
+        efficiency: r.efficiency,
+        glue_s: r.glue_s,
+        transfer_s: r.transfer_s,
+        bus_s: r.projected_bus_s,
+        device_s: r.projected_device_s,
+        end_to_end_s: r.end_to_end_s,
+        glue_share: r.glue_share,
+        load_bases_s: 0.0,
+        arkworks_s: r.arkworks_s,
+        speedup_vs_arkworks: r.speedup_vs_arkworks,
+        sim_s: r.sim_s,
+    }
+}
+
+pub fn run(a: &BenchArgs) -> Result<bool, String> {
+    let t0 = Instant::now();
+    let seed = a.seed.unwrap_or_else(rand::random);
+    let a = BenchArgs { seed: Some(seed), out: a.out.clone(), ..*a };
+    let (max_v, max_log) = a.limits();
+    let sizes: Vec<u32> = (MIN_LOG..=max_log).step_by(LOG_STEP).collect();
+    if !a.json {
+        println!(
+            "zkcopro bench: sizes 2^{MIN_LOG}..2^{max_log} (Verilator up to 2^{max_v}, the functional model beyond), seed {seed}, clock {} MHz",
+            a.clock_mhz
+        );
+        println!(
+            "{:<12} {:>5} {:>9} {:>8} {:>12} {:>12} {:>9} {:>6} {:>8}",
+            "job", "size", "backend", "verified", "e2e µs", "arkworks µs", "speed-up", "glue", "sim s"
+        );
+    }
+    let mut entries = Vec::new();
+    let show = |e: &BenchEntry| {
+        if !a.json {
+            println!(
+                "{:<12} {:>5} {:>9} {:>8} {:>12.1} {:>12.1} {:>8.2}x {:>5.1}% {:>8.2}",
+                e.job,
+                format!("2^{}", e.log_size),
+                format!("{:?}", e.backend).to_lowercase(),
+                if e.verified { "yes" } else { "NO" },
+                e.end_to_end_s * 1e6,
+                e.arkworks_s * 1e6,
+                e.speedup_vs_arkworks,
+                100.0 * e.glue_share,
+                e.sim_s
+            );
+        }
+    };
+    for (job, kind) in [("msm uniform", ScalarKind::Uniform), ("msm witness", ScalarKind::Witness)] {
+        for &k in &sizes {
+            let e = from_msm(job, &msm::measure(&a.msm_args(k, kind), true).map_err(|e| format!("msm 2^{k}: {e}"))?);
+            show(&e);
+            entries.push(e);
+        }
+    }
+    for &k in &sizes {
+        let e = from_ntt(&ntt::measure(&a.ntt_args(k), true).map_err(|e| format!("ntt 2^{k}: {e}"))?);
+        show(&e);
+        entries.push(e);
+    }
+    let verified = entries.iter().all(|e| e.verified);
+    std::fs::create_dir_all(&a.out).map_err(|e| format!("creating {}: {e}", a.out.display()))?;
+    let speedup = a.out.join("speedup.svg");
+    let split = a.out.join("time_split.svg");
+    let json_path = a.out.join("bench.json");
+    plot::speedup_svg(&entries, &speedup, a.clock_mhz).map_err(|e| format!("{}: {e}", speedup.display()))?;
+    plot::time_split_svg(&entries, &split).map_err(|e| format!("{}: {e}", split.display()))?;
+    let report = BenchReport {
+        seed,
+        clock_mhz: a.clock_mhz,
+        multiplier: zkcopro_sim::SIM_MUL,
+        quick: a.quick,
+        max_verilator_log: max_v,
+        max_log,
+        verified,
+        run_s: t0.elapsed().as_secs_f64(),
+        entries,
+        files: vec![json_path.clone(), speedup, split],
+    };
+    let text = serde_json::to_string_pretty(&report).expect("serialize");
+    std::fs::write(&json_path, &text).map_err(|e| format!("{}: {e}", json_path.display()))?;
+    if a.json {
+        println!("{text}");
+    } else {
+        println!("\nwrote {}", report.files.iter().map(|f| f.display().to_string()).collect::<Vec<_>>().join(", "));
+        println!(
+            "{} in {:.0} s; {}",
+            if a.quick { "quick bench" } else { "bench" },
+            report.run_s,
+            if verified { "every result matches arkworks" } else { "MISMATCH against arkworks" }
+        );
+    }
+    Ok(verified)
+}

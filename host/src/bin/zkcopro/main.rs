@@ -1,0 +1,100 @@
+//! `zkcopro`: run jobs on the simulated coprocessor, benchmark it against
+//! arkworks, export its Verilog, show its register map. One module per
+//! subcommand.
+
+mod args;
+mod bench;
+mod demo;
+mod info;
+mod msm;
+mod ntt;
+mod plot;
+mod verilog;
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "zkcopro", version, about = "Simulated zero-knowledge coprocessor (BN254): glue on the host, heavy work in cycle-accurate RTL")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Main job: random Fq and Fr add/sub/mul batches, a forward and inverse
+    /// Fr NTT and a G1 MSM on the device, verified against arkworks, with the
+    /// glue / transfer / bus / device time split.
+    Demo(demo::DemoArgs),
+    /// NTT of 2^K random BN254 Fr elements on the device, checked against
+    /// ark-poly (Radix2EvaluationDomain) run on the same input.
+    Ntt(ntt::NttArgs),
+    /// MSM of 2^K random BN254 G1 points on the device, checked against
+    /// arkworks' `G1Projective::msm` run on the same input.
+    Msm(msm::MsmArgs),
+    /// The performance targets against arkworks in one run: MSM and NTT across
+    /// sizes, skewed and witness-like scalars; writes bench.json and SVG plots.
+    Bench(bench::BenchArgs),
+    /// Write the coprocessor's Verilog, lint waivers and register map to DIR.
+    Verilog(verilog::VerilogArgs),
+    /// Show the build configuration as the device reports it, and the register map.
+    Info(info::InfoArgs),
+}
+
+/// Every argument checked before any allocation or simulation.
+fn check(command: &Command) -> Result<(), String> {
+    match command {
+        Command::Demo(a) => a.check(),
+        Command::Ntt(a) => a.check(),
+        Command::Msm(a) => a.check(),
+        Command::Bench(a) => a.check(),
+        Command::Verilog(_) => Ok(()),
+        Command::Info(a) => a.check(),
+    }
+}
+
+/// Exit status of a job command: 0 verified, 1 mismatch or device error.
+fn job_status<E: std::fmt::Display>(r: Result<bool, E>) -> ExitCode {
+    match r {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::FAILURE,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Dies quietly when stdout closes (`zkcopro info | head`), as Unix tools do,
+/// instead of panicking on the failed write.
+fn default_sigpipe() {
+    #[cfg(unix)]
+    {
+        unsafe extern "C" {
+            fn signal(signum: i32, handler: usize) -> usize;
+        }
+        const SIGPIPE: i32 = 13;
+        const SIG_DFL: usize = 0;
+        unsafe {
+            signal(SIGPIPE, SIG_DFL);
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    default_sigpipe();
+    let cli = Cli::parse();
+    if let Err(e) = check(&cli.command) {
+        eprintln!("error: {e}");
+        return ExitCode::from(2);
+    }
+    match cli.command {
+        Command::Demo(a) => job_status(demo::run(&a)),
+        Command::Ntt(a) => job_status(ntt::run(&a)),
+        Command::Msm(a) => job_status(msm::run(&a)),
+        Command::Bench(a) => job_status(bench::run(&a)),
+        Command::Verilog(a) => verilog::run(&a),
+        Command::Info(a) => job_status(info::run(&a).map(|()| true)),
+    }
+}

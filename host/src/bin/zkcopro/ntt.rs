@@ -1,0 +1,162 @@
+//! `zkcopro ntt`: one transform on the device against ark-poly in the same run.
+
+use crate::args::{RunArgs, check_host_memory};
+use ark_ff::UniformRand;
+use indicatif::ProgressBar;
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+use serde::Serialize;
+use zkcopro_host::{Backend, Direction, DriverError};
+
+#[derive(clap::Args, Clone)]
+pub struct NttArgs {
+    /// log2 of the transform size (1 <= K <= 24; above the on-chip 2^12 by four-step).
+    #[arg(long, default_value_t = 12)]
+    pub log_size: u32,
+    /// Inverse transform (scaled by 1/n).
+    #[arg(long)]
+    pub inverse: bool,
+    /// Coset transform over GENERATOR * <w>.
+    #[arg(long)]
+    pub coset: bool,
+    #[command(flatten)]
+    pub run: RunArgs,
+}
+
+/// Host bytes per element a run holds at once: the input, the device's copy,
+/// arkworks' copy, the driver's staging and the domain's twiddles (estimate).
+const HOST_BYTES_PER_ELEMENT: u64 = 8 * 32;
+
+impl NttArgs {
+    pub fn check(&self) -> Result<(), String> {
+        let max = zkcopro_host::ntt::NTT_LOG_MAX_TOTAL;
+        if self.log_size == 0 || self.log_size > max {
+            return Err(format!("--log-size {} is outside 1..={max} (the NTT sizes the driver runs)", self.log_size));
+        }
+        check_host_memory(&format!("ntt --log-size {}", self.log_size), HOST_BYTES_PER_ELEMENT << self.log_size)?;
+        self.run.check()
+    }
+}
+
+#[derive(Serialize, Clone)]
+pub struct NttReport {
+    pub log_size: u32,
+    pub n: usize,
+    pub direction: Direction,
+    pub coset: bool,
+    pub backend: Backend,
+    pub multiplier: &'static str,
+    pub seed: u64,
+    pub verified: bool,
+    pub device_cycles: u64,
+    pub bus_cycles: u64,
+    pub butterflies: u64,
+    pub drain_cycles: u64,
+    pub efficiency: f64,
+    pub butterflies_per_busy_cycle: f64,
+    pub device_jobs: u64,
+    pub projected_device_s: f64,
+    pub projected_bus_s: f64,
+    pub glue_s: f64,
+    pub transfer_s: f64,
+    pub end_to_end_s: f64,
+    pub glue_share: f64,
+    pub arkworks_s: f64,
+    pub speedup_vs_arkworks: f64,
+    pub sim_s: f64,
+    pub sim_cycles_per_s: f64,
+}
+
+pub fn run(a: &NttArgs) -> Result<bool, DriverError> {
+    let r = measure(a, a.run.json)?;
+    if a.run.json {
+        println!("{}", serde_json::to_string_pretty(&r).expect("serialize"));
+    } else {
+        print(&r, a.run.clock_mhz);
+    }
+    Ok(r.verified)
+}
+
+/// Runs the transform on the device and in ark-poly; `quiet` hides the header and spinner.
+pub fn measure(a: &NttArgs, quiet: bool) -> Result<NttReport, DriverError> {
+    use ark_ff::FftField;
+    use ark_poly::{EvaluationDomain, Radix2EvaluationDomain};
+    let (log_size, inverse, coset) = (a.log_size, a.inverse, a.coset);
+    let (backend, json) = (a.run.backend, quiet);
+    let seed = a.run.seed();
+    let n = 1usize.checked_shl(log_size).unwrap_or(0);
+    let direction = if inverse { Direction::Inverse } else { Direction::Forward };
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let input: Vec<ark_bn254::Fr> = (0..n).map(|_| ark_bn254::Fr::rand(&mut rng)).collect();
+    let multiplier = a.run.multiplier();
+    if !json {
+        println!("zkcopro ntt: n = 2^{log_size}, {direction:?}{}, backend {backend:?} (multiplier: {multiplier}), seed {seed}", if coset { " coset" } else { "" });
+    }
+    let mut dev = a.run.open()?;
+    let spinner = if json { ProgressBar::hidden() } else { ProgressBar::new_spinner() };
+    spinner.set_message("simulating the coprocessor");
+    spinner.enable_steady_tick(std::time::Duration::from_millis(200));
+    let mut data = input.clone();
+    let offset = ark_bn254::Fr::GENERATOR;
+    let profile = if coset { dev.coset_ntt(&mut data, offset, direction)? } else { dev.ntt(&mut data, direction)? };
+    spinner.finish_and_clear();
+    // arkworks at its best: release build, `parallel` feature, all cores.
+    let domain = Radix2EvaluationDomain::<ark_bn254::Fr>::new(n).expect("size checked by the driver");
+    let domain = if coset { domain.get_coset(offset).expect("nonzero offset") } else { domain };
+    // Best of a warm-up and three timed runs (thread pool and caches warm).
+    let mut arkworks_s = f64::INFINITY;
+    let mut reference = input.clone();
+    for run in 0..4 {
+        reference = input.clone();
+        let t0 = std::time::Instant::now();
+        match direction {
+            Direction::Forward => domain.fft_in_place(&mut reference),
+            Direction::Inverse => domain.ifft_in_place(&mut reference),
+        }
+        if run > 0 {
+            arkworks_s = arkworks_s.min(t0.elapsed().as_secs_f64());
+        }
+    }
+    let verified = reference == data;
+    let r = NttReport {
+        log_size,
+        n,
+        direction,
+        coset,
+        backend,
+        multiplier,
+        seed,
+        verified,
+        device_cycles: profile.device_cycles,
+        bus_cycles: profile.bus_cycles,
+        butterflies: profile.ops,
+        drain_cycles: profile.drain_cycles,
+        efficiency: profile.efficiency,
+        butterflies_per_busy_cycle: profile.ops as f64 / profile.device_cycles.max(1) as f64,
+        device_jobs: profile.jobs,
+        projected_device_s: profile.projected_device_s,
+        projected_bus_s: profile.projected_bus_s,
+        glue_s: profile.glue_s,
+        transfer_s: profile.transfer_s,
+        end_to_end_s: profile.end_to_end_s,
+        glue_share: profile.glue_share,
+        arkworks_s,
+        speedup_vs_arkworks: arkworks_s / profile.end_to_end_s.max(f64::MIN_POSITIVE),
+        sim_s: profile.sim_s,
+        sim_cycles_per_s: profile.sim_cycles_per_s,
+    };
+    Ok(r)
+}
+
+fn print(r: &NttReport, clock_mhz: f64) {
+    let us = |s: f64| s * 1e6;
+    println!("device: {} busy cycles in {} job(s), {} butterflies, {} drain cycles", r.device_cycles, r.device_jobs, r.butterflies, r.drain_cycles);
+    println!("  efficiency {:.3} butterflies/cycle while transforming, {:.3} per busy cycle (incl. load and unload)", r.efficiency, r.butterflies_per_busy_cycle);
+    println!(
+        "time at {clock_mhz} MHz: glue {:.1} µs + bus {:.1} µs + device {:.1} µs = {:.1} µs end to end",
+        us(r.glue_s), us(r.projected_bus_s), us(r.projected_device_s), us(r.end_to_end_s)
+    );
+    println!("arkworks (ark-poly, release, parallel): {:.1} µs -> speed-up {:.2}x", us(r.arkworks_s), r.speedup_vs_arkworks);
+    println!("simulation: {:.2} s ({:.0} cycles/s)", r.sim_s, r.sim_cycles_per_s);
+    println!("Result: {}", if r.verified { "matches ark-poly bit for bit" } else { "MISMATCH against ark-poly" });
+}

@@ -1,0 +1,144 @@
+//! The bench's SVG plots (plotters, SVG backend: self-contained files with
+//! text left to the viewer's sans-serif font).
+
+use crate::bench::BenchEntry;
+use plotters::coord::Shift;
+use plotters::coord::ranged1d::SegmentValue;
+use plotters::prelude::*;
+use std::path::Path;
+
+type PlotResult = Result<(), String>;
+
+fn err<E: std::fmt::Display>(e: E) -> String {
+    e.to_string()
+}
+
+/// One colour per job kind, one per time component.
+const SERIES_COLOURS: [RGBColor; 4] = [RGBColor(31, 119, 180), RGBColor(255, 127, 14), RGBColor(44, 160, 44), RGBColor(148, 103, 189)];
+const SPLIT: [(&str, RGBColor); 4] = [
+    ("glue (host)", RGBColor(214, 39, 40)),
+    ("host<->card transfer", RGBColor(255, 187, 120)),
+    ("bus (AXI)", RGBColor(174, 199, 232)),
+    ("device (projected)", RGBColor(31, 119, 180)),
+];
+
+/// Speed-up against arkworks (log scale) against log2 size, one line per job
+/// kind; filled markers are cycle-accurate (Verilator), hollow ones modelled.
+pub fn speedup_svg(entries: &[BenchEntry], path: &Path, clock_mhz: f64) -> PlotResult {
+    let root = SVGBackend::new(path, (960, 560)).into_drawing_area();
+    root.fill(&WHITE).map_err(err)?;
+    let xmin = entries.iter().map(|e| e.log_size).min().unwrap_or(0) as f64 - 0.5;
+    let xmax = entries.iter().map(|e| e.log_size).max().unwrap_or(1) as f64 + 0.5;
+    let ymax = entries.iter().map(|e| e.speedup_vs_arkworks).fold(1.0f64, f64::max) * 2.0;
+    let ymin = entries.iter().map(|e| e.speedup_vs_arkworks).filter(|s| *s > 0.0).fold(1.0f64, f64::min) / 2.0;
+    let mut chart = ChartBuilder::on(&root)
+        .caption(format!("zkcopro end-to-end speed-up over arkworks (same run, {clock_mhz} MHz projected)"), ("sans-serif", 20))
+        .margin(16)
+        .x_label_area_size(44)
+        .y_label_area_size(64)
+        .build_cartesian_2d(xmin..xmax, (ymin..ymax).log_scale())
+        .map_err(err)?;
+    chart
+        .configure_mesh()
+        .x_desc("log2 of the size (points or elements)")
+        .y_desc("speed-up (x, log scale)")
+        .x_label_formatter(&|x| format!("2^{}", x.round() as i64))
+        .y_label_formatter(&|y| format!("{y:.1}"))
+        .draw()
+        .map_err(err)?;
+    // The break-even line.
+    chart
+        .draw_series(LineSeries::new([(xmin, 1.0), (xmax, 1.0)], BLACK.mix(0.5).stroke_width(1)))
+        .map_err(err)?;
+    let mut kinds: Vec<&str> = Vec::new();
+    for e in entries {
+        if !kinds.contains(&e.job.as_str()) {
+            kinds.push(&e.job);
+        }
+    }
+    for (k, kind) in kinds.iter().enumerate() {
+        let colour = SERIES_COLOURS[k % SERIES_COLOURS.len()];
+        let pts: Vec<&BenchEntry> = entries.iter().filter(|e| e.job == *kind).collect();
+        chart
+            .draw_series(LineSeries::new(pts.iter().map(|e| (e.log_size as f64, e.speedup_vs_arkworks)), colour.stroke_width(2)))
+            .map_err(err)?
+            .label(kind.to_string())
+            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], colour.stroke_width(2)));
+        chart
+            .draw_series(pts.iter().map(|e| {
+                let style = if e.cycle_accurate { colour.filled() } else { colour.stroke_width(2) };
+                Circle::new((e.log_size as f64, e.speedup_vs_arkworks), 5, style)
+            }))
+            .map_err(err)?;
+    }
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::UpperLeft)
+        .border_style(BLACK.mix(0.4))
+        .background_style(WHITE.mix(0.9))
+        .draw()
+        .map_err(err)?;
+    note(&root, "filled: cycle-accurate (Verilator); hollow: functional model's cycle counts")?;
+    root.present().map_err(err)
+}
+
+/// Where each job's end-to-end time goes: one stacked bar per job, glue /
+/// transfer / bus / device as shares of its end-to-end time.
+pub fn time_split_svg(entries: &[BenchEntry], path: &Path) -> PlotResult {
+    let rows = entries.len().max(1);
+    let height = 120 + 26 * rows as u32;
+    let root = SVGBackend::new(path, (960, height)).into_drawing_area();
+    root.fill(&WHITE).map_err(err)?;
+    let labels: Vec<String> = entries.iter().map(|e| format!("{} 2^{}", e.job, e.log_size)).collect();
+    let mut chart = ChartBuilder::on(&root)
+        .caption("Where the end-to-end time goes (share of each job's time)", ("sans-serif", 20))
+        .margin(16)
+        .x_label_area_size(40)
+        .y_label_area_size(170)
+        .build_cartesian_2d(0.0f64..100.0f64, (0..rows).into_segmented())
+        .map_err(err)?;
+    chart
+        .configure_mesh()
+        .disable_y_mesh()
+        .x_desc("% of end-to-end time")
+        .y_labels(rows)
+        .y_label_formatter(&|v| match v {
+            SegmentValue::CenterOf(i) | SegmentValue::Exact(i) => labels.get(*i).cloned().unwrap_or_default(),
+            SegmentValue::Last => String::new(),
+        })
+        .draw()
+        .map_err(err)?;
+    for (row, e) in entries.iter().enumerate() {
+        let total = e.end_to_end_s.max(f64::MIN_POSITIVE);
+        let parts = [e.glue_s, e.transfer_s, e.bus_s, e.device_s];
+        let mut x0 = 0.0;
+        for (part, (_, colour)) in parts.iter().zip(SPLIT) {
+            let x1 = (x0 + 100.0 * part / total).min(100.0);
+            let mut bar = Rectangle::new([(x0, SegmentValue::Exact(row)), (x1, SegmentValue::Exact(row + 1))], colour.filled());
+            bar.set_margin(3, 3, 0, 0);
+            chart.draw_series(std::iter::once(bar)).map_err(err)?;
+            x0 = x1;
+        }
+    }
+    for (name, colour) in SPLIT {
+        chart
+            .draw_series(std::iter::empty::<Rectangle<(f64, SegmentValue<usize>)>>())
+            .map_err(err)?
+            .label(name)
+            .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 14, y + 5)], colour.filled()));
+    }
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::LowerRight)
+        .border_style(BLACK.mix(0.4))
+        .background_style(WHITE.mix(0.9))
+        .draw()
+        .map_err(err)?;
+    root.present().map_err(err)
+}
+
+fn note(root: &DrawingArea<SVGBackend<'_>, Shift>, text: &str) -> PlotResult {
+    let (w, h) = root.dim_in_pixel();
+    root.draw(&Text::new(text.to_string(), (w as i32 - 520, h as i32 - 18), ("sans-serif", 13).into_font().color(&BLACK.mix(0.6))))
+        .map_err(err)
+}
