@@ -17,3 +17,4 @@ pub mod ntt;
 pub mod ec;
 pub mod msm;
 pub mod mem;
+pub mod engine;

@@ -6,6 +6,7 @@
 //! when the output FIFO is sure to have room for it (credit counting), so the
 //! units run free and a full FIFO just holds input back.
 
+use crate::engine::JobShell;
 use crate::field::{ModAdd, ModSub, MontMul, MulImpl};
 use crate::params::FieldId;
 use crate::regmap;
@@ -73,6 +74,10 @@ pub struct FieldAlu {
     mul_fq: MontMul,
     mul_fr: MontMul,
     out_fifo: OutFifo,
+    shell: JobShell,
+    /// The job's refusal code (0 accepts) and its start, decided as the shell does.
+    refuse: Signal<Local, Bits<32>>,
+    accept: Signal<Local, Bit>,
     op_add: Constant<Bits<32>>,
     op_sub: Constant<Bits<32>>,
     op_mul: Constant<Bits<32>>,
@@ -81,23 +86,12 @@ pub struct FieldAlu {
     err_bad_field: Constant<Bits<32>>,
     err_zero_count: Constant<Bits<32>>,
     err_tlast: Constant<Bits<32>>,
-    fifo_depth: Constant<Bits<8>>,
-    busy: DFF<Bit>,
-    done_r: DFF<Bit>,
-    error_r: DFF<Bits<32>>,
     op_r: DFF<Bits<32>>,
     field_r: DFF<Bits<32>>,
     beats_in_left: DFF<Bits<33>>,
     results_left: DFF<Bits<32>>,
     second_operand: DFF<Bit>,
     a_hold: DFF<Bits<256>>,
-    credits_used: DFF<Bits<8>>,
-    busy_cycles: DFF<Bits<32>>,
-    in_stall_cycles: DFF<Bits<32>>,
-    out_stall_cycles: DFF<Bits<32>>,
-    beats_in: DFF<Bits<32>>,
-    beats_out: DFF<Bits<32>>,
-    ops_issued: DFF<Bits<32>>,
     want_input: Signal<Local, Bit>,
     in_fire: Signal<Local, Bit>,
     out_fire: Signal<Local, Bit>,
@@ -141,6 +135,9 @@ impl FieldAlu {
             mul_fq: MontMul::new(FieldId::Fq, mul),
             mul_fr: MontMul::new(FieldId::Fr, mul),
             out_fifo: Default::default(),
+            shell: JobShell::new(OUT_FIFO_DEPTH),
+            refuse: Default::default(),
+            accept: Default::default(),
             op_add: c32(regmap::OP_ADD),
             op_sub: c32(regmap::OP_SUB),
             op_mul: c32(regmap::OP_MUL),
@@ -149,23 +146,12 @@ impl FieldAlu {
             err_bad_field: c32(regmap::ERR_BAD_FIELD),
             err_zero_count: c32(regmap::ERR_ZERO_COUNT),
             err_tlast: c32(regmap::ERR_TLAST),
-            fifo_depth: Constant::new((OUT_FIFO_DEPTH as u64).into()),
-            busy: Default::default(),
-            done_r: Default::default(),
-            error_r: Default::default(),
             op_r: Default::default(),
             field_r: Default::default(),
             beats_in_left: Default::default(),
             results_left: Default::default(),
             second_operand: Default::default(),
             a_hold: Default::default(),
-            credits_used: Default::default(),
-            busy_cycles: Default::default(),
-            in_stall_cycles: Default::default(),
-            out_stall_cycles: Default::default(),
-            beats_in: Default::default(),
-            beats_out: Default::default(),
-            ops_issued: Default::default(),
             want_input: Default::default(),
             in_fire: Default::default(),
             out_fire: Default::default(),
@@ -180,30 +166,39 @@ impl FieldAlu {
 impl Logic for FieldAlu {
     #[hdl_gen]
     fn update(&mut self) {
-        dff_setup!(
-            self, clock, busy, done_r, error_r, op_r, field_r, beats_in_left, results_left,
-            second_operand, a_hold, credits_used, busy_cycles, in_stall_cycles,
-            out_stall_cycles, beats_in, beats_out, ops_issued
-        );
-        clock!(self, clock, add_fq, add_fr, sub_fq, sub_fr, mul_fq, mul_fr, out_fifo);
+        dff_setup!(self, clock, op_r, field_r, beats_in_left, results_left, second_operand, a_hold);
+        clock!(self, clock, add_fq, add_fr, sub_fq, sub_fr, mul_fq, mul_fr, out_fifo, shell);
+        self.shell.reset_n.next = self.reset_n.val();
+        self.shell.start.next = self.start.val();
+
+        // Job registers checked at start (the shell refuses a nonzero code).
+        self.bad_op.next = self.job_op.val() > self.op_mul.val();
+        self.bad_field.next = self.job_field.val() > self.field_fr.val();
+        self.refuse.next = 0.into();
+        if self.bad_op.val() {
+            self.refuse.next = self.err_bad_op.val();
+        } else if self.bad_field.val() {
+            self.refuse.next = self.err_bad_field.val();
+        } else if !self.job_count.val().any() {
+            self.refuse.next = self.err_zero_count.val();
+        }
 
         // Input: take a beat while the job needs one and, for the second
         // operand, the output FIFO has a free slot reserved for the result.
-        self.want_input.next = self.busy.q.val()
+        self.want_input.next = self.shell.busy.val()
             & self.reset_n.val()
             & self.beats_in_left.q.val().any()
-            & (!self.second_operand.q.val() | (self.credits_used.q.val() < self.fifo_depth.val()));
+            & (!self.second_operand.q.val() | self.shell.credit_free.val());
         self.s_tready.next = self.want_input.val();
         self.in_fire.next = self.want_input.val() & self.s_tvalid.val();
         self.issue.next = self.in_fire.val() & self.second_operand.q.val();
+        // TLAST must mark exactly the job's last beat.
+        self.shell.fault.next = self.in_fire.val() & (self.s_tlast.val() != (self.beats_in_left.q.val() == 1));
+        self.shell.fault_code.next = self.err_tlast.val();
         if self.in_fire.val() {
             self.beats_in_left.d.next = self.beats_in_left.q.val() - 1;
             self.second_operand.d.next = !self.second_operand.q.val();
             self.a_hold.d.next = self.s_tdata.val();
-            // TLAST must mark exactly the job's last beat.
-            if self.s_tlast.val() != (self.beats_in_left.q.val() == 1) {
-                self.error_r.d.next = self.err_tlast.val();
-            }
         }
 
         // Issue the pair to the units of the job's operation and field.
@@ -263,92 +258,52 @@ impl Logic for FieldAlu {
         self.out_fire.next = !self.out_fifo.empty.val() & self.m_tready.val();
         self.out_fifo.read.next = self.out_fire.val();
 
-        // Credits: results issued and not yet sent.
-        if self.issue.val() & !self.out_fire.val() {
-            self.credits_used.d.next = self.credits_used.q.val() + 1;
-        } else if !self.issue.val() & self.out_fire.val() {
-            self.credits_used.d.next = self.credits_used.q.val() - 1;
+        // The shell counts credits, beats, stalls and operations.
+        self.shell.in_want.next = self.want_input.val();
+        self.shell.in_valid.next = self.s_tvalid.val();
+        self.shell.in_fire.next = self.in_fire.val();
+        self.shell.out_valid.next = self.m_tvalid.val();
+        self.shell.out_ready.next = self.m_tready.val();
+        self.shell.credit_take.next = self.issue.val();
+        self.shell.ops.next = 0.into();
+        if self.issue.val() {
+            self.shell.ops.next = 1.into();
         }
 
         // Job end: the last result leaves.
-        self.done_r.d.next = false;
-        if self.out_fire.val() & self.busy.q.val() {
+        self.shell.finish.next = false;
+        if self.out_fire.val() & self.shell.busy.val() {
             self.results_left.d.next = self.results_left.q.val() - 1;
             if self.results_left.q.val() == 1 {
-                self.busy.d.next = false;
-                self.done_r.d.next = true;
+                self.shell.finish.next = true;
             }
         }
 
-        // Performance counters of the running job.
-        if self.busy.q.val() {
-            self.busy_cycles.d.next = self.busy_cycles.q.val() + 1;
-        }
-        if self.want_input.val() & !self.s_tvalid.val() {
-            self.in_stall_cycles.d.next = self.in_stall_cycles.q.val() + 1;
-        }
-        if !self.out_fifo.empty.val() & !self.m_tready.val() {
-            self.out_stall_cycles.d.next = self.out_stall_cycles.q.val() + 1;
-        }
-        if self.in_fire.val() {
-            self.beats_in.d.next = self.beats_in.q.val() + 1;
-        }
-        if self.out_fire.val() {
-            self.beats_out.d.next = self.beats_out.q.val() + 1;
-        }
-        if self.issue.val() {
-            self.ops_issued.d.next = self.ops_issued.q.val() + 1;
-        }
-
-        // Job start: latch the job registers or refuse them with an error.
-        self.bad_op.next = self.job_op.val() > self.op_mul.val();
-        self.bad_field.next = self.job_field.val() > self.field_fr.val();
-        if self.start.val() & !self.busy.q.val() {
+        // Job start: latch the job registers.
+        self.shell.refuse_code.next = self.refuse.val();
+        self.accept.next = self.start.val() & self.shell.idle.val() & (self.refuse.val() == 0) & self.reset_n.val();
+        if self.accept.val() {
             self.op_r.d.next = self.job_op.val();
             self.field_r.d.next = self.job_field.val();
             self.beats_in_left.d.next = bit_cast::<33, 32>(self.job_count.val()) << 1;
             self.results_left.d.next = self.job_count.val();
             self.second_operand.d.next = false;
-            self.credits_used.d.next = 0.into();
-            self.busy_cycles.d.next = 0.into();
-            self.in_stall_cycles.d.next = 0.into();
-            self.out_stall_cycles.d.next = 0.into();
-            self.beats_in.d.next = 0.into();
-            self.beats_out.d.next = 0.into();
-            self.ops_issued.d.next = 0.into();
-            self.error_r.d.next = 0.into();
-            if self.bad_op.val() {
-                self.error_r.d.next = self.err_bad_op.val();
-                self.done_r.d.next = true;
-            } else if self.bad_field.val() {
-                self.error_r.d.next = self.err_bad_field.val();
-                self.done_r.d.next = true;
-            } else if !self.job_count.val().any() {
-                self.error_r.d.next = self.err_zero_count.val();
-                self.done_r.d.next = true;
-            } else {
-                self.busy.d.next = true;
-            }
         }
 
         // Reset: stop, drop in-flight results and drain the FIFO.
         if !self.reset_n.val() {
-            self.busy.d.next = false;
-            self.done_r.d.next = false;
-            self.error_r.d.next = 0.into();
-            self.credits_used.d.next = 0.into();
             self.out_fifo.write.next = false;
             self.out_fifo.read.next = !self.out_fifo.empty.val();
         }
 
-        self.idle.next = !self.busy.q.val();
-        self.done.next = self.done_r.q.val();
-        self.error.next = self.error_r.q.val();
-        self.perf_busy.next = self.busy_cycles.q.val();
-        self.perf_in_stall.next = self.in_stall_cycles.q.val();
-        self.perf_out_stall.next = self.out_stall_cycles.q.val();
-        self.perf_beats_in.next = self.beats_in.q.val();
-        self.perf_beats_out.next = self.beats_out.q.val();
-        self.perf_ops.next = self.ops_issued.q.val();
+        self.idle.next = self.shell.idle.val();
+        self.done.next = self.shell.done.val();
+        self.error.next = self.shell.error.val();
+        self.perf_busy.next = self.shell.perf_busy.val();
+        self.perf_in_stall.next = self.shell.perf_in_stall.val();
+        self.perf_out_stall.next = self.shell.perf_out_stall.val();
+        self.perf_beats_in.next = self.shell.perf_beats_in.val();
+        self.perf_beats_out.next = self.shell.perf_beats_out.val();
+        self.perf_ops.next = self.shell.perf_ops.val();
     }
 }

@@ -36,6 +36,7 @@ use super::bucket_ram::{BucketRam, POINT_BITS};
 use super::digit_picker::{DigitPicker, PICKER_LANES};
 use super::msm_combiner::MsmCombiner;
 use super::msm_feed::MsmFeed;
+use crate::engine::JobShell;
 use crate::mem::{CARD_ADDR_BITS, CARD_RECORD_BITS};
 use crate::ec::{POINT_ADD_LATENCY, PointAdd};
 use crate::ec::reference::one_mont;
@@ -239,12 +240,10 @@ pub struct MsmEngine {
     // Unload.
     un_beat: DFF<Bits<2>>,
     combine_cycles: DFF<Bits<32>>,
-    done_r: DFF<Bit>,
-    error_r: DFF<Bits<32>>,
-    busy_cycles: DFF<Bits<32>>,
-    out_stall_cycles: DFF<Bits<32>>,
-    beats_out: DFF<Bits<32>>,
-    adds: DFF<Bits<32>>,
+    shell: JobShell,
+    /// The job's refusal code (0 accepts) and its start, decided as the shell does.
+    refuse: Signal<Local, Bits<32>>,
+    accept: Signal<Local, Bit>,
     accum_cycles: DFF<Bits<32>>,
     reduce_cycles: DFF<Bits<32>>,
     conflicts: DFF<Bits<32>>,
@@ -408,12 +407,9 @@ impl MsmEngine {
             in_flight: Default::default(),
             un_beat: Default::default(),
             combine_cycles: Default::default(),
-            done_r: Default::default(),
-            error_r: Default::default(),
-            busy_cycles: Default::default(),
-            out_stall_cycles: Default::default(),
-            beats_out: Default::default(),
-            adds: Default::default(),
+            shell: JobShell::new(1),
+            refuse: Default::default(),
+            accept: Default::default(),
             accum_cycles: Default::default(),
             reduce_cycles: Default::default(),
             conflicts: Default::default(),
@@ -474,9 +470,15 @@ impl Logic for MsmEngine {
             ld_digits, ld_pending, ld_reduce, ld_base, ex_x, ex_y, ex_z, ex_digits, ex_pending, ex_reduce, ex_base, fb_valid,
             fb_fetch, fb_key, fb_x, fb_y, fb_z, wk_w, wk_j, wk_done, fetch_out, fetch_w, fetch_j, c_valid,
             c_b_ram, c_key, c_fetch, c_ax, c_ay, c_az, c_bx, c_by, c_bz, in_flight, un_beat, combine_cycles,
-            done_r, error_r, busy_cycles, out_stall_cycles, beats_out, adds, accum_cycles, reduce_cycles, conflicts, idle_cycles, reduce_adds
+            accum_cycles, reduce_cycles, conflicts, idle_cycles, reduce_adds
         );
-        clock!(self, clock, adder, feed, combiner, ram, flags);
+        clock!(self, clock, adder, feed, combiner, ram, flags, shell);
+        self.shell.reset_n.next = self.reset_n.val();
+        self.shell.start.next = self.start.val();
+        self.shell.credit_take.next = false;
+        self.shell.fault.next = false;
+        self.shell.fault_code.next = self.err_bad_digit.val();
+        self.shell.finish.next = false;
         self.run.next = self.reset_n.val() & (self.phase.q.val() != MsmPhase::Idle);
 
         // Combiner: result (w, b) is at key RESULT_BASE + 16 w + b.
@@ -494,7 +496,7 @@ impl Logic for MsmEngine {
 
         // ---- Loader: one point with its digits from the feed.
         self.feed.reset_n.next = self.reset_n.val();
-        self.feed.job_begin.next = self.start.val() & (self.phase.q.val() == MsmPhase::Idle);
+        self.feed.job_begin.next = self.start.val() & self.shell.idle.val();
         self.feed.run.next = self.phase.q.val() == MsmPhase::Accumulate;
         self.feed.total.next = self.total.q.val();
         self.feed.bases_addr.next = self.job_bases_addr.val();
@@ -639,7 +641,7 @@ impl Logic for MsmEngine {
         }
         // Every job starts with empty buckets, whatever an earlier job left.
         self.flags.clear_all.next =
-            !self.reset_n.val() | (self.start.val() & (self.phase.q.val() == MsmPhase::Idle));
+            !self.reset_n.val() | (self.start.val() & self.shell.idle.val());
         self.flags.set_a_en.next = self.park_o.val();
         self.flags.set_a_addr.next = self.o_key.val();
         self.flags.set_b_en.next = self.park_f.val();
@@ -725,7 +727,7 @@ impl Logic for MsmEngine {
             self.fetch_out.d.next = false;
         }
         if self.ex_take.val() & self.bad_digit.val() {
-            self.error_r.d.next = self.err_bad_digit.val();
+            self.shell.fault.next = true;
             self.ex_pending.d.next = self.ex_pending.q.val() & !self.sel_bit.val();
         } else if self.ex_take.val() {
             self.fb_valid.d.next = true;
@@ -807,7 +809,6 @@ impl Logic for MsmEngine {
             & !self.fb_valid.q.val()
             & !self.c_valid.q.val()
             & (self.in_flight.q.val() == 0);
-        self.done_r.d.next = false;
         if self.phase.q.val() == MsmPhase::Accumulate {
             if self.accum_done.val() {
                 self.phase.d.next = MsmPhase::Reduce;
@@ -831,14 +832,20 @@ impl Logic for MsmEngine {
                 self.un_beat.d.next = self.un_beat.q.val() + 1;
                 if self.un_last.val() {
                     self.phase.d.next = MsmPhase::Idle;
-                    self.done_r.d.next = true;
+                    self.shell.finish.next = true;
                 }
             }
         }
 
         // ---- Performance counters.
-        if self.phase.q.val() != MsmPhase::Idle {
-            self.busy_cycles.d.next = self.busy_cycles.q.val() + 1;
+        self.shell.in_want.next = self.feed.wants_input.val();
+        self.shell.in_valid.next = self.s_tvalid.val();
+        self.shell.in_fire.next = self.feed.s_tready.val() & self.s_tvalid.val();
+        self.shell.out_valid.next = self.m_tvalid.val();
+        self.shell.out_ready.next = self.m_tready.val();
+        self.shell.ops.next = 0.into();
+        if self.issue.val() {
+            self.shell.ops.next = 1.into();
         }
         if self.phase.q.val() == MsmPhase::Accumulate {
             self.accum_cycles.d.next = self.accum_cycles.q.val() + 1;
@@ -855,17 +862,8 @@ impl Logic for MsmEngine {
                 self.reduce_adds.d.next = self.reduce_adds.q.val() + 1;
             }
         }
-        if self.issue.val() {
-            self.adds.d.next = self.adds.q.val() + 1;
-        }
         if self.conflict.val() {
             self.conflicts.d.next = self.conflicts.q.val() + 1;
-        }
-        if self.m_tvalid.val() & !self.m_tready.val() {
-            self.out_stall_cycles.d.next = self.out_stall_cycles.q.val() + 1;
-        }
-        if self.out_fire.val() {
-            self.beats_out.d.next = self.beats_out.q.val() + 1;
         }
 
         // ---- Job start.
@@ -881,7 +879,28 @@ impl Logic for MsmEngine {
         // a record-aligned address.
         self.range_ok.next = (self.job_count.val() <= self.job_bases_count.val())
             & (self.job_bases_addr.val().get_bits::<6>(0) == 0);
-        if self.start.val() & (self.phase.q.val() == MsmPhase::Idle) {
+        self.refuse.next = 0.into();
+        if self.job_field.val() != self.field_fq.val() {
+            self.refuse.next = self.err_bad_field.val();
+        } else if self.job_count.val() == 0 {
+            self.refuse.next = self.err_zero_count.val();
+        } else if !self.size_ok.val() {
+            self.refuse.next = self.err_bad_size.val();
+        } else if !self.range_ok.val() {
+            self.refuse.next = self.err_mem_range.val();
+        }
+        if self.start.val() & self.shell.idle.val() {
+            self.accum_cycles.d.next = 0.into();
+            self.reduce_cycles.d.next = 0.into();
+            self.conflicts.d.next = 0.into();
+            self.idle_cycles.d.next = 0.into();
+            self.reduce_adds.d.next = 0.into();
+            self.combine_cycles.d.next = 0.into();
+        }
+        self.shell.refuse_code.next = self.refuse.val();
+        self.accept.next = self.start.val() & self.shell.idle.val() & (self.refuse.val() == 0) & self.reset_n.val();
+        if self.accept.val() {
+            self.phase.d.next = MsmPhase::Accumulate;
             self.c_minus_1.d.next = self.job_c_minus_1.val();
             self.windows.d.next = self.job_windows.val().get_bits::<6>(0);
             self.window_mask.d.next = self.win_mask64.val().get_bits::<32>(0);
@@ -890,39 +909,11 @@ impl Logic for MsmEngine {
             self.ex_pending.d.next = 0.into();
             self.fb_valid.d.next = false;
             self.in_flight.d.next = 0.into();
-            self.busy_cycles.d.next = 0.into();
-            self.out_stall_cycles.d.next = 0.into();
-            self.beats_out.d.next = 0.into();
-            self.adds.d.next = 0.into();
-            self.accum_cycles.d.next = 0.into();
-            self.reduce_cycles.d.next = 0.into();
-            self.conflicts.d.next = 0.into();
-            self.idle_cycles.d.next = 0.into();
-            self.reduce_adds.d.next = 0.into();
-            self.combine_cycles.d.next = 0.into();
-            self.error_r.d.next = 0.into();
-            if self.job_field.val() != self.field_fq.val() {
-                self.error_r.d.next = self.err_bad_field.val();
-                self.done_r.d.next = true;
-            } else if self.job_count.val() == 0 {
-                self.error_r.d.next = self.err_zero_count.val();
-                self.done_r.d.next = true;
-            } else if !self.size_ok.val() {
-                self.error_r.d.next = self.err_bad_size.val();
-                self.done_r.d.next = true;
-            } else if !self.range_ok.val() {
-                self.error_r.d.next = self.err_mem_range.val();
-                self.done_r.d.next = true;
-            } else {
-                self.phase.d.next = MsmPhase::Accumulate;
-            }
         }
 
         // Reset: stop; the flags clear; in-flight additions drain during reset.
         if !self.reset_n.val() {
             self.phase.d.next = MsmPhase::Idle;
-            self.done_r.d.next = false;
-            self.error_r.d.next = 0.into();
             self.ld_full.d.next = false;
             self.ex_pending.d.next = 0.into();
             self.fb_valid.d.next = false;
@@ -932,19 +923,20 @@ impl Logic for MsmEngine {
             self.fetch_out.d.next = false;
         }
 
-        self.idle.next = self.phase.q.val() == MsmPhase::Idle;
-        self.done.next = self.done_r.q.val();
-        self.error.next = self.error_r.q.val();
-        if self.error_r.q.val() == 0 {
+        self.idle.next = self.shell.idle.val();
+        self.done.next = self.shell.done.val();
+        // The engine's own fault first, else the feed's.
+        self.error.next = self.shell.error.val();
+        if self.shell.error.val() == 0 {
             self.error.next = self.feed.error.val();
         }
-        self.perf_busy.next = self.busy_cycles.q.val();
-        self.perf_in_stall.next = self.feed.perf_in_stall.val();
+        self.perf_busy.next = self.shell.perf_busy.val();
+        self.perf_in_stall.next = self.shell.perf_in_stall.val();
         self.perf_mem_stall.next = self.feed.perf_mem_stall.val();
-        self.perf_out_stall.next = self.out_stall_cycles.q.val();
-        self.perf_beats_in.next = self.feed.perf_beats_in.val();
-        self.perf_beats_out.next = self.beats_out.q.val();
-        self.perf_ops.next = self.adds.q.val();
+        self.perf_out_stall.next = self.shell.perf_out_stall.val();
+        self.perf_beats_in.next = self.shell.perf_beats_in.val();
+        self.perf_beats_out.next = self.shell.perf_beats_out.val();
+        self.perf_ops.next = self.shell.perf_ops.val();
         self.perf_accum.next = self.accum_cycles.q.val();
         self.perf_reduce.next = self.reduce_cycles.q.val();
         self.perf_conflicts.next = self.conflicts.q.val();

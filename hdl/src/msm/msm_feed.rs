@@ -81,10 +81,9 @@ pub struct MsmFeed {
     pub drained: Signal<Out, Bit>,
     /// First error of the job (regmap::ERR_*), 0 if none.
     pub error: Signal<Out, Bits<32>>,
-    /// Cycles the feed wanted a scalar that was not offered.
-    pub perf_in_stall: Signal<Out, Bits<32>>,
-    /// Scalars accepted.
-    pub perf_beats_in: Signal<Out, Bits<32>>,
+    /// The feed wants a scalar this cycle (the job shell counts a stall if
+    /// none is offered).
+    pub wants_input: Signal<Out, Bit>,
     /// Cycles recoded digits waited for their base from card memory.
     pub perf_mem_stall: Signal<Out, Bits<32>>,
     mul: MontMul,
@@ -100,7 +99,6 @@ pub struct MsmFeed {
     addr: DFF<Bits<CARD_ADDR_BITS>>,
     queued: DFF<Bits<{ FEED_QUEUE_LOG2 + 1 }>>,
     error_r: DFF<Bits<32>>,
-    in_stall: DFF<Bits<32>>,
     mem_stall: DFF<Bits<32>>,
     want: Signal<Local, Bit>,
     nonzero: Signal<Local, Bit>,
@@ -144,8 +142,7 @@ impl MsmFeed {
             p_digits: Default::default(),
             drained: Default::default(),
             error: Default::default(),
-            perf_in_stall: Default::default(),
-            perf_beats_in: Default::default(),
+            wants_input: Default::default(),
             perf_mem_stall: Default::default(),
             mul: MontMul::new(FieldId::Fr, mul),
             queue: Default::default(),
@@ -160,7 +157,6 @@ impl MsmFeed {
             addr: Default::default(),
             queued: Default::default(),
             error_r: Default::default(),
-            in_stall: Default::default(),
             mem_stall: Default::default(),
             want: Default::default(),
             nonzero: Default::default(),
@@ -178,7 +174,7 @@ impl MsmFeed {
 impl Logic for MsmFeed {
     #[hdl_gen]
     fn update(&mut self) {
-        dff_setup!(self, clock, accepted, addr, queued, error_r, in_stall, mem_stall);
+        dff_setup!(self, clock, accepted, addr, queued, error_r, mem_stall);
         clock!(self, clock, mul, queue, recoder);
 
         // Input: a zero scalar is taken at once; any other needs a queue slot
@@ -202,9 +198,7 @@ impl Logic for MsmFeed {
                 self.error_r.d.next = self.err_tlast.val();
             }
         }
-        if self.want.val() & !self.s_tvalid.val() {
-            self.in_stall.d.next = self.in_stall.q.val() + 1;
-        }
+        self.wants_input.next = self.want.val();
 
         // Montgomery form to standard form: a R * 1 / R.
         self.mul.a.next = self.s_tdata.val();
@@ -253,15 +247,12 @@ impl Logic for MsmFeed {
             & (self.queued.q.val() == 0)
             & self.recoder.idle.val();
         self.error.next = self.error_r.q.val();
-        self.perf_in_stall.next = self.in_stall.q.val();
-        self.perf_beats_in.next = self.accepted.q.val();
         self.perf_mem_stall.next = self.mem_stall.q.val();
 
         if self.job_begin.val() {
             self.accepted.d.next = 0.into();
             self.addr.d.next = self.bases_addr.val();
             self.error_r.d.next = 0.into();
-            self.in_stall.d.next = 0.into();
             self.mem_stall.d.next = 0.into();
         }
         if !self.reset_n.val() {

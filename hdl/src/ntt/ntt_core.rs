@@ -19,6 +19,7 @@
 use super::bit_reverse::BitReverse;
 use super::butterfly::{BUTTERFLY_LATENCY, Butterfly};
 use super::roots;
+use crate::engine::JobShell;
 use crate::field::{MONT_MUL_LATENCY, MontMul, MulImpl};
 use crate::params::FieldId;
 use crate::regmap;
@@ -123,6 +124,10 @@ pub struct NttCore {
     scale_mul: MontMul,
     reverse: BitReverse<NTT_LOG_MAX>,
     out_fifo: OutFifo,
+    shell: JobShell,
+    /// The job's refusal code (0 accepts) and its start, decided as the shell does.
+    refuse: Signal<Local, Bits<32>>,
+    accept: Signal<Local, Bit>,
     op_intt: Constant<Bits<32>>,
     field_fr: Constant<Bits<32>>,
     max_points: Constant<Bits<32>>,
@@ -131,7 +136,6 @@ pub struct NttCore {
     err_zero_count: Constant<Bits<32>>,
     err_bad_size: Constant<Bits<32>>,
     err_tlast: Constant<Bits<32>>,
-    fifo_depth: Constant<Bits<8>>,
     drain_cycles: Constant<Bits<6>>,
     log_max_minus_one: Constant<Bits<4>>,
     log_max: Constant<Bits<4>>,
@@ -150,7 +154,6 @@ pub struct NttCore {
     stage: DFF<Bits<4>>,
     drain_left: DFF<Bits<6>>,
     results_left: DFF<Count>,
-    credits_used: DFF<Bits<8>>,
     issue_d: [DFF<Bit>; NTT_UNITS],
     p_bank_d: [DFF<Addr>; NTT_UNITS],
     q_bank_d: [DFF<Addr>; NTT_UNITS],
@@ -158,14 +161,6 @@ pub struct NttCore {
     unload_bank_d: DFF<Addr>,
     /// First butterfly index of each issue, riding along to the write-back.
     jg_delay: [DFF<Addr>; NTT_WRITEBACK_DELAY],
-    done_r: DFF<Bit>,
-    error_r: DFF<Bits<32>>,
-    busy_cycles: DFF<Bits<32>>,
-    in_stall_cycles: DFF<Bits<32>>,
-    out_stall_cycles: DFF<Bits<32>>,
-    beats_in: DFF<Bits<32>>,
-    beats_out: DFF<Bits<32>>,
-    butterflies: DFF<Bits<32>>,
     drain_total: DFF<Bits<32>>,
     want_input: Signal<Local, Bit>,
     in_fire: Signal<Local, Bit>,
@@ -261,6 +256,9 @@ impl NttCore {
             scale_mul: MontMul::new(FieldId::Fr, mul),
             reverse: Default::default(),
             out_fifo: Default::default(),
+            shell: JobShell::new(1 << NTT_OUT_FIFO_LOG2),
+            refuse: Default::default(),
+            accept: Default::default(),
             op_intt: c32(regmap::OP_INTT as u64),
             field_fr: c32(FieldId::Fr.code() as u64),
             max_points: c32(NTT_MAX_POINTS as u64),
@@ -269,7 +267,6 @@ impl NttCore {
             err_zero_count: c32(regmap::ERR_ZERO_COUNT as u64),
             err_bad_size: c32(regmap::ERR_BAD_SIZE as u64),
             err_tlast: c32(regmap::ERR_TLAST as u64),
-            fifo_depth: Constant::new(((1u64) << NTT_OUT_FIFO_LOG2).into()),
             drain_cycles: Constant::new((NTT_DRAIN_CYCLES as u64).into()),
             log_max_minus_one: Constant::new(((NTT_LOG_MAX - 1) as u64).into()),
             log_max: Constant::new((NTT_LOG_MAX as u64).into()),
@@ -288,21 +285,12 @@ impl NttCore {
             stage: Default::default(),
             drain_left: Default::default(),
             results_left: Default::default(),
-            credits_used: Default::default(),
             issue_d: Default::default(),
             p_bank_d: Default::default(),
             q_bank_d: Default::default(),
             unload_issue_d: Default::default(),
             unload_bank_d: Default::default(),
             jg_delay: Default::default(),
-            done_r: Default::default(),
-            error_r: Default::default(),
-            busy_cycles: Default::default(),
-            in_stall_cycles: Default::default(),
-            out_stall_cycles: Default::default(),
-            beats_in: Default::default(),
-            beats_out: Default::default(),
-            butterflies: Default::default(),
             drain_total: Default::default(),
             want_input: Default::default(),
             in_fire: Default::default(),
@@ -366,10 +354,11 @@ macro_rules! ntt_core_logic {
             fn update(&mut self) {
                 dff_setup!(
                     self, clock, phase, log_m, inverse, total, counter, stage, drain_left, results_left,
-                    credits_used, unload_issue_d, unload_bank_d, done_r, error_r, busy_cycles,
-                    in_stall_cycles, out_stall_cycles, beats_in, beats_out, butterflies, drain_total
+                    unload_issue_d, unload_bank_d, drain_total
                 );
-                clock!(self, clock, scale_mul, out_fifo);
+                clock!(self, clock, scale_mul, out_fifo, shell);
+                self.shell.reset_n.next = self.reset_n.val();
+                self.shell.start.next = self.start.val();
                 for u in 0..$units {
                     self.bfly[u].clock.next = self.clock.val();
                     self.issue_d[u].clock.next = self.clock.val();
@@ -469,7 +458,7 @@ macro_rules! ntt_core_logic {
                 }
                 self.unload_issue.next = (self.phase.q.val() == NttPhase::Unload)
                     & (self.counter.q.val() < self.total.q.val())
-                    & (self.credits_used.q.val() < self.fifo_depth.val())
+                    & self.shell.credit_free.val()
                     & self.reset_n.val();
 
                 // Read crossbar: each bank serves the one operand that lives in it.
@@ -569,20 +558,25 @@ macro_rules! ntt_core_logic {
                 self.m_tlast.next = self.results_left.q.val() == 1;
                 self.out_fire.next = !self.out_fifo.empty.val() & self.m_tready.val();
                 self.out_fifo.read.next = self.out_fire.val();
-                if self.unload_issue.val() & !self.out_fire.val() {
-                    self.credits_used.d.next = self.credits_used.q.val() + 1;
-                } else if !self.unload_issue.val() & self.out_fire.val() {
-                    self.credits_used.d.next = self.credits_used.q.val() - 1;
-                }
+
+                // ---- The shell: credits, counters, faults, start and end.
+                self.shell.in_want.next = self.want_input.val();
+                self.shell.in_valid.next = self.s_tvalid.val();
+                self.shell.in_fire.next = self.in_fire.val();
+                self.shell.out_valid.next = self.m_tvalid.val();
+                self.shell.out_ready.next = self.m_tready.val();
+                self.shell.credit_take.next = self.unload_issue.val();
+                self.shell.ops.next = self.issued_count[$units].val();
+                // TLAST must mark exactly the job's last input beat.
+                self.shell.fault.next = self.in_fire.val()
+                    & (self.s_tlast.val() != (self.counter.q.val() == self.total.q.val() - 1));
+                self.shell.fault_code.next = self.err_tlast.val();
+                self.shell.finish.next = false;
 
                 // ---- Phase sequencing.
-                self.done_r.d.next = false;
                 if self.phase.q.val() == NttPhase::Load {
                     if self.in_fire.val() {
                         self.counter.d.next = self.counter.q.val() + 1;
-                        if self.s_tlast.val() != (self.counter.q.val() == self.total.q.val() - 1) {
-                            self.error_r.d.next = self.err_tlast.val();
-                        }
                         if self.counter.q.val() == self.total.q.val() - 1 {
                             self.counter.d.next = 0.into();
                             self.stage.d.next = 0.into();
@@ -618,28 +612,12 @@ macro_rules! ntt_core_logic {
                         self.results_left.d.next = self.results_left.q.val() - 1;
                         if self.results_left.q.val() == 1 {
                             self.phase.d.next = NttPhase::Idle;
-                            self.done_r.d.next = true;
+                            self.shell.finish.next = true;
                         }
                     }
                 }
 
-                // ---- Performance counters.
-                if self.phase.q.val() != NttPhase::Idle {
-                    self.busy_cycles.d.next = self.busy_cycles.q.val() + 1;
-                }
-                if self.want_input.val() & !self.s_tvalid.val() {
-                    self.in_stall_cycles.d.next = self.in_stall_cycles.q.val() + 1;
-                }
-                if !self.out_fifo.empty.val() & !self.m_tready.val() {
-                    self.out_stall_cycles.d.next = self.out_stall_cycles.q.val() + 1;
-                }
-                if self.in_fire.val() {
-                    self.beats_in.d.next = self.beats_in.q.val() + 1;
-                }
-                if self.out_fire.val() {
-                    self.beats_out.d.next = self.beats_out.q.val() + 1;
-                }
-                self.butterflies.d.next = self.butterflies.q.val() + self.issued_count[$units].val();
+                // ---- Drain cycles (the shell counts the rest).
                 if self.phase.q.val() == NttPhase::Drain {
                     self.drain_total.d.next = self.drain_total.q.val() + 1;
                 }
@@ -649,54 +627,44 @@ macro_rules! ntt_core_logic {
                     & (self.job_count.val() <= self.max_points.val())
                     & (self.job_log_size.val() <= self.max_log.val())
                     & ((self.job_count.val() >> self.job_log_size.val().get_bits::<5>(0)) != 0);
-                if self.start.val() & (self.phase.q.val() == NttPhase::Idle) {
+                self.refuse.next = 0.into();
+                if self.job_field.val() != self.field_fr.val() {
+                    self.refuse.next = self.err_bad_field.val();
+                } else if self.job_count.val() == 0 {
+                    self.refuse.next = self.err_zero_count.val();
+                } else if !self.size_ok.val() {
+                    self.refuse.next = self.err_bad_size.val();
+                }
+                if self.start.val() & self.shell.idle.val() {
+                    self.drain_total.d.next = 0.into();
+                }
+                self.shell.refuse_code.next = self.refuse.val();
+        self.accept.next = self.start.val() & self.shell.idle.val() & (self.refuse.val() == 0) & self.reset_n.val();
+        if self.accept.val() {
+                    self.phase.d.next = NttPhase::Load;
                     self.log_m.d.next = self.job_log_size.val().get_bits::<4>(0);
                     self.inverse.d.next = self.job_op.val() == self.op_intt.val();
                     self.total.d.next = self.job_count.val().get_bits::<13>(0);
                     self.results_left.d.next = self.job_count.val().get_bits::<13>(0);
                     self.counter.d.next = 0.into();
                     self.stage.d.next = 0.into();
-                    self.credits_used.d.next = 0.into();
-                    self.busy_cycles.d.next = 0.into();
-                    self.in_stall_cycles.d.next = 0.into();
-                    self.out_stall_cycles.d.next = 0.into();
-                    self.beats_in.d.next = 0.into();
-                    self.beats_out.d.next = 0.into();
-                    self.butterflies.d.next = 0.into();
-                    self.drain_total.d.next = 0.into();
-                    self.error_r.d.next = 0.into();
-                    if self.job_field.val() != self.field_fr.val() {
-                        self.error_r.d.next = self.err_bad_field.val();
-                        self.done_r.d.next = true;
-                    } else if self.job_count.val() == 0 {
-                        self.error_r.d.next = self.err_zero_count.val();
-                        self.done_r.d.next = true;
-                    } else if !self.size_ok.val() {
-                        self.error_r.d.next = self.err_bad_size.val();
-                        self.done_r.d.next = true;
-                    } else {
-                        self.phase.d.next = NttPhase::Load;
-                    }
                 }
 
                 // Reset: stop, drop in-flight results and drain the FIFO.
                 if !self.reset_n.val() {
                     self.phase.d.next = NttPhase::Idle;
-                    self.done_r.d.next = false;
-                    self.error_r.d.next = 0.into();
-                    self.credits_used.d.next = 0.into();
                     self.out_fifo.read.next = !self.out_fifo.empty.val();
                 }
 
-                self.idle.next = self.phase.q.val() == NttPhase::Idle;
-                self.done.next = self.done_r.q.val();
-                self.error.next = self.error_r.q.val();
-                self.perf_busy.next = self.busy_cycles.q.val();
-                self.perf_in_stall.next = self.in_stall_cycles.q.val();
-                self.perf_out_stall.next = self.out_stall_cycles.q.val();
-                self.perf_beats_in.next = self.beats_in.q.val();
-                self.perf_beats_out.next = self.beats_out.q.val();
-                self.perf_ops.next = self.butterflies.q.val();
+                self.idle.next = self.shell.idle.val();
+                self.done.next = self.shell.done.val();
+                self.error.next = self.shell.error.val();
+                self.perf_busy.next = self.shell.perf_busy.val();
+                self.perf_in_stall.next = self.shell.perf_in_stall.val();
+                self.perf_out_stall.next = self.shell.perf_out_stall.val();
+                self.perf_beats_in.next = self.shell.perf_beats_in.val();
+                self.perf_beats_out.next = self.shell.perf_beats_out.val();
+                self.perf_ops.next = self.shell.perf_ops.val();
                 self.perf_drain.next = self.drain_total.q.val();
             }
         }

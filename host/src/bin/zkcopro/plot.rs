@@ -34,7 +34,7 @@ pub fn speedup_svg(entries: &[BenchEntry], path: &Path, clock_mhz: f64) -> PlotR
     let mut chart = ChartBuilder::on(&root)
         .caption(format!("zkcopro end-to-end speed-up over arkworks (same run, {clock_mhz} MHz projected)"), ("sans-serif", 20))
         .margin(16)
-        .x_label_area_size(44)
+        .x_label_area_size(60)
         .y_label_area_size(64)
         .build_cartesian_2d(xmin..xmax, (ymin..ymax).log_scale())
         .map_err(err)?;
@@ -78,7 +78,7 @@ pub fn speedup_svg(entries: &[BenchEntry], path: &Path, clock_mhz: f64) -> PlotR
         .background_style(WHITE.mix(0.9))
         .draw()
         .map_err(err)?;
-    note(&root, "filled: cycle-accurate (Verilator); hollow: functional model's cycle counts")?;
+    note(&root, "filled markers: cycle-accurate (Verilator); hollow: the functional model's cycle counts")?;
     root.present().map_err(err)
 }
 
@@ -86,15 +86,18 @@ pub fn speedup_svg(entries: &[BenchEntry], path: &Path, clock_mhz: f64) -> PlotR
 /// transfer / bus / device as shares of its end-to-end time.
 pub fn time_split_svg(entries: &[BenchEntry], path: &Path) -> PlotResult {
     let rows = entries.len().max(1);
-    let height = 120 + 26 * rows as u32;
+    let height = 150 + 26 * rows as u32;
     let root = SVGBackend::new(path, (960, height)).into_drawing_area();
     root.fill(&WHITE).map_err(err)?;
-    let labels: Vec<String> = entries.iter().map(|e| format!("{} 2^{}", e.job, e.log_size)).collect();
+    // First entry at the top.
+    let labels: Vec<String> =
+        entries.iter().rev().map(|e| format!("{} 2^{} ({})", e.job, e.log_size, human_time(e.end_to_end_s))).collect();
     let mut chart = ChartBuilder::on(&root)
         .caption("Where the end-to-end time goes (share of each job's time)", ("sans-serif", 20))
         .margin(16)
+        .margin_top(50)
         .x_label_area_size(40)
-        .y_label_area_size(170)
+        .y_label_area_size(230)
         .build_cartesian_2d(0.0f64..100.0f64, (0..rows).into_segmented())
         .map_err(err)?;
     chart
@@ -108,7 +111,8 @@ pub fn time_split_svg(entries: &[BenchEntry], path: &Path) -> PlotResult {
         })
         .draw()
         .map_err(err)?;
-    for (row, e) in entries.iter().enumerate() {
+    for (i, e) in entries.iter().enumerate() {
+        let row = rows - 1 - i;
         let total = e.end_to_end_s.max(f64::MIN_POSITIVE);
         let parts = [e.glue_s, e.transfer_s, e.bus_s, e.device_s];
         let mut x0 = 0.0;
@@ -120,20 +124,13 @@ pub fn time_split_svg(entries: &[BenchEntry], path: &Path) -> PlotResult {
             x0 = x1;
         }
     }
+    // Legend in one row under the caption, clear of the bars.
+    let mut x = 240;
     for (name, colour) in SPLIT {
-        chart
-            .draw_series(std::iter::empty::<Rectangle<(f64, SegmentValue<usize>)>>())
-            .map_err(err)?
-            .label(name)
-            .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 14, y + 5)], colour.filled()));
+        root.draw(&Rectangle::new([(x, 44), (x + 14, 58)], colour.filled())).map_err(err)?;
+        root.draw(&Text::new(name, (x + 20, 45), ("sans-serif", 14).into_font())).map_err(err)?;
+        x += 30 + 8 * name.len() as i32;
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::LowerRight)
-        .border_style(BLACK.mix(0.4))
-        .background_style(WHITE.mix(0.9))
-        .draw()
-        .map_err(err)?;
     root.present().map_err(err)
 }
 
@@ -141,4 +138,14 @@ fn note(root: &DrawingArea<SVGBackend<'_>, Shift>, text: &str) -> PlotResult {
     let (w, h) = root.dim_in_pixel();
     root.draw(&Text::new(text.to_string(), (w as i32 - 520, h as i32 - 18), ("sans-serif", 13).into_font().color(&BLACK.mix(0.6))))
         .map_err(err)
+}
+
+fn human_time(s: f64) -> String {
+    if s >= 1.0 {
+        format!("{s:.2} s")
+    } else if s >= 1e-3 {
+        format!("{:.2} ms", s * 1e3)
+    } else {
+        format!("{:.1} µs", s * 1e6)
+    }
 }
