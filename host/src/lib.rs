@@ -4,8 +4,10 @@
 pub mod backend;
 pub mod bus;
 pub mod card_mem;
+pub mod circuits;
 pub mod driver;
 pub mod field;
+pub mod groth16;
 pub mod msm;
 pub mod ntt;
 
@@ -15,6 +17,7 @@ pub use driver::{Coprocessor, DriverError, FieldOp, JobProfile};
 pub use field::DeviceField;
 pub use card_mem::{CardMemConfig, DeviceBuffer, TransferProfile};
 pub use msm::{BasesProfile, MsmBases, MsmConfig, MsmProfile};
+pub use groth16::{DeviceProvingKey, ProveError, ProveProfile, ProveStep};
 pub use ntt::Direction;
 
 impl<T: Bus + ?Sized> Bus for Box<T> {

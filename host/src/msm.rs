@@ -103,6 +103,18 @@ pub struct BasesProfile {
     pub total_s: f64,
 }
 
+impl BasesProfile {
+    /// Adds another load (several base sets, e.g. a proving key's).
+    pub fn add(&mut self, other: &BasesProfile) {
+        self.points += other.points;
+        self.bytes += other.bytes;
+        self.validate_s += other.validate_s;
+        self.pack_s += other.pack_s;
+        self.transfer.add(&other.transfer);
+        self.total_s += other.total_s;
+    }
+}
+
 /// `n` distinct random points P + Q, P + 2Q, ... (a random walk, far cheaper
 /// to make than n random multiples), for demos, benches and tests.
 pub fn random_points<R: ark_std::rand::RngCore>(rng: &mut R, n: usize) -> Vec<G1Affine> {

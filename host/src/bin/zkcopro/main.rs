@@ -9,6 +9,7 @@ mod info;
 mod msm;
 mod ntt;
 mod plot;
+mod prove;
 mod verilog;
 
 use clap::{Parser, Subcommand};
@@ -36,6 +37,9 @@ enum Command {
     /// The performance targets against arkworks in one run: MSM and NTT across
     /// sizes, skewed and witness-like scalars; writes bench.json and SVG plots.
     Bench(bench::BenchArgs),
+    /// A Groth16 proof (BN254) with h(X) and the G1 MSMs on the device,
+    /// against ark-groth16 on the same input, step by step.
+    Prove(prove::ProveArgs),
     /// Write the coprocessor's Verilog, lint waivers and register map to DIR.
     Verilog(verilog::VerilogArgs),
     /// Show the build configuration as the device reports it, and the register map.
@@ -49,6 +53,7 @@ fn check(command: &Command) -> Result<(), String> {
         Command::Ntt(a) => a.check(),
         Command::Msm(a) => a.check(),
         Command::Bench(a) => a.check(),
+        Command::Prove(a) => a.check(),
         Command::Verilog(_) => Ok(()),
         Command::Info(a) => a.check(),
     }
@@ -94,6 +99,7 @@ fn main() -> ExitCode {
         Command::Ntt(a) => job_status(ntt::run(&a)),
         Command::Msm(a) => job_status(msm::run(&a)),
         Command::Bench(a) => job_status(bench::run(&a)),
+        Command::Prove(a) => job_status(prove::run(&a)),
         Command::Verilog(a) => verilog::run(&a),
         Command::Info(a) => job_status(info::run(&a).map(|()| true)),
     }

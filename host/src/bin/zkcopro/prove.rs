@@ -1,0 +1,332 @@
+//! `zkcopro prove`: a Groth16 proof with the heavy work on the coprocessor,
+//! against ark-groth16 on the same input in the same run, step by step.
+
+use crate::args::{RunArgs, check_host_memory};
+use ark_bn254::{Bn254, Fr};
+use ark_ff::UniformRand;
+use ark_groth16::Groth16;
+use ark_snark::SNARK;
+use indicatif::ProgressBar;
+use rand::{RngCore, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use serde::Serialize;
+use std::time::Instant;
+use zkcopro_host::circuits::{Sha256Preimage, SquaringChain};
+use zkcopro_host::groth16::{PROOF_PARTS, ProveProfile, arkworks_parts};
+use zkcopro_host::{Backend, ProveError};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CircuitKind {
+    /// Knowledge of a 32-byte SHA-256 preimage (ark-crypto-primitives' gadget).
+    Sha256,
+    /// x -> x^2 + i, sized to a 2^K QAP domain (--log-constraints).
+    Chain,
+}
+
+/// Accepted `--log-constraints` for the chain circuit.
+pub const CHAIN_LOG_RANGE: std::ops::RangeInclusive<u32> = 2..=20;
+
+#[derive(clap::Args)]
+pub struct ProveArgs {
+    /// The circuit to prove.
+    #[arg(long, value_enum, default_value_t = CircuitKind::Sha256)]
+    pub circuit: CircuitKind,
+    /// Chain circuit: log2 of its constraint count (QAP domain 2^K; 2..=20).
+    #[arg(long, default_value_t = 12)]
+    pub log_constraints: u32,
+    #[command(flatten)]
+    pub run: RunArgs,
+}
+
+/// Host bytes per constraint a proof holds at once (key, matrices, vectors; estimate).
+const HOST_BYTES_PER_CONSTRAINT: u64 = 4096;
+
+impl ProveArgs {
+    pub fn check(&self) -> Result<(), String> {
+        if self.circuit == CircuitKind::Chain {
+            if !CHAIN_LOG_RANGE.contains(&self.log_constraints) {
+                return Err(format!(
+                    "--log-constraints {} is outside {}..={}",
+                    self.log_constraints,
+                    CHAIN_LOG_RANGE.start(),
+                    CHAIN_LOG_RANGE.end()
+                ));
+            }
+            check_host_memory(&format!("prove --log-constraints {}", self.log_constraints), HOST_BYTES_PER_CONSTRAINT << self.log_constraints)?;
+        }
+        self.run.check()
+    }
+}
+
+#[derive(Serialize)]
+struct PartRow {
+    part: &'static str,
+    on: &'static str,
+    host_s: f64,
+    transfer_s: f64,
+    bus_s: f64,
+    device_s: f64,
+    total_s: f64,
+    share: f64,
+    arkworks_s: f64,
+    speedup_vs_arkworks: f64,
+}
+
+#[derive(Serialize)]
+struct ProveReport {
+    circuit: CircuitKind,
+    backend: Backend,
+    multiplier: &'static str,
+    seed: u64,
+    clock_hz: f64,
+    num_constraints: usize,
+    num_instance_variables: usize,
+    num_witness_variables: usize,
+    domain_size: usize,
+    verified: bool,
+    identical_to_arkworks: bool,
+    wrong_input_rejected: bool,
+    end_to_end_s: f64,
+    glue_s: f64,
+    transfer_s: f64,
+    bus_s: f64,
+    device_s: f64,
+    glue_share: f64,
+    arkworks_s: f64,
+    speedup_vs_arkworks: f64,
+    /// h(X) and the four G1 MSMs: ours against arkworks' same steps.
+    heavy_s: f64,
+    arkworks_heavy_s: f64,
+    heavy_speedup_vs_arkworks: f64,
+    /// Outside end_to_end_s: trusted setup, and the key's one-time load into card memory.
+    setup_s: f64,
+    load_key_s: f64,
+    sim_s: f64,
+    parts: Vec<PartRow>,
+    profile: ProveProfile,
+}
+
+/// The circuit, its public inputs, and the same statement with a wrong input.
+enum Statement {
+    Sha(Sha256Preimage),
+    Chain(SquaringChain),
+}
+
+impl Statement {
+    fn public_inputs(&self) -> Vec<Fr> {
+        match self {
+            Statement::Sha(c) => c.public_inputs(),
+            Statement::Chain(c) => c.public_inputs(),
+        }
+    }
+}
+
+macro_rules! with_circuit {
+    ($st:expr, $c:ident => $body:expr) => {
+        match $st {
+            Statement::Sha($c) => $body,
+            Statement::Chain($c) => $body,
+        }
+    };
+}
+
+pub fn run(a: &ProveArgs) -> Result<bool, String> {
+    let r = measure(a, a.run.json)?;
+    if a.run.json {
+        println!("{}", serde_json::to_string_pretty(&r).expect("serialize"));
+    } else {
+        print(&r);
+    }
+    Ok(r.verified && r.identical_to_arkworks && r.wrong_input_rejected)
+}
+
+fn measure(a: &ProveArgs, quiet: bool) -> Result<ProveReport, String> {
+    let seed = a.run.seed();
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let statement = match a.circuit {
+        CircuitKind::Sha256 => {
+            let mut msg = vec![0u8; 32];
+            rng.fill_bytes(&mut msg);
+            Statement::Sha(Sha256Preimage::new(msg))
+        }
+        CircuitKind::Chain => Statement::Chain(SquaringChain::with_log_constraints(Fr::rand(&mut rng), a.log_constraints)),
+    };
+    if !quiet {
+        println!(
+            "zkcopro prove: Groth16 over BN254, circuit {:?}{}, backend {:?} (multiplier: {}), seed {seed}, clock {} MHz",
+            a.circuit,
+            if a.circuit == CircuitKind::Chain { format!(" (2^{} constraints)", a.log_constraints) } else { String::new() },
+            a.run.backend,
+            a.run.multiplier(),
+            a.run.clock_mhz
+        );
+    }
+    let spinner = if quiet { ProgressBar::hidden() } else { ProgressBar::new_spinner() };
+    spinner.enable_steady_tick(std::time::Duration::from_millis(200));
+    spinner.set_message("trusted setup (ark-groth16)");
+    let t0 = Instant::now();
+    let pk = with_circuit!(&statement, c => Groth16::<Bn254>::generate_random_parameters_with_reduction(c.clone(), &mut rng))
+        .map_err(|e| format!("setup: {e}"))?;
+    let setup_s = t0.elapsed().as_secs_f64();
+    let (r, s) = (Fr::rand(&mut rng), Fr::rand(&mut rng));
+
+    spinner.set_message("loading the proving key into card memory");
+    let mut dev = a.run.open().map_err(|e| e.to_string())?;
+    let (key, load) = dev.load_proving_key(&pk).map_err(|e| e.to_string())?;
+    spinner.set_message("proving on the coprocessor");
+    let (proof, profile) = with_circuit!(&statement, c => dev.prove(&pk, &key, c.clone(), r, s)).map_err(|e: ProveError| e.to_string())?;
+    dev.free_proving_key(key).map_err(|e| e.to_string())?;
+
+    spinner.set_message("ark-groth16 on the same input");
+    // arkworks at its best: a warm-up, then the best of two whole proofs;
+    // its parts from one more run, call by call.
+    let mut arkworks_s = f64::INFINITY;
+    let mut ark_proof = None;
+    for i in 0..3 {
+        let t0 = Instant::now();
+        let p = with_circuit!(&statement, c => Groth16::<Bn254>::create_proof_with_reduction(c.clone(), &pk, r, s))
+            .map_err(|e| format!("ark-groth16: {e}"))?;
+        if i > 0 {
+            arkworks_s = arkworks_s.min(t0.elapsed().as_secs_f64());
+        }
+        ark_proof = Some(p);
+    }
+    let ark_proof = ark_proof.expect("ran");
+    let (ark_parts, ark_parts_proof) =
+        with_circuit!(&statement, c => arkworks_parts(&pk, c.clone(), r, s)).map_err(|e| e.to_string())?;
+    spinner.finish_and_clear();
+    assert_eq!(ark_parts_proof, ark_proof, "the timed parts compute ark-groth16's proof");
+
+    let inputs = statement.public_inputs();
+    let pvk = Groth16::<Bn254>::process_vk(&pk.vk).map_err(|e| e.to_string())?;
+    let verified = Groth16::<Bn254>::verify_with_processed_vk(&pvk, &inputs, &proof).map_err(|e| e.to_string())?;
+    let mut wrong = inputs.clone();
+    wrong[0] += Fr::from(1u64);
+    let wrong_input_rejected = !Groth16::<Bn254>::verify_with_processed_vk(&pvk, &wrong, &proof).map_err(|e| e.to_string())?;
+
+    let e2e = profile.end_to_end_s.max(f64::MIN_POSITIVE);
+    let parts: Vec<PartRow> = PROOF_PARTS
+        .iter()
+        .zip(ark_parts)
+        .map(|(&part, ark)| {
+            let steps: Vec<_> = profile.steps.iter().filter(|st| st.part == part).collect();
+            let sum = |f: fn(&zkcopro_host::ProveStep) -> f64| steps.iter().map(|st| f(st)).sum::<f64>();
+            let total = sum(|st| st.total_s);
+            let on = match (steps.iter().any(|st| st.on == "host"), steps.iter().any(|st| st.on == "device")) {
+                (true, true) => "host+device",
+                (false, true) => "device",
+                (true, false) => "host",
+                (false, false) => "skipped",
+            };
+            PartRow {
+                part,
+                on,
+                host_s: sum(|st| st.host_s),
+                transfer_s: sum(|st| st.transfer_s),
+                bus_s: sum(|st| st.bus_s),
+                device_s: sum(|st| st.device_s),
+                total_s: total,
+                share: total / e2e,
+                arkworks_s: ark,
+                speedup_vs_arkworks: if total > 0.0 { ark / total } else { 0.0 },
+            }
+        })
+        .collect();
+    let heavy = ["h(X)", "MSM H", "MSM L", "MSM A", "MSM B (G1)"];
+    let heavy_s: f64 = parts.iter().filter(|p| heavy.contains(&p.part)).map(|p| p.total_s).sum();
+    let arkworks_heavy_s: f64 = parts.iter().filter(|p| heavy.contains(&p.part)).map(|p| p.arkworks_s).sum();
+    Ok(ProveReport {
+        circuit: a.circuit,
+        backend: a.run.backend,
+        multiplier: a.run.multiplier(),
+        seed,
+        clock_hz: a.run.clock_hz(),
+        num_constraints: profile.num_constraints,
+        num_instance_variables: profile.num_instance_variables,
+        num_witness_variables: profile.num_witness_variables,
+        domain_size: profile.domain_size,
+        verified,
+        identical_to_arkworks: proof == ark_proof,
+        wrong_input_rejected,
+        end_to_end_s: profile.end_to_end_s,
+        glue_s: profile.glue_s,
+        transfer_s: profile.transfer_s,
+        bus_s: profile.bus_s,
+        device_s: profile.device_s,
+        glue_share: profile.glue_share,
+        arkworks_s,
+        speedup_vs_arkworks: arkworks_s / e2e,
+        heavy_s,
+        arkworks_heavy_s,
+        heavy_speedup_vs_arkworks: arkworks_heavy_s / heavy_s.max(f64::MIN_POSITIVE),
+        setup_s,
+        load_key_s: load.total_s,
+        sim_s: profile.sim_s,
+        parts,
+        profile,
+    })
+}
+
+fn print(r: &ProveReport) {
+    let ms = |s: f64| s * 1e3;
+    println!(
+        "{} constraints, {} public inputs, {} witnesses, QAP domain {}",
+        r.num_constraints,
+        r.num_instance_variables - 1,
+        r.num_witness_variables,
+        r.domain_size
+    );
+    println!(
+        "\n{:<12} {:<11} {:>9} {:>8} {:>8} {:>10} {:>9} {:>6} {:>12} {:>9}",
+        "step", "runs on", "host ms", "xfer ms", "bus ms", "device ms", "total ms", "share", "arkworks ms", "speed-up"
+    );
+    for p in &r.parts {
+        println!(
+            "{:<12} {:<11} {:>9.2} {:>8.2} {:>8.2} {:>10.2} {:>9.2} {:>5.1}% {:>12.2} {:>8.2}x",
+            p.part,
+            p.on,
+            ms(p.host_s),
+            ms(p.transfer_s),
+            ms(p.bus_s),
+            ms(p.device_s),
+            ms(p.total_s),
+            100.0 * p.share,
+            ms(p.arkworks_s),
+            p.speedup_vs_arkworks
+        );
+    }
+    println!(
+        "{:<12} {:<11} {:>9.2} {:>8.2} {:>8.2} {:>10.2} {:>9.2} {:>5.1}% {:>12.2} {:>8.2}x",
+        "proof",
+        "",
+        ms(r.glue_s),
+        ms(r.transfer_s),
+        ms(r.bus_s),
+        ms(r.device_s),
+        ms(r.end_to_end_s),
+        100.0,
+        ms(r.arkworks_s),
+        r.speedup_vs_arkworks
+    );
+    println!(
+        "\nGlue {:.1}% of the proof. h(X) and the G1 MSMs: {:.2} ms against arkworks' {:.2} ms ({:.2}x).",
+        100.0 * r.glue_share,
+        ms(r.heavy_s),
+        ms(r.arkworks_heavy_s),
+        r.heavy_speedup_vs_arkworks
+    );
+    println!(
+        "Not in the proof time: trusted setup {:.0} ms; proving key loaded into card memory once {:.1} ms; simulation took {:.1} s.",
+        ms(r.setup_s),
+        ms(r.load_key_s),
+        r.sim_s
+    );
+    println!("arkworks column: ark-groth16's prover (release, parallel) on the same input, whole proof best of two; its steps timed call by call.");
+    println!(
+        "Result: proof {} ark-groth16's, {}; a wrong public input {}",
+        if r.identical_to_arkworks { "identical to" } else { "DIFFERENT from" },
+        if r.verified { "verifies" } else { "does NOT verify" },
+        if r.wrong_input_rejected { "is rejected" } else { "is ACCEPTED" }
+    );
+}

@@ -1,0 +1,400 @@
+//! Groth16 proofs with the heavy work on the coprocessor.
+//!
+//! The same computation as ark-groth16's `create_proof_with_reduction` with
+//! `LibsnarkReduction`, step for step: circuit synthesis and the constraint
+//! evaluations stay in the glue; the seven NTTs of h(X) and its element-wise
+//! products run on the device, as do the four G1 MSMs (A, B in G1, L, H) over
+//! bases loaded into card memory once per proving key. The coprocessor has
+//! no G2 unit, so B's G2 MSM runs on the host, as does the proof's final
+//! assembly. Given the same (r, s) the proof is identical to ark-groth16's.
+
+use crate::driver::{Coprocessor, DriverError, FieldOp, JobProfile};
+use crate::msm::{BasesProfile, MsmBases, MsmConfig};
+use crate::ntt::Direction;
+use crate::Bus;
+use ark_bn254::{Bn254, Fr, G1Projective, G2Projective};
+use ark_ec::{AffineRepr, CurveGroup, VariableBaseMSM};
+use ark_ff::{FftField, Field, PrimeField, Zero};
+use ark_groth16::r1cs_to_qap::evaluate_constraint;
+use ark_groth16::{Proof, ProvingKey};
+use ark_poly::{EvaluationDomain, Radix2EvaluationDomain};
+use ark_relations::gr1cs::{
+    ConstraintSynthesizer, ConstraintSystem, OptimizationGoal, R1CS_PREDICATE_LABEL, SynthesisMode,
+};
+use serde::Serialize;
+use std::time::Instant;
+
+/// Why a proof was not made. Nothing is returned that would not verify.
+#[derive(Debug, thiserror::Error)]
+pub enum ProveError {
+    #[error("circuit synthesis failed: {0}")]
+    Synthesis(String),
+    #[error("the witness does not satisfy the circuit (first unsatisfied constraint: {0})")]
+    Unsatisfied(String),
+    #[error("proving key does not match the circuit: {what} has {key} entries in the key, the circuit needs {circuit}")]
+    KeyMismatch { what: &'static str, key: usize, circuit: usize },
+    #[error(transparent)]
+    Device(#[from] DriverError),
+}
+
+/// A proving key's G1 bases, resident in card memory.
+#[derive(Debug)]
+pub struct DeviceProvingKey {
+    /// a_query[1..], b_g1_query[1..], l_query, h_query.
+    a: MsmBases,
+    b_g1: MsmBases,
+    l: MsmBases,
+    h: MsmBases,
+    sizes: KeySizes,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct KeySizes {
+    a: usize,
+    b_g1: usize,
+    b_g2: usize,
+    l: usize,
+    h: usize,
+}
+
+impl KeySizes {
+    fn of(pk: &ProvingKey<Bn254>) -> Self {
+        KeySizes {
+            a: pk.a_query.len(),
+            b_g1: pk.b_g1_query.len(),
+            b_g2: pk.b_g2_query.len(),
+            l: pk.l_query.len(),
+            h: pk.h_query.len(),
+        }
+    }
+}
+
+/// The proof's parts, as ark-groth16's prover has them too (for comparing
+/// step by step).
+pub const PROOF_PARTS: [&str; 8] =
+    ["synthesis", "h(X)", "MSM H", "MSM L", "MSM A", "MSM B (G1)", "MSM B (G2)", "assembly"];
+
+/// Where one step of a proof ran and how long it took.
+#[derive(Clone, Debug, Serialize)]
+pub struct ProveStep {
+    pub name: &'static str,
+    /// Which of [`PROOF_PARTS`] it belongs to.
+    pub part: &'static str,
+    /// "host" or "device".
+    pub on: &'static str,
+    /// Host wall time (the whole step for host steps, the glue for device steps).
+    pub host_s: f64,
+    /// Device steps: host<->card copies, bus and projected device time.
+    pub transfer_s: f64,
+    pub bus_s: f64,
+    pub device_s: f64,
+    pub device_cycles: u64,
+    /// host_s + transfer_s + bus_s + device_s.
+    pub total_s: f64,
+}
+
+impl ProveStep {
+    fn host(part: &'static str, name: &'static str, s: f64) -> Self {
+        ProveStep { name, part, on: "host", host_s: s, transfer_s: 0.0, bus_s: 0.0, device_s: 0.0, device_cycles: 0, total_s: s }
+    }
+
+    fn device(part: &'static str, name: &'static str, p: &JobProfile) -> Self {
+        ProveStep {
+            name,
+            part,
+            on: "device",
+            host_s: p.glue_s,
+            transfer_s: p.transfer_s,
+            bus_s: p.projected_bus_s,
+            device_s: p.projected_device_s,
+            device_cycles: p.device_cycles,
+            total_s: p.end_to_end_s,
+        }
+    }
+}
+
+/// A proof's time, step by step.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct ProveProfile {
+    pub num_constraints: usize,
+    pub num_instance_variables: usize,
+    pub num_witness_variables: usize,
+    pub domain_size: usize,
+    pub steps: Vec<ProveStep>,
+    /// Sums over the steps.
+    pub glue_s: f64,
+    pub transfer_s: f64,
+    pub bus_s: f64,
+    pub device_s: f64,
+    pub device_cycles: u64,
+    pub end_to_end_s: f64,
+    pub glue_share: f64,
+    /// Host wall time spent simulating the device (not part of any figure above).
+    pub sim_s: f64,
+}
+
+impl ProveProfile {
+    fn push(&mut self, step: ProveStep) {
+        self.glue_s += step.host_s;
+        self.transfer_s += step.transfer_s;
+        self.bus_s += step.bus_s;
+        self.device_s += step.device_s;
+        self.device_cycles += step.device_cycles;
+        self.end_to_end_s += step.total_s;
+        self.glue_share = if self.end_to_end_s > 0.0 { self.glue_s / self.end_to_end_s } else { 0.0 };
+        self.steps.push(step);
+    }
+
+    fn push_device(&mut self, part: &'static str, name: &'static str, p: &JobProfile) {
+        self.sim_s += p.sim_s;
+        self.push(ProveStep::device(part, name, p));
+    }
+
+    /// End-to-end seconds of one of [`PROOF_PARTS`].
+    pub fn part_s(&self, part: &str) -> f64 {
+        self.steps.iter().filter(|s| s.part == part).map(|s| s.total_s).sum()
+    }
+}
+
+/// The circuit, synthesized: matrices and the full assignment (1, inputs, witness).
+struct Synthesized {
+    matrices: Vec<Vec<Vec<(Fr, usize)>>>,
+    num_inputs: usize,
+    num_constraints: usize,
+    num_witness: usize,
+    full_assignment: Vec<Fr>,
+}
+
+fn synthesize<C: ConstraintSynthesizer<Fr>>(circuit: C) -> Result<Synthesized, ProveError> {
+    let syn = |e: ark_relations::gr1cs::SynthesisError| ProveError::Synthesis(e.to_string());
+    let cs = ConstraintSystem::<Fr>::new_ref();
+    cs.set_optimization_goal(OptimizationGoal::Constraints);
+    cs.set_mode(SynthesisMode::Prove { construct_matrices: true, generate_lc_assignments: false });
+    circuit.generate_constraints(cs.clone()).map_err(syn)?;
+    cs.finalize();
+    if !cs.is_satisfied().map_err(syn)? {
+        let which = cs.which_is_unsatisfied().map_err(syn)?.unwrap_or_else(|| "unknown".into());
+        return Err(ProveError::Unsatisfied(which));
+    }
+    let mut all = cs.to_matrices().map_err(syn)?;
+    let matrices = all.remove(R1CS_PREDICATE_LABEL).ok_or_else(|| ProveError::Synthesis("no R1CS constraints".into()))?;
+    let instance = cs.instance_assignment().map_err(syn)?;
+    let witness = cs.witness_assignment().map_err(syn)?;
+    Ok(Synthesized {
+        matrices,
+        num_inputs: cs.num_instance_variables(),
+        num_constraints: cs.num_constraints(),
+        num_witness: cs.num_witness_variables(),
+        full_assignment: [instance, witness].concat(),
+    })
+}
+
+impl<B: Bus> Coprocessor<B> {
+    /// Loads a proving key's G1 query vectors into card memory (each point
+    /// checked once), for any number of proofs.
+    pub fn load_proving_key(&mut self, pk: &ProvingKey<Bn254>) -> Result<(DeviceProvingKey, BasesProfile), DriverError> {
+        let sizes = KeySizes::of(pk);
+        if sizes.a == 0 || sizes.b_g1 == 0 {
+            return Err(DriverError::EmptyInput);
+        }
+        let mut total = BasesProfile::default();
+        let mut loaded = Vec::with_capacity(4);
+        for points in [&pk.a_query[1..], &pk.b_g1_query[1..], &pk.l_query[..], &pk.h_query[..]] {
+            match self.load_bases(points) {
+                Ok((bases, p)) => {
+                    total.add(&p);
+                    loaded.push(bases);
+                }
+                Err(e) => {
+                    for b in loaded {
+                        let _ = self.free_bases(b);
+                    }
+                    return Err(e);
+                }
+            }
+        }
+        let mut it = loaded.into_iter();
+        let mut next = || it.next().expect("four base sets");
+        Ok((DeviceProvingKey { a: next(), b_g1: next(), l: next(), h: next(), sizes }, total))
+    }
+
+    /// Frees a proving key's card memory.
+    pub fn free_proving_key(&mut self, key: DeviceProvingKey) -> Result<(), DriverError> {
+        for b in [key.a, key.b_g1, key.l, key.h] {
+            self.free_bases(b)?;
+        }
+        Ok(())
+    }
+
+    /// A Groth16 proof with randomness (r, s), identical to ark-groth16's
+    /// `create_proof_with_reduction::<LibsnarkReduction>` for the same inputs.
+    pub fn prove<C: ConstraintSynthesizer<Fr>>(
+        &mut self,
+        pk: &ProvingKey<Bn254>,
+        key: &DeviceProvingKey,
+        circuit: C,
+        r: Fr,
+        s: Fr,
+    ) -> Result<(Proof<Bn254>, ProveProfile), ProveError> {
+        if KeySizes::of(pk) != key.sizes {
+            return Err(ProveError::KeyMismatch { what: "resident key", key: key.sizes.a, circuit: pk.a_query.len() });
+        }
+        let mut prof = ProveProfile::default();
+        let t = Instant::now();
+        let syn = synthesize(circuit)?;
+        prof.push(ProveStep::host("synthesis", "synthesize circuit and witness", t.elapsed().as_secs_f64()));
+
+        let t = Instant::now();
+        let domain = Radix2EvaluationDomain::<Fr>::new(syn.num_constraints + syn.num_inputs)
+            .ok_or(ProveError::Synthesis("the QAP domain is larger than BN254's two-adicity".into()))?;
+        let n = domain.size();
+        let variables = syn.num_inputs + syn.num_witness;
+        for (what, key_len, need) in [
+            ("a_query", pk.a_query.len(), variables),
+            ("b_g1_query", pk.b_g1_query.len(), variables),
+            ("b_g2_query", pk.b_g2_query.len(), variables),
+            ("l_query", pk.l_query.len(), syn.num_witness),
+            ("h_query", pk.h_query.len(), n - 1),
+        ] {
+            if key_len != need {
+                return Err(ProveError::KeyMismatch { what, key: key_len, circuit: need });
+            }
+        }
+        prof.num_constraints = syn.num_constraints;
+        prof.num_instance_variables = syn.num_inputs;
+        prof.num_witness_variables = syn.num_witness;
+        prof.domain_size = n;
+        // A, B, C evaluated at the constraints (sparse products: glue).
+        let z = &syn.full_assignment;
+        let eval = |m: usize| -> Vec<Fr> {
+            use rayon::prelude::*;
+            let mut v = vec![Fr::zero(); n];
+            v[..syn.num_constraints]
+                .par_iter_mut()
+                .zip(&syn.matrices[m])
+                .for_each(|(out, row)| *out = evaluate_constraint(row, z));
+            v
+        };
+        let mut a = eval(0);
+        a[syn.num_constraints..syn.num_constraints + syn.num_inputs].copy_from_slice(&z[..syn.num_inputs]);
+        let mut b = eval(1);
+        let mut c = eval(2);
+        prof.push(ProveStep::host("h(X)", "evaluate A, B, C at the constraints", t.elapsed().as_secs_f64()));
+
+        // h(X) = (A(X) B(X) - C(X)) / Z_H(X), computed on the coset g H.
+        let g = Fr::GENERATOR;
+        let mut p = JobProfile::default();
+        for v in [&mut a, &mut b, &mut c] {
+            p.add(&self.ntt(v, Direction::Inverse)?);
+        }
+        prof.push_device("h(X)", "h(X): 3 inverse NTTs", &p);
+        let mut p = JobProfile::default();
+        for v in [&mut a, &mut b, &mut c] {
+            p.add(&self.coset_ntt(v, g, Direction::Forward)?);
+        }
+        prof.push_device("h(X)", "h(X): 3 coset NTTs", &p);
+        let z_inv = domain.evaluate_vanishing_polynomial(g).inverse().expect("g is outside H");
+        let (ab, p1) = self.field_op(FieldOp::Mul, &a, &b)?;
+        drop((a, b));
+        let (ab_c, p2) = self.field_op(FieldOp::Sub, &ab, &c)?;
+        drop((ab, c));
+        let scale = vec![z_inv; n];
+        let (mut h, p3) = self.field_op(FieldOp::Mul, &ab_c, &scale)?;
+        drop((ab_c, scale));
+        let mut p = p1;
+        p.add(&p2);
+        p.add(&p3);
+        prof.push_device("h(X)", "h(X): (A B - C) / Z_H on the coset", &p);
+        let p = self.coset_ntt(&mut h, g, Direction::Inverse)?;
+        prof.push_device("h(X)", "h(X): inverse coset NTT", &p);
+
+        // The G1 MSMs over the resident key.
+        let config = MsmConfig::default();
+        let (h_acc, p) = self.msm_resident_with(&key.h, &h[..n - 1], &config)?;
+        prof.push_device("MSM H", "MSM H (G1)", &p.job);
+        let aux = &z[syn.num_inputs..];
+        let (l_acc, p) = self.msm_resident_with(&key.l, aux, &config)?;
+        prof.push_device("MSM L", "MSM L (G1)", &p.job);
+        let assignment = &z[1..];
+        let (a_acc, p) = self.msm_resident_with(&key.a, assignment, &config)?;
+        prof.push_device("MSM A", "MSM A (G1)", &p.job);
+        let b_g1_acc = if r.is_zero() {
+            None
+        } else {
+            let (acc, p) = self.msm_resident_with(&key.b_g1, assignment, &config)?;
+            prof.push_device("MSM B (G1)", "MSM B (G1)", &p.job);
+            Some(acc)
+        };
+
+        // B in G2: no G2 unit on the device.
+        let t = Instant::now();
+        let bigints: Vec<_> = assignment.iter().map(|x| x.into_bigint()).collect();
+        let b_g2_acc = G2Projective::msm_bigint(&pk.b_g2_query[1..], &bigints);
+        prof.push(ProveStep::host("MSM B (G2)", "MSM B (G2, no device unit)", t.elapsed().as_secs_f64()));
+
+        // Assembly, as ark-groth16 does it.
+        let t = Instant::now();
+        let g_a = pk.delta_g1 * r + pk.a_query[0] + a_acc + pk.vk.alpha_g1;
+        let g1_b = match b_g1_acc {
+            Some(acc) => pk.delta_g1 * s + pk.b_g1_query[0] + acc + pk.beta_g1,
+            None => G1Projective::zero(),
+        };
+        let g2_b = pk.vk.delta_g2 * s + pk.b_g2_query[0].into_group() + b_g2_acc + pk.vk.beta_g2;
+        let g_c = g_a * s + g1_b * r - pk.delta_g1 * (r * s) + l_acc + h_acc;
+        let proof = Proof { a: g_a.into_affine(), b: g2_b.into_affine(), c: g_c.into_affine() };
+        prof.push(ProveStep::host("assembly", "assemble the proof", t.elapsed().as_secs_f64()));
+        Ok((proof, prof))
+    }
+}
+
+/// ark-groth16's prover on the same input, part by part (seconds, in
+/// [`PROOF_PARTS`] order), with its proof: the same calls its
+/// `create_proof_with_reduction` makes, timed one by one.
+pub fn arkworks_parts<C: ConstraintSynthesizer<Fr>>(
+    pk: &ProvingKey<Bn254>,
+    circuit: C,
+    r: Fr,
+    s: Fr,
+) -> Result<([f64; 8], Proof<Bn254>), ProveError> {
+    use ark_groth16::r1cs_to_qap::{LibsnarkReduction, R1CSToQAP};
+    use ark_poly::GeneralEvaluationDomain;
+    let mut t = [0.0; 8];
+    let t0 = Instant::now();
+    let syn = synthesize(circuit)?;
+    t[0] = t0.elapsed().as_secs_f64();
+    let t0 = Instant::now();
+    let h = LibsnarkReduction::witness_map_from_matrices::<Fr, GeneralEvaluationDomain<Fr>>(
+        &syn.matrices,
+        syn.num_inputs,
+        syn.num_constraints,
+        &syn.full_assignment,
+    )
+    .map_err(|e| ProveError::Synthesis(e.to_string()))?;
+    t[1] = t0.elapsed().as_secs_f64();
+    let big = |v: &[Fr]| v.iter().map(|x| x.into_bigint()).collect::<Vec<_>>();
+    let t0 = Instant::now();
+    let h_acc = G1Projective::msm_bigint(&pk.h_query, &big(&h));
+    t[2] = t0.elapsed().as_secs_f64();
+    let z = &syn.full_assignment;
+    let t0 = Instant::now();
+    let l_acc = G1Projective::msm_bigint(&pk.l_query, &big(&z[syn.num_inputs..]));
+    t[3] = t0.elapsed().as_secs_f64();
+    let assignment = big(&z[1..]);
+    let t0 = Instant::now();
+    let a_acc = G1Projective::msm_bigint(&pk.a_query[1..], &assignment);
+    t[4] = t0.elapsed().as_secs_f64();
+    let t0 = Instant::now();
+    let b_g1_acc = G1Projective::msm_bigint(&pk.b_g1_query[1..], &assignment);
+    t[5] = t0.elapsed().as_secs_f64();
+    let t0 = Instant::now();
+    let b_g2_acc = G2Projective::msm_bigint(&pk.b_g2_query[1..], &assignment);
+    t[6] = t0.elapsed().as_secs_f64();
+    let t0 = Instant::now();
+    let g_a = pk.delta_g1 * r + pk.a_query[0] + a_acc + pk.vk.alpha_g1;
+    let g1_b = if r.is_zero() { G1Projective::zero() } else { pk.delta_g1 * s + pk.b_g1_query[0] + b_g1_acc + pk.beta_g1 };
+    let g2_b = pk.vk.delta_g2 * s + pk.b_g2_query[0].into_group() + b_g2_acc + pk.vk.beta_g2;
+    let g_c = g_a * s + g1_b * r - pk.delta_g1 * (r * s) + l_acc + h_acc;
+    let proof = Proof { a: g_a.into_affine(), b: g2_b.into_affine(), c: g_c.into_affine() };
+    t[7] = t0.elapsed().as_secs_f64();
+    Ok((t, proof))
+}

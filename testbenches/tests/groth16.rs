@@ -1,0 +1,126 @@
+//! Groth16 proofs on the coprocessor (`zkcopro_host::groth16`) against
+//! ark-groth16: with the same (r, s) the proof is identical to
+//! `create_proof_with_reduction` (LibsnarkReduction), it verifies, a wrong
+//! public input fails; an unsatisfied circuit and a proving key of another
+//! circuit are typed errors. The SHA-256 proof is behind `--ignored`.
+
+use ark_bn254::{Bn254, Fr};
+use ark_ff::{UniformRand, Zero};
+use ark_groth16::{Groth16, ProvingKey};
+use ark_relations::gr1cs::{ConstraintSynthesizer, ConstraintSystemRef, SynthesisError};
+use ark_relations::lc;
+use ark_snark::SNARK;
+use rand::{RngCore, SeedableRng};
+use zkcopro_host::circuits::{Sha256Preimage, SquaringChain};
+use zkcopro_host::{Bus, Coprocessor, ModelBus, ProveError, VerilatorBus};
+use zkcopro_testbenches::seeded_rng;
+
+fn setup<C: ConstraintSynthesizer<Fr>>(c: C, rng: &mut impl rand::Rng) -> ProvingKey<Bn254> {
+    let mut rng = rand_chacha::ChaCha8Rng::from_rng(rng).unwrap();
+    Groth16::<Bn254>::generate_random_parameters_with_reduction(c, &mut rng).unwrap()
+}
+
+/// Proves on the device and with ark-groth16 from the same (r, s); checks
+/// identity, verification and that a wrong input fails.
+fn prove_and_check<B: Bus, C: ConstraintSynthesizer<Fr> + Clone>(
+    dev: &mut Coprocessor<B>,
+    pk: &ProvingKey<Bn254>,
+    circuit: C,
+    inputs: &[Fr],
+    r: Fr,
+    s: Fr,
+    what: &str,
+) {
+    let (key, _) = dev.load_proving_key(pk).unwrap();
+    let (proof, profile) = dev.prove(pk, &key, circuit.clone(), r, s).unwrap_or_else(|e| panic!("{what}: {e}"));
+    dev.free_proving_key(key).unwrap();
+    let want = Groth16::<Bn254>::create_proof_with_reduction(circuit, pk, r, s).unwrap();
+    assert_eq!(proof, want, "{what}: identical to ark-groth16's proof");
+    let pvk = Groth16::<Bn254>::process_vk(&pk.vk).unwrap();
+    assert!(Groth16::<Bn254>::verify_with_processed_vk(&pvk, inputs, &proof).unwrap(), "{what}: verifies");
+    let mut wrong = inputs.to_vec();
+    wrong[0] += Fr::from(1u64);
+    assert!(!Groth16::<Bn254>::verify_with_processed_vk(&pvk, &wrong, &proof).unwrap(), "{what}: wrong input fails");
+    assert!(profile.device_cycles > 0 && profile.steps.iter().any(|s| s.on == "device"), "{what}: work ran on the device");
+}
+
+fn chain_proofs<B: Bus>(bus: B, name: &str) {
+    let mut rng = seeded_rng(name);
+    let mut dev = Coprocessor::new(bus).unwrap();
+    for log in [3u32, 6] {
+        let circuit = SquaringChain::with_log_constraints(Fr::rand(&mut rng), log);
+        let pk = setup(circuit.clone(), &mut rng);
+        let inputs = circuit.public_inputs();
+        prove_and_check(&mut dev, &pk, circuit.clone(), &inputs, Fr::rand(&mut rng), Fr::rand(&mut rng), &format!("{name} chain 2^{log}"));
+        // r = 0 skips B in G1, as ark-groth16 does; s = 0 too.
+        prove_and_check(&mut dev, &pk, circuit, &inputs, Fr::zero(), Fr::zero(), &format!("{name} chain 2^{log}, r = s = 0"));
+    }
+}
+
+#[test]
+fn chain_proofs_on_the_model() {
+    chain_proofs(ModelBus::new(), "chain_proofs_on_the_model");
+}
+
+#[test]
+fn chain_proofs_on_verilator() {
+    chain_proofs(VerilatorBus::new(None), "chain_proofs_on_verilator");
+}
+
+/// a * b = c with a wrong c: no satisfying witness.
+#[derive(Clone)]
+struct WrongProduct {
+    a: Fr,
+    b: Fr,
+    c: Fr,
+}
+
+impl ConstraintSynthesizer<Fr> for WrongProduct {
+    fn generate_constraints(self, cs: ConstraintSystemRef<Fr>) -> Result<(), SynthesisError> {
+        let c = cs.new_input_variable(|| Ok(self.c))?;
+        let a = cs.new_witness_variable(|| Ok(self.a))?;
+        let b = cs.new_witness_variable(|| Ok(self.b))?;
+        cs.enforce_r1cs_constraint(|| lc!() + a, || lc!() + b, || lc!() + c)
+    }
+}
+
+#[test]
+fn unsatisfied_circuit_and_foreign_key_are_typed_errors() {
+    let mut rng = seeded_rng("unsatisfied_circuit_and_foreign_key_are_typed_errors");
+    let mut dev = Coprocessor::new(ModelBus::new()).unwrap();
+    let (a, b) = (Fr::rand(&mut rng), Fr::rand(&mut rng));
+    let honest = WrongProduct { a, b, c: a * b };
+    let pk = setup(honest, &mut rng);
+    let (key, _) = dev.load_proving_key(&pk).unwrap();
+    let bad = WrongProduct { a, b, c: a * b + Fr::from(1u64) };
+    match dev.prove(&pk, &key, bad, Fr::rand(&mut rng), Fr::rand(&mut rng)) {
+        Err(ProveError::Unsatisfied(_)) => {}
+        other => panic!("expected Unsatisfied, got {other:?}"),
+    }
+    dev.free_proving_key(key).unwrap();
+
+    // A key for a 2^4 chain used for a 2^5 chain.
+    let small = SquaringChain::with_log_constraints(Fr::rand(&mut rng), 4);
+    let large = SquaringChain::with_log_constraints(Fr::rand(&mut rng), 5);
+    let pk = setup(small, &mut rng);
+    let (key, _) = dev.load_proving_key(&pk).unwrap();
+    match dev.prove(&pk, &key, large, Fr::rand(&mut rng), Fr::rand(&mut rng)) {
+        Err(ProveError::KeyMismatch { .. }) => {}
+        other => panic!("expected KeyMismatch, got {other:?}"),
+    }
+    dev.free_proving_key(key).unwrap();
+    assert_eq!(dev.card_mem_free(), dev.card_mem_capacity(), "keys freed");
+}
+
+#[test]
+#[ignore = "SHA-256 circuit (about 41k constraints): a few minutes in Verilator"]
+fn sha256_preimage_proof_on_verilator() {
+    let mut rng = seeded_rng("sha256_preimage_proof_on_verilator");
+    let mut msg = vec![0u8; 32];
+    rng.fill_bytes(&mut msg);
+    let circuit = Sha256Preimage::new(msg);
+    let pk = setup(circuit.clone(), &mut rng);
+    let mut dev = Coprocessor::new(VerilatorBus::new(None)).unwrap();
+    let inputs = circuit.public_inputs();
+    prove_and_check(&mut dev, &pk, circuit, &inputs, Fr::rand(&mut rng), Fr::rand(&mut rng), "sha256");
+}
