@@ -29,7 +29,7 @@ use std::time::Instant;
 pub enum ProveError {
     #[error("circuit synthesis failed: {0}")]
     Synthesis(String),
-    #[error("the witness does not satisfy the circuit (first unsatisfied constraint: {0})")]
+    #[error("the witness does not satisfy the circuit ({0})")]
     Unsatisfied(String),
     #[error("proving key does not match the circuit: {what} has {key} entries in the key, the circuit needs {circuit}")]
     KeyMismatch { what: &'static str, key: usize, circuit: usize },
@@ -172,10 +172,6 @@ fn synthesize<C: ConstraintSynthesizer<Fr>>(circuit: C) -> Result<Synthesized, P
     cs.set_mode(SynthesisMode::Prove { construct_matrices: true, generate_lc_assignments: false });
     circuit.generate_constraints(cs.clone()).map_err(syn)?;
     cs.finalize();
-    if !cs.is_satisfied().map_err(syn)? {
-        let which = cs.which_is_unsatisfied().map_err(syn)?.unwrap_or_else(|| "unknown".into());
-        return Err(ProveError::Unsatisfied(which));
-    }
     let mut all = cs.to_matrices().map_err(syn)?;
     let matrices = all.remove(R1CS_PREDICATE_LABEL).ok_or_else(|| ProveError::Synthesis("no R1CS constraints".into()))?;
     let instance = cs.instance_assignment().map_err(syn)?;
@@ -279,6 +275,15 @@ impl<B: Bus> Coprocessor<B> {
         a[syn.num_constraints..syn.num_constraints + syn.num_inputs].copy_from_slice(&z[..syn.num_inputs]);
         let mut b = eval(1);
         let mut c = eval(2);
+        // The R1CS check itself, on the evaluations just made (far cheaper
+        // than re-evaluating through the constraint system).
+        {
+            use rayon::prelude::*;
+            let k = syn.num_constraints;
+            if let Some(i) = (0..k).into_par_iter().find_first(|&i| a[i] * b[i] != c[i]) {
+                return Err(ProveError::Unsatisfied(format!("constraint {i} of {k}: A z * B z != C z")));
+            }
+        }
         prof.push(ProveStep::host("h(X)", "evaluate A, B, C at the constraints", t.elapsed().as_secs_f64()));
 
         // h(X) = (A(X) B(X) - C(X)) / Z_H(X), computed on the coset g H.

@@ -1,12 +1,14 @@
 //! `zkcopro bench`: the performance targets against arkworks in one run
 //! (MSM with uniform and witness-like scalars, forward NTT, across sizes;
-//! Verilator up to a size, the functional model beyond), written as
+//! Verilator up to a size, the functional model beyond) and Groth16 proofs
+//! of the squaring-chain circuit, written as
 //! `bench.json` and two SVG plots.
 
 use crate::args::{RunArgs, TraceArgs};
 use crate::msm::{self, MsmArgs, ScalarKind};
 use crate::ntt::{self, NttArgs};
 use crate::plot;
+use crate::prove::{self, CircuitKind, ProveArgs};
 use serde::Serialize;
 use std::path::PathBuf;
 use std::time::Instant;
@@ -41,6 +43,8 @@ pub struct BenchArgs {
 /// Smallest size benched, and the step between sizes (log2).
 const MIN_LOG: u32 = 8;
 const LOG_STEP: usize = 2;
+/// Smallest proof benched (constraints, log2).
+const PROVE_MIN_LOG: u32 = 10;
 
 impl BenchArgs {
     fn limits(&self) -> (u32, u32) {
@@ -80,6 +84,17 @@ impl BenchArgs {
         MsmArgs { log_size, window: None, scalars, one_off: false, run: self.run_args(log_size) }
     }
 
+    fn prove_args(&self, log_constraints: u32) -> ProveArgs {
+        ProveArgs { circuit: CircuitKind::Chain, log_constraints, run: self.run_args(log_constraints) }
+    }
+
+    /// Proof sizes: from 2^10, at most 2^14 (--quick) or 2^16.
+    fn prove_sizes(&self) -> Vec<u32> {
+        let (_, max_log) = self.limits();
+        let top = max_log.min(if self.quick { 14 } else { 16 });
+        (PROVE_MIN_LOG..=top).step_by(LOG_STEP).collect()
+    }
+
     fn ntt_args(&self, log_size: u32) -> NttArgs {
         NttArgs { log_size, inverse: false, coset: false, run: self.run_args(log_size) }
     }
@@ -101,7 +116,7 @@ pub struct BenchEntry {
     pub device_s: f64,
     pub end_to_end_s: f64,
     pub glue_share: f64,
-    /// Outside end_to_end_s: the MSM bases' one-time load into card memory.
+    /// Outside end_to_end_s: the MSM bases' (or proving key's) one-time load into card memory.
     pub load_bases_s: f64,
     pub arkworks_s: f64,
     pub speedup_vs_arkworks: f64,
@@ -145,6 +160,28 @@ fn from_msm(job: &str, r: &msm::MsmReport) -> BenchEntry {
     }
 }
 
+fn from_prove(r: &prove::ProveReport, log_constraints: u32) -> BenchEntry {
+    BenchEntry {
+        job: "groth16 chain".to_string(),
+        log_size: log_constraints,
+        backend: r.backend,
+        cycle_accurate: r.backend == Backend::Verilator,
+        verified: r.verified && r.identical_to_arkworks && r.wrong_input_rejected,
+        device_cycles: r.profile.device_cycles,
+        efficiency: 0.0,
+        glue_s: r.glue_s,
+        transfer_s: r.transfer_s,
+        bus_s: r.bus_s,
+        device_s: r.device_s,
+        end_to_end_s: r.end_to_end_s,
+        glue_share: r.glue_share,
+        load_bases_s: r.load_key_s,
+        arkworks_s: r.arkworks_s,
+        speedup_vs_arkworks: r.speedup_vs_arkworks,
+        sim_s: r.sim_s,
+    }
+}
+
 fn from_ntt(r: &ntt::NttReport) -> BenchEntry {
     BenchEntry {
         job: "ntt".to_string(),
@@ -179,7 +216,7 @@ pub fn run(a: &BenchArgs) -> Result<bool, String> {
             a.clock_mhz
         );
         println!(
-            "{:<12} {:>5} {:>9} {:>8} {:>12} {:>12} {:>9} {:>6} {:>8}",
+            "{:<14} {:>5} {:>9} {:>8} {:>12} {:>12} {:>9} {:>6} {:>8}",
             "job", "size", "backend", "verified", "e2e µs", "arkworks µs", "speed-up", "glue", "sim s"
         );
     }
@@ -187,7 +224,7 @@ pub fn run(a: &BenchArgs) -> Result<bool, String> {
     let show = |e: &BenchEntry| {
         if !a.json {
             println!(
-                "{:<12} {:>5} {:>9} {:>8} {:>12.1} {:>12.1} {:>8.2}x {:>5.1}% {:>8.2}",
+                "{:<14} {:>5} {:>9} {:>8} {:>12.1} {:>12.1} {:>8.2}x {:>5.1}% {:>8.2}",
                 e.job,
                 format!("2^{}", e.log_size),
                 format!("{:?}", e.backend).to_lowercase(),
@@ -209,6 +246,11 @@ pub fn run(a: &BenchArgs) -> Result<bool, String> {
     }
     for &k in &sizes {
         let e = from_ntt(&ntt::measure(&a.ntt_args(k), true).map_err(|e| format!("ntt 2^{k}: {e}"))?);
+        show(&e);
+        entries.push(e);
+    }
+    for k in a.prove_sizes() {
+        let e = from_prove(&prove::measure(&a.prove_args(k), true).map_err(|e| format!("prove 2^{k}: {e}"))?, k);
         show(&e);
         entries.push(e);
     }

@@ -3,6 +3,7 @@
 
 use crate::args::RunArgs;
 use crate::msm::{ScalarKind, msm_input};
+use crate::prove::{self, CircuitKind, ProveArgs};
 use ark_ff::UniformRand;
 use indicatif::{ProgressBar, ProgressStyle};
 use rand::SeedableRng;
@@ -62,6 +63,8 @@ struct DemoReport {
     load_bases_s: f64,
     arkworks_s: f64,
     jobs: Vec<JobReport>,
+    /// The closing Groth16 proof (its own end-to-end time, not in the totals above).
+    proof: ProofSummary,
 }
 
 fn run_field<F: DeviceField + UniformRand>(
@@ -159,7 +162,24 @@ fn run_msm_job(
     Ok(())
 }
 
-pub fn run(a: &DemoArgs) -> Result<bool, DriverError> {
+/// The demo's closing proof: a Groth16 proof of a 2^DEMO_PROOF_LOG chain circuit.
+const DEMO_PROOF_LOG: u32 = 10;
+
+#[derive(Serialize)]
+struct ProofSummary {
+    circuit: &'static str,
+    log_constraints: u32,
+    verified: bool,
+    identical_to_arkworks: bool,
+    wrong_input_rejected: bool,
+    end_to_end_s: f64,
+    glue_share: f64,
+    arkworks_s: f64,
+    speedup_vs_arkworks: f64,
+    heavy_speedup_vs_arkworks: f64,
+}
+
+pub fn run(a: &DemoArgs) -> Result<bool, String> {
     let count = a.count;
     let (backend, clock_mhz, json) = (a.run.backend, a.run.clock_mhz, a.run.json);
     let seed = a.run.seed();
@@ -169,23 +189,45 @@ pub fn run(a: &DemoArgs) -> Result<bool, DriverError> {
             "zkcopro demo: field ALU, NTT and MSM, {count} operations per job, backend {backend:?} (multiplier: {multiplier}), seed {seed}, clock {clock_mhz} MHz"
         );
     }
-    let mut dev = a.run.open()?;
+    let mut dev = a.run.open().map_err(|e| e.to_string())?;
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    let bar = if json { ProgressBar::hidden() } else { ProgressBar::new(9) };
+    let bar = if json { ProgressBar::hidden() } else { ProgressBar::new(10) };
     bar.set_style(ProgressStyle::with_template("{bar:30} {pos}/{len} jobs  {msg}").expect("template"));
     let mut jobs = Vec::new();
     let mut arkworks_s = 0.0;
-    run_field::<ark_bn254::Fq>(&mut dev, &mut rng, count, &bar, &mut jobs, &mut arkworks_s)?;
-    run_field::<ark_bn254::Fr>(&mut dev, &mut rng, count, &bar, &mut jobs, &mut arkworks_s)?;
-    run_ntt_pair(&mut dev, &mut rng, count, &bar, &mut jobs, &mut arkworks_s)?;
+    run_field::<ark_bn254::Fq>(&mut dev, &mut rng, count, &bar, &mut jobs, &mut arkworks_s).map_err(|e| e.to_string())?;
+    run_field::<ark_bn254::Fr>(&mut dev, &mut rng, count, &bar, &mut jobs, &mut arkworks_s).map_err(|e| e.to_string())?;
+    run_ntt_pair(&mut dev, &mut rng, count, &bar, &mut jobs, &mut arkworks_s).map_err(|e| e.to_string())?;
     let mut load_bases_s = 0.0;
-    run_msm_job(&mut dev, &mut rng, count, &bar, &mut jobs, &mut arkworks_s, &mut load_bases_s)?;
+    run_msm_job(&mut dev, &mut rng, count, &bar, &mut jobs, &mut arkworks_s, &mut load_bases_s).map_err(|e| e.to_string())?;
+    drop(dev);
+    // A small whole proof, as the product's idea sees it: glue vs coprocessor.
+    bar.set_message(format!("groth16 proof (2^{DEMO_PROOF_LOG} constraints)"));
+    let proof_args = ProveArgs {
+        circuit: CircuitKind::Chain,
+        log_constraints: DEMO_PROOF_LOG,
+        run: RunArgs { seed: Some(seed), json: true, ..a.run.clone() },
+    };
+    let p = prove::measure(&proof_args, true)?;
+    bar.inc(1);
+    let proof = ProofSummary {
+        circuit: "chain",
+        log_constraints: DEMO_PROOF_LOG,
+        verified: p.verified,
+        identical_to_arkworks: p.identical_to_arkworks,
+        wrong_input_rejected: p.wrong_input_rejected,
+        end_to_end_s: p.end_to_end_s,
+        glue_share: p.glue_share,
+        arkworks_s: p.arkworks_s,
+        speedup_vs_arkworks: p.speedup_vs_arkworks,
+        heavy_speedup_vs_arkworks: p.heavy_speedup_vs_arkworks,
+    };
     bar.finish_and_clear();
     let mut total = JobProfile::default();
     for j in &jobs {
         total.add(&j.profile);
     }
-    let verified = jobs.iter().all(|j| j.verified);
+    let verified = jobs.iter().all(|j| j.verified) && proof.verified && proof.identical_to_arkworks && proof.wrong_input_rejected;
     let report = DemoReport {
         backend,
         multiplier,
@@ -204,6 +246,7 @@ pub fn run(a: &DemoArgs) -> Result<bool, DriverError> {
         load_bases_s,
         arkworks_s,
         jobs,
+        proof,
     };
     if json {
         println!("{}", serde_json::to_string_pretty(&report).expect("serialize"));
@@ -264,6 +307,18 @@ fn print_demo(r: &DemoReport, total: &JobProfile) {
         total.sim_cycles_per_s,
         if total.cycle_accurate { "" } else { " [modelled cycles]" },
         us(r.arkworks_s)
+    );
+    let p = &r.proof;
+    println!(
+        "Groth16 proof of a 2^{} squaring chain (zkcopro prove): {:.2} ms end to end, glue {:.0}% (synthesis and the G2 MSM stay on the host); ark-groth16 {:.2} ms ({:.2}x); h(X) and G1 MSMs {:.1}x; proof {}, {}",
+        p.log_constraints,
+        p.end_to_end_s * 1e3,
+        100.0 * p.glue_share,
+        p.arkworks_s * 1e3,
+        p.speedup_vs_arkworks,
+        p.heavy_speedup_vs_arkworks,
+        if p.identical_to_arkworks { "identical to ark-groth16's" } else { "DIFFERENT from ark-groth16's" },
+        if p.verified && p.wrong_input_rejected { "verifies (a wrong input does not)" } else { "VERIFICATION FAILED" }
     );
     println!(
         "Result: {}",
