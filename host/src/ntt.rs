@@ -195,11 +195,19 @@ fn unpack_into(data: &mut [Fr], beats: &[Beat]) -> Result<(), DriverError> {
     })
 }
 
-/// Multiply element i by g^i.
+/// Multiply element i by g^i (chunks on all cores, each from its own g^start).
 fn distribute_powers(data: &mut [Fr], g: Fr) {
-    let mut pow = Fr::one();
-    for x in data.iter_mut() {
-        *x *= pow;
-        pow *= g;
+    const CHUNK: usize = 4096;
+    let scale = |start: usize, xs: &mut [Fr]| {
+        let mut pow = g.pow([start as u64]);
+        for x in xs.iter_mut() {
+            *x *= pow;
+            pow *= g;
+        }
+    };
+    if data.len() < PARALLEL_MIN {
+        scale(0, data);
+    } else {
+        data.par_chunks_mut(CHUNK).enumerate().for_each(|(k, xs)| scale(k * CHUNK, xs));
     }
 }

@@ -11,7 +11,7 @@ pub use verilator::{Timeouts, VerilatorBus};
 use crate::bus::Bus;
 
 /// Which backend to drive.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum, serde::Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Backend {
     /// Cycle-accurate RTL simulation (Verilator).

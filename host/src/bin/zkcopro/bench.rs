@@ -9,7 +9,7 @@ use crate::msm::{self, MsmArgs, ScalarKind};
 use crate::ntt::{self, NttArgs};
 use crate::plot;
 use crate::prove::{self, CircuitKind, ProveArgs};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
 use std::time::Instant;
 use zkcopro_host::Backend;
@@ -38,6 +38,9 @@ pub struct BenchArgs {
     /// Print bench.json to stdout instead of the table.
     #[arg(long)]
     json: bool,
+    /// Run nothing: redraw the plots of an earlier run's bench.json into --out.
+    #[arg(long, value_name = "BENCH_JSON")]
+    replot: Option<PathBuf>,
 }
 
 /// Smallest size benched, and the step between sizes (log2).
@@ -53,6 +56,11 @@ impl BenchArgs {
     }
 
     pub fn check(&self) -> Result<(), String> {
+        if let Some(p) = &self.replot {
+            if !p.is_file() {
+                return Err(format!("--replot {}: no such file", p.display()));
+            }
+        }
         let (v, m) = self.limits();
         let top = msm::MSM_MAX_LOG.min(zkcopro_host::ntt::NTT_LOG_MAX_TOTAL);
         if m < MIN_LOG || m > top {
@@ -101,7 +109,7 @@ impl BenchArgs {
 }
 
 /// One benchmarked job, in the units the plots use.
-#[derive(Serialize, Clone)]
+#[derive(Serialize, Deserialize, Clone)]
 pub struct BenchEntry {
     pub job: String,
     pub log_size: u32,
@@ -204,10 +212,31 @@ fn from_ntt(r: &ntt::NttReport) -> BenchEntry {
     }
 }
 
+/// Redraws the plots of a bench.json.
+fn replot(json: &std::path::Path, out: &std::path::Path) -> Result<bool, String> {
+    #[derive(Deserialize)]
+    struct Saved {
+        clock_mhz: f64,
+        verified: bool,
+        entries: Vec<BenchEntry>,
+    }
+    let text = std::fs::read_to_string(json).map_err(|e| format!("{}: {e}", json.display()))?;
+    let saved: Saved = serde_json::from_str(&text).map_err(|e| format!("{}: not a bench.json: {e}", json.display()))?;
+    std::fs::create_dir_all(out).map_err(|e| format!("creating {}: {e}", out.display()))?;
+    let (speedup, split) = (out.join("speedup.svg"), out.join("time_split.svg"));
+    plot::speedup_svg(&saved.entries, &speedup, saved.clock_mhz).map_err(|e| format!("{}: {e}", speedup.display()))?;
+    plot::time_split_svg(&saved.entries, &split).map_err(|e| format!("{}: {e}", split.display()))?;
+    println!("wrote {}, {}", speedup.display(), split.display());
+    Ok(saved.verified)
+}
+
 pub fn run(a: &BenchArgs) -> Result<bool, String> {
+    if let Some(json) = &a.replot {
+        return replot(json, &a.out);
+    }
     let t0 = Instant::now();
     let seed = a.seed.unwrap_or_else(rand::random);
-    let a = BenchArgs { seed: Some(seed), out: a.out.clone(), ..*a };
+    let a = BenchArgs { seed: Some(seed), out: a.out.clone(), replot: None, ..*a };
     let (max_v, max_log) = a.limits();
     let sizes: Vec<u32> = (MIN_LOG..=max_log).step_by(LOG_STEP).collect();
     if !a.json {

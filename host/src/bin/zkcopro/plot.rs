@@ -95,7 +95,7 @@ pub fn time_split_svg(entries: &[BenchEntry], path: &Path) -> PlotResult {
     let mut chart = ChartBuilder::on(&root)
         .caption("Where the end-to-end time goes (share of each job's time)", ("sans-serif", 20))
         .margin(16)
-        .margin_top(50)
+        .margin_top(40)
         .x_label_area_size(40)
         .y_label_area_size(230)
         .build_cartesian_2d(0.0f64..100.0f64, (0..rows).into_segmented())
@@ -124,19 +124,21 @@ pub fn time_split_svg(entries: &[BenchEntry], path: &Path) -> PlotResult {
             x0 = x1;
         }
     }
-    // Legend in one row under the caption, clear of the bars.
+    // Legend in one row above the caption, clear of the bars.
     let mut x = 240;
     for (name, colour) in SPLIT {
-        root.draw(&Rectangle::new([(x, 44), (x + 14, 58)], colour.filled())).map_err(err)?;
-        root.draw(&Text::new(name, (x + 20, 45), ("sans-serif", 14).into_font())).map_err(err)?;
+        root.draw(&Rectangle::new([(x, 12), (x + 14, 26)], colour.filled())).map_err(err)?;
+        root.draw(&Text::new(name, (x + 20, 13), ("sans-serif", 14).into_font())).map_err(err)?;
         x += 30 + 8 * name.len() as i32;
     }
     root.present().map_err(err)
 }
 
 fn note(root: &DrawingArea<SVGBackend<'_>, Shift>, text: &str) -> PlotResult {
-    let (w, h) = root.dim_in_pixel();
-    root.draw(&Text::new(text.to_string(), (w as i32 - 520, h as i32 - 18), ("sans-serif", 13).into_font().color(&BLACK.mix(0.6))))
+    // Under the caption, right-aligned by its estimated width.
+    let (w, _) = root.dim_in_pixel();
+    let x = w as i32 - 24 - 6 * text.len() as i32;
+    root.draw(&Text::new(text.to_string(), (x, 44), ("sans-serif", 12).into_font().color(&BLACK.mix(0.6))))
         .map_err(err)
 }
 
