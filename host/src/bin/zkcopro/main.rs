@@ -25,8 +25,8 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Main job: random Fq and Fr add/sub/mul batches, a forward and inverse
-    /// Fr NTT and a G1 MSM on the device, verified against arkworks, with the
-    /// glue / transfer / bus / device time split.
+    /// Fr NTT, a G1 MSM and a small Groth16 proof on the device, verified
+    /// against arkworks, with the glue / transfer / bus / device time split.
     Demo(demo::DemoArgs),
     /// NTT of 2^K random BN254 Fr elements on the device, checked against
     /// ark-poly (Radix2EvaluationDomain) run on the same input.
@@ -34,8 +34,9 @@ enum Command {
     /// MSM of 2^K random BN254 G1 points on the device, checked against
     /// arkworks' `G1Projective::msm` run on the same input.
     Msm(msm::MsmArgs),
-    /// The performance targets against arkworks in one run: MSM and NTT across
-    /// sizes, skewed and witness-like scalars; writes bench.json and SVG plots.
+    /// The performance targets against arkworks in one run: MSM (uniform and
+    /// witness-like scalars), NTT and Groth16 proofs across sizes; writes
+    /// bench.json and SVG plots.
     Bench(bench::BenchArgs),
     /// A Groth16 proof (BN254) with h(X) and the G1 MSMs on the device,
     /// against ark-groth16 on the same input, step by step.
