@@ -13,18 +13,24 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-args=(--seed 1)
-for a in "$@"; do
-    if [[ "$a" == -h || "$a" == --help ]]; then
-        sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "$0"
-        exit 0
-    fi
-done
-[[ " $* " == *" --seed "* ]] && args=()
-
+# Defaults the caller's own flags replace: seed 1, output target/bench.
+seed=(--seed 1)
 out=target/bench
+prev=""
+for a in "$@"; do
+    case "$a" in
+        -h|--help) sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "$0"; exit 0 ;;
+        --seed|--seed=*) seed=() ;;
+        --out=*) out="${a#--out=}" ;;
+    esac
+    [[ "$prev" == --out ]] && out="$a"
+    prev="$a"
+done
+outarg=(--out "$out")
+[[ " $* " == *" --out "* || " $* " == *" --out="* ]] && outarg=()
+
 mkdir -p "$out"
 cargo build --release -q -p zkcopro-host --bin zkcopro
-./target/release/zkcopro bench --out "$out" "${args[@]}" "$@"
+./target/release/zkcopro bench "${outarg[@]}" "${seed[@]}" "$@"
 echo "== criterion (host side)"
 cargo bench -q -p zkcopro-host --bench glue 2>/dev/null | grep -E 'time:' | tee "$out/criterion.txt" || true

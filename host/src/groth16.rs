@@ -12,7 +12,7 @@ use crate::driver::{Coprocessor, DriverError, FieldOp, JobProfile};
 use crate::msm::{BasesProfile, MsmBases, MsmConfig};
 use crate::ntt::Direction;
 use crate::Bus;
-use ark_bn254::{Bn254, Fr, G1Projective, G2Projective};
+use ark_bn254::{Bn254, Fr, G1Affine, G1Projective, G2Projective};
 use ark_ec::{AffineRepr, CurveGroup, VariableBaseMSM};
 use ark_ff::{FftField, Field, PrimeField, Zero};
 use ark_groth16::r1cs_to_qap::evaluate_constraint;
@@ -33,6 +33,8 @@ pub enum ProveError {
     Unsatisfied(String),
     #[error("proving key does not match the circuit: {what} has {key} entries in the key, the circuit needs {circuit}")]
     KeyMismatch { what: &'static str, key: usize, circuit: usize },
+    #[error("the resident key was loaded from another proving key than the one given")]
+    ForeignKey,
     #[error(transparent)]
     Device(#[from] DriverError),
 }
@@ -46,6 +48,19 @@ pub struct DeviceProvingKey {
     l: MsmBases,
     h: MsmBases,
     sizes: KeySizes,
+    /// Points that tell proving keys apart (a new setup changes every one).
+    fingerprint: Vec<G1Affine>,
+}
+
+/// delta, alpha, beta and the ends of every G1 query: a fresh setup of the
+/// same circuit draws new toxic waste, so all of them change.
+fn fingerprint(pk: &ProvingKey<Bn254>) -> Vec<G1Affine> {
+    let mut f = vec![pk.delta_g1, pk.vk.alpha_g1, pk.beta_g1];
+    for q in [&pk.a_query, &pk.b_g1_query, &pk.l_query, &pk.h_query] {
+        f.extend(q.first().copied());
+        f.extend(q.last().copied());
+    }
+    f
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -211,15 +226,20 @@ impl<B: Bus> Coprocessor<B> {
         }
         let mut it = loaded.into_iter();
         let mut next = || it.next().expect("four base sets");
-        Ok((DeviceProvingKey { a: next(), b_g1: next(), l: next(), h: next(), sizes }, total))
+        let key = DeviceProvingKey { a: next(), b_g1: next(), l: next(), h: next(), sizes, fingerprint: fingerprint(pk) };
+        Ok((key, total))
     }
 
     /// Frees a proving key's card memory.
     pub fn free_proving_key(&mut self, key: DeviceProvingKey) -> Result<(), DriverError> {
+        // Every set is freed; the first failure is reported.
+        let mut result = Ok(());
         for b in [key.a, key.b_g1, key.l, key.h] {
-            self.free_bases(b)?;
+            if let Err(e) = self.free_bases(b) {
+                result = result.and(Err(e));
+            }
         }
-        Ok(())
+        result
     }
 
     /// A Groth16 proof with randomness (r, s), identical to ark-groth16's
@@ -232,8 +252,8 @@ impl<B: Bus> Coprocessor<B> {
         r: Fr,
         s: Fr,
     ) -> Result<(Proof<Bn254>, ProveProfile), ProveError> {
-        if KeySizes::of(pk) != key.sizes {
-            return Err(ProveError::KeyMismatch { what: "resident key", key: key.sizes.a, circuit: pk.a_query.len() });
+        if KeySizes::of(pk) != key.sizes || fingerprint(pk) != key.fingerprint {
+            return Err(ProveError::ForeignKey);
         }
         let mut prof = ProveProfile::default();
         let t = Instant::now();

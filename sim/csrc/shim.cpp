@@ -168,8 +168,11 @@ struct Harness {
     std::string fst_path, vcd_path;
     uint64_t from = 0, to = UINT64_MAX, period_ps = 4000;
     uint64_t cycles = 0;
+    uint64_t dumps = 0;
 
-    explicit Harness(const ZkTrace* t) : ctx(new VerilatedContext) {
+    // `clock`: the clock's full name; it is always traced, because
+    // Verilator's FST writer crashes on a trace with no signal at all.
+    Harness(const ZkTrace* t, const char* clock) : ctx(new VerilatedContext) {
         if (t) ctx->traceEverOn(true);
         m.reset(new M(ctx.get()));
         if (!t) return;
@@ -182,7 +185,10 @@ struct Harness {
             fst_path += ".fst.tmp";
         }
         fst.reset(new VerilatedFstC);
-        if (t->depth > 0) fst->dumpvars(t->depth, t->scope);
+        if (t->depth > 0) {
+            fst->dumpvars(t->depth, t->scope);
+            fst->dumpvars(1, clock);
+        }
         fst->set_time_unit("1ps");
         fst->set_time_resolution("1ps");
         m->trace(fst.get(), 99);
@@ -191,14 +197,25 @@ struct Harness {
     ~Harness() {
         if (fst) {
             fst->close();
-            if (!vcd_path.empty()) fst_to_vcd(fst_path, vcd_path);
+            const std::string& out = vcd_path.empty() ? fst_path : vcd_path;
+            if (dumps == 0)
+                std::fprintf(stderr, "zkcopro: trace %s: the window held no cycles\n", out.c_str());
+            if (void* xc = fstReaderOpen(fst_path.c_str())) {
+                if (fstReaderGetVarCount(xc) <= 1)
+                    std::fprintf(stderr, "zkcopro: trace %s: the scope matched no signals (only the clock is traced)\n", out.c_str());
+                fstReaderClose(xc);
+            }
+            if (!vcd_path.empty() && !fst_to_vcd(fst_path, vcd_path))
+                std::fprintf(stderr, "zkcopro: trace %s: converting %s to VCD failed\n", out.c_str(), fst_path.c_str());
         }
         m->final();
     }
     // `falling`: the half cycle after the edge of cycle `cycles`.
     void dump(bool falling) {
-        if (fst && cycles >= from && cycles < to)
+        if (fst && cycles >= from && cycles < to) {
             fst->dump(cycles * period_ps + (falling ? period_ps / 2 : 0));
+            dumps++;
+        }
     }
 };
 
@@ -207,7 +224,7 @@ struct Top : Harness<Vzk_top> {
     uint32_t in_valid_pct = 100;
     uint32_t out_ready_pct = 100;
     CardMem mem;
-    explicit Top(const ZkTrace* p) : Harness(p) {
+    explicit Top(const ZkTrace* p) : Harness(p, "TOP.zkcopro_top.ap_clk") {
         m->ap_clk = 0;
         m->ap_rst_n = 1;
         mem.drive(m.get(), 0);
@@ -233,7 +250,7 @@ struct Top : Harness<Vzk_top> {
 };
 
 struct Units : Harness<Vzk_units> {
-    explicit Units(const ZkTrace* p) : Harness(p) {
+    explicit Units(const ZkTrace* p) : Harness(p, "TOP.zkcopro_units.clock") {
         m->clock = 0;
         m->eval();
     }

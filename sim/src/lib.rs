@@ -67,7 +67,7 @@ impl TraceFormat {
 pub struct TraceConfig {
     pub path: PathBuf,
     pub format: TraceFormat,
-    /// Hierarchy levels dumped below `scope` (1: just its own signals); 0 dumps
+    /// Hierarchy levels dumped, `scope`'s own signals being level 1; 0 dumps
     /// the whole design and ignores `scope`.
     pub depth: u32,
     /// Verilog scope, dot-separated, e.g. `TOP.zkcopro_top` or

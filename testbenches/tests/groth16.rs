@@ -1,8 +1,8 @@
 //! Groth16 proofs on the coprocessor (`zkcopro_host::groth16`) against
 //! ark-groth16: with the same (r, s) the proof is identical to
 //! `create_proof_with_reduction` (LibsnarkReduction), it verifies, a wrong
-//! public input fails; an unsatisfied circuit and a proving key of another
-//! circuit are typed errors. The SHA-256 proof is behind `--ignored`.
+//! public input fails; an unsatisfied circuit, a proving key of another
+//! circuit and a resident key of another setup are typed errors. The SHA-256 proof is behind `--ignored`.
 
 use ark_bn254::{Bn254, Fr};
 use ark_ff::{UniformRand, Zero};
@@ -107,6 +107,14 @@ fn unsatisfied_circuit_and_foreign_key_are_typed_errors() {
     match dev.prove(&pk, &key, large, Fr::rand(&mut rng), Fr::rand(&mut rng)) {
         Err(ProveError::KeyMismatch { .. }) => {}
         other => panic!("expected KeyMismatch, got {other:?}"),
+    }
+    // The resident key of one setup with the proving key of another setup
+    // of the same circuit: same sizes, different key.
+    let other = setup(SquaringChain::with_log_constraints(Fr::rand(&mut rng), 4), &mut rng);
+    let circuit = SquaringChain::with_log_constraints(Fr::rand(&mut rng), 4);
+    match dev.prove(&other, &key, circuit, Fr::rand(&mut rng), Fr::rand(&mut rng)) {
+        Err(ProveError::ForeignKey) => {}
+        other => panic!("expected ForeignKey, got {other:?}"),
     }
     dev.free_proving_key(key).unwrap();
     assert_eq!(dev.card_mem_free(), dev.card_mem_capacity(), "keys freed");

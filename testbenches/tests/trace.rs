@@ -102,3 +102,16 @@ fn vcd_by_extension() {
     assert!((150..=200).contains(&stamps), "{stamps} timestamps for 100 cycles");
     assert!(!Path::new(&format!("{}.fst.tmp", path.display())).exists(), "temporary FST removed");
 }
+
+#[test]
+fn a_scope_that_matches_nothing_keeps_the_clock() {
+    // Verilator's FST writer cannot write a trace with no signal at all; the
+    // clock is always in it (and the run says the scope matched nothing).
+    let path = temp_path("noscope.fst");
+    let mut spec = TraceSpec::new(&path);
+    spec.scope = "TOP.no_such_block".into();
+    traced_msm(&spec);
+    let s = read_fst_summary(&path).unwrap();
+    std::fs::remove_file(&path).unwrap();
+    assert_eq!(s.signals, vec!["TOP.zkcopro_top.ap_clk".to_string()]);
+}

@@ -21,7 +21,8 @@ pub const JOB_SHELL_DONE_LATENCY: usize = 1;
 pub struct JobShell {
     /// Clock.
     pub clock: Signal<In, Clock>,
-    /// Synchronous reset, active low: no job, no error, no credits in use.
+    /// Synchronous reset, active low: no job, no error, no credits in use,
+    /// counters at 0.
     pub reset_n: Signal<In, Bit>,
     /// Pulse from the register block: start a job (ignored while busy).
     pub start: Signal<In, Bit>,
@@ -196,11 +197,18 @@ impl Logic for JobShell {
             }
         }
 
+        // Reset: no job, no error, and the counters read 0 (as after a start).
         if !self.reset_n.val() {
             self.busy_r.d.next = false;
             self.done_r.d.next = false;
             self.error_r.d.next = 0.into();
             self.credits_used.d.next = 0.into();
+            self.busy_cycles.d.next = 0.into();
+            self.in_stall_cycles.d.next = 0.into();
+            self.out_stall_cycles.d.next = 0.into();
+            self.beats_in.d.next = 0.into();
+            self.beats_out.d.next = 0.into();
+            self.ops_total.d.next = 0.into();
         }
 
         self.busy.next = self.busy_r.q.val();

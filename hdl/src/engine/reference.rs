@@ -114,10 +114,7 @@ impl JobShellModel {
             }
         }
         if !i.reset_n {
-            next.busy = false;
-            next.done = false;
-            next.error = 0;
-            next.credits = 0;
+            next = JobShellModel::new(self.output_slots);
         }
         *self = next;
         out

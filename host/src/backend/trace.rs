@@ -9,14 +9,14 @@ use zkcopro_sim::{TraceConfig, TraceFormat};
 
 /// Default scope: the coprocessor top, whose ports are the AXI interfaces.
 pub const DEFAULT_TRACE_SCOPE: &str = "TOP.zkcopro_top";
-/// Default depth below the scope: the top's own signals and those of the
-/// blocks it instantiates (engines, bus slave), not their insides.
+/// Default depth: the scope's own signals (level 1) and those of the blocks it
+/// instantiates (engines, bus slave), not their insides.
 pub const DEFAULT_TRACE_DEPTH: u32 = 2;
 
 /// One end of the traced cycle window.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum TracePoint {
-    /// Cycle N after reset.
+    /// Cycle N, counted from the model's construction (the reset cycles included).
     Cycle(u64),
     /// N cycles after the first job start (the AXI4-Lite write of
     /// `CTRL_AP_START`), written `start+N` (or `start`).
@@ -65,7 +65,8 @@ pub struct TraceSpec {
     pub to: Option<TracePoint>,
     /// Dot-separated Verilog scope, e.g. `TOP.zkcopro_top.msm`.
     pub scope: String,
-    /// Levels below `scope`; 0 traces the whole design.
+    /// Hierarchy levels traced, `scope`'s own signals being level 1; 0 traces
+    /// the whole design.
     pub depth: u32,
     /// Clock period on the waveform's time axis, picoseconds.
     pub period_ps: u64,
@@ -80,6 +81,8 @@ pub enum TraceSpecError {
     EmptyWindow { from: TracePoint, to: TracePoint },
     #[error("scope `{0}` must be a dot-separated path starting at TOP (e.g. {DEFAULT_TRACE_SCOPE})")]
     Scope(String),
+    #[error("{}: directory {} does not exist", .path.display(), .dir.display())]
+    Directory { path: PathBuf, dir: PathBuf },
 }
 
 impl TraceSpec {
@@ -119,6 +122,10 @@ impl TraceSpec {
                 && self.scope.split('.').all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')));
         if !scope_ok {
             return Err(TraceSpecError::Scope(self.scope.clone()));
+        }
+        let dir = self.path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        if !dir.is_dir() {
+            return Err(TraceSpecError::Directory { path: self.path.clone(), dir: dir.to_path_buf() });
         }
         Ok(())
     }

@@ -1,7 +1,7 @@
 //! Options shared by the commands that run jobs, and the checks every
 //! argument passes before any allocation or simulation.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use zkcopro_host::{Backend, Bus, Coprocessor, DriverError, TracePoint, TraceSpec};
 
 /// Accepted `--clock-mhz` range.
@@ -31,8 +31,8 @@ pub struct TraceArgs {
     /// Write a waveform: FILE.fst (compressed; opens in GTKWave or Surfer) or FILE.vcd.
     #[arg(long, value_name = "FILE")]
     pub trace: Option<PathBuf>,
-    /// First traced cycle: a cycle number after reset, or `start+N`, N cycles
-    /// after the first job start [default: 0].
+    /// First traced cycle: a cycle number (counted from model construction,
+    /// reset included), or `start+N`, N cycles after the first job start [default: 0].
     #[arg(long, value_name = "CYCLE|start+N")]
     pub trace_from: Option<TracePoint>,
     /// End of the traced window, exclusive, in the same forms [default: the end of the run].
@@ -41,7 +41,8 @@ pub struct TraceArgs {
     /// Verilog scope traced, e.g. TOP.zkcopro_top.msm [default: TOP.zkcopro_top].
     #[arg(long, value_name = "SCOPE")]
     pub trace_scope: Option<String>,
-    /// Hierarchy levels traced below the scope, 0 for the whole design [default: 2].
+    /// Hierarchy levels traced, the scope's own signals being level 1 (default 2:
+    /// the top's ports and its blocks'; 0: the whole design) [default: 2].
     #[arg(long, value_name = "N")]
     pub trace_depth: Option<u32>,
 }
@@ -73,11 +74,7 @@ impl TraceArgs {
             spec.depth = depth;
         }
         spec.period_ps = (1e6 / clock_mhz).round().max(2.0) as u64;
-        spec.validate().map_err(|e| format!("--trace: {e}"))?;
-        let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
-        if !dir.is_dir() {
-            return Err(format!("--trace {}: directory {} does not exist", path.display(), dir.display()));
-        }
+        spec.validate().map_err(|e| format!("--trace {e}"))?;
         Ok(Some(spec))
     }
 }

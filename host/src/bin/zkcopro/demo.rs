@@ -1,7 +1,7 @@
 //! `zkcopro demo`: the main job. Field-ALU batches, an NTT pair and an MSM,
 //! each verified against arkworks, with the time split.
 
-use crate::args::RunArgs;
+use crate::args::{RunArgs, TraceArgs};
 use crate::msm::{ScalarKind, msm_input};
 use crate::prove::{self, CircuitKind, ProveArgs};
 use ark_ff::UniformRand;
@@ -206,7 +206,8 @@ pub fn run(a: &DemoArgs) -> Result<bool, String> {
     let proof_args = ProveArgs {
         circuit: CircuitKind::Chain,
         log_constraints: DEMO_PROOF_LOG,
-        run: RunArgs { seed: Some(seed), json: true, ..a.run.clone() },
+        // Its own device, untraced: a second trace would overwrite the demo's.
+        run: RunArgs { seed: Some(seed), json: true, trace: TraceArgs::default(), ..a.run.clone() },
     };
     let p = prove::measure(&proof_args, true)?;
     bar.inc(1);

@@ -40,7 +40,7 @@ pub fn speedup_svg(entries: &[BenchEntry], path: &Path, clock_mhz: f64) -> PlotR
         .map_err(err)?;
     chart
         .configure_mesh()
-        .x_desc("log2 of the size (points or elements)")
+        .x_desc("log2 of the size (MSM points, NTT elements, proof constraints)")
         .y_desc("speed-up (x, log scale)")
         .x_label_formatter(&|x| format!("2^{}", x.round() as i64))
         .y_label_formatter(&|y| format!("{y:.1}"))
