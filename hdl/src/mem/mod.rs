@@ -2,5 +2,7 @@
 //! (DDR/HBM), shared by every engine.
 
 pub mod card_mem_reader;
+pub mod card_mem_writer;
 
 pub use card_mem_reader::*;
+pub use card_mem_writer::*;
