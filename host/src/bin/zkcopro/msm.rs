@@ -1,7 +1,7 @@
 //! `zkcopro msm`: one MSM on the device (bases resident in card memory by
 //! default) against arkworks in the same run.
 
-use crate::args::{RunArgs, check_host_memory};
+use crate::args::{RunArgs, best_of, check_host_memory, emit};
 use ark_ff::UniformRand;
 use indicatif::ProgressBar;
 use rand::SeedableRng;
@@ -139,11 +139,7 @@ pub struct MsmReport {
 
 pub fn run(a: &MsmArgs) -> Result<bool, DriverError> {
     let r = measure(a, a.run.json)?;
-    if a.run.json {
-        println!("{}", serde_json::to_string_pretty(&r).expect("serialize"));
-    } else {
-        print(&r, a.run.clock_mhz);
-    }
+    emit(&r, a.run.json, |r| print(r, a.run.clock_mhz));
     Ok(r.verified)
 }
 
@@ -179,15 +175,7 @@ pub fn measure(a: &MsmArgs, quiet: bool) -> Result<MsmReport, DriverError> {
     spinner.finish_and_clear();
     // arkworks at its best: release build, `parallel` feature, all cores;
     // best of three timed runs after a warm-up.
-    let mut arkworks_s = f64::INFINITY;
-    let mut want = G1Projective::default();
-    for i in 0..4 {
-        let t0 = std::time::Instant::now();
-        want = G1Projective::msm(&points, &scalars).expect("equal lengths");
-        if i > 0 {
-            arkworks_s = arkworks_s.min(t0.elapsed().as_secs_f64());
-        }
-    }
+    let (want, arkworks_s) = best_of(3, || G1Projective::msm(&points, &scalars).expect("equal lengths"));
     let verified = got.into_affine() == want.into_affine();
     let j = &p.job;
     let r = MsmReport {

@@ -1,6 +1,6 @@
 //! `zkcopro ntt`: one transform on the device against ark-poly in the same run.
 
-use crate::args::{RunArgs, check_host_memory};
+use crate::args::{RunArgs, best_of, check_host_memory, emit};
 use ark_ff::UniformRand;
 use indicatif::ProgressBar;
 use rand::SeedableRng;
@@ -69,11 +69,7 @@ pub struct NttReport {
 
 pub fn run(a: &NttArgs) -> Result<bool, DriverError> {
     let r = measure(a, a.run.json)?;
-    if a.run.json {
-        println!("{}", serde_json::to_string_pretty(&r).expect("serialize"));
-    } else {
-        print(&r, a.run.clock_mhz);
-    }
+    emit(&r, a.run.json, |r| print(r, a.run.clock_mhz));
     Ok(r.verified)
 }
 
@@ -103,20 +99,14 @@ pub fn measure(a: &NttArgs, quiet: bool) -> Result<NttReport, DriverError> {
     // arkworks at its best: release build, `parallel` feature, all cores.
     let domain = Radix2EvaluationDomain::<ark_bn254::Fr>::new(n).expect("size checked by the driver");
     let domain = if coset { domain.get_coset(offset).expect("nonzero offset") } else { domain };
-    // Best of a warm-up and three timed runs (thread pool and caches warm).
-    let mut arkworks_s = f64::INFINITY;
-    let mut reference = input.clone();
-    for run in 0..4 {
-        reference = input.clone();
-        let t0 = std::time::Instant::now();
+    let (reference, arkworks_s) = best_of(3, || {
+        let mut v = input.clone();
         match direction {
-            Direction::Forward => domain.fft_in_place(&mut reference),
-            Direction::Inverse => domain.ifft_in_place(&mut reference),
+            Direction::Forward => domain.fft_in_place(&mut v),
+            Direction::Inverse => domain.ifft_in_place(&mut v),
         }
-        if run > 0 {
-            arkworks_s = arkworks_s.min(t0.elapsed().as_secs_f64());
-        }
-    }
+        v
+    });
     let verified = reference == data;
     let r = NttReport {
         log_size,

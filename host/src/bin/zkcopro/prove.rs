@@ -1,7 +1,7 @@
 //! `zkcopro prove`: a Groth16 proof with the heavy work on the coprocessor,
 //! against ark-groth16 on the same input in the same run, step by step.
 
-use crate::args::{RunArgs, check_host_memory};
+use crate::args::{RunArgs, best_of, check_host_memory, emit};
 use ark_bn254::{Bn254, Fr};
 use ark_ff::UniformRand;
 use ark_groth16::Groth16;
@@ -133,11 +133,7 @@ macro_rules! with_circuit {
 
 pub fn run(a: &ProveArgs) -> Result<bool, String> {
     let r = measure(a, a.run.json)?;
-    if a.run.json {
-        println!("{}", serde_json::to_string_pretty(&r).expect("serialize"));
-    } else {
-        print(&r);
-    }
+    emit(&r, a.run.json, print);
     Ok(r.verified && r.identical_to_arkworks && r.wrong_input_rejected)
 }
 
@@ -180,18 +176,9 @@ pub fn measure(a: &ProveArgs, quiet: bool) -> Result<ProveReport, String> {
 
     spinner.set_message("ark-groth16 on the same input");
     // arkworks at its best: a warm-up, then the best of two whole proofs.
-    let mut arkworks_s = f64::INFINITY;
-    let mut ark_proof = None;
-    for i in 0..3 {
-        let t0 = Instant::now();
-        let p = with_circuit!(&statement, c => Groth16::<Bn254>::create_proof_with_reduction(c.clone(), &pk, r, s))
-            .map_err(|e| format!("ark-groth16: {e}"))?;
-        if i > 0 {
-            arkworks_s = arkworks_s.min(t0.elapsed().as_secs_f64());
-        }
-        ark_proof = Some(p);
-    }
-    let ark_proof = ark_proof.expect("ran");
+    let (ark_proof, arkworks_s) =
+        best_of(2, || with_circuit!(&statement, c => Groth16::<Bn254>::create_proof_with_reduction(c.clone(), &pk, r, s)));
+    let ark_proof = ark_proof.map_err(|e| format!("ark-groth16: {e}"))?;
     // Its parts: the best of two runs each.
     let mut ark_parts = [f64::INFINITY; 8];
     for _ in 0..2 {
