@@ -1,18 +1,20 @@
 #!/usr/bin/env bash
 # Installs the system tools zkcopro needs, only when missing: Verilator (to
-# build the cycle-accurate models; zlib for their FST traces) and Yosys (for
-# scripts/synth.sh).
+# build the cycle-accurate models; zlib for their FST traces), Icarus Verilog
+# (the tests' second simulator) and Yosys (for scripts/synth.sh).
 # Idempotent; needs root (or sudo) only when something must be installed.
 set -euo pipefail
 
 missing=()
 command -v verilator >/dev/null 2>&1 || missing+=(verilator)
 command -v yosys >/dev/null 2>&1 || missing+=(yosys)
+# Icarus Verilog: the second simulator the tests run the exported Verilog in.
+command -v iverilog >/dev/null 2>&1 || missing+=(iverilog)
 # Verilator's FST trace writer links zlib.
 [ -f /usr/include/zlib.h ] || missing+=(zlib1g-dev)
 
 if [ ${#missing[@]} -eq 0 ]; then
-    echo "setup: verilator $(verilator --version | awk '{print $2}'), yosys and zlib already installed"
+    echo "setup: verilator $(verilator --version | awk '{print $2}'), yosys, iverilog and zlib already installed"
     exit 0
 fi
 
