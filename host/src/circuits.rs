@@ -82,3 +82,28 @@ impl ConstraintSynthesizer<Fr> for SquaringChain {
         x.enforce_equal(&out)
     }
 }
+
+/// Either circuit, for code that picks one at run time.
+#[derive(Clone, Debug)]
+pub enum AnyCircuit {
+    Sha256(Sha256Preimage),
+    Chain(SquaringChain),
+}
+
+impl AnyCircuit {
+    pub fn public_inputs(&self) -> Vec<Fr> {
+        match self {
+            AnyCircuit::Sha256(c) => c.public_inputs(),
+            AnyCircuit::Chain(c) => c.public_inputs(),
+        }
+    }
+}
+
+impl ConstraintSynthesizer<Fr> for AnyCircuit {
+    fn generate_constraints(self, cs: ConstraintSystemRef<Fr>) -> Result<(), SynthesisError> {
+        match self {
+            AnyCircuit::Sha256(c) => c.generate_constraints(cs),
+            AnyCircuit::Chain(c) => c.generate_constraints(cs),
+        }
+    }
+}

@@ -165,10 +165,7 @@ impl ProveProfile {
         self.push(ProveStep::device(part, name, p));
     }
 
-    /// End-to-end seconds of one of [`PROOF_PARTS`].
-    pub fn part_s(&self, part: &str) -> f64 {
-        self.steps.iter().filter(|s| s.part == part).map(|s| s.total_s).sum()
-    }
+
 }
 
 /// The circuit, synthesized: matrices and the full assignment (1, inputs, witness).
@@ -358,16 +355,8 @@ impl<B: Bus> Coprocessor<B> {
         let b_g2_acc = G2Projective::msm_bigint(&pk.b_g2_query[1..], &bigints);
         prof.push(ProveStep::host("MSM B (G2)", "MSM B (G2, no device unit)", t.elapsed().as_secs_f64()));
 
-        // Assembly, as ark-groth16 does it.
         let t = Instant::now();
-        let g_a = pk.delta_g1 * r + pk.a_query[0] + a_acc + pk.vk.alpha_g1;
-        let g1_b = match b_g1_acc {
-            Some(acc) => pk.delta_g1 * s + pk.b_g1_query[0] + acc + pk.beta_g1,
-            None => G1Projective::zero(),
-        };
-        let g2_b = pk.vk.delta_g2 * s + pk.b_g2_query[0].into_group() + b_g2_acc + pk.vk.beta_g2;
-        let g_c = g_a * s + g1_b * r - pk.delta_g1 * (r * s) + l_acc + h_acc;
-        let proof = Proof { a: g_a.into_affine(), b: g2_b.into_affine(), c: g_c.into_affine() };
+        let proof = assemble(pk, r, s, Sums { a: a_acc, b_g1: b_g1_acc, b_g2: b_g2_acc, l: l_acc, h: h_acc });
         prof.push(ProveStep::host("assembly", "assemble the proof", t.elapsed().as_secs_f64()));
         // What no step timed (allocations, copies and frees between steps):
         // the whole call's wall time less the steps' host time and the
@@ -377,6 +366,28 @@ impl<B: Bus> Coprocessor<B> {
         prof.push(ProveStep::host("assembly", "glue between the steps (allocations, copies, frees)", untimed.max(0.0)));
         Ok((proof, prof))
     }
+}
+
+/// The MSM results a proof is assembled from.
+struct Sums {
+    a: G1Projective,
+    /// None when r = 0 (ark-groth16 skips B in G1 then).
+    b_g1: Option<G1Projective>,
+    b_g2: G2Projective,
+    l: G1Projective,
+    h: G1Projective,
+}
+
+/// A, B and C from the MSM results, as ark-groth16's prover assembles them.
+fn assemble(pk: &ProvingKey<Bn254>, r: Fr, s: Fr, sums: Sums) -> Proof<Bn254> {
+    let g_a = pk.delta_g1 * r + pk.a_query[0] + sums.a + pk.vk.alpha_g1;
+    let g1_b = match sums.b_g1 {
+        Some(acc) => pk.delta_g1 * s + pk.b_g1_query[0] + acc + pk.beta_g1,
+        None => G1Projective::zero(),
+    };
+    let g2_b = pk.vk.delta_g2 * s + pk.b_g2_query[0].into_group() + sums.b_g2 + pk.vk.beta_g2;
+    let g_c = g_a * s + g1_b * r - pk.delta_g1 * (r * s) + sums.l + sums.h;
+    Proof { a: g_a.into_affine(), b: g2_b.into_affine(), c: g_c.into_affine() }
 }
 
 /// ark-groth16's prover on the same input, part by part (seconds, in
@@ -416,17 +427,13 @@ pub fn arkworks_parts<C: ConstraintSynthesizer<Fr>>(
     let a_acc = G1Projective::msm_bigint(&pk.a_query[1..], &assignment);
     t[4] = t0.elapsed().as_secs_f64();
     let t0 = Instant::now();
-    let b_g1_acc = G1Projective::msm_bigint(&pk.b_g1_query[1..], &assignment);
+    let b_g1_acc = (!r.is_zero()).then(|| G1Projective::msm_bigint(&pk.b_g1_query[1..], &assignment));
     t[5] = t0.elapsed().as_secs_f64();
     let t0 = Instant::now();
     let b_g2_acc = G2Projective::msm_bigint(&pk.b_g2_query[1..], &assignment);
     t[6] = t0.elapsed().as_secs_f64();
     let t0 = Instant::now();
-    let g_a = pk.delta_g1 * r + pk.a_query[0] + a_acc + pk.vk.alpha_g1;
-    let g1_b = if r.is_zero() { G1Projective::zero() } else { pk.delta_g1 * s + pk.b_g1_query[0] + b_g1_acc + pk.beta_g1 };
-    let g2_b = pk.vk.delta_g2 * s + pk.b_g2_query[0].into_group() + b_g2_acc + pk.vk.beta_g2;
-    let g_c = g_a * s + g1_b * r - pk.delta_g1 * (r * s) + l_acc + h_acc;
-    let proof = Proof { a: g_a.into_affine(), b: g2_b.into_affine(), c: g_c.into_affine() };
+    let proof = assemble(pk, r, s, Sums { a: a_acc, b_g1: b_g1_acc, b_g2: b_g2_acc, l: l_acc, h: h_acc });
     t[7] = t0.elapsed().as_secs_f64();
     Ok((t, proof))
 }

@@ -14,12 +14,6 @@ pub struct InfoArgs {
     json: bool,
 }
 
-impl InfoArgs {
-    pub fn check(&self) -> Result<(), String> {
-        Ok(())
-    }
-}
-
 #[derive(Serialize)]
 struct CapsInfo {
     raw: String,

@@ -11,7 +11,7 @@ use rand::{RngCore, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde::Serialize;
 use std::time::Instant;
-use zkcopro_host::circuits::{Sha256Preimage, SquaringChain};
+use zkcopro_host::circuits::{AnyCircuit, Sha256Preimage, SquaringChain};
 use zkcopro_host::groth16::{PROOF_PARTS, ProveProfile, arkworks_parts};
 use zkcopro_host::{Backend, ProveError};
 
@@ -107,30 +107,6 @@ pub struct ProveReport {
     pub profile: ProveProfile,
 }
 
-/// The circuit, its public inputs, and the same statement with a wrong input.
-enum Statement {
-    Sha(Sha256Preimage),
-    Chain(SquaringChain),
-}
-
-impl Statement {
-    fn public_inputs(&self) -> Vec<Fr> {
-        match self {
-            Statement::Sha(c) => c.public_inputs(),
-            Statement::Chain(c) => c.public_inputs(),
-        }
-    }
-}
-
-macro_rules! with_circuit {
-    ($st:expr, $c:ident => $body:expr) => {
-        match $st {
-            Statement::Sha($c) => $body,
-            Statement::Chain($c) => $body,
-        }
-    };
-}
-
 pub fn run(a: &ProveArgs) -> Result<bool, String> {
     let r = measure(a, a.run.json)?;
     emit(&r, a.run.json, print);
@@ -140,13 +116,13 @@ pub fn run(a: &ProveArgs) -> Result<bool, String> {
 pub fn measure(a: &ProveArgs, quiet: bool) -> Result<ProveReport, String> {
     let seed = a.run.seed();
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    let statement = match a.circuit {
+    let circuit = match a.circuit {
         CircuitKind::Sha256 => {
             let mut msg = vec![0u8; 32];
             rng.fill_bytes(&mut msg);
-            Statement::Sha(Sha256Preimage::new(msg))
+            AnyCircuit::Sha256(Sha256Preimage::new(msg))
         }
-        CircuitKind::Chain => Statement::Chain(SquaringChain::with_log_constraints(Fr::rand(&mut rng), a.log_constraints)),
+        CircuitKind::Chain => AnyCircuit::Chain(SquaringChain::with_log_constraints(Fr::rand(&mut rng), a.log_constraints)),
     };
     if !quiet {
         println!(
@@ -162,7 +138,7 @@ pub fn measure(a: &ProveArgs, quiet: bool) -> Result<ProveReport, String> {
     spinner.enable_steady_tick(std::time::Duration::from_millis(200));
     spinner.set_message("trusted setup (ark-groth16)");
     let t0 = Instant::now();
-    let pk = with_circuit!(&statement, c => Groth16::<Bn254>::generate_random_parameters_with_reduction(c.clone(), &mut rng))
+    let pk = Groth16::<Bn254>::generate_random_parameters_with_reduction(circuit.clone(), &mut rng)
         .map_err(|e| format!("setup: {e}"))?;
     let setup_s = t0.elapsed().as_secs_f64();
     let (r, s) = (Fr::rand(&mut rng), Fr::rand(&mut rng));
@@ -171,18 +147,18 @@ pub fn measure(a: &ProveArgs, quiet: bool) -> Result<ProveReport, String> {
     let mut dev = a.run.open().map_err(|e| e.to_string())?;
     let (key, load) = dev.load_proving_key(&pk).map_err(|e| e.to_string())?;
     spinner.set_message("proving on the coprocessor");
-    let (proof, profile) = with_circuit!(&statement, c => dev.prove(&pk, &key, c.clone(), r, s)).map_err(|e: ProveError| e.to_string())?;
+    let (proof, profile) = dev.prove(&pk, &key, circuit.clone(), r, s).map_err(|e: ProveError| e.to_string())?;
     dev.free_proving_key(key).map_err(|e| e.to_string())?;
 
     spinner.set_message("ark-groth16 on the same input");
     // arkworks at its best: a warm-up, then the best of two whole proofs.
     let (ark_proof, arkworks_s) =
-        best_of(2, || with_circuit!(&statement, c => Groth16::<Bn254>::create_proof_with_reduction(c.clone(), &pk, r, s)));
+        best_of(2, || Groth16::<Bn254>::create_proof_with_reduction(circuit.clone(), &pk, r, s));
     let ark_proof = ark_proof.map_err(|e| format!("ark-groth16: {e}"))?;
     // Its parts: the best of two runs each.
     let mut ark_parts = [f64::INFINITY; 8];
     for _ in 0..2 {
-        let (t, p) = with_circuit!(&statement, c => arkworks_parts(&pk, c.clone(), r, s)).map_err(|e| e.to_string())?;
+        let (t, p) = arkworks_parts(&pk, circuit.clone(), r, s).map_err(|e| e.to_string())?;
         assert_eq!(p, ark_proof, "the timed parts compute ark-groth16's proof");
         for (best, t) in ark_parts.iter_mut().zip(t) {
             *best = best.min(t);
@@ -190,7 +166,7 @@ pub fn measure(a: &ProveArgs, quiet: bool) -> Result<ProveReport, String> {
     }
     spinner.finish_and_clear();
 
-    let inputs = statement.public_inputs();
+    let inputs = circuit.public_inputs();
     let pvk = Groth16::<Bn254>::process_vk(&pk.vk).map_err(|e| e.to_string())?;
     let verified = Groth16::<Bn254>::verify_with_processed_vk(&pvk, &inputs, &proof).map_err(|e| e.to_string())?;
     let mut wrong = inputs.clone();
