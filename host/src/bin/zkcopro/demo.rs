@@ -62,6 +62,7 @@ struct DemoReport {
     /// One-time load of the MSM bases into card memory, outside end_to_end_s.
     load_bases_s: f64,
     arkworks_s: f64,
+    speedup_vs_arkworks: f64,
     jobs: Vec<JobReport>,
     /// The closing Groth16 proof (its own end-to-end time, not in the totals above).
     proof: ProofSummary,
@@ -246,6 +247,7 @@ pub fn run(a: &DemoArgs) -> Result<bool, String> {
         glue_share: total.glue_share,
         load_bases_s,
         arkworks_s,
+        speedup_vs_arkworks: arkworks_s / total.end_to_end_s.max(f64::MIN_POSITIVE),
         jobs,
         proof,
     };
