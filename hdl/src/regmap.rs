@@ -15,7 +15,7 @@ pub const RESP_DECERR: u32 = 0b11;
 /// Value of the ID register: ASCII "ZKCP".
 pub const DEVICE_ID: u32 = 0x5A4B_4350;
 /// Register-map version: major << 16 | minor << 8 | patch.
-pub const REGMAP_VERSION: u32 = 0x0002_0000;
+pub const REGMAP_VERSION: u32 = 0x0003_0000;
 
 /// Minimum number of cycles `ap_rst_n` must be held low: the output FIFO is
 /// drained during reset.
@@ -94,7 +94,7 @@ registers! {
     JOB_COUNT = 0x28, ReadWrite, 0,
         "Field ALU: number of operations; the input packet holds 2 x JOB_COUNT beats (a0, b0, a1, b1, ...), the output JOB_COUNT beats. NTT: number of points (a power of two, m <= JOB_COUNT <= the on-chip maximum), JOB_COUNT beats each way. MSM: number of scalars; 1 beat in per scalar (Montgomery form, as arkworks keeps it), scalar i multiplies base i of MSM_BASES_ADDR; 3 beats out: the MSM as one projective point (X, Y, Z)";
     ERROR = 0x2C, ReadOnly, 0,
-        "Error code of the last job (0 none, 1 bad operation, 2 bad field, 3 zero count, 4 input TLAST not on the last beat, 5 bad NTT size or MSM window shape, 6 MSM scalar does not fit the windows, 7 MSM reads outside the base buffer or unaligned base address, 8 card memory answered a read with an error); cleared at start";
+        "Error code of the last job (0 none, 1 bad operation, 2 bad field, 3 zero count, 4 input TLAST not on the last beat, 5 bad NTT size or MSM window shape, 6 MSM scalar does not fit the windows, 7 MSM reads outside the base buffer or unaligned base address, 8 card memory answered a read or write with an error, 9 bad NTT card-memory layout); cleared at start";
     PERF_BUSY = 0x30, ReadOnly, 0,
         "Cycles the last job was busy, from start to done";
     PERF_IN_STALL = 0x34, ReadOnly, 0,
@@ -137,6 +137,32 @@ registers! {
         "MSM: cycles recoded digits waited for their base from card memory";
     PERF_MSM_COMBINE = 0x80, ReadOnly, 0,
         "MSM: cycles of the combination phase (sum 2^(c w + b) R(w, b) on the device)";
+    NTT_MODE = 0x84, ReadWrite, 0,
+        "NTT: bit0 points come from card memory (NTT_SRC_*) instead of s_axis, bit1 results go to card memory (NTT_DST_*) instead of m_axis, bits[7:4] log2 B of the transforms interleaved on input (point i of transform t is input point i B + t), bits[11:8] the same for the output, bit12 multiply output k of transform t by the twiddle w^((NTT_TWIDDLE_COL + t) k), w the primitive 2^NTT_TWIDDLE_LOG-th root of unity (its inverse for INTT); with B > 1, JOB_COUNT must be B x 2^JOB_LOG_SIZE";
+    NTT_SRC_ADDR_LO = 0x88, ReadWrite, 0,
+        "NTT from card memory: byte address of the first run, bits [31:0] (64-byte aligned; 32 bytes per point, Montgomery form)";
+    NTT_SRC_ADDR_HI = 0x8C, ReadWrite, 0,
+        "NTT from card memory: byte address of the first run, bits [63:32]";
+    NTT_SRC_RUN_LEN = 0x90, ReadWrite, 0,
+        "NTT from card memory: points read from consecutive addresses before jumping to the next run (a power of two, 2 <= run length <= JOB_COUNT)";
+    NTT_SRC_STRIDE = 0x94, ReadWrite, 0,
+        "NTT from card memory: points from one run's start to the next (even)";
+    NTT_DST_ADDR_LO = 0x98, ReadWrite, 0,
+        "NTT to card memory: byte address of the first run, bits [31:0] (64-byte aligned)";
+    NTT_DST_ADDR_HI = 0x9C, ReadWrite, 0,
+        "NTT to card memory: byte address of the first run, bits [63:32]";
+    NTT_DST_RUN_LEN = 0xA0, ReadWrite, 0,
+        "NTT to card memory: points written to consecutive addresses per run (a power of two, 2 <= run length <= JOB_COUNT)";
+    NTT_DST_STRIDE = 0xA4, ReadWrite, 0,
+        "NTT to card memory: points from one run's start to the next (even)";
+    NTT_TWIDDLE_COL = 0xA8, ReadWrite, 0,
+        "NTT twiddles (NTT_MODE bit12): column index of the job's first transform";
+    NTT_TWIDDLE_LOG = 0xAC, ReadWrite, 0,
+        "NTT twiddles (NTT_MODE bit12): log2 of the whole transform the twiddles belong to (1..=28)";
+    PERF_MEM_WRITES = 0xB0, ReadOnly, 0,
+        "Card memory: write bursts the last job issued";
+    PERF_MEM_WBEATS = 0xB4, ReadOnly, 0,
+        "Card memory: write beats the last job sent (32 bytes each)";
 }
 
 /// The CAPS register's fields (layout in its description above).
@@ -174,6 +200,39 @@ impl Caps {
     }
 }
 
+/// The NTT parameter registers, NTT_MODE .. NTT_TWIDDLE_LOG: consecutive,
+/// so the register block holds them as one array.
+pub const NTT_PARAMS: &[Register] = &[
+    NTT_MODE,
+    NTT_SRC_ADDR_LO,
+    NTT_SRC_ADDR_HI,
+    NTT_SRC_RUN_LEN,
+    NTT_SRC_STRIDE,
+    NTT_DST_ADDR_LO,
+    NTT_DST_ADDR_HI,
+    NTT_DST_RUN_LEN,
+    NTT_DST_STRIDE,
+    NTT_TWIDDLE_COL,
+    NTT_TWIDDLE_LOG,
+];
+/// Number of NTT parameter registers.
+pub const NTT_PARAM_COUNT: usize = 11;
+const _: () = {
+    assert!(NTT_PARAMS.len() == NTT_PARAM_COUNT);
+    let mut i = 0;
+    while i < NTT_PARAM_COUNT {
+        assert!(NTT_PARAMS[i].offset == NTT_MODE.offset + 4 * i as u32);
+        i += 1;
+    }
+};
+
+/// NTT_MODE fields.
+pub const NTT_MODE_SRC_MEM: u32 = 1 << 0;
+pub const NTT_MODE_DST_MEM: u32 = 1 << 1;
+pub const NTT_MODE_IN_ILV_SHIFT: u32 = 4;
+pub const NTT_MODE_OUT_ILV_SHIFT: u32 = 8;
+pub const NTT_MODE_TWIDDLE: u32 = 1 << 12;
+
 /// CTRL bits.
 pub const CTRL_AP_START: u32 = 1 << 0;
 pub const CTRL_AP_DONE: u32 = 1 << 1;
@@ -198,6 +257,7 @@ pub const ERR_BAD_SIZE: u32 = 5;
 pub const ERR_BAD_DIGIT: u32 = 6;
 pub const ERR_MEM_RANGE: u32 = 7;
 pub const ERR_MEM_RESP: u32 = 8;
+pub const ERR_BAD_LAYOUT: u32 = 9;
 
 /// Human-readable meaning of an ERROR register value.
 pub fn error_name(code: u32) -> &'static str {
@@ -210,7 +270,8 @@ pub fn error_name(code: u32) -> &'static str {
         ERR_BAD_SIZE => "bad size (NTT: not a power of two, larger than on-chip memory, or smaller than the transform; MSM: window width or count out of range, or too many buckets)",
         ERR_BAD_DIGIT => "MSM scalar does not fit the job's windows (the point was skipped)",
         ERR_MEM_RANGE => "MSM reads outside the base buffer (JOB_COUNT above MSM_BASES_COUNT) or base address not 64-byte aligned",
-        ERR_MEM_RESP => "card memory answered a read with an error (the point was skipped)",
+        ERR_MEM_RESP => "card memory answered a read or write with an error (MSM: the point was skipped)",
+        ERR_BAD_LAYOUT => "NTT card-memory layout: a run length not a power of two in 2..=JOB_COUNT, an odd stride, an address not 64-byte aligned, a twiddle size outside 1..=28, or interleaved transforms that do not fill JOB_COUNT",
         _ => "unknown error code",
     }
 }
@@ -268,6 +329,12 @@ pub fn c_header(prefix: &str) -> String {
         ("ERR_BAD_DIGIT", ERR_BAD_DIGIT),
         ("ERR_MEM_RANGE", ERR_MEM_RANGE),
         ("ERR_MEM_RESP", ERR_MEM_RESP),
+        ("ERR_BAD_LAYOUT", ERR_BAD_LAYOUT),
+        ("NTT_MODE_SRC_MEM", NTT_MODE_SRC_MEM),
+        ("NTT_MODE_DST_MEM", NTT_MODE_DST_MEM),
+        ("NTT_MODE_IN_ILV_SHIFT", NTT_MODE_IN_ILV_SHIFT),
+        ("NTT_MODE_OUT_ILV_SHIFT", NTT_MODE_OUT_ILV_SHIFT),
+        ("NTT_MODE_TWIDDLE", NTT_MODE_TWIDDLE),
     ] {
         s += &format!("#define {up}_{name} 0x{v:X}u\n");
     }

@@ -5,9 +5,9 @@
 use crate::alu::FieldAlu;
 use crate::bus::{AxiLiteSlave, ControlRegs};
 use crate::field::{MONT_MUL_LATENCY, MulImpl};
-use crate::mem::{CARD_ADDR_BITS, CARD_DATA_BITS, CardMemReader};
+use crate::mem::{CARD_ADDR_BITS, CARD_DATA_BITS, CardMemReader, CardMemWriter};
 use crate::msm::{MSM_KEY_BITS, MsmEngine};
-use crate::ntt::{NTT_LOG_MAX, NTT_UNITS_LOG2, NttCore};
+use crate::ntt::{NTT_LOG_MAX, NTT_UNITS_LOG2, NttCardPort, NttCore, TwiddleScaler};
 use crate::regmap;
 use crate::regmap::AXIL_ADDR_BITS;
 use rust_hdl::prelude::*;
@@ -111,10 +111,41 @@ pub struct Top {
     pub m_axi_rvalid: Signal<In, Bit>,
     /// AXI4 read data ready.
     pub m_axi_rready: Signal<Out, Bit>,
+    /// AXI4 card-memory write address.
+    pub m_axi_awaddr: Signal<Out, Bits<CARD_ADDR_BITS>>,
+    /// AXI4 write burst length minus one.
+    pub m_axi_awlen: Signal<Out, Bits<8>>,
+    /// AXI4 write beat size, log2 bytes.
+    pub m_axi_awsize: Signal<Out, Bits<3>>,
+    /// AXI4 write burst type (INCR).
+    pub m_axi_awburst: Signal<Out, Bits<2>>,
+    /// AXI4 write address valid.
+    pub m_axi_awvalid: Signal<Out, Bit>,
+    /// AXI4 write address ready.
+    pub m_axi_awready: Signal<In, Bit>,
+    /// AXI4 write data.
+    pub m_axi_wdata: Signal<Out, Bits<CARD_DATA_BITS>>,
+    /// AXI4 write strobes.
+    pub m_axi_wstrb: Signal<Out, Bits<32>>,
+    /// AXI4 write last beat of a burst.
+    pub m_axi_wlast: Signal<Out, Bit>,
+    /// AXI4 write data valid.
+    pub m_axi_wvalid: Signal<Out, Bit>,
+    /// AXI4 write data ready.
+    pub m_axi_wready: Signal<In, Bit>,
+    /// AXI4 write response.
+    pub m_axi_bresp: Signal<In, Bits<2>>,
+    /// AXI4 write response valid.
+    pub m_axi_bvalid: Signal<In, Bit>,
+    /// AXI4 write response ready.
+    pub m_axi_bready: Signal<Out, Bit>,
     /// Interrupt request, level, active high.
     pub interrupt: Signal<Out, Bit>,
     axil: AxiLiteSlave,
     card_mem: CardMemReader,
+    card_wr: CardMemWriter,
+    ntt_port: NttCardPort,
+    ntt_scaler: TwiddleScaler,
     regs: ControlRegs,
     alu: FieldAlu,
     ntt: NttCore,
@@ -124,6 +155,7 @@ pub struct Top {
     op_msm: Constant<Bits<32>>,
     is_ntt_op: Signal<Local, Bit>,
     is_msm_op: Signal<Local, Bit>,
+    err_mem_resp: Constant<Bits<32>>,
     // The engine that ran the last job owns the output stream and counters.
     ntt_active: DFF<Bit>,
     msm_active: DFF<Bit>,
@@ -170,9 +202,26 @@ impl Top {
             m_axi_rlast: Default::default(),
             m_axi_rvalid: Default::default(),
             m_axi_rready: Default::default(),
+            m_axi_awaddr: Default::default(),
+            m_axi_awlen: Default::default(),
+            m_axi_awsize: Default::default(),
+            m_axi_awburst: Default::default(),
+            m_axi_awvalid: Default::default(),
+            m_axi_awready: Default::default(),
+            m_axi_wdata: Default::default(),
+            m_axi_wstrb: Default::default(),
+            m_axi_wlast: Default::default(),
+            m_axi_wvalid: Default::default(),
+            m_axi_wready: Default::default(),
+            m_axi_bresp: Default::default(),
+            m_axi_bvalid: Default::default(),
+            m_axi_bready: Default::default(),
             interrupt: Default::default(),
             axil: Default::default(),
             card_mem: Default::default(),
+            card_wr: Default::default(),
+            ntt_port: NttCardPort::new(),
+            ntt_scaler: TwiddleScaler::new(config.mul),
             regs: ControlRegs::new(config.caps()),
             alu: FieldAlu::new(config.mul),
             ntt: NttCore::new(config.mul),
@@ -182,6 +231,7 @@ impl Top {
             op_msm: Constant::new((regmap::OP_MSM as u64).into()),
             is_ntt_op: Default::default(),
             is_msm_op: Default::default(),
+            err_mem_resp: Constant::new((regmap::ERR_MEM_RESP as u64).into()),
             ntt_active: Default::default(),
             msm_active: Default::default(),
         }
@@ -211,6 +261,10 @@ impl Top {
         top.m_axi_rresp.connect();
         top.m_axi_rlast.connect();
         top.m_axi_rvalid.connect();
+        top.m_axi_awready.connect();
+        top.m_axi_wready.connect();
+        top.m_axi_bresp.connect();
+        top.m_axi_bvalid.connect();
 
         top.connect_all();
         top
@@ -220,7 +274,7 @@ impl Top {
 impl Logic for Top {
     #[hdl_gen]
     fn update(&mut self) {
-        clock!(self, ap_clk, axil, regs, alu, ntt, msm, card_mem);
+        clock!(self, ap_clk, axil, regs, alu, ntt, msm, card_mem, card_wr, ntt_port, ntt_scaler);
         self.ntt_active.clock.next = self.ap_clk.val();
         self.ntt_active.d.next = self.ntt_active.q.val();
         self.msm_active.clock.next = self.ap_clk.val();
@@ -231,8 +285,12 @@ impl Logic for Top {
         self.ntt.reset_n.next = self.ap_rst_n.val();
         self.msm.reset_n.next = self.ap_rst_n.val();
         self.card_mem.reset_n.next = self.ap_rst_n.val();
+        self.card_wr.reset_n.next = self.ap_rst_n.val();
+        self.ntt_port.reset_n.next = self.ap_rst_n.val();
+        self.ntt_scaler.reset_n.next = self.ap_rst_n.val();
 
-        // Card memory: the shared read port, its AXI4 pins, the MSM engine.
+        // Card memory: the shared read port, its AXI4 pins, and its users:
+        // the NTT's data port while its job reads memory, else the MSM engine.
         self.card_mem.clear_counters.next = self.regs.start.val();
         self.m_axi_araddr.next = self.card_mem.araddr.val();
         self.m_axi_arlen.next = self.card_mem.arlen.val();
@@ -245,13 +303,49 @@ impl Logic for Top {
         self.card_mem.rlast.next = self.m_axi_rlast.val();
         self.card_mem.rvalid.next = self.m_axi_rvalid.val();
         self.m_axi_rready.next = self.card_mem.rready.val();
-        self.card_mem.req_valid.next = self.msm.mem_req_valid.val();
-        self.msm.mem_req_ready.next = self.card_mem.req_ready.val();
+        self.card_mem.req_valid.next = self.msm.mem_req_valid.val() | self.ntt_port.mem_req_valid.val();
+        // (One variable per `if`, so Verilator can order the signals apart.)
         self.card_mem.req_addr.next = self.msm.mem_req_addr.val();
-        self.msm.mem_rsp_valid.next = self.card_mem.rsp_valid.val();
+        if self.ntt_port.src_active.val() {
+            self.card_mem.req_addr.next = self.ntt_port.mem_req_addr.val();
+        }
         self.card_mem.rsp_ready.next = self.msm.mem_rsp_ready.val();
+        if self.ntt_port.src_active.val() {
+            self.card_mem.rsp_ready.next = self.ntt_port.mem_rsp_ready.val();
+        }
+        self.msm.mem_req_ready.next = self.card_mem.req_ready.val() & !self.ntt_port.src_active.val();
+        self.msm.mem_rsp_valid.next = self.card_mem.rsp_valid.val() & !self.ntt_port.src_active.val();
         self.msm.mem_rsp_data.next = self.card_mem.rsp_data.val();
         self.msm.mem_rsp_error.next = self.card_mem.rsp_error.val();
+        self.ntt_port.mem_req_ready.next = self.card_mem.req_ready.val() & self.ntt_port.src_active.val();
+        self.ntt_port.mem_rsp_valid.next = self.card_mem.rsp_valid.val();
+        self.ntt_port.mem_rsp_data.next = self.card_mem.rsp_data.val();
+        self.ntt_port.mem_rsp_error.next = self.card_mem.rsp_error.val();
+
+        // The write port, its AXI4 pins, and its one user: the NTT's data port.
+        self.card_wr.clear_counters.next = self.regs.start.val();
+        self.m_axi_awaddr.next = self.card_wr.awaddr.val();
+        self.m_axi_awlen.next = self.card_wr.awlen.val();
+        self.m_axi_awsize.next = self.card_wr.awsize.val();
+        self.m_axi_awburst.next = self.card_wr.awburst.val();
+        self.m_axi_awvalid.next = self.card_wr.awvalid.val();
+        self.card_wr.awready.next = self.m_axi_awready.val();
+        self.m_axi_wdata.next = self.card_wr.wdata.val();
+        self.m_axi_wstrb.next = self.card_wr.wstrb.val();
+        self.m_axi_wlast.next = self.card_wr.wlast.val();
+        self.m_axi_wvalid.next = self.card_wr.wvalid.val();
+        self.card_wr.wready.next = self.m_axi_wready.val();
+        self.card_wr.bresp.next = self.m_axi_bresp.val();
+        self.card_wr.bvalid.next = self.m_axi_bvalid.val();
+        self.m_axi_bready.next = self.card_wr.bready.val();
+        self.card_wr.req_valid.next = self.ntt_port.wr_valid.val();
+        self.card_wr.req_addr.next = self.ntt_port.wr_addr.val();
+        self.card_wr.req_data.next = self.ntt_port.wr_data.val();
+        self.ntt_port.wr_ready.next = self.card_wr.req_ready.val();
+        self.ntt_port.wr_idle.next = self.card_wr.idle.val();
+        self.ntt_port.wr_error.next = self.card_wr.error.val();
+        self.regs.perf_mem_writes.next = self.card_wr.perf_writes.val();
+        self.regs.perf_mem_wbeats.next = self.card_wr.perf_beats.val();
         self.regs.perf_mem_reads.next = self.card_mem.perf_reads.val();
         self.regs.perf_mem_beats.next = self.card_mem.perf_beats.val();
         self.regs.perf_mem_stall.next = self.msm.perf_mem_stall.val();
@@ -322,8 +416,40 @@ impl Logic for Top {
         self.ntt.job_field.next = self.regs.job_field.val();
         self.ntt.job_count.next = self.regs.job_count.val();
         self.ntt.job_log_size.next = self.regs.job_log_size.val();
-        self.regs.engine_idle.next = self.alu.idle.val() & self.ntt.idle.val() & self.msm.idle.val();
-        self.regs.engine_done.next = self.alu.done.val() | self.ntt.done.val() | self.msm.done.val();
+        // NTT data path: core, twiddle scaler, data port (NTT_PARAMS order).
+        self.ntt.job_in_ilv.next = self.regs.ntt_params[0].val().get_bits::<4>(4);
+        self.ntt.job_out_ilv.next = self.regs.ntt_params[0].val().get_bits::<4>(8);
+        self.ntt.job_ext_refuse.next = self.ntt_port.layout_error.val();
+        self.ntt_port.start.next = self.ntt.job_accepted.val();
+        self.ntt_port.job_src_mem.next = self.regs.ntt_params[0].val().get_bit(0);
+        self.ntt_port.job_dst_mem.next = self.regs.ntt_params[0].val().get_bit(1);
+        self.ntt_port.job_twiddle.next = self.regs.ntt_params[0].val().get_bit(12);
+        self.ntt_port.job_count.next = self.regs.job_count.val();
+        self.ntt_port.job_src_addr.next = bit_cast::<64, 32>(self.regs.ntt_params[1].val())
+            | (bit_cast::<64, 32>(self.regs.ntt_params[2].val()) << 32);
+        self.ntt_port.job_src_run_len.next = self.regs.ntt_params[3].val();
+        self.ntt_port.job_src_stride.next = self.regs.ntt_params[4].val();
+        self.ntt_port.job_dst_addr.next = bit_cast::<64, 32>(self.regs.ntt_params[5].val())
+            | (bit_cast::<64, 32>(self.regs.ntt_params[6].val()) << 32);
+        self.ntt_port.job_dst_run_len.next = self.regs.ntt_params[7].val();
+        self.ntt_port.job_dst_stride.next = self.regs.ntt_params[8].val();
+        self.ntt_port.job_twiddle_log.next = self.regs.ntt_params[10].val();
+        self.ntt_port.core_idle.next = self.ntt.idle.val();
+        self.ntt_port.core_done.next = self.ntt.done.val();
+        self.ntt_scaler.start.next = self.ntt.job_accepted.val();
+        self.ntt_scaler.job_twiddle.next = self.regs.ntt_params[0].val().get_bit(12);
+        self.ntt_scaler.job_inverse.next = self.regs.job_op.val() == self.op_intt.val();
+        self.ntt_scaler.job_col.next = self.regs.ntt_params[9].val().get_bits::<28>(0);
+        self.ntt_scaler.job_log_n.next = self.regs.ntt_params[10].val().get_bits::<5>(0);
+        self.ntt_scaler.job_ilv.next = self.regs.ntt_params[0].val().get_bits::<4>(8);
+        self.ntt_scaler.s_tdata.next = self.ntt.m_tdata.val();
+        self.ntt_scaler.s_tvalid.next = self.ntt.m_tvalid.val();
+        self.ntt.m_tready.next = self.ntt_scaler.s_tready.val();
+        self.ntt_port.o_tdata.next = self.ntt_scaler.m_tdata.val();
+        self.ntt_port.o_tvalid.next = self.ntt_scaler.m_tvalid.val();
+        self.ntt_scaler.m_tready.next = self.ntt_port.o_tready.val();
+        self.regs.engine_idle.next = self.alu.idle.val() & self.ntt_port.idle.val() & self.msm.idle.val();
+        self.regs.engine_done.next = self.alu.done.val() | self.ntt_port.done.val() | self.msm.done.val();
         if self.msm_active.q.val() {
             self.regs.engine_error.next = self.msm.error.val();
             self.regs.perf_busy.next = self.msm.perf_busy.val();
@@ -338,6 +464,9 @@ impl Logic for Top {
             self.m_axis_tlast.next = self.msm.m_tlast.val();
         } else if self.ntt_active.q.val() {
             self.regs.engine_error.next = self.ntt.error.val();
+            if (self.ntt.error.val() == 0) & self.ntt_port.mem_error.val() {
+                self.regs.engine_error.next = self.err_mem_resp.val();
+            }
             self.regs.perf_busy.next = self.ntt.perf_busy.val();
             self.regs.perf_in_stall.next = self.ntt.perf_in_stall.val();
             self.regs.perf_out_stall.next = self.ntt.perf_out_stall.val();
@@ -345,9 +474,9 @@ impl Logic for Top {
             self.regs.perf_beats_out.next = self.ntt.perf_beats_out.val();
             self.regs.perf_ops.next = self.ntt.perf_ops.val();
             self.regs.perf_drain.next = self.ntt.perf_drain.val();
-            self.m_axis_tdata.next = self.ntt.m_tdata.val();
-            self.m_axis_tvalid.next = self.ntt.m_tvalid.val();
-            self.m_axis_tlast.next = self.ntt.m_tlast.val();
+            self.m_axis_tdata.next = self.ntt_port.m_tdata.val();
+            self.m_axis_tvalid.next = self.ntt_port.m_tvalid.val();
+            self.m_axis_tlast.next = self.ntt_port.m_tlast.val();
         } else {
             self.regs.engine_error.next = self.alu.error.val();
             self.regs.perf_busy.next = self.alu.perf_busy.val();
@@ -368,15 +497,27 @@ impl Logic for Top {
         self.alu.s_tvalid.next = self.s_axis_tvalid.val();
         self.alu.s_tlast.next = self.s_axis_tlast.val();
         self.ntt.s_tdata.next = self.s_axis_tdata.val();
+        if self.ntt_port.src_active.val() {
+            self.ntt.s_tdata.next = self.ntt_port.c_tdata.val();
+        }
         self.ntt.s_tvalid.next = self.s_axis_tvalid.val();
+        if self.ntt_port.src_active.val() {
+            self.ntt.s_tvalid.next = self.ntt_port.c_tvalid.val();
+        }
         self.ntt.s_tlast.next = self.s_axis_tlast.val();
+        if self.ntt_port.src_active.val() {
+            self.ntt.s_tlast.next = self.ntt_port.c_tlast.val();
+        }
+        self.ntt_port.c_tready.next = self.ntt.s_tready.val() & self.ntt_port.src_active.val();
         self.msm.s_tdata.next = self.s_axis_tdata.val();
         self.msm.s_tvalid.next = self.s_axis_tvalid.val();
         self.msm.s_tlast.next = self.s_axis_tlast.val();
-        self.s_axis_tready.next = self.alu.s_tready.val() | self.ntt.s_tready.val() | self.msm.s_tready.val();
+        self.s_axis_tready.next = self.alu.s_tready.val()
+            | (self.ntt.s_tready.val() & !self.ntt_port.src_active.val())
+            | self.msm.s_tready.val();
         self.alu.m_tready.next =
             self.m_axis_tready.val() & !self.ntt_active.q.val() & !self.msm_active.q.val();
-        self.ntt.m_tready.next = self.m_axis_tready.val() & self.ntt_active.q.val();
+        self.ntt_port.m_tready.next = self.m_axis_tready.val() & self.ntt_active.q.val();
         self.msm.m_tready.next = self.m_axis_tready.val() & self.msm_active.q.val();
     }
 }

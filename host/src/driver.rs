@@ -124,6 +124,9 @@ pub struct JobProfile {
     /// (ops / (units x (ops / units + drain))); MSM: additions per
     /// accumulation cycle.
     pub efficiency: f64,
+    /// NTT: butterflies per busy cycle per unit over the whole job (loads,
+    /// unloads, every pass and memory stall counted).
+    pub transform_efficiency: f64,
     pub beats_in: u64,
     pub beats_out: u64,
     pub bytes_in: u64,
@@ -136,6 +139,10 @@ pub struct JobProfile {
     pub mem_bytes: u64,
     /// Cycles the device waited on card memory.
     pub mem_stall_cycles: u64,
+    /// Card memory written by the device: bursts, beats, bytes.
+    pub mem_writes: u64,
+    pub mem_write_beats: u64,
+    pub mem_write_bytes: u64,
     /// mem_bytes over what the card-memory port could move in device_cycles.
     pub mem_bandwidth_use: f64,
     /// Host wall time in the glue (validation, conversion, driver), seconds.
@@ -177,6 +184,9 @@ impl JobProfile {
         self.mem_beats += other.mem_beats;
         self.mem_bytes += other.mem_bytes;
         self.mem_stall_cycles += other.mem_stall_cycles;
+        self.mem_writes += other.mem_writes;
+        self.mem_write_beats += other.mem_write_beats;
+        self.mem_write_bytes += other.mem_write_bytes;
         self.glue_s += other.glue_s;
         self.transfer_s += other.transfer_s;
         self.sim_s += other.sim_s;
@@ -190,6 +200,8 @@ impl JobProfile {
         let units = zkcopro_hdl::ntt::NTT_UNITS as u64;
         let transform = (units * (self.ops.div_ceil(units) + self.drain_cycles)) as f64;
         self.efficiency = if transform > 0.0 { self.ops as f64 / transform } else { 0.0 };
+        let busy = (units * self.device_cycles) as f64;
+        self.transform_efficiency = if busy > 0.0 { self.ops as f64 / busy } else { 0.0 };
         let cycles = (self.device_cycles + self.bus_cycles) as f64;
         self.sim_cycles_per_s = if self.sim_s > 0.0 { cycles / self.sim_s } else { 0.0 };
         self.projected_device_s = self.device_cycles as f64 / self.clock_hz;
@@ -197,7 +209,7 @@ impl JobProfile {
         self.end_to_end_s = self.glue_s + self.transfer_s + self.projected_device_s + self.projected_bus_s;
         self.glue_share = if self.end_to_end_s > 0.0 { self.glue_s / self.end_to_end_s } else { 0.0 };
         let port = (self.device_cycles * zkcopro_hdl::mem::CARD_DATA_BITS as u64 / 8) as f64;
-        self.mem_bandwidth_use = if port > 0.0 { self.mem_bytes as f64 / port } else { 0.0 };
+        self.mem_bandwidth_use = if port > 0.0 { (self.mem_bytes + self.mem_write_bytes) as f64 / port } else { 0.0 };
     }
 }
 
@@ -212,8 +224,11 @@ pub(crate) struct DeviceJob {
     pub msm: Option<(u32, u32)>,
     /// MSM jobs: the base buffer's card-memory address and base count.
     pub bases: Option<(u64, u32)>,
-    /// Cycles the streams may go without a beat (0: the bus default).
+    /// Cycles the streams may go without a beat, and the job may take after
+    /// its last beat (0: the bus and driver defaults).
     pub patience: u64,
+    /// NTT jobs: the NTT_PARAMS registers (data layouts, interleave, twiddles).
+    pub ntt: Option<[u32; regmap::NTT_PARAM_COUNT]>,
 }
 
 /// The driver. Owns a bus to one coprocessor.
@@ -225,6 +240,8 @@ pub struct Coprocessor<B: Bus> {
     mem_config: CardMemConfig,
     allocator: Allocator,
     transfers: TransferProfile,
+    /// NTT_PARAMS as last written (None: unknown, e.g. after a reset).
+    ntt_regs: Option<[u32; regmap::NTT_PARAM_COUNT]>,
 }
 
 impl<B: Bus> Coprocessor<B> {
@@ -244,6 +261,7 @@ impl<B: Bus> Coprocessor<B> {
             mem_config: CardMemConfig::default(),
             allocator,
             transfers: TransferProfile::default(),
+            ntt_regs: None,
         };
         dev.apply_mem_timing();
         Ok(dev)
@@ -386,6 +404,7 @@ impl<B: Bus> Coprocessor<B> {
             msm: None,
             bases: None,
             patience: 0,
+            ntt: None,
         };
         let (out, profile) = self.device_job(job, &beats, a.len())?;
         let base = results.len();
@@ -405,6 +424,7 @@ impl<B: Bus> Coprocessor<B> {
         let outcome = self.try_job(job, input, n_out);
         if let Err(DriverError::Timeout(_)) = outcome {
             self.bus.reset();
+            self.ntt_regs = None;
         }
         let (out, perf) = outcome?;
         let stats = self.bus.stats().since(&stats0);
@@ -422,6 +442,9 @@ impl<B: Bus> Coprocessor<B> {
             mem_beats: perf[6] as u64,
             mem_bytes: perf[6] as u64 * (zkcopro_hdl::mem::CARD_DATA_BITS as u64 / 8),
             mem_stall_cycles: perf[7] as u64,
+            mem_writes: perf[8] as u64,
+            mem_write_beats: perf[9] as u64,
+            mem_write_bytes: perf[9] as u64 * (zkcopro_hdl::mem::CARD_DATA_BITS as u64 / 8),
             beats_in: stats.beats_in,
             beats_out: stats.beats_out,
             bytes_in: stats.beats_in * BEAT_BYTES,
@@ -439,8 +462,9 @@ impl<B: Bus> Coprocessor<B> {
     }
 
     /// Returns the results and the counters [busy, in-stall, out-stall, ops,
-    /// drain, memory reads, memory beats, memory stall].
-    fn try_job(&mut self, job: DeviceJob, input: &[Beat], n_out: usize) -> Result<(Vec<Beat>, [u32; 8]), DriverError> {
+    /// drain, memory reads, memory beats, memory stall, memory writes,
+    /// memory write beats].
+    fn try_job(&mut self, job: DeviceJob, input: &[Beat], n_out: usize) -> Result<(Vec<Beat>, [u32; 10]), DriverError> {
         let ctrl = self.bus.read32(regmap::CTRL.offset)?;
         if ctrl & regmap::CTRL_AP_IDLE == 0 {
             return Err(DriverError::Busy);
@@ -458,9 +482,18 @@ impl<B: Bus> Coprocessor<B> {
             self.bus.write32(regmap::MSM_BASES_ADDR_HI.offset, (addr >> 32) as u32)?;
             self.bus.write32(regmap::MSM_BASES_COUNT.offset, count)?;
         }
+        if let Some(params) = job.ntt {
+            // Only the registers that differ from the last NTT job's.
+            for (i, v) in params.iter().enumerate() {
+                if self.ntt_regs.is_none_or(|r| r[i] != *v) {
+                    self.bus.write32(regmap::NTT_PARAMS[i].offset, *v)?;
+                }
+            }
+            self.ntt_regs = Some(params);
+        }
         self.bus.write32(regmap::CTRL.offset, regmap::CTRL_AP_START)?;
         let out = self.bus.stream_patient(input, n_out, job.patience)?;
-        self.wait_done()?;
+        self.wait_done(job.patience)?;
         let code = self.bus.read32(regmap::ERROR.offset)?;
         if code != regmap::ERR_NONE {
             return Err(DriverError::Device { code });
@@ -476,12 +509,16 @@ impl<B: Bus> Coprocessor<B> {
                 self.bus.read32(regmap::PERF_MEM_READS.offset)?,
                 self.bus.read32(regmap::PERF_MEM_BEATS.offset)?,
                 self.bus.read32(regmap::PERF_MEM_STALL.offset)?,
+                self.bus.read32(regmap::PERF_MEM_WRITES.offset)?,
+                self.bus.read32(regmap::PERF_MEM_WBEATS.offset)?,
             ],
         ))
     }
 
-    /// Poll CTRL until ap_done, within the done timeout.
-    fn wait_done(&mut self) -> Result<(), DriverError> {
+    /// Poll CTRL until ap_done, within the done timeout (or `patience`
+    /// cycles, if longer: jobs on card memory run after their last beat).
+    fn wait_done(&mut self, patience: u64) -> Result<(), DriverError> {
+        let timeout = self.done_timeout_cycles.max(patience);
         let start = self.bus.cycles();
         loop {
             let ctrl = self.bus.read32(regmap::CTRL.offset)?;
@@ -489,7 +526,7 @@ impl<B: Bus> Coprocessor<B> {
                 return Ok(());
             }
             let waited = self.bus.cycles() - start;
-            if waited > self.done_timeout_cycles {
+            if waited > timeout {
                 return Err(DriverError::Timeout(BusError::Timeout { what: "waiting for ap_done", cycles: waited }));
             }
         }

@@ -69,3 +69,23 @@ pub fn biguint_to_beat(x: &BigUint) -> Beat {
     assert!(digits.len() <= 8, "value wider than a beat");
     std::array::from_fn(|i| digits.get(i).copied().unwrap_or(0))
 }
+
+/// A beat as the 32 bytes card memory holds (words little-endian, least significant first).
+pub fn beat_to_bytes(beat: &Beat) -> [u8; 32] {
+    let mut out = [0u8; 32];
+    for (i, w) in beat.iter().enumerate() {
+        out[4 * i..4 * i + 4].copy_from_slice(&w.to_le_bytes());
+    }
+    out
+}
+
+/// The beat of 32 bytes of card memory.
+pub fn bytes_to_beat(bytes: &[u8]) -> Beat {
+    std::array::from_fn(|i| u32::from_le_bytes(bytes[4 * i..4 * i + 4].try_into().expect("32 bytes")))
+}
+
+/// An Fr from any beat, reduced or not, as the hardware's datapath takes it
+/// (an unreduced input gives the garbage the hardware would, never a panic).
+pub fn fr_from_beat_unchecked(beat: &Beat) -> ark_bn254::Fr {
+    Fp256::new_unchecked(BigInt::new(beat_to_limbs(beat)))
+}

@@ -403,6 +403,7 @@ impl<B: Bus> Coprocessor<B> {
             msm: Some((c as u32, windows as u32)),
             bases: Some((bases.buffer.addr(), bases.len as u32)),
             patience,
+            ntt: None,
         };
         let (out, mut job_profile) = self.device_job(job, &beats, MSM_BEATS_PER_RESULT)?;
         let bus = self.bus();

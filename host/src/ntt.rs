@@ -1,12 +1,19 @@
 //! NTT glue: ark-poly `Radix2EvaluationDomain` semantics on the device.
-//! Sizes up to the on-chip maximum run as one job (small transforms are
-//! batched several per job); larger ones by the four-step method: the device
-//! runs the sub-transforms, the glue does the transposes and the twiddle
-//! multiplication (cheap, irregular memory work).
+//!
+//! Transforms over device buffers run entirely on the card: up to the
+//! on-chip size as one job in place; larger ones by the four-step method in
+//! two passes of jobs, the transposes made by the jobs' card-memory layouts
+//! and the twiddles by the engine's twiddle scaler. The host only starts
+//! jobs. Slices are uploaded, transformed and downloaded. Sizes above
+//! `NTT_LOG_MAX_CARD` fall back to the host four-step (the glue does the
+//! transposes and twiddles, the device the sub-transforms over the stream).
 
 use crate::bus::{Beat, Bus};
+use crate::card_mem::DeviceBuffer;
 use crate::driver::{Coprocessor, DeviceJob, DriverError, JobProfile};
 use crate::field::DeviceField;
+use zkcopro_hdl::ntt::reference::{Layout, POINT_BYTES};
+use zkcopro_hdl::ntt::{NTT_DRAIN_CYCLES, NTT_UNITS};
 use ark_bn254::Fr;
 use ark_ff::{FftField, Field, One};
 use rayon::prelude::*;
@@ -30,6 +37,61 @@ pub enum Direction {
     Inverse,
 }
 
+/// Largest transform that runs on the card without the host: two passes of
+/// on-chip transforms, each job holding at least two interleaved transforms
+/// (a card-memory record is two points).
+pub const NTT_LOG_MAX_CARD: u32 = 2 * (NTT_LOG_MAX as u32 - 1);
+
+/// NTT_PARAMS of a job on the stream both ways (no layouts, no twiddles).
+const STREAM_PARAMS: [u32; regmap::NTT_PARAM_COUNT] = [0; regmap::NTT_PARAM_COUNT];
+
+/// One NTT job over card memory: `count` points from `src` to `dst`,
+/// transforms of 2^log_m points, 2^in_ilv / 2^out_ilv interleaved on each
+/// side, twiddles (first column, log2 of the whole transform) if any.
+#[derive(Clone, Copy, Debug)]
+struct CardJob {
+    count: u32,
+    log_m: u32,
+    in_ilv: u32,
+    out_ilv: u32,
+    src: Layout,
+    dst: Layout,
+    twiddle: Option<(u32, u32)>,
+}
+
+impl CardJob {
+    fn params(&self) -> [u32; regmap::NTT_PARAM_COUNT] {
+        let mut mode = regmap::NTT_MODE_SRC_MEM
+            | regmap::NTT_MODE_DST_MEM
+            | self.in_ilv << regmap::NTT_MODE_IN_ILV_SHIFT
+            | self.out_ilv << regmap::NTT_MODE_OUT_ILV_SHIFT;
+        let (col, log_n) = self.twiddle.unwrap_or((0, 0));
+        if self.twiddle.is_some() {
+            mode |= regmap::NTT_MODE_TWIDDLE;
+        }
+        [
+            mode,
+            self.src.addr as u32,
+            (self.src.addr >> 32) as u32,
+            self.src.run_len,
+            self.src.stride,
+            self.dst.addr as u32,
+            (self.dst.addr >> 32) as u32,
+            self.dst.run_len,
+            self.dst.stride,
+            col,
+            log_n,
+        ]
+    }
+
+    /// Cycles the job may take: twice the load, stages, drains and unload.
+    fn patience(&self) -> u64 {
+        let n = self.count as u64;
+        let stages = self.log_m as u64 * ((n / 2).div_ceil(NTT_UNITS as u64) + NTT_DRAIN_CYCLES as u64);
+        2 * (2 * n + stages) + 10_000
+    }
+}
+
 fn log2_size(n: usize) -> Result<u32, DriverError> {
     if n == 0 || !n.is_power_of_two() || n.trailing_zeros() > NTT_LOG_MAX_TOTAL {
         return Err(DriverError::NttSize { n, max_log: NTT_LOG_MAX_TOTAL });
@@ -44,11 +106,178 @@ impl<B: Bus> Coprocessor<B> {
     /// padded or truncated.
     pub fn ntt(&mut self, data: &mut [Fr], dir: Direction) -> Result<JobProfile, DriverError> {
         let log_n = log2_size(data.len())?;
-        if log_n as usize <= NTT_LOG_MAX {
-            self.ntt_batch(data, log_n, dir)
-        } else {
-            self.ntt_four_step(data, log_n, dir)
+        if log_n > NTT_LOG_MAX_CARD {
+            return self.ntt_four_step(data, log_n, dir);
         }
+        let t0 = std::time::Instant::now();
+        let buf = self.alloc_buffer(data.len() as u64 * POINT_BYTES)?;
+        let glue = t0.elapsed().as_secs_f64();
+        let outcome = self.ntt_slice_on_card(data, &buf, dir);
+        let t1 = std::time::Instant::now();
+        self.free_buffer(buf)?;
+        let mut profile = outcome?;
+        profile.glue_s += glue + t1.elapsed().as_secs_f64();
+        profile.elements = data.len() as u64;
+        profile.finish();
+        Ok(profile)
+    }
+
+    fn ntt_slice_on_card(&mut self, data: &mut [Fr], buf: &DeviceBuffer, dir: Direction) -> Result<JobProfile, DriverError> {
+        let up = self.upload_fr(buf, data)?;
+        let mut profile = self.ntt_buffer(buf, data.len(), dir)?;
+        let down = self.download_fr(buf, data)?;
+        profile.add(&up);
+        profile.add(&down);
+        Ok(profile)
+    }
+
+    /// Copy `data` into `buf` (host to card): the glue packs, the transfer
+    /// is accounted at the PCIe rate.
+    pub fn upload_fr(&mut self, buf: &DeviceBuffer, data: &[Fr]) -> Result<JobProfile, DriverError> {
+        let t0 = std::time::Instant::now();
+        self.check_buffer(buf, 0, data.len() as u64 * POINT_BYTES)?;
+        let mut bytes = vec![0u8; data.len() * POINT_BYTES as usize];
+        let pack = |(xs, out): (&[Fr], &mut [u8])| {
+            for (x, o) in xs.iter().zip(out.chunks_exact_mut(32)) {
+                for (l, limb) in x.0.0.iter().enumerate() {
+                    o[8 * l..8 * l + 8].copy_from_slice(&limb.to_le_bytes());
+                }
+            }
+        };
+        if data.len() < PARALLEL_MIN {
+            pack((data, &mut bytes));
+        } else {
+            data.par_chunks(4096).zip(bytes.par_chunks_mut(4096 * 32)).for_each(pack);
+        }
+        let pack_s = t0.elapsed().as_secs_f64();
+        let t = self.write_buffer(buf, 0, &bytes)?;
+        let mut p = JobProfile { clock_hz: self.clock_hz(), transfer_s: t.transfer_s, glue_s: pack_s, ..Default::default() };
+        p.finish();
+        Ok(p)
+    }
+
+    /// Copy `out.len()` points of `buf` back (card to host), checking each is
+    /// a reduced field element.
+    pub fn download_fr(&mut self, buf: &DeviceBuffer, out: &mut [Fr]) -> Result<JobProfile, DriverError> {
+        let mut bytes = vec![0u8; out.len() * POINT_BYTES as usize];
+        let t = self.read_buffer(buf, 0, &mut bytes)?;
+        let t0 = std::time::Instant::now();
+        let unpack = |k: usize, xs: &mut [Fr], bs: &[u8]| {
+            for (i, (x, b)) in xs.iter_mut().zip(bs.chunks_exact(32)).enumerate() {
+                *x = Fr::from_beat(&crate::field::bytes_to_beat(b)).ok_or(DriverError::BadResult { index: k + i })?;
+            }
+            Ok::<(), DriverError>(())
+        };
+        if out.len() < PARALLEL_MIN {
+            unpack(0, out, &bytes)?;
+        } else {
+            out.par_chunks_mut(4096)
+                .zip(bytes.par_chunks(4096 * 32))
+                .enumerate()
+                .try_for_each(|(k, (xs, bs))| unpack(k * 4096, xs, bs))?;
+        }
+        let mut p = JobProfile {
+            clock_hz: self.clock_hz(),
+            transfer_s: t.transfer_s,
+            glue_s: t0.elapsed().as_secs_f64(),
+            ..Default::default()
+        };
+        p.finish();
+        Ok(p)
+    }
+
+    /// In-place NTT of the first `n` points of a device buffer, entirely on
+    /// the card: one job up to the on-chip size, else four-step in two
+    /// passes through a scratch buffer of the same size. n is a power of two
+    /// up to 2^NTT_LOG_MAX_CARD; checked, with the buffer, before any work.
+    pub fn ntt_buffer(&mut self, buf: &DeviceBuffer, n: usize, dir: Direction) -> Result<JobProfile, DriverError> {
+        if n == 0 || !n.is_power_of_two() || n.trailing_zeros() > NTT_LOG_MAX_CARD {
+            return Err(DriverError::NttSize { n, max_log: NTT_LOG_MAX_CARD });
+        }
+        let log_n = n.trailing_zeros();
+        self.check_buffer(buf, 0, n as u64 * POINT_BYTES)?;
+        let mut profile = JobProfile { clock_hz: self.clock_hz(), elements: n as u64, ..Default::default() };
+        if n == 1 {
+            // A one-point transform (either way) is the identity.
+            profile.finish();
+            return Ok(profile);
+        }
+        if log_n as usize <= NTT_LOG_MAX {
+            let all = Layout::contiguous(buf.addr(), n as u32);
+            let job = CardJob { count: n as u32, log_m: log_n, in_ilv: 0, out_ilv: 0, src: all, dst: all, twiddle: None };
+            profile.add(&self.card_job(job, dir)?);
+        } else {
+            let t0 = std::time::Instant::now();
+            let scratch = self.alloc_buffer(n as u64 * POINT_BYTES)?;
+            profile.glue_s += t0.elapsed().as_secs_f64();
+            let outcome = self.four_step_on_card(buf.addr(), scratch.addr(), log_n, dir);
+            let t1 = std::time::Instant::now();
+            self.free_buffer(scratch)?;
+            profile.glue_s += t1.elapsed().as_secs_f64();
+            profile.add(&outcome?);
+        }
+        profile.elements = n as u64;
+        profile.finish();
+        Ok(profile)
+    }
+
+    /// Four-step on the card, a as an n1 x n2 row-major matrix (n1 <= n2):
+    /// pass 1 transforms B1 columns per job (read B1 points of each row,
+    /// interleaved), multiplies output k1 of column c by w^(c k1) and writes
+    /// them back in the same layout into `scratch`; pass 2 transforms B2
+    /// rows of `scratch` per job and writes X[k1 + n1 k2] transposed into `data`.
+    fn four_step_on_card(&mut self, data: u64, scratch: u64, log_n: u32, dir: Direction) -> Result<JobProfile, DriverError> {
+        let log1 = log_n / 2;
+        let log2 = log_n - log1;
+        let (n1, n2) = (1u32 << log1, 1u32 << log2);
+        let (b1_log, b2_log) = (NTT_LOG_MAX as u32 - log1, NTT_LOG_MAX as u32 - log2);
+        let (b1, b2) = (1u32 << b1_log, 1u32 << b2_log);
+        let mut profile = JobProfile { clock_hz: self.clock_hz(), ..Default::default() };
+        for c0 in (0..n2).step_by(b1 as usize) {
+            let layout = |base: u64| Layout { addr: base + c0 as u64 * POINT_BYTES, run_len: b1, stride: n2 };
+            let job = CardJob {
+                count: b1 * n1,
+                log_m: log1,
+                in_ilv: b1_log,
+                out_ilv: b1_log,
+                src: layout(data),
+                dst: layout(scratch),
+                twiddle: Some((c0, log_n)),
+            };
+            profile.add(&self.card_job(job, dir)?);
+        }
+        for r0 in (0..n1).step_by(b2 as usize) {
+            let job = CardJob {
+                count: b2 * n2,
+                log_m: log2,
+                in_ilv: 0,
+                out_ilv: b2_log,
+                src: Layout::contiguous(scratch + (r0 as u64 * n2 as u64) * POINT_BYTES, b2 * n2),
+                dst: Layout { addr: data + r0 as u64 * POINT_BYTES, run_len: b2, stride: n1 },
+                twiddle: None,
+            };
+            profile.add(&self.card_job(job, dir)?);
+        }
+        Ok(profile)
+    }
+
+    fn card_job(&mut self, job: CardJob, dir: Direction) -> Result<JobProfile, DriverError> {
+        let op = match dir {
+            Direction::Forward => regmap::OP_NTT,
+            Direction::Inverse => regmap::OP_INTT,
+        };
+        let dj = DeviceJob {
+            op,
+            field: FieldId::Fr.code(),
+            count: job.count,
+            log_size: job.log_m,
+            msm: None,
+            bases: None,
+            patience: job.patience(),
+            ntt: Some(job.params()),
+        };
+        let (_, p) = self.device_job(dj, &[], 0)?;
+        Ok(p)
     }
 
     /// In-place coset NTT: the semantics of
@@ -73,25 +302,7 @@ impl<B: Bus> Coprocessor<B> {
         Ok(profile)
     }
 
-    /// Independent transforms of 2^log_m points each, back to back in `data`,
-    /// as few device jobs as fit on chip.
-    fn ntt_batch(&mut self, data: &mut [Fr], log_m: u32, dir: Direction) -> Result<JobProfile, DriverError> {
-        let t0 = std::time::Instant::now();
-        let beats: Vec<Beat> = if data.len() < PARALLEL_MIN {
-            data.iter().map(|x| x.to_beat()).collect()
-        } else {
-            data.par_iter().map(|x| x.to_beat()).collect()
-        };
-        let pack_s = t0.elapsed().as_secs_f64();
-        let (out, mut profile) = self.ntt_beats(&beats, log_m, dir)?;
-        let t1 = std::time::Instant::now();
-        unpack_into(data, &out)?;
-        profile.glue_s += pack_s + t1.elapsed().as_secs_f64();
-        profile.finish();
-        Ok(profile)
-    }
-
-    /// `ntt_batch` on packed beats: the device jobs only, results in order.
+    /// Stream jobs of transforms of 2^log_m points, results in order (the host four-step's sub-transforms).
     fn ntt_beats(&mut self, beats: &[Beat], log_m: u32, dir: Direction) -> Result<(Vec<Beat>, JobProfile), DriverError> {
         let op = match dir {
             Direction::Forward => regmap::OP_NTT,
@@ -109,6 +320,7 @@ impl<B: Bus> Coprocessor<B> {
                 msm: None,
                 bases: None,
                 patience: 0,
+                ntt: Some(STREAM_PARAMS),
             };
             let (results, p) = self.device_job(job, chunk, chunk.len())?;
             out.extend_from_slice(&results);
@@ -178,22 +390,6 @@ impl<B: Bus> Coprocessor<B> {
 /// Below this many elements the glue stays on the calling thread: handing
 /// work to the thread pool costs more than it saves.
 const PARALLEL_MIN: usize = 1 << 14;
-
-/// Results back into field elements, checking each is reduced.
-fn unpack_into(data: &mut [Fr], beats: &[Beat]) -> Result<(), DriverError> {
-    if data.len() < PARALLEL_MIN {
-        for (i, (x, b)) in data.iter_mut().zip(beats).enumerate() {
-            *x = Fr::from_beat(b).ok_or(DriverError::BadResult { index: i })?;
-        }
-        return Ok(());
-    }
-    data.par_chunks_mut(4096).zip(beats.par_chunks(4096)).enumerate().try_for_each(|(k, (xs, bs))| {
-        for (i, (x, b)) in xs.iter_mut().zip(bs).enumerate() {
-            *x = Fr::from_beat(b).ok_or(DriverError::BadResult { index: k * 4096 + i })?;
-        }
-        Ok(())
-    })
-}
 
 /// Multiply element i by g^i (chunks on all cores, each from its own g^start).
 fn distribute_powers(data: &mut [Fr], g: Fr) {

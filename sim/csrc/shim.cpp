@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <string>
 #include <vector>
+#include <array>
 #include <deque>
 #include <memory>
 #include <unordered_map>
@@ -30,12 +31,14 @@ struct Rng {
     bool chance(uint32_t pct) { return pct >= 100 || (next() % 100) < pct; }
 };
 
-// Card DRAM behind the top's m_axi_* read port: sparse 64 KiB pages (never
+// Card DRAM behind the top's m_axi_* ports: sparse 64 KiB pages (never
 // written bytes read as zero), one AXI ID so bursts complete in order.
-// Timing: a burst's first beat is ready `latency` cycles after its AR
-// handshake (plus a seeded random extra delay in tests); beats then leave at
-// most at `bytes_per_cycle_milli` / 1000 bytes per cycle, at most one per
-// cycle. Reads beyond `capacity` answer DECERR.
+// Timing: a read burst's first beat is ready `latency` cycles after its AR
+// handshake (plus a seeded random extra delay in tests); read and write
+// beats share `bytes_per_cycle_milli` / 1000 bytes per cycle, at most one
+// of each per cycle. A write burst lands when its last beat arrives and is
+// answered `latency` cycles later (plus the random delay). Reads or writes
+// beyond `capacity` answer DECERR (a failed write changes nothing).
 struct CardMem {
     static constexpr uint64_t PAGE_BITS = 16;
     static constexpr uint64_t PAGE = 1ull << PAGE_BITS;
@@ -56,8 +59,18 @@ struct CardMem {
     Rng rng{7};
     std::deque<Burst> q;
     int64_t credit_milli = 0;
+    // Writes: addresses taken, data beats taken (AXI lets data lead), and
+    // responses owed (ready cycle, OKAY?).
+    struct WriteAddr {
+        uint64_t addr;
+        uint32_t beats;
+    };
+    std::deque<WriteAddr> awq;
+    std::deque<std::array<uint32_t, 8>> wq;
+    std::deque<std::pair<uint64_t, bool>> bq;
     // What the port is driven with this cycle.
     bool arready = false, rvalid = false;
+    bool awready = false, wready = false, bvalid = false;
 
     uint8_t* page(uint64_t addr, bool create) {
         auto it = pages.find(addr >> PAGE_BITS);
@@ -83,8 +96,30 @@ struct CardMem {
             addr += n, dst += n, len -= n;
         }
     }
+    // The write handshakes of one edge.
+    struct WriteFires {
+        bool aw = false, w = false, b = false;
+        uint64_t awaddr = 0;
+        uint32_t awlen = 0;
+        std::array<uint32_t, 8> wdata{};
+    };
+    // Land every write burst whose beats have all arrived.
+    void land_writes(uint64_t now) {
+        while (!awq.empty() && wq.size() >= awq.front().beats) {
+            WriteAddr a = awq.front();
+            awq.pop_front();
+            uint64_t end = a.addr + uint64_t(a.beats) * BEAT_BYTES;
+            bool ok = end <= capacity && end > a.addr;
+            for (uint32_t i = 0; i < a.beats; i++) {
+                if (ok) write(a.addr + uint64_t(i) * BEAT_BYTES, reinterpret_cast<const uint8_t*>(wq.front().data()), BEAT_BYTES);
+                wq.pop_front();
+            }
+            uint64_t extra = extra_delay_max ? rng.next() % (extra_delay_max + 1) : 0;
+            bq.push_back({now + latency + extra, ok});
+        }
+    }
     // After a clock edge: take the handshakes that happened at it.
-    void edge(bool ar_fire, uint64_t araddr, uint32_t arlen, bool r_fire, uint64_t now) {
+    void edge(bool ar_fire, uint64_t araddr, uint32_t arlen, bool r_fire, const WriteFires& wf, uint64_t now) {
         if (r_fire) {
             credit_milli -= int64_t(BEAT_BYTES) * 1000;
             if (++q.front().sent == q.front().beats) q.pop_front();
@@ -93,6 +128,13 @@ struct CardMem {
             uint64_t extra = extra_delay_max ? rng.next() % (extra_delay_max + 1) : 0;
             q.push_back({araddr, arlen + 1, 0, now + latency + extra});
         }
+        if (wf.b) bq.pop_front();
+        if (wf.aw) awq.push_back({wf.awaddr, wf.awlen + 1});
+        if (wf.w) {
+            credit_milli -= int64_t(BEAT_BYTES) * 1000;
+            wq.push_back(wf.wdata);
+        }
+        land_writes(now);
         credit_milli = std::min<int64_t>(credit_milli + int64_t(bytes_per_cycle_milli),
                                          int64_t(BEAT_BYTES) * 1000);
     }
@@ -103,6 +145,15 @@ struct CardMem {
         arready = q.size() < MAX_OUTSTANDING;
         rvalid = !q.empty() && now >= q.front().ready && credit_milli >= 0 &&
                  !(beat_stall_pct && rng.chance(beat_stall_pct));
+        bool was_awready = awready, was_wready = wready, was_bvalid = bvalid;
+        awready = awq.size() < MAX_OUTSTANDING && bq.size() < MAX_OUTSTANDING;
+        wready = wq.size() < 2 * MAX_OUTSTANDING && credit_milli >= 0 &&
+                 !(beat_stall_pct && rng.chance(beat_stall_pct));
+        bvalid = !bq.empty() && now >= bq.front().first;
+        m->m_axi_awready = awready;
+        m->m_axi_wready = wready;
+        m->m_axi_bvalid = bvalid;
+        m->m_axi_bresp = bvalid && !bq.front().second ? 3 : 0;  // DECERR / OKAY
         m->m_axi_arready = arready;
         m->m_axi_rvalid = rvalid;
         if (rvalid) {
@@ -116,10 +167,14 @@ struct CardMem {
             m->m_axi_rresp = ok ? 0 : 3;  // OKAY / DECERR
             m->m_axi_rlast = b.sent + 1 == b.beats;
         }
-        return rvalid || was_valid || arready != was_ready;
+        return rvalid || was_valid || arready != was_ready || awready != was_awready || wready != was_wready ||
+               bvalid || was_bvalid;
     }
     void reset() {
         q.clear();
+        awq.clear();
+        wq.clear();
+        bq.clear();
         credit_milli = 0;
     }
 };
@@ -237,12 +292,19 @@ struct Top : Harness<Vzk_top> {
         bool r_fire = mem.rvalid && m->m_axi_rready;
         uint64_t araddr = m->m_axi_araddr;
         uint32_t arlen = m->m_axi_arlen;
+        CardMem::WriteFires wf;
+        wf.aw = m->m_axi_awvalid && mem.awready;
+        wf.w = m->m_axi_wvalid && mem.wready;
+        wf.b = mem.bvalid && m->m_axi_bready;
+        wf.awaddr = m->m_axi_awaddr;
+        wf.awlen = m->m_axi_awlen;
+        for (int i = 0; i < 8; i++) wf.wdata[i] = m->m_axi_wdata[i];
         m->ap_clk = 1;
         m->eval();
         dump(false);
         m->ap_clk = 0;
         m->eval();
-        mem.edge(ar_fire, araddr, arlen, r_fire, cycles + 1);
+        mem.edge(ar_fire, araddr, arlen, r_fire, wf, cycles + 1);
         if (mem.drive(m.get(), cycles + 1)) m->eval();
         dump(true);
         cycles++;

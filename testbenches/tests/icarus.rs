@@ -39,6 +39,10 @@ const INPUTS: &[(&str, usize)] = &[
     ("m_axi_rresp", 2),
     ("m_axi_rlast", 1),
     ("m_axi_rvalid", 1),
+    ("m_axi_awready", 1),
+    ("m_axi_wready", 1),
+    ("m_axi_bresp", 2),
+    ("m_axi_bvalid", 1),
 ];
 const OUTPUTS: &[(&str, usize)] = &[
     ("s_axil_awready", 1),
@@ -59,6 +63,16 @@ const OUTPUTS: &[(&str, usize)] = &[
     ("m_axi_arburst", 2),
     ("m_axi_arvalid", 1),
     ("m_axi_rready", 1),
+    ("m_axi_awaddr", 64),
+    ("m_axi_awlen", 8),
+    ("m_axi_awsize", 3),
+    ("m_axi_awburst", 2),
+    ("m_axi_awvalid", 1),
+    ("m_axi_wdata", 256),
+    ("m_axi_wstrb", 32),
+    ("m_axi_wlast", 1),
+    ("m_axi_wvalid", 1),
+    ("m_axi_bready", 1),
     ("interrupt", 1),
 ];
 
@@ -132,6 +146,7 @@ fn testbench(job: &Job) -> String {
         s_axil_awaddr = 0; s_axil_awvalid = 0; s_axil_wdata = 0; s_axil_wstrb = 4'hF; s_axil_wvalid = 0;
         s_axil_bready = 0; s_axil_araddr = 0; s_axil_arvalid = 0; s_axil_rready = 0;
         s_axis_tdata = 0; s_axis_tvalid = 0; s_axis_tlast = 0; m_axis_tready = 0;
+        m_axi_awready = 0; m_axi_wready = 0; m_axi_bresp = 0; m_axi_bvalid = 0;
 "#;
     if job.card.is_none() {
         v += "        m_axi_arready = 0; m_axi_rdata = 0; m_axi_rresp = 0; m_axi_rlast = 0; m_axi_rvalid = 0;\n";

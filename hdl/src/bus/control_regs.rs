@@ -51,6 +51,8 @@ pub struct ControlRegs {
     pub msm_bases_addr_hi: Signal<Out, Bits<32>>,
     /// MSM_BASES_COUNT register.
     pub msm_bases_count: Signal<Out, Bits<32>>,
+    /// The NTT parameter registers, in `regmap::NTT_PARAMS` order.
+    pub ntt_params: [Signal<Out, Bits<32>>; regmap::NTT_PARAM_COUNT],
     /// The engine is idle and can start a job.
     pub engine_idle: Signal<In, Bit>,
     /// Pulse: the engine finished a job.
@@ -89,6 +91,10 @@ pub struct ControlRegs {
     pub perf_mem_stall: Signal<In, Bits<32>>,
     /// MSM combination cycles of the last job.
     pub perf_msm_combine: Signal<In, Bits<32>>,
+    /// Card-memory write bursts of the last job.
+    pub perf_mem_writes: Signal<In, Bits<32>>,
+    /// Card-memory write beats of the last job.
+    pub perf_mem_wbeats: Signal<In, Bits<32>>,
     /// Interrupt request (level): GIE and any enabled ISR bit.
     pub interrupt: Signal<Out, Bit>,
     off_ctrl: Constant<Addr>,
@@ -124,6 +130,9 @@ pub struct ControlRegs {
     off_perf_mem_beats: Constant<Addr>,
     off_perf_mem_stall: Constant<Addr>,
     off_perf_msm_combine: Constant<Addr>,
+    off_perf_mem_writes: Constant<Addr>,
+    off_perf_mem_wbeats: Constant<Addr>,
+    off_ntt_params: [Constant<Addr>; regmap::NTT_PARAM_COUNT],
 
     id_value: Constant<Bits<32>>,
     version_value: Constant<Bits<32>>,
@@ -145,6 +154,7 @@ pub struct ControlRegs {
     msm_bases_addr_lo_r: DFF<Bits<32>>,
     msm_bases_addr_hi_r: DFF<Bits<32>>,
     msm_bases_count_r: DFF<Bits<32>>,
+    ntt_params_r: [DFF<Bits<32>>; regmap::NTT_PARAM_COUNT],
 
     write_mask: Signal<Local, Bits<32>>,
     mask_b0: Signal<Local, Bits<32>>,
@@ -203,10 +213,13 @@ impl ControlRegs {
             msm_bases_addr_lo: Default::default(),
             msm_bases_addr_hi: Default::default(),
             msm_bases_count: Default::default(),
+            ntt_params: Default::default(),
             perf_mem_reads: Default::default(),
             perf_mem_beats: Default::default(),
             perf_mem_stall: Default::default(),
             perf_msm_combine: Default::default(),
+            perf_mem_writes: Default::default(),
+            perf_mem_wbeats: Default::default(),
 
             interrupt: Default::default(),
             off_ctrl: addr(regmap::CTRL),
@@ -242,6 +255,9 @@ impl ControlRegs {
             off_perf_mem_beats: addr(regmap::PERF_MEM_BEATS),
             off_perf_mem_stall: addr(regmap::PERF_MEM_STALL),
             off_perf_msm_combine: addr(regmap::PERF_MSM_COMBINE),
+            off_perf_mem_writes: addr(regmap::PERF_MEM_WRITES),
+            off_perf_mem_wbeats: addr(regmap::PERF_MEM_WBEATS),
+            off_ntt_params: std::array::from_fn(|i| addr(regmap::NTT_PARAMS[i])),
 
             id_value: Constant::new((regmap::DEVICE_ID as u64).into()),
             version_value: Constant::new((regmap::REGMAP_VERSION as u64).into()),
@@ -263,6 +279,7 @@ impl ControlRegs {
             msm_bases_addr_lo_r: Default::default(),
             msm_bases_addr_hi_r: Default::default(),
             msm_bases_count_r: Default::default(),
+            ntt_params_r: Default::default(),
 
             write_mask: Default::default(),
             mask_b0: Default::default(),
@@ -278,6 +295,8 @@ impl ControlRegs {
         }
     }
 }
+
+const _: () = assert!(regmap::NTT_PARAM_COUNT == 11, "the loops below are written for 11");
 
 impl Logic for ControlRegs {
     #[hdl_gen]
@@ -406,8 +425,21 @@ impl Logic for ControlRegs {
             | (self.reg_waddr.val() == self.off_perf_mem_beats.val())
             | (self.reg_waddr.val() == self.off_perf_mem_stall.val())
             | (self.reg_waddr.val() == self.off_perf_msm_combine.val())
+            | (self.reg_waddr.val() == self.off_perf_mem_writes.val())
+            | (self.reg_waddr.val() == self.off_perf_mem_wbeats.val())
         {
             self.reg_wresp.next = self.resp_slverr.val();
+        }
+        for i in 0..11 {
+            self.ntt_params_r[i].clock.next = self.clock.val();
+            self.ntt_params_r[i].d.next = self.ntt_params_r[i].q.val();
+            if self.reg_waddr.val() == self.off_ntt_params[i].val() {
+                self.reg_wresp.next = self.resp_okay.val();
+                if self.reg_write.val() {
+                    self.ntt_params_r[i].d.next = (self.ntt_params_r[i].q.val() & !self.write_mask.val())
+                        | (self.reg_wdata.val() & self.write_mask.val());
+                }
+            }
         }
 
         // ap_done / ap_ready: set when a job ends, cleared by reading CTRL.
@@ -514,8 +546,19 @@ impl Logic for ControlRegs {
             self.reg_rdata.next = self.perf_mem_stall.val();
         } else if self.reg_raddr.val() == self.off_perf_msm_combine.val() {
             self.reg_rdata.next = self.perf_msm_combine.val();
+        } else if self.reg_raddr.val() == self.off_perf_mem_writes.val() {
+            self.reg_rdata.next = self.perf_mem_writes.val();
+        } else if self.reg_raddr.val() == self.off_perf_mem_wbeats.val() {
+            self.reg_rdata.next = self.perf_mem_wbeats.val();
         } else {
             self.reg_rresp.next = self.resp_decerr.val();
+        }
+        for i in 0..11 {
+            if self.reg_raddr.val() == self.off_ntt_params[i].val() {
+                self.reg_rdata.next = self.ntt_params_r[i].q.val();
+                self.reg_rresp.next = self.resp_okay.val();
+            }
+            self.ntt_params[i].next = self.ntt_params_r[i].q.val();
         }
 
         self.job_op.next = self.job_op_r.q.val();
@@ -544,6 +587,9 @@ impl Logic for ControlRegs {
             self.msm_bases_addr_lo_r.d.next = 0.into();
             self.msm_bases_addr_hi_r.d.next = 0.into();
             self.msm_bases_count_r.d.next = 0.into();
+            for i in 0..11 {
+                self.ntt_params_r[i].d.next = 0.into();
+            }
         }
     }
 }

@@ -3,6 +3,8 @@
 
 pub mod card_mem_reader;
 pub mod card_mem_writer;
+pub mod run_addresses;
 
 pub use card_mem_reader::*;
 pub use card_mem_writer::*;
+pub use run_addresses::RunAddresses;

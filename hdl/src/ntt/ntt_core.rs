@@ -80,6 +80,15 @@ pub struct NttCore {
     pub job_count: Signal<In, Bits<32>>,
     /// log2 of each transform's size.
     pub job_log_size: Signal<In, Bits<32>>,
+    /// log2 B of the transforms interleaved on input: point i of transform
+    /// t is input beat i B + t (0: back to back). B > 1 needs JOB_COUNT = B m.
+    pub job_in_ilv: Signal<In, Bits<4>>,
+    /// log2 B of the transforms interleaved on output, as `job_in_ilv`.
+    pub job_out_ilv: Signal<In, Bits<4>>,
+    /// A refusal code from outside the core (the data port's layout check; 0 accepts).
+    pub job_ext_refuse: Signal<In, Bits<32>>,
+    /// Pulse: a job was accepted (its registers are taken this cycle).
+    pub job_accepted: Signal<Out, Bit>,
     /// No job is running.
     pub idle: Signal<Out, Bit>,
     /// Pulse: a job ended (successfully or with an error).
@@ -136,6 +145,7 @@ pub struct NttCore {
     err_zero_count: Constant<Bits<32>>,
     err_bad_size: Constant<Bits<32>>,
     err_tlast: Constant<Bits<32>>,
+    err_bad_layout: Constant<Bits<32>>,
     drain_cycles: Constant<Bits<6>>,
     log_max_minus_one: Constant<Bits<4>>,
     log_max: Constant<Bits<4>>,
@@ -148,6 +158,8 @@ pub struct NttCore {
     bank_id: [Constant<Addr>; NTT_BANKS],
     phase: DFF<NttPhase>,
     log_m: DFF<Bits<4>>,
+    in_ilv: DFF<Bits<4>>,
+    out_ilv: DFF<Bits<4>>,
     inverse: DFF<Bit>,
     total: DFF<Count>,
     counter: DFF<Count>,
@@ -202,6 +214,12 @@ pub struct NttCore {
     unload_addr: Signal<Local, Addr>,
     unload_bank: Signal<Local, Addr>,
     size_ok: Signal<Local, Bit>,
+    ilv_ok: Signal<Local, Bit>,
+    /// The load and unload counters split into (transform, point) fields.
+    ld_lo: Signal<Local, Addr>,
+    ld_hi: Signal<Local, Addr>,
+    ul_lo: Signal<Local, Addr>,
+    ul_hi: Signal<Local, Addr>,
 }
 
 /// Bank of address `a`: (a mod U) + U parity(a >> log2 U).
@@ -231,6 +249,10 @@ impl NttCore {
             job_field: Default::default(),
             job_count: Default::default(),
             job_log_size: Default::default(),
+            job_in_ilv: Default::default(),
+            job_out_ilv: Default::default(),
+            job_ext_refuse: Default::default(),
+            job_accepted: Default::default(),
             idle: Default::default(),
             done: Default::default(),
             error: Default::default(),
@@ -267,6 +289,7 @@ impl NttCore {
             err_zero_count: c32(regmap::ERR_ZERO_COUNT as u64),
             err_bad_size: c32(regmap::ERR_BAD_SIZE as u64),
             err_tlast: c32(regmap::ERR_TLAST as u64),
+            err_bad_layout: c32(regmap::ERR_BAD_LAYOUT as u64),
             drain_cycles: Constant::new((NTT_DRAIN_CYCLES as u64).into()),
             log_max_minus_one: Constant::new(((NTT_LOG_MAX - 1) as u64).into()),
             log_max: Constant::new((NTT_LOG_MAX as u64).into()),
@@ -279,6 +302,8 @@ impl NttCore {
             bank_id: std::array::from_fn(|b| Constant::new((b as u64).into())),
             phase: Default::default(),
             log_m: Default::default(),
+            in_ilv: Default::default(),
+            out_ilv: Default::default(),
             inverse: Default::default(),
             total: Default::default(),
             counter: Default::default(),
@@ -332,6 +357,11 @@ impl NttCore {
             unload_addr: Default::default(),
             unload_bank: Default::default(),
             size_ok: Default::default(),
+            ilv_ok: Default::default(),
+            ld_lo: Default::default(),
+            ld_hi: Default::default(),
+            ul_lo: Default::default(),
+            ul_hi: Default::default(),
         }
     }
 }
@@ -353,7 +383,7 @@ macro_rules! ntt_core_logic {
             #[hdl_gen]
             fn update(&mut self) {
                 dff_setup!(
-                    self, clock, phase, log_m, inverse, total, counter, stage, drain_left, results_left,
+                    self, clock, phase, log_m, in_ilv, out_ilv, inverse, total, counter, stage, drain_left, results_left,
                     unload_issue_d, unload_bank_d, drain_total
                 );
                 clock!(self, clock, scale_mul, out_fifo, shell);
@@ -393,7 +423,11 @@ macro_rules! ntt_core_logic {
                 self.want_input.next = (self.phase.q.val() == NttPhase::Load) & self.reset_n.val();
                 self.s_tready.next = self.want_input.val();
                 self.in_fire.next = self.want_input.val() & self.s_tvalid.val();
-                self.load_addr.next = self.counter.q.val().get_bits::<12>(0);
+                // Beat i B + t is point i of transform t: address t m + i.
+                self.ld_lo.next =
+                    self.counter.q.val().get_bits::<12>(0) & ((self.one_addr.val() << self.in_ilv.q.val()) - 1);
+                self.ld_hi.next = self.counter.q.val().get_bits::<12>(0) >> self.in_ilv.q.val();
+                self.load_addr.next = (self.ld_lo.val() << self.log_m.q.val()) | self.ld_hi.val();
                 self.load_hi.next = self.load_addr.val() >> self.units_log2.val();
                 self.load_bank.next = self.load_addr.val() & self.unit_mask.val();
                 if self.load_hi.val().xor() {
@@ -447,7 +481,10 @@ macro_rules! ntt_core_logic {
 
                 // ---- UNLOAD: output i of each transform is at index bitrev(i).
                 self.m_mask.next = (self.one_addr.val() << self.log_m.q.val()) - 1;
-                self.unload_index.next = self.counter.q.val().get_bits::<12>(0);
+                self.ul_lo.next =
+                    self.counter.q.val().get_bits::<12>(0) & ((self.one_addr.val() << self.out_ilv.q.val()) - 1);
+                self.ul_hi.next = self.counter.q.val().get_bits::<12>(0) >> self.out_ilv.q.val();
+                self.unload_index.next = (self.ul_lo.val() << self.log_m.q.val()) | self.ul_hi.val();
                 self.reverse.x.next = self.unload_index.val() & self.m_mask.val();
                 self.unload_addr.next = (self.unload_index.val() & !self.m_mask.val())
                     | (self.reverse.y.val() >> (self.log_max.val() - self.log_m.q.val()));
@@ -627,6 +664,13 @@ macro_rules! ntt_core_logic {
                     & (self.job_count.val() <= self.max_points.val())
                     & (self.job_log_size.val() <= self.max_log.val())
                     & ((self.job_count.val() >> self.job_log_size.val().get_bits::<5>(0)) != 0);
+                // Interleaved transforms must fill the job exactly: count = B m.
+                self.ilv_ok.next = ((self.job_in_ilv.val() == 0)
+                    | ((self.job_count.val() >> self.job_log_size.val().get_bits::<5>(0))
+                        == (bit_cast::<32, 12>(self.one_addr.val()) << self.job_in_ilv.val())))
+                    & ((self.job_out_ilv.val() == 0)
+                        | ((self.job_count.val() >> self.job_log_size.val().get_bits::<5>(0))
+                            == (bit_cast::<32, 12>(self.one_addr.val()) << self.job_out_ilv.val())));
                 self.refuse.next = 0.into();
                 if self.job_field.val() != self.field_fr.val() {
                     self.refuse.next = self.err_bad_field.val();
@@ -634,6 +678,10 @@ macro_rules! ntt_core_logic {
                     self.refuse.next = self.err_zero_count.val();
                 } else if !self.size_ok.val() {
                     self.refuse.next = self.err_bad_size.val();
+                } else if !self.ilv_ok.val() {
+                    self.refuse.next = self.err_bad_layout.val();
+                } else if self.job_ext_refuse.val() != 0 {
+                    self.refuse.next = self.job_ext_refuse.val();
                 }
                 if self.start.val() & self.shell.idle.val() {
                     self.drain_total.d.next = 0.into();
@@ -643,6 +691,8 @@ macro_rules! ntt_core_logic {
         if self.accept.val() {
                     self.phase.d.next = NttPhase::Load;
                     self.log_m.d.next = self.job_log_size.val().get_bits::<4>(0);
+                    self.in_ilv.d.next = self.job_in_ilv.val();
+                    self.out_ilv.d.next = self.job_out_ilv.val();
                     self.inverse.d.next = self.job_op.val() == self.op_intt.val();
                     self.total.d.next = self.job_count.val().get_bits::<13>(0);
                     self.results_left.d.next = self.job_count.val().get_bits::<13>(0);
@@ -656,6 +706,7 @@ macro_rules! ntt_core_logic {
                     self.out_fifo.read.next = !self.out_fifo.empty.val();
                 }
 
+                self.job_accepted.next = self.accept.val();
                 self.idle.next = self.shell.idle.val();
                 self.done.next = self.shell.done.val();
                 self.error.next = self.shell.error.val();

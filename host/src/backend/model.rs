@@ -5,9 +5,10 @@
 
 use crate::bus::{Beat, Bus, BusError, BusStats, CardMemTiming};
 use std::collections::HashMap;
-use crate::field::{beat_to_biguint, biguint_to_beat};
+use crate::field::{beat_to_biguint, beat_to_bytes, biguint_to_beat, bytes_to_beat, fr_from_beat_unchecked};
 use zkcopro_hdl::field::{MONT_MUL_LATENCY, MOD_ADD_LATENCY, MOD_SUB_LATENCY, MulImpl};
-use zkcopro_hdl::ntt::{NTT_DRAIN_CYCLES, NTT_LOG_MAX, NTT_MAX_POINTS, NTT_UNITS};
+use zkcopro_hdl::ntt::reference::{self as ntt_ref, Layout};
+use zkcopro_hdl::ntt::{NTT_DRAIN_CYCLES, NTT_LOG_MAX, NTT_MAX_POINTS, NTT_UNITS, TWIDDLE_SCALER_LATENCY};
 use zkcopro_hdl::regmap::{self, Access};
 use zkcopro_hdl::top::TopConfig;
 use zkcopro_hdl::mem::{CARD_BEATS_PER_RECORD, CARD_RECORD_BYTES};
@@ -91,6 +92,13 @@ pub struct ModelBus {
     mem_perf: [u32; 3],
     /// MSM combination cycles of the last job.
     msm_combine: u32,
+    /// NTT_PARAMS registers as written, and as latched at start.
+    ntt_params: [u32; regmap::NTT_PARAM_COUNT],
+    run_ntt_params: [u32; regmap::NTT_PARAM_COUNT],
+    /// Card memory: write bursts and beats of the last job.
+    mem_wperf: [u32; 2],
+    /// Results of a job from card memory to the stream, until read.
+    pending_out: Option<Vec<Beat>>,
     memory: SparseMemory,
     timing: CardMemTiming,
 }
@@ -123,6 +131,10 @@ impl Default for ModelBus {
             run_bases: [0; 3],
             mem_perf: [0; 3],
             msm_combine: 0,
+            ntt_params: [0; regmap::NTT_PARAM_COUNT],
+            run_ntt_params: [0; regmap::NTT_PARAM_COUNT],
+            mem_wperf: [0; 2],
+            pending_out: None,
             memory: SparseMemory::default(),
             timing: CardMemTiming { capacity: zkcopro_sim::DEFAULT_CARD_MEM_BYTES, latency_cycles: 25, bytes_per_cycle: 76.8 },
         }
@@ -145,7 +157,10 @@ impl ModelBus {
         self.perf = [0; 7];
         self.msm_perf = [0; 5];
         self.mem_perf = [0; 3];
+        self.mem_wperf = [0; 2];
         self.msm_combine = 0;
+        self.pending_out = None;
+        self.run_ntt_params = self.ntt_params;
         self.run_bases = self.bases_regs;
         self.run_msm = (self.msm_window_bits, self.msm_windows);
         self.run_op = self.job_op;
@@ -182,15 +197,150 @@ impl ModelBus {
                 && count >> self.job_log_size != 0)
         {
             regmap::ERR_BAD_SIZE
+        } else if ntt && !self.ntt_layout_ok() {
+            regmap::ERR_BAD_LAYOUT
         } else {
             regmap::ERR_NONE
         };
         if err != regmap::ERR_NONE {
             self.error = err;
             self.finish();
-        } else {
-            self.busy = true;
+            return;
         }
+        self.busy = true;
+        if ntt && self.run_ntt_params[0] & regmap::NTT_MODE_SRC_MEM != 0 {
+            self.run_ntt_from_memory();
+        }
+    }
+
+    fn mode(&self) -> u32 {
+        self.run_ntt_params[0]
+    }
+
+    fn ilv(&self) -> (u32, u32) {
+        let mode = self.mode();
+        ((mode >> regmap::NTT_MODE_IN_ILV_SHIFT) & 0xF, (mode >> regmap::NTT_MODE_OUT_ILV_SHIFT) & 0xF)
+    }
+
+    fn src_layout(&self) -> Layout {
+        let p = &self.run_ntt_params;
+        Layout { addr: p[1] as u64 | (p[2] as u64) << 32, run_len: p[3], stride: p[4] }
+    }
+
+    fn dst_layout(&self) -> Layout {
+        let p = &self.run_ntt_params;
+        Layout { addr: p[5] as u64 | (p[6] as u64) << 32, run_len: p[7], stride: p[8] }
+    }
+
+    /// The checks of the NTT core and its data port (interleave, layouts, twiddle size).
+    fn ntt_layout_ok(&self) -> bool {
+        let (count, mode) = (self.job_count, self.mode());
+        let (in_ilv, out_ilv) = self.ilv();
+        let fill = |ilv: u32| ilv == 0 || (count >> self.job_log_size) == 1 << ilv;
+        fill(in_ilv)
+            && fill(out_ilv)
+            && (mode & regmap::NTT_MODE_SRC_MEM == 0 || self.src_layout().valid_for(count))
+            && (mode & regmap::NTT_MODE_DST_MEM == 0 || self.dst_layout().valid_for(count))
+            && (mode & regmap::NTT_MODE_TWIDDLE == 0 || (1..=28).contains(&self.run_ntt_params[10]))
+    }
+
+    /// An NTT job whose points are in card memory: read them now; the
+    /// results go to card memory (the job ends) or wait for the stream.
+    fn run_ntt_from_memory(&mut self) {
+        let n = self.run_count as usize;
+        let src = self.src_layout();
+        let mut input = Vec::with_capacity(n);
+        let mut ok = src.end(n as u32) <= self.timing.capacity;
+        for i in 0..n as u64 {
+            let mut b = [0u8; 32];
+            if ok {
+                self.memory.read(src.point_addr(i), &mut b);
+            }
+            input.push(bytes_to_beat(&b));
+        }
+        self.mem_perf = [(n / 2) as u32, n as u32, 0];
+        let out = self.ntt_compute(&input);
+        if self.mode() & regmap::NTT_MODE_DST_MEM != 0 {
+            ok &= self.write_ntt_results(&out);
+            self.ntt_finish(ok);
+        } else {
+            if !ok {
+                self.error = regmap::ERR_MEM_RESP;
+            }
+            self.pending_out = Some(out);
+        }
+    }
+
+    /// Results to the destination layout; false if it leaves card memory.
+    fn write_ntt_results(&mut self, out: &[Beat]) -> bool {
+        let dst = self.dst_layout();
+        let n = out.len();
+        self.mem_wperf = [(n / 2) as u32, n as u32];
+        if dst.end(n as u32) > self.timing.capacity {
+            return false;
+        }
+        for (i, b) in out.iter().enumerate() {
+            self.memory.write(dst.point_addr(i as u64), &beat_to_bytes(b));
+        }
+        true
+    }
+
+    /// The NTT core, twiddle scaler and data port on one job's points, in
+    /// beat order both ways (arkworks' transforms, which the core matches).
+    fn ntt_compute(&self, input: &[Beat]) -> Vec<Beat> {
+        use ark_poly::{EvaluationDomain, Radix2EvaluationDomain};
+        let n = input.len();
+        let log_m = self.run_log_size;
+        let m = 1usize << log_m;
+        let (in_ilv, out_ilv) = self.ilv();
+        let inverse = self.run_op == regmap::OP_INTT;
+        use ark_ff::Field;
+        let mut core = vec![Fr::zero(); n];
+        for (b, beat) in input.iter().enumerate() {
+            core[ntt_ref::core_index(b, in_ilv, log_m)] = fr_from_beat_unchecked(beat);
+        }
+        let domain = Radix2EvaluationDomain::<Fr>::new(m).expect("size checked at start");
+        let core: Vec<Fr> = core
+            .chunks(m)
+            .flat_map(|chunk| if inverse { domain.ifft(chunk) } else { domain.fft(chunk) })
+            .collect();
+        let twiddle = self.mode() & regmap::NTT_MODE_TWIDDLE != 0;
+        let w = if twiddle {
+            let w = <Fr as ark_ff::FftField>::get_root_of_unity(1u64 << self.run_ntt_params[10]).expect("log checked");
+            if inverse { w.inverse().expect("root is nonzero") } else { w }
+        } else {
+            Fr::one()
+        };
+        let col = (self.run_ntt_params[9] & ((1 << 28) - 1)) as u64;
+        let out = (0..n)
+            .map(|b| {
+                let x = core[ntt_ref::core_index(b, out_ilv, log_m)];
+                let (t, k) = ((b & ((1 << out_ilv) - 1)) as u64, (b >> out_ilv) as u64);
+                let x = if twiddle { x * w.pow([ntt_ref::twiddle_exponent(k, t, col)]) } else { x };
+                x.to_beat()
+            })
+            .collect();
+        out
+    }
+
+    /// End an NTT job: counters, cycle estimate (load, stages, unload, the
+    /// scaler, first-beat latencies), done.
+    fn ntt_finish(&mut self, mem_ok: bool) {
+        if !mem_ok && self.error == regmap::ERR_NONE {
+            self.error = regmap::ERR_MEM_RESP;
+        }
+        let n = self.run_count as u64;
+        let log_m = self.run_log_size as u64;
+        let butterflies = (n / 2) * log_m;
+        let drain = log_m * NTT_DRAIN_CYCLES as u64;
+        let compute = log_m * (n / 2).div_ceil(NTT_UNITS as u64);
+        let mode = self.mode();
+        let mem_latency = self.timing.latency_cycles as u64
+            * ((mode & regmap::NTT_MODE_SRC_MEM != 0) as u64 + (mode & regmap::NTT_MODE_DST_MEM != 0) as u64);
+        let busy = 2 * n + compute + drain + MONT_MUL_LATENCY as u64 + 3 + TWIDDLE_SCALER_LATENCY as u64 + mem_latency;
+        self.cycles += busy;
+        self.perf = [busy as u32, 0, 0, n as u32, n as u32, butterflies as u32, drain as u32];
+        self.finish();
     }
 
     fn is_ntt(&self) -> bool {
@@ -241,29 +391,35 @@ impl ModelBus {
 
     fn run_ntt(&mut self, input: &[Beat], expect_out: usize, timeout: BusError) -> Result<Vec<Beat>, BusError> {
         let n = self.run_count as usize;
+        let mode = self.mode();
+        if mode & regmap::NTT_MODE_SRC_MEM != 0 {
+            // Points came from card memory; the results wait on m_axis.
+            if !input.is_empty() || expect_out != n {
+                return Err(timeout);
+            }
+            let out = self.pending_out.take().ok_or(timeout)?;
+            self.stats.beats_out += out.len() as u64;
+            self.ntt_finish(self.error == regmap::ERR_NONE);
+            return Ok(out);
+        }
+        let to_mem = mode & regmap::NTT_MODE_DST_MEM != 0;
         let taken = input.len().min(n);
         self.stats.beats_in += taken as u64;
         if input.len() != n {
             self.error = regmap::ERR_TLAST;
         }
-        if taken < n || input.len() > n || expect_out != n {
+        if taken < n || input.len() > n || expect_out != if to_mem { 0 } else { n } {
             // The device waits for the rest of its input (or for a reader).
             return Err(timeout);
         }
-        let log_m = self.run_log_size;
-        let values: Vec<_> = input.iter().map(beat_to_biguint).collect();
-        let out: Vec<Beat> = reference::ntt_batch(&values, log_m, self.run_op == regmap::OP_INTT)
-            .iter()
-            .map(biguint_to_beat)
-            .collect();
+        let out = self.ntt_compute(input);
+        if to_mem {
+            let ok = self.write_ntt_results(&out);
+            self.ntt_finish(ok);
+            return Ok(vec![]);
+        }
         self.stats.beats_out += out.len() as u64;
-        let butterflies = (n as u64 / 2) * log_m as u64;
-        let drain = log_m as u64 * NTT_DRAIN_CYCLES as u64;
-        let compute = log_m as u64 * (n as u64 / 2).div_ceil(NTT_UNITS as u64);
-        let busy = 2 * n as u64 + compute + drain + MONT_MUL_LATENCY as u64 + 3;
-        self.cycles += busy;
-        self.perf = [busy as u32, 0, 0, n as u32, n as u32, butterflies as u32, drain as u32];
-        self.finish();
+        self.ntt_finish(true);
         Ok(out)
     }
 
@@ -422,7 +578,12 @@ impl Bus for ModelBus {
             "PERF_MEM_BEATS" => self.mem_perf[1],
             "PERF_MEM_STALL" => self.mem_perf[2],
             "PERF_MSM_COMBINE" => self.msm_combine,
-            other => unreachable!("register {other} missing from the model"),
+            "PERF_MEM_WRITES" => self.mem_wperf[0],
+            "PERF_MEM_WBEATS" => self.mem_wperf[1],
+            name => match regmap::NTT_PARAMS.iter().position(|r| r.name == name) {
+                Some(i) => self.ntt_params[i],
+                None => unreachable!("register {name} missing from the model"),
+            },
         };
         Ok(value)
     }
@@ -452,7 +613,10 @@ impl Bus for ModelBus {
             "MSM_BASES_ADDR_LO" => self.bases_regs[0] = value,
             "MSM_BASES_ADDR_HI" => self.bases_regs[1] = value,
             "MSM_BASES_COUNT" => self.bases_regs[2] = value,
-            other => unreachable!("writable register {other} missing from the model"),
+            name => match regmap::NTT_PARAMS.iter().position(|r| r.name == name) {
+                Some(i) => self.ntt_params[i] = value,
+                None => unreachable!("writable register {name} missing from the model"),
+            },
         }
         Ok(())
     }

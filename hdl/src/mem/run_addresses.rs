@@ -1,0 +1,87 @@
+//! Record addresses of a strided card-memory layout: runs of consecutive
+//! 64-byte records, each run starting `stride` bytes after the previous one.
+//! One layout covers a contiguous buffer (one long run), the columns of a
+//! row-major matrix (short runs, a row apart) and a transposed write.
+
+use super::card_mem_reader::{CARD_ADDR_BITS, CARD_RECORD_BYTES};
+use rust_hdl::prelude::*;
+
+type Addr = Bits<CARD_ADDR_BITS>;
+
+#[derive(LogicBlock)]
+pub struct RunAddresses {
+    /// Clock.
+    pub clock: Signal<In, Clock>,
+    /// Pulse: restart at `base` with the layout below.
+    pub start: Signal<In, Bit>,
+    /// Byte address of the first record (64-byte aligned).
+    pub base: Signal<In, Addr>,
+    /// Records per run (>= 1).
+    pub run_records: Signal<In, Bits<32>>,
+    /// Bytes from one run's start to the next.
+    pub stride_bytes: Signal<In, Addr>,
+    /// Pulse: the current address was used; move to the next record.
+    pub advance: Signal<In, Bit>,
+    /// Byte address of the current record.
+    pub addr: Signal<Out, Addr>,
+    run_start: DFF<Addr>,
+    current: DFF<Addr>,
+    in_run: DFF<Bits<32>>,
+    last_in_run: DFF<Bits<32>>,
+    stride: DFF<Addr>,
+    next_run: Signal<Local, Addr>,
+    record_bytes: Constant<Addr>,
+}
+
+impl RunAddresses {
+    pub fn new() -> Self {
+        Self {
+            clock: Default::default(),
+            start: Default::default(),
+            base: Default::default(),
+            run_records: Default::default(),
+            stride_bytes: Default::default(),
+            advance: Default::default(),
+            addr: Default::default(),
+            run_start: Default::default(),
+            current: Default::default(),
+            in_run: Default::default(),
+            last_in_run: Default::default(),
+            stride: Default::default(),
+            next_run: Default::default(),
+            record_bytes: Constant::new(CARD_RECORD_BYTES.into()),
+        }
+    }
+}
+
+impl Default for RunAddresses {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Logic for RunAddresses {
+    #[hdl_gen]
+    fn update(&mut self) {
+        dff_setup!(self, clock, run_start, current, in_run, last_in_run, stride);
+        self.addr.next = self.current.q.val();
+        self.next_run.next = self.run_start.q.val() + self.stride.q.val();
+        if self.advance.val() {
+            if self.in_run.q.val() == self.last_in_run.q.val() {
+                self.in_run.d.next = 0.into();
+                self.run_start.d.next = self.next_run.val();
+                self.current.d.next = self.next_run.val();
+            } else {
+                self.in_run.d.next = self.in_run.q.val() + 1;
+                self.current.d.next = self.current.q.val() + self.record_bytes.val();
+            }
+        }
+        if self.start.val() {
+            self.run_start.d.next = self.base.val();
+            self.current.d.next = self.base.val();
+            self.in_run.d.next = 0.into();
+            self.last_in_run.d.next = self.run_records.val() - 1;
+            self.stride.d.next = self.stride_bytes.val();
+        }
+    }
+}

@@ -1,0 +1,96 @@
+//! Reference model of the NTT engine's data movement, apart from the
+//! hardware: where a job's points sit in card memory, how interleaved
+//! transforms map to the core's memory, and each result's twiddle exponent.
+//! Index arithmetic only; the field arithmetic is `crate::reference`.
+
+/// Bytes of one point in card memory.
+pub const POINT_BYTES: u64 = 32;
+
+/// A strided card-memory layout (NTT_SRC_* / NTT_DST_*): runs of `run_len`
+/// consecutive points, each run `stride` points after the previous one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Layout {
+    /// Byte address of the first point (64-byte aligned).
+    pub addr: u64,
+    /// Points per run: a power of two, at least 2.
+    pub run_len: u32,
+    /// Points from one run's start to the next (even).
+    pub stride: u32,
+}
+
+impl Layout {
+    /// A contiguous buffer of points from `addr`.
+    pub fn contiguous(addr: u64, count: u32) -> Self {
+        Layout { addr, run_len: count, stride: count }
+    }
+
+    /// Whether the hardware accepts this layout for a job of `count` points.
+    pub fn valid_for(&self, count: u32) -> bool {
+        self.addr % 64 == 0
+            && self.run_len >= 2
+            && self.run_len <= count
+            && self.run_len.is_power_of_two()
+            && self.stride % 2 == 0
+    }
+
+    /// Byte address of the job's `i`-th point.
+    pub fn point_addr(&self, i: u64) -> u64 {
+        let run = i / self.run_len as u64;
+        let at = i % self.run_len as u64;
+        self.addr + (run * self.stride as u64 + at) * POINT_BYTES
+    }
+
+    /// One past the highest byte a job of `count` points touches.
+    pub fn end(&self, count: u32) -> u64 {
+        self.point_addr(count as u64 - 1) + POINT_BYTES
+    }
+}
+
+/// Position in the core's memory (transform t, point i at t m + i) of the
+/// job's `beat`-th point when 2^ilv transforms of 2^log_m points are
+/// interleaved (beat i 2^ilv + t); the identity for ilv = 0.
+pub fn core_index(beat: usize, ilv: u32, log_m: u32) -> usize {
+    let t = beat & ((1 << ilv) - 1);
+    let i = beat >> ilv;
+    (t << log_m) | i
+}
+
+/// Exponent e of the twiddle w^e of output k of interleaved transform t,
+/// column `col` of a four-step transform: k (col + t).
+pub fn twiddle_exponent(k: u64, t: u64, col: u64) -> u64 {
+    k * (col + t)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn core_index_is_a_transpose() {
+        for (ilv, log_m) in [(0, 4), (1, 3), (2, 2), (3, 1)] {
+            let n = 1usize << (ilv + log_m);
+            let mut seen = vec![false; n];
+            for b in 0..n {
+                let c = core_index(b, ilv, log_m);
+                assert!(!seen[c]);
+                seen[c] = true;
+                if ilv == 0 {
+                    assert_eq!(c, b);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn layouts() {
+        let l = Layout { addr: 128, run_len: 4, stride: 16 };
+        let addrs: Vec<u64> = (0..8).map(|i| l.point_addr(i)).collect();
+        assert_eq!(addrs, vec![128, 160, 192, 224, 128 + 512, 160 + 512, 192 + 512, 224 + 512]);
+        assert!(l.valid_for(8));
+        assert!(!Layout { addr: 32, ..l }.valid_for(8));
+        assert!(!Layout { run_len: 3, ..l }.valid_for(8));
+        assert!(!Layout { run_len: 16, ..l }.valid_for(8));
+        assert!(!Layout { stride: 5, ..l }.valid_for(8));
+        assert_eq!(Layout::contiguous(0, 8).end(8), 256);
+    }
+}

@@ -1,0 +1,255 @@
+//! Twiddle scaler: multiplies each point leaving the NTT core by the
+//! four-step twiddle w^((col0 + t) k), point k of interleaved transform t,
+//! w the primitive 2^log_n-th root of unity (w^-1 for inverse transforms).
+//! With twiddles off it multiplies by one, so every job has the same latency.
+//!
+//! The twiddle is made on chip, not read from memory: its exponent, in units
+//! of the primitive 2^28-th root w28, splits into three fields that index
+//! three ROMs (w28^e0, w28^(2^10 e1), w28^(2^20 e2)); two multipliers run in
+//! parallel (ROM0 x ROM1, point x ROM2) and a third joins them. The exponent
+//! k (col0 + t) follows the stream by additions only.
+
+use super::roots;
+use crate::field::{MONT_MUL_LATENCY, MontMul, MulImpl};
+use crate::params::FieldId;
+use num_bigint::BigUint;
+use rust_hdl::prelude::*;
+use std::collections::BTreeMap;
+
+/// Cycles from a point's acceptance to its product entering the output FIFO:
+/// ROM read, then two multiplier levels.
+pub const TWIDDLE_SCALER_LATENCY: usize = 1 + 2 * MONT_MUL_LATENCY;
+/// log2 of the output FIFO depth; points accepted and not yet taken never
+/// exceed it, so a stalled reader never loses one.
+pub const TWIDDLE_FIFO_LOG2: usize = 6;
+/// Exponent bits: BN254 Fr's two-adicity.
+pub const TWIDDLE_EXP_BITS: usize = 28;
+
+const _: () = assert!((1 << TWIDDLE_FIFO_LOG2) > TWIDDLE_SCALER_LATENCY + 2);
+const _: () = assert!(TWIDDLE_EXP_BITS == roots::FR_TWO_ADICITY as usize);
+
+type Exp = Bits<TWIDDLE_EXP_BITS>;
+type Fifo = SynchronousFIFO<Bits<256>, TWIDDLE_FIFO_LOG2, { TWIDDLE_FIFO_LOG2 + 1 }, 1>;
+
+/// ROM contents: w28^(i << shift) for i < 2^bits, Montgomery form.
+pub fn twiddle_rom_values(bits: u32, shift: u32) -> Vec<BigUint> {
+    let r = FieldId::Fr.modulus();
+    let step = roots::two_adic_root().modpow(&BigUint::from(1u64 << shift), &r);
+    let mut x = BigUint::from(1u32);
+    let mut out = Vec::with_capacity(1 << bits);
+    for _ in 0..1u64 << bits {
+        out.push(roots::to_mont(&x));
+        x = x * &step % &r;
+    }
+    out
+}
+
+fn rom<const N: usize>(values: Vec<BigUint>) -> RAM<Bits<256>, N> {
+    let map: BTreeMap<Bits<N>, Bits<256>> =
+        values.into_iter().enumerate().map(|(i, v)| ((i as u64).into(), v.into())).collect();
+    RAM::new(map)
+}
+
+#[derive(LogicBlock)]
+pub struct TwiddleScaler {
+    /// Clock.
+    pub clock: Signal<In, Clock>,
+    /// Synchronous reset, active low: drops points in flight.
+    pub reset_n: Signal<In, Bit>,
+    /// Pulse: a job starts; the job inputs below are taken.
+    pub start: Signal<In, Bit>,
+    /// Multiply by twiddles (else by one).
+    pub job_twiddle: Signal<In, Bit>,
+    /// Inverse transform: twiddles of w^-1.
+    pub job_inverse: Signal<In, Bit>,
+    /// Column of the job's first transform.
+    pub job_col: Signal<In, Exp>,
+    /// log2 of the whole transform (1..=28) the twiddles belong to.
+    pub job_log_n: Signal<In, Bits<5>>,
+    /// log2 B of the transforms interleaved in the stream.
+    pub job_ilv: Signal<In, Bits<4>>,
+    /// Points in from the core.
+    pub s_tdata: Signal<In, Bits<256>>,
+    /// A point is offered.
+    pub s_tvalid: Signal<In, Bit>,
+    /// The point is taken.
+    pub s_tready: Signal<Out, Bit>,
+    /// Scaled points out, in order.
+    pub m_tdata: Signal<Out, Bits<256>>,
+    /// A scaled point is here.
+    pub m_tvalid: Signal<Out, Bit>,
+    /// Take it.
+    pub m_tready: Signal<In, Bit>,
+    rom0: RAM<Bits<256>, 10>,
+    rom1: RAM<Bits<256>, 10>,
+    rom2: RAM<Bits<256>, 8>,
+    mul_tw: MontMul,
+    mul_x: MontMul,
+    mul_out: MontMul,
+    fifo: Fifo,
+    twiddle: DFF<Bit>,
+    inverse: DFF<Bit>,
+    col: DFF<Exp>,
+    shift: DFF<Bits<5>>,
+    t_mask: DFF<Bits<12>>,
+    t: DFF<Bits<12>>,
+    k: DFF<Exp>,
+    row_base: DFF<Exp>,
+    exp: DFF<Exp>,
+    x_d: DFF<Bits<256>>,
+    valid_d: DFF<Bit>,
+    slots: DFF<Bits<{ TWIDDLE_FIFO_LOG2 + 1 }>>,
+    in_fire: Signal<Local, Bit>,
+    out_fire: Signal<Local, Bit>,
+    exp_scaled: Signal<Local, Exp>,
+    exp_signed: Signal<Local, Exp>,
+    next_row: Signal<Local, Exp>,
+    depth: Constant<Bits<{ TWIDDLE_FIFO_LOG2 + 1 }>>,
+    exp_bits: Constant<Bits<5>>,
+    zero_exp: Constant<Exp>,
+    one12: Constant<Bits<12>>,
+}
+
+impl TwiddleScaler {
+    pub fn new(mul: MulImpl) -> Self {
+        Self {
+            clock: Default::default(),
+            reset_n: Default::default(),
+            start: Default::default(),
+            job_twiddle: Default::default(),
+            job_inverse: Default::default(),
+            job_col: Default::default(),
+            job_log_n: Default::default(),
+            job_ilv: Default::default(),
+            s_tdata: Default::default(),
+            s_tvalid: Default::default(),
+            s_tready: Default::default(),
+            m_tdata: Default::default(),
+            m_tvalid: Default::default(),
+            m_tready: Default::default(),
+            rom0: rom(twiddle_rom_values(10, 0)),
+            rom1: rom(twiddle_rom_values(10, 10)),
+            rom2: rom(twiddle_rom_values(8, 20)),
+            mul_tw: MontMul::new(FieldId::Fr, mul),
+            mul_x: MontMul::new(FieldId::Fr, mul),
+            mul_out: MontMul::new(FieldId::Fr, mul),
+            fifo: Default::default(),
+            twiddle: Default::default(),
+            inverse: Default::default(),
+            col: Default::default(),
+            shift: Default::default(),
+            t_mask: Default::default(),
+            t: Default::default(),
+            k: Default::default(),
+            row_base: Default::default(),
+            exp: Default::default(),
+            x_d: Default::default(),
+            valid_d: Default::default(),
+            slots: Default::default(),
+            in_fire: Default::default(),
+            out_fire: Default::default(),
+            exp_scaled: Default::default(),
+            exp_signed: Default::default(),
+            next_row: Default::default(),
+            depth: Constant::new(((1u64 << TWIDDLE_FIFO_LOG2) as u64).into()),
+            exp_bits: Constant::new((TWIDDLE_EXP_BITS as u64).into()),
+            zero_exp: Constant::new(0u64.into()),
+            one12: Constant::new(1u64.into()),
+        }
+    }
+}
+
+impl Logic for TwiddleScaler {
+    #[hdl_gen]
+    fn update(&mut self) {
+        dff_setup!(self, clock, twiddle, inverse, col, shift, t_mask, t, k, row_base, exp, x_d, valid_d, slots);
+        clock!(self, clock, mul_tw, mul_x, mul_out, fifo);
+        self.rom0.read_clock.next = self.clock.val();
+        self.rom0.write_clock.next = self.clock.val();
+        self.rom0.write_enable.next = false;
+        self.rom0.write_address.next = 0.into();
+        self.rom0.write_data.next = 0.into();
+        self.rom1.read_clock.next = self.clock.val();
+        self.rom1.write_clock.next = self.clock.val();
+        self.rom1.write_enable.next = false;
+        self.rom1.write_address.next = 0.into();
+        self.rom1.write_data.next = 0.into();
+        self.rom2.read_clock.next = self.clock.val();
+        self.rom2.write_clock.next = self.clock.val();
+        self.rom2.write_enable.next = false;
+        self.rom2.write_address.next = 0.into();
+        self.rom2.write_data.next = 0.into();
+
+        // Credit: accept only while the FIFO has room for every point in flight.
+        self.s_tready.next = (self.slots.q.val() < self.depth.val()) & self.reset_n.val();
+        self.in_fire.next = self.s_tready.val() & self.s_tvalid.val();
+        self.m_tvalid.next = !self.fifo.empty.val() & self.reset_n.val();
+        self.m_tdata.next = self.fifo.data_out.val();
+        self.out_fire.next = self.m_tvalid.val() & self.m_tready.val();
+        self.fifo.read.next = self.out_fire.val();
+        if self.in_fire.val() & !self.out_fire.val() {
+            self.slots.d.next = self.slots.q.val() + 1;
+        } else if !self.in_fire.val() & self.out_fire.val() {
+            self.slots.d.next = self.slots.q.val() - 1;
+        }
+
+        // Exponent of this point in units of w28: k (col + t) << (28 - log n),
+        // negated for the inverse (w28 has order 2^28, so this wraps).
+        self.exp_scaled.next = 0.into();
+        if self.twiddle.q.val() {
+            self.exp_scaled.next = self.exp.q.val() << self.shift.q.val();
+        }
+        self.exp_signed.next = self.exp_scaled.val();
+        if self.inverse.q.val() {
+            self.exp_signed.next = self.zero_exp.val() - self.exp_scaled.val();
+        }
+        self.rom0.read_address.next = self.exp_signed.val().get_bits::<10>(0);
+        self.rom1.read_address.next = self.exp_signed.val().get_bits::<10>(10);
+        self.rom2.read_address.next = self.exp_signed.val().get_bits::<8>(20);
+        // Next point: t + 1 (exponent + k), or the next k (exponent (k + 1) col).
+        self.next_row.next = self.row_base.q.val() + self.col.q.val();
+        if self.in_fire.val() {
+            if self.t.q.val() == self.t_mask.q.val() {
+                self.t.d.next = 0.into();
+                self.k.d.next = self.k.q.val() + 1;
+                self.row_base.d.next = self.next_row.val();
+                self.exp.d.next = self.next_row.val();
+            } else {
+                self.t.d.next = self.t.q.val() + 1;
+                self.exp.d.next = self.exp.q.val() + self.k.q.val();
+            }
+        }
+
+        // ROM data arrive one cycle after the address, with the point.
+        self.x_d.d.next = self.s_tdata.val();
+        self.valid_d.d.next = self.in_fire.val();
+        self.mul_tw.a.next = self.rom0.read_data.val();
+        self.mul_tw.b.next = self.rom1.read_data.val();
+        self.mul_tw.valid_in.next = self.valid_d.q.val();
+        self.mul_x.a.next = self.x_d.q.val();
+        self.mul_x.b.next = self.rom2.read_data.val();
+        self.mul_x.valid_in.next = self.valid_d.q.val();
+        self.mul_out.a.next = self.mul_tw.y.val();
+        self.mul_out.b.next = self.mul_x.y.val();
+        self.mul_out.valid_in.next = self.mul_tw.valid_out.val();
+        self.fifo.data_in.next = self.mul_out.y.val();
+        self.fifo.write.next = self.mul_out.valid_out.val() & self.reset_n.val();
+
+        if self.start.val() {
+            self.twiddle.d.next = self.job_twiddle.val();
+            self.inverse.d.next = self.job_inverse.val();
+            self.col.d.next = self.job_col.val();
+            self.shift.d.next = self.exp_bits.val() - self.job_log_n.val();
+            self.t_mask.d.next = (self.one12.val() << self.job_ilv.val()) - 1;
+            self.t.d.next = 0.into();
+            self.k.d.next = 0.into();
+            self.row_base.d.next = 0.into();
+            self.exp.d.next = 0.into();
+        }
+        if !self.reset_n.val() {
+            self.valid_d.d.next = false;
+            self.slots.d.next = 0.into();
+            self.fifo.read.next = !self.fifo.empty.val();
+        }
+    }
+}
