@@ -89,3 +89,11 @@ pub fn bytes_to_beat(bytes: &[u8]) -> Beat {
 pub fn fr_from_beat_unchecked(beat: &Beat) -> ark_bn254::Fr {
     Fp256::new_unchecked(BigInt::new(beat_to_limbs(beat)))
 }
+
+/// The Fr whose Montgomery representation card memory holds in these 32
+/// bytes, or `None` if they are not a reduced residue.
+pub fn fr_from_le_bytes(bytes: &[u8]) -> Option<ark_bn254::Fr> {
+    let limbs: [u64; 4] = std::array::from_fn(|i| u64::from_le_bytes(bytes[8 * i..8 * i + 8].try_into().expect("32 bytes")));
+    let repr = BigInt::new(limbs);
+    (repr < <ark_bn254::Fr as PrimeField>::MODULUS).then(|| Fp256::new_unchecked(repr))
+}

@@ -136,7 +136,8 @@ impl<B: Bus> Coprocessor<B> {
     pub fn upload_fr(&mut self, buf: &DeviceBuffer, data: &[Fr]) -> Result<JobProfile, DriverError> {
         let t0 = std::time::Instant::now();
         self.check_buffer(buf, 0, data.len() as u64 * POINT_BYTES)?;
-        let mut bytes = vec![0u8; data.len() * POINT_BYTES as usize];
+        let mut bytes = std::mem::take(&mut self.staging);
+        bytes.resize(data.len() * POINT_BYTES as usize, 0);
         let pack = |(xs, out): (&[Fr], &mut [u8])| {
             for (x, o) in xs.iter().zip(out.chunks_exact_mut(32)) {
                 for (l, limb) in x.0.0.iter().enumerate() {
@@ -150,7 +151,9 @@ impl<B: Bus> Coprocessor<B> {
             data.par_chunks(4096).zip(bytes.par_chunks_mut(4096 * 32)).for_each(pack);
         }
         let pack_s = t0.elapsed().as_secs_f64();
-        let t = self.write_buffer(buf, 0, &bytes)?;
+        let t = self.write_buffer(buf, 0, &bytes);
+        self.staging = bytes;
+        let t = t?;
         let mut p = JobProfile { clock_hz: self.clock_hz(), transfer_s: t.transfer_s, glue_s: pack_s, ..Default::default() };
         p.finish();
         Ok(p)
@@ -159,27 +162,40 @@ impl<B: Bus> Coprocessor<B> {
     /// Copy `out.len()` points of `buf` back (card to host), checking each is
     /// a reduced field element.
     pub fn download_fr(&mut self, buf: &DeviceBuffer, out: &mut [Fr]) -> Result<JobProfile, DriverError> {
-        let mut bytes = vec![0u8; out.len() * POINT_BYTES as usize];
-        let t = self.read_buffer(buf, 0, &mut bytes)?;
+        let t0 = std::time::Instant::now();
+        let mut bytes = std::mem::take(&mut self.staging);
+        bytes.resize(out.len() * POINT_BYTES as usize, 0);
+        let mut glue = t0.elapsed().as_secs_f64();
+        let t = self.read_buffer(buf, 0, &mut bytes);
+        let t = match t {
+            Ok(t) => t,
+            Err(e) => {
+                self.staging = bytes;
+                return Err(e);
+            }
+        };
         let t0 = std::time::Instant::now();
         let unpack = |k: usize, xs: &mut [Fr], bs: &[u8]| {
             for (i, (x, b)) in xs.iter_mut().zip(bs.chunks_exact(32)).enumerate() {
-                *x = Fr::from_beat(&crate::field::bytes_to_beat(b)).ok_or(DriverError::BadResult { index: k + i })?;
+                *x = crate::field::fr_from_le_bytes(b).ok_or(DriverError::BadResult { index: k + i })?;
             }
             Ok::<(), DriverError>(())
         };
-        if out.len() < PARALLEL_MIN {
-            unpack(0, out, &bytes)?;
+        let unpacked = if out.len() < PARALLEL_MIN {
+            unpack(0, out, &bytes)
         } else {
             out.par_chunks_mut(4096)
                 .zip(bytes.par_chunks(4096 * 32))
                 .enumerate()
-                .try_for_each(|(k, (xs, bs))| unpack(k * 4096, xs, bs))?;
-        }
+                .try_for_each(|(k, (xs, bs))| unpack(k * 4096, xs, bs))
+        };
+        self.staging = bytes;
+        unpacked?;
+        glue += t0.elapsed().as_secs_f64();
         let mut p = JobProfile {
             clock_hz: self.clock_hz(),
             transfer_s: t.transfer_s,
-            glue_s: t0.elapsed().as_secs_f64(),
+            glue_s: glue,
             ..Default::default()
         };
         p.finish();
