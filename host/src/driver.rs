@@ -308,6 +308,15 @@ impl<B: Bus> Coprocessor<B> {
         self.allocator.free_bytes()
     }
 
+    /// Set up `bytes` of host staging memory for card copies now (as an XRT
+    /// program allocates its pinned buffers at start), so the first large
+    /// copy does not pay for fresh pages.
+    pub fn reserve_staging(&mut self, bytes: usize) {
+        if self.staging.len() < bytes {
+            self.staging.resize(bytes, 0);
+        }
+    }
+
     /// Every host<->card copy since the coprocessor was opened.
     pub fn transfers(&self) -> TransferProfile {
         self.transfers

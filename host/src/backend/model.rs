@@ -598,7 +598,10 @@ impl Bus for ModelBus {
         match reg.name {
             "CTRL" => {
                 if value & regmap::CTRL_AP_START != 0 && !self.busy {
+                    // Jobs on card memory compute here: that is model time, not glue.
+                    let t0 = std::time::Instant::now();
                     self.start();
+                    self.stats.sim_s += t0.elapsed().as_secs_f64();
                 }
             }
             "GIE" => self.gie = value & 1,
