@@ -138,7 +138,7 @@ registers! {
     PERF_MSM_COMBINE = 0x80, ReadOnly, 0,
         "MSM: cycles of the combination phase (sum 2^(c w + b) R(w, b) on the device)";
     NTT_MODE = 0x84, ReadWrite, 0,
-        "NTT: bit0 points come from card memory (NTT_SRC_*) instead of s_axis, bit1 results go to card memory (NTT_DST_*) instead of m_axis, bits[7:4] log2 B of the transforms interleaved on input (point i of transform t is input point i B + t), bits[11:8] the same for the output, bit12 multiply output k of transform t by the twiddle w^((NTT_TWIDDLE_COL + t) k), w the primitive 2^NTT_TWIDDLE_LOG-th root of unity (its inverse for INTT); with B > 1, JOB_COUNT must be B x 2^JOB_LOG_SIZE";
+        "NTT: bit0 points come from card memory (NTT_SRC_*) instead of s_axis, bit1 results go to card memory (NTT_DST_*) instead of m_axis, bits[7:4] log2 B of the transforms interleaved on input (point i of transform t is input point i B + t), bits[11:8] the same for the output, bit12 multiply output k of transform t by the twiddle w^((NTT_TWIDDLE_COL + t) k), w the primitive 2^NTT_TWIDDLE_LOG-th root of unity (its inverse for INTT), bit13 (powers, not with bit12) multiply output j by g^(NTT_TWIDDLE_COL + j), g = 5 the generator of Fr (g^-1 for INTT; with JOB_LOG_SIZE 0 this is a coset scaling); with B > 1, JOB_COUNT must be B x 2^JOB_LOG_SIZE";
     NTT_SRC_ADDR_LO = 0x88, ReadWrite, 0,
         "NTT from card memory: byte address of the first run, bits [31:0] (64-byte aligned; 32 bytes per point, Montgomery form)";
     NTT_SRC_ADDR_HI = 0x8C, ReadWrite, 0,
@@ -232,6 +232,7 @@ pub const NTT_MODE_DST_MEM: u32 = 1 << 1;
 pub const NTT_MODE_IN_ILV_SHIFT: u32 = 4;
 pub const NTT_MODE_OUT_ILV_SHIFT: u32 = 8;
 pub const NTT_MODE_TWIDDLE: u32 = 1 << 12;
+pub const NTT_MODE_POWERS: u32 = 1 << 13;
 
 /// CTRL bits.
 pub const CTRL_AP_START: u32 = 1 << 0;
@@ -271,7 +272,7 @@ pub fn error_name(code: u32) -> &'static str {
         ERR_BAD_DIGIT => "MSM scalar does not fit the job's windows (the point was skipped)",
         ERR_MEM_RANGE => "MSM reads outside the base buffer (JOB_COUNT above MSM_BASES_COUNT) or base address not 64-byte aligned",
         ERR_MEM_RESP => "card memory answered a read or write with an error (MSM: the point was skipped)",
-        ERR_BAD_LAYOUT => "NTT card-memory layout: a run length not a power of two in 2..=JOB_COUNT, an odd stride, an address not 64-byte aligned, a twiddle size outside 1..=28, or interleaved transforms that do not fill JOB_COUNT",
+        ERR_BAD_LAYOUT => "NTT card-memory layout: a run length not a power of two in 2..=JOB_COUNT, an odd stride, an address not 64-byte aligned, a twiddle size outside 1..=28, twiddles and powers together, or interleaved transforms that do not fill JOB_COUNT",
         _ => "unknown error code",
     }
 }
@@ -335,6 +336,7 @@ pub fn c_header(prefix: &str) -> String {
         ("NTT_MODE_IN_ILV_SHIFT", NTT_MODE_IN_ILV_SHIFT),
         ("NTT_MODE_OUT_ILV_SHIFT", NTT_MODE_OUT_ILV_SHIFT),
         ("NTT_MODE_TWIDDLE", NTT_MODE_TWIDDLE),
+        ("NTT_MODE_POWERS", NTT_MODE_POWERS),
     ] {
         s += &format!("#define {up}_{name} 0x{v:X}u\n");
     }

@@ -424,6 +424,7 @@ impl Logic for Top {
         self.ntt_port.job_src_mem.next = self.regs.ntt_params[0].val().get_bit(0);
         self.ntt_port.job_dst_mem.next = self.regs.ntt_params[0].val().get_bit(1);
         self.ntt_port.job_twiddle.next = self.regs.ntt_params[0].val().get_bit(12);
+        self.ntt_port.job_powers.next = self.regs.ntt_params[0].val().get_bit(13);
         self.ntt_port.job_count.next = self.regs.job_count.val();
         self.ntt_port.job_src_addr.next = bit_cast::<64, 32>(self.regs.ntt_params[1].val())
             | (bit_cast::<64, 32>(self.regs.ntt_params[2].val()) << 32);
@@ -438,6 +439,7 @@ impl Logic for Top {
         self.ntt_port.core_done.next = self.ntt.done.val();
         self.ntt_scaler.start.next = self.ntt.job_accepted.val();
         self.ntt_scaler.job_twiddle.next = self.regs.ntt_params[0].val().get_bit(12);
+        self.ntt_scaler.job_powers.next = self.regs.ntt_params[0].val().get_bit(13);
         self.ntt_scaler.job_inverse.next = self.regs.job_op.val() == self.op_intt.val();
         self.ntt_scaler.job_col.next = self.regs.ntt_params[9].val().get_bits::<28>(0);
         self.ntt_scaler.job_log_n.next = self.regs.ntt_params[10].val().get_bits::<5>(0);

@@ -278,6 +278,10 @@ impl<B: Bus> Coprocessor<B> {
     }
 
     fn card_job(&mut self, job: CardJob, dir: Direction) -> Result<JobProfile, DriverError> {
+        self.card_job_with(job, job.params(), dir)
+    }
+
+    fn card_job_with(&mut self, job: CardJob, params: [u32; regmap::NTT_PARAM_COUNT], dir: Direction) -> Result<JobProfile, DriverError> {
         let op = match dir {
             Direction::Forward => regmap::OP_NTT,
             Direction::Inverse => regmap::OP_INTT,
@@ -290,7 +294,7 @@ impl<B: Bus> Coprocessor<B> {
             msm: None,
             bases: None,
             patience: job.patience(),
-            ntt: Some(job.params()),
+            ntt: Some(params),
         };
         let (_, p) = self.device_job(dj, &[], 0)?;
         Ok(p)
@@ -299,9 +303,31 @@ impl<B: Bus> Coprocessor<B> {
     /// In-place coset NTT: the semantics of
     /// `Radix2EvaluationDomain::new(n).get_coset(offset)` `fft_in_place` /
     /// `ifft_in_place` (evaluations over offset * <w>).
+    ///
+    /// With arkworks' generator as the offset (as Groth16 uses) and sizes up
+    /// to 2^NTT_LOG_MAX_CARD, the coset scaling runs on the card too;
+    /// other offsets are scaled by the glue.
     pub fn coset_ntt(&mut self, data: &mut [Fr], offset: Fr, dir: Direction) -> Result<JobProfile, DriverError> {
-        log2_size(data.len())?;
+        let log_n = log2_size(data.len())?;
         let offset_inv = offset.inverse().ok_or(DriverError::ZeroCosetOffset)?;
+        if offset == Fr::GENERATOR && log_n <= NTT_LOG_MAX_CARD {
+            let t0 = std::time::Instant::now();
+            let buf = self.alloc_buffer(data.len() as u64 * POINT_BYTES)?;
+            let glue = t0.elapsed().as_secs_f64();
+            let outcome = (|| {
+                let mut p = self.upload_fr(&buf, data)?;
+                p.add(&self.coset_ntt_buffer(&buf, data.len(), dir)?);
+                p.add(&self.download_fr(&buf, data)?);
+                Ok::<JobProfile, DriverError>(p)
+            })();
+            let t1 = std::time::Instant::now();
+            self.free_buffer(buf)?;
+            let mut profile = outcome?;
+            profile.glue_s += glue + t1.elapsed().as_secs_f64();
+            profile.elements = data.len() as u64;
+            profile.finish();
+            return Ok(profile);
+        }
         let t0 = std::time::Instant::now();
         if dir == Direction::Forward {
             distribute_powers(data, offset);
@@ -315,6 +341,50 @@ impl<B: Bus> Coprocessor<B> {
         }
         profile.glue_s += glue;
         profile.finish();
+        Ok(profile)
+    }
+
+    /// In-place coset NTT over g H (g = `Fr::GENERATOR`, as ark-poly's
+    /// `get_coset(GENERATOR)`) of the first `n` points of a device buffer,
+    /// entirely on the card: forward scales point i by g^i, then transforms;
+    /// inverse transforms, then scales by g^-i. The scaling is a pass of
+    /// one-point "transforms" whose results the twiddle scaler multiplies by
+    /// the powers.
+    pub fn coset_ntt_buffer(&mut self, buf: &DeviceBuffer, n: usize, dir: Direction) -> Result<JobProfile, DriverError> {
+        if n == 0 || !n.is_power_of_two() || n.trailing_zeros() > NTT_LOG_MAX_CARD {
+            return Err(DriverError::NttSize { n, max_log: NTT_LOG_MAX_CARD });
+        }
+        self.check_buffer(buf, 0, n as u64 * POINT_BYTES)?;
+        let mut profile = JobProfile { clock_hz: self.clock_hz(), ..Default::default() };
+        if dir == Direction::Forward {
+            profile.add(&self.scale_by_powers(buf, n, dir)?);
+        }
+        profile.add(&self.ntt_buffer(buf, n, dir)?);
+        if dir == Direction::Inverse {
+            profile.add(&self.scale_by_powers(buf, n, dir)?);
+        }
+        profile.elements = n as u64;
+        profile.finish();
+        Ok(profile)
+    }
+
+    /// Point i of the buffer times g^i (forward) or g^-i (inverse), in place,
+    /// by jobs of up to the on-chip size.
+    fn scale_by_powers(&mut self, buf: &DeviceBuffer, n: usize, dir: Direction) -> Result<JobProfile, DriverError> {
+        let mut profile = JobProfile { clock_hz: self.clock_hz(), ..Default::default() };
+        if n == 1 {
+            // g^0 = 1; a record holds two points, so there is no one-point job.
+            return Ok(profile);
+        }
+        let per_job = n.min(NTT_MAX_POINTS);
+        for start in (0..n).step_by(per_job) {
+            let at = Layout::contiguous(buf.addr() + start as u64 * POINT_BYTES, per_job as u32);
+            let job = CardJob { count: per_job as u32, log_m: 0, in_ilv: 0, out_ilv: 0, src: at, dst: at, twiddle: None };
+            let mut params = job.params();
+            params[0] |= regmap::NTT_MODE_POWERS;
+            params[9] = start as u32;
+            profile.add(&self.card_job_with(job, params, dir)?);
+        }
         Ok(profile)
     }
 

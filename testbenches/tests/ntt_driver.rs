@@ -35,9 +35,16 @@ fn check_sizes<B: Bus>(bus: B, name: &str, log_sizes: &[u32]) {
 fn check_cosets_and_edges<B: Bus>(bus: B, name: &str) {
     let mut rng = seeded_rng(name);
     let mut dev = Coprocessor::new(bus).unwrap();
-    for log_n in [3u32, 9, NTT_LOG_MAX as u32 + 1] {
+    for (log_n, offset) in [
+        (1u32, Fr::GENERATOR),
+        (3, Fr::GENERATOR),
+        (9, Fr::GENERATOR),
+        (NTT_LOG_MAX as u32, Fr::GENERATOR),
+        (NTT_LOG_MAX as u32 + 1, Fr::GENERATOR),
+        (5, Fr::from(3u64)),
+        (NTT_LOG_MAX as u32 + 1, Fr::from(3u64)),
+    ] {
         let n = 1usize << log_n;
-        let offset = Fr::GENERATOR;
         let coset = Radix2EvaluationDomain::<Fr>::new(n).unwrap().get_coset(offset).unwrap();
         let input: Vec<Fr> = (0..n).map(|_| Fr::rand(&mut rng)).collect();
         let mut data = input.clone();
@@ -108,6 +115,15 @@ fn check_device_buffers<B: Bus>(bus: B, name: &str) {
     dev.ntt_buffer(&buf, n, Direction::Inverse).unwrap();
     dev.download_fr(&buf, &mut out).unwrap();
     assert_eq!(first_mismatch(&out, &input), None, "round trip on the card");
+    // A coset round trip on the card (g = GENERATOR), against ark-poly's coset domain.
+    let coset = Radix2EvaluationDomain::<Fr>::new(n).unwrap().get_coset(Fr::GENERATOR).unwrap();
+    let p = dev.coset_ntt_buffer(&buf, n, Direction::Forward).unwrap();
+    assert_eq!(p.transfer_s, 0.0);
+    dev.download_fr(&buf, &mut out).unwrap();
+    assert_eq!(first_mismatch(&out, &coset.fft(&input)), None, "coset fft on the card");
+    dev.coset_ntt_buffer(&buf, n, Direction::Inverse).unwrap();
+    dev.download_fr(&buf, &mut out).unwrap();
+    assert_eq!(first_mismatch(&out, &input), None, "coset round trip on the card");
     // Bad sizes and buffers: refused before any work.
     let cycles = dev.bus().cycles();
     for bad in [0usize, 3, 1 << 23] {

@@ -25,6 +25,8 @@ pub struct NttCardPort {
     pub job_dst_mem: Signal<In, Bit>,
     /// NTT_MODE bit12: twiddles on (their size is checked).
     pub job_twiddle: Signal<In, Bit>,
+    /// NTT_MODE bit13: powers of g (never with twiddles).
+    pub job_powers: Signal<In, Bit>,
     /// Points in the job.
     pub job_count: Signal<In, Bits<32>>,
     /// Source layout: byte address of the first run.
@@ -138,6 +140,7 @@ impl NttCardPort {
             job_src_mem: Default::default(),
             job_dst_mem: Default::default(),
             job_twiddle: Default::default(),
+            job_powers: Default::default(),
             job_count: Default::default(),
             job_src_addr: Default::default(),
             job_src_run_len: Default::default(),
@@ -237,6 +240,7 @@ impl Logic for NttCardPort {
         if (self.job_src_mem.val() & !self.src_ok.val())
             | (self.job_dst_mem.val() & !self.dst_ok.val())
             | (self.job_twiddle.val() & !self.twiddle_ok.val())
+            | (self.job_twiddle.val() & self.job_powers.val())
         {
             self.layout_error.next = self.err_bad_layout.val();
         }

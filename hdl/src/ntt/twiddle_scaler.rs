@@ -3,11 +3,15 @@
 //! w the primitive 2^log_n-th root of unity (w^-1 for inverse transforms).
 //! With twiddles off it multiplies by one, so every job has the same latency.
 //!
-//! The twiddle is made on chip, not read from memory: its exponent, in units
-//! of the primitive 2^28-th root w28, splits into three fields that index
-//! three ROMs (w28^e0, w28^(2^10 e1), w28^(2^20 e2)); two multipliers run in
+//! In powers mode it multiplies the j-th point by g^(col0 + j) (g^-1 for
+//! inverse jobs), g arkworks' multiplicative generator of Fr: the scaling of
+//! a coset transform, run as a job of one-point transforms.
+//!
+//! The factor is made on chip, not read from memory: its exponent (in units
+//! of the primitive 2^28-th root w28, or of g) splits into three fields that
+//! index three ROMs (x^e0, x^(2^10 e1), x^(2^20 e2)); two multipliers run in
 //! parallel (ROM0 x ROM1, point x ROM2) and a third joins them. The exponent
-//! k (col0 + t) follows the stream by additions only.
+//! k (col0 + t), or col0 + j, follows the stream by additions only.
 
 use super::roots;
 use crate::field::{MONT_MUL_LATENCY, MontMul, MulImpl};
@@ -31,10 +35,17 @@ const _: () = assert!(TWIDDLE_EXP_BITS == roots::FR_TWO_ADICITY as usize);
 type Exp = Bits<TWIDDLE_EXP_BITS>;
 type Fifo = SynchronousFIFO<Bits<256>, TWIDDLE_FIFO_LOG2, { TWIDDLE_FIFO_LOG2 + 1 }, 1>;
 
-/// ROM contents: w28^(i << shift) for i < 2^bits, Montgomery form.
-pub fn twiddle_rom_values(bits: u32, shift: u32) -> Vec<BigUint> {
+/// The bases of the scaler's ROM sets: the primitive 2^28-th root of unity,
+/// the generator g and g^-1.
+pub fn scaler_bases() -> [BigUint; 3] {
+    let g = BigUint::from(roots::FR_GENERATOR);
+    [roots::two_adic_root(), g.clone(), roots::inverse(&g)]
+}
+
+/// ROM contents: base^(i << shift) for i < 2^bits, Montgomery form.
+pub fn twiddle_rom_values(base: &BigUint, bits: u32, shift: u32) -> Vec<BigUint> {
     let r = FieldId::Fr.modulus();
-    let step = roots::two_adic_root().modpow(&BigUint::from(1u64 << shift), &r);
+    let step = base.modpow(&BigUint::from(1u64 << shift), &r);
     let mut x = BigUint::from(1u32);
     let mut out = Vec::with_capacity(1 << bits);
     for _ in 0..1u64 << bits {
@@ -60,8 +71,10 @@ pub struct TwiddleScaler {
     pub start: Signal<In, Bit>,
     /// Multiply by twiddles (else by one).
     pub job_twiddle: Signal<In, Bit>,
-    /// Inverse transform: twiddles of w^-1.
+    /// Inverse transform: twiddles of w^-1 (powers of g^-1).
     pub job_inverse: Signal<In, Bit>,
+    /// Powers mode: multiply point j by g^(col + j) (overrides twiddles).
+    pub job_powers: Signal<In, Bit>,
     /// Column of the job's first transform.
     pub job_col: Signal<In, Exp>,
     /// log2 of the whole transform (1..=28) the twiddles belong to.
@@ -83,11 +96,16 @@ pub struct TwiddleScaler {
     rom0: RAM<Bits<256>, 10>,
     rom1: RAM<Bits<256>, 10>,
     rom2: RAM<Bits<256>, 8>,
+    /// Powers of g, then of g^-1, by the same three exponent fields.
+    pow0: RAM<Bits<256>, 11>,
+    pow1: RAM<Bits<256>, 11>,
+    pow2: RAM<Bits<256>, 9>,
     mul_tw: MontMul,
     mul_x: MontMul,
     mul_out: MontMul,
     fifo: Fifo,
     twiddle: DFF<Bit>,
+    powers: DFF<Bit>,
     inverse: DFF<Bit>,
     col: DFF<Exp>,
     shift: DFF<Bits<5>>,
@@ -108,16 +126,20 @@ pub struct TwiddleScaler {
     exp_bits: Constant<Bits<5>>,
     zero_exp: Constant<Exp>,
     one12: Constant<Bits<12>>,
+    pow_hi10: Constant<Bits<11>>,
+    pow_hi8: Constant<Bits<9>>,
 }
 
 impl TwiddleScaler {
     pub fn new(mul: MulImpl) -> Self {
+        let bases = scaler_bases();
         Self {
             clock: Default::default(),
             reset_n: Default::default(),
             start: Default::default(),
             job_twiddle: Default::default(),
             job_inverse: Default::default(),
+            job_powers: Default::default(),
             job_col: Default::default(),
             job_log_n: Default::default(),
             job_ilv: Default::default(),
@@ -127,14 +149,18 @@ impl TwiddleScaler {
             m_tdata: Default::default(),
             m_tvalid: Default::default(),
             m_tready: Default::default(),
-            rom0: rom(twiddle_rom_values(10, 0)),
-            rom1: rom(twiddle_rom_values(10, 10)),
-            rom2: rom(twiddle_rom_values(8, 20)),
+            rom0: rom(twiddle_rom_values(&bases[0], 10, 0)),
+            rom1: rom(twiddle_rom_values(&bases[0], 10, 10)),
+            rom2: rom(twiddle_rom_values(&bases[0], 8, 20)),
+            pow0: rom([twiddle_rom_values(&bases[1], 10, 0), twiddle_rom_values(&bases[2], 10, 0)].concat()),
+            pow1: rom([twiddle_rom_values(&bases[1], 10, 10), twiddle_rom_values(&bases[2], 10, 10)].concat()),
+            pow2: rom([twiddle_rom_values(&bases[1], 8, 20), twiddle_rom_values(&bases[2], 8, 20)].concat()),
             mul_tw: MontMul::new(FieldId::Fr, mul),
             mul_x: MontMul::new(FieldId::Fr, mul),
             mul_out: MontMul::new(FieldId::Fr, mul),
             fifo: Default::default(),
             twiddle: Default::default(),
+            powers: Default::default(),
             inverse: Default::default(),
             col: Default::default(),
             shift: Default::default(),
@@ -155,6 +181,8 @@ impl TwiddleScaler {
             exp_bits: Constant::new((TWIDDLE_EXP_BITS as u64).into()),
             zero_exp: Constant::new(0u64.into()),
             one12: Constant::new(1u64.into()),
+            pow_hi10: Constant::new((1u64 << 10).into()),
+            pow_hi8: Constant::new((1u64 << 8).into()),
         }
     }
 }
@@ -162,7 +190,7 @@ impl TwiddleScaler {
 impl Logic for TwiddleScaler {
     #[hdl_gen]
     fn update(&mut self) {
-        dff_setup!(self, clock, twiddle, inverse, col, shift, t_mask, t, k, row_base, exp, x_d, valid_d, slots);
+        dff_setup!(self, clock, twiddle, powers, inverse, col, shift, t_mask, t, k, row_base, exp, x_d, valid_d, slots);
         clock!(self, clock, mul_tw, mul_x, mul_out, fifo);
         self.rom0.read_clock.next = self.clock.val();
         self.rom0.write_clock.next = self.clock.val();
@@ -179,6 +207,21 @@ impl Logic for TwiddleScaler {
         self.rom2.write_enable.next = false;
         self.rom2.write_address.next = 0.into();
         self.rom2.write_data.next = 0.into();
+        self.pow0.read_clock.next = self.clock.val();
+        self.pow0.write_clock.next = self.clock.val();
+        self.pow0.write_enable.next = false;
+        self.pow0.write_address.next = 0.into();
+        self.pow0.write_data.next = 0.into();
+        self.pow1.read_clock.next = self.clock.val();
+        self.pow1.write_clock.next = self.clock.val();
+        self.pow1.write_enable.next = false;
+        self.pow1.write_address.next = 0.into();
+        self.pow1.write_data.next = 0.into();
+        self.pow2.read_clock.next = self.clock.val();
+        self.pow2.write_clock.next = self.clock.val();
+        self.pow2.write_enable.next = false;
+        self.pow2.write_address.next = 0.into();
+        self.pow2.write_data.next = 0.into();
 
         // Credit: accept only while the FIFO has room for every point in flight.
         self.s_tready.next = (self.slots.q.val() < self.depth.val()) & self.reset_n.val();
@@ -206,9 +249,20 @@ impl Logic for TwiddleScaler {
         self.rom0.read_address.next = self.exp_signed.val().get_bits::<10>(0);
         self.rom1.read_address.next = self.exp_signed.val().get_bits::<10>(10);
         self.rom2.read_address.next = self.exp_signed.val().get_bits::<8>(20);
+        // Powers: the exponent as it is; g^-1's table is the upper half.
+        self.pow0.read_address.next = bit_cast::<11, 10>(self.exp.q.val().get_bits::<10>(0));
+        self.pow1.read_address.next = bit_cast::<11, 10>(self.exp.q.val().get_bits::<10>(10));
+        self.pow2.read_address.next = bit_cast::<9, 8>(self.exp.q.val().get_bits::<8>(20));
+        if self.inverse.q.val() {
+            self.pow0.read_address.next = bit_cast::<11, 10>(self.exp.q.val().get_bits::<10>(0)) | self.pow_hi10.val();
+            self.pow1.read_address.next = bit_cast::<11, 10>(self.exp.q.val().get_bits::<10>(10)) | self.pow_hi10.val();
+            self.pow2.read_address.next = bit_cast::<9, 8>(self.exp.q.val().get_bits::<8>(20)) | self.pow_hi8.val();
+        }
         // Next point: t + 1 (exponent + k), or the next k (exponent (k + 1) col).
         self.next_row.next = self.row_base.q.val() + self.col.q.val();
-        if self.in_fire.val() {
+        if self.in_fire.val() & self.powers.q.val() {
+            self.exp.d.next = self.exp.q.val() + 1;
+        } else if self.in_fire.val() {
             if self.t.q.val() == self.t_mask.q.val() {
                 self.t.d.next = 0.into();
                 self.k.d.next = self.k.q.val() + 1;
@@ -224,10 +278,19 @@ impl Logic for TwiddleScaler {
         self.x_d.d.next = self.s_tdata.val();
         self.valid_d.d.next = self.in_fire.val();
         self.mul_tw.a.next = self.rom0.read_data.val();
+        if self.powers.q.val() {
+            self.mul_tw.a.next = self.pow0.read_data.val();
+        }
         self.mul_tw.b.next = self.rom1.read_data.val();
+        if self.powers.q.val() {
+            self.mul_tw.b.next = self.pow1.read_data.val();
+        }
         self.mul_tw.valid_in.next = self.valid_d.q.val();
         self.mul_x.a.next = self.x_d.q.val();
         self.mul_x.b.next = self.rom2.read_data.val();
+        if self.powers.q.val() {
+            self.mul_x.b.next = self.pow2.read_data.val();
+        }
         self.mul_x.valid_in.next = self.valid_d.q.val();
         self.mul_out.a.next = self.mul_tw.y.val();
         self.mul_out.b.next = self.mul_x.y.val();
@@ -237,6 +300,7 @@ impl Logic for TwiddleScaler {
 
         if self.start.val() {
             self.twiddle.d.next = self.job_twiddle.val();
+            self.powers.d.next = self.job_powers.val();
             self.inverse.d.next = self.job_inverse.val();
             self.col.d.next = self.job_col.val();
             self.shift.d.next = self.exp_bits.val() - self.job_log_n.val();
@@ -245,6 +309,9 @@ impl Logic for TwiddleScaler {
             self.k.d.next = 0.into();
             self.row_base.d.next = 0.into();
             self.exp.d.next = 0.into();
+            if self.job_powers.val() {
+                self.exp.d.next = self.job_col.val();
+            }
         }
         if !self.reset_n.val() {
             self.valid_d.d.next = false;

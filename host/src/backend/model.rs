@@ -242,6 +242,7 @@ impl ModelBus {
             && (mode & regmap::NTT_MODE_SRC_MEM == 0 || self.src_layout().valid_for(count))
             && (mode & regmap::NTT_MODE_DST_MEM == 0 || self.dst_layout().valid_for(count))
             && (mode & regmap::NTT_MODE_TWIDDLE == 0 || (1..=28).contains(&self.run_ntt_params[10]))
+            && (mode & regmap::NTT_MODE_TWIDDLE == 0 || mode & regmap::NTT_MODE_POWERS == 0)
     }
 
     /// An NTT job whose points are in card memory: read them now; the
@@ -294,7 +295,7 @@ impl ModelBus {
         let m = 1usize << log_m;
         let (in_ilv, out_ilv) = self.ilv();
         let inverse = self.run_op == regmap::OP_INTT;
-        use ark_ff::Field;
+        use ark_ff::{FftField, Field};
         let mut core = vec![Fr::zero(); n];
         for (b, beat) in input.iter().enumerate() {
             core[ntt_ref::core_index(b, in_ilv, log_m)] = fr_from_beat_unchecked(beat);
@@ -305,6 +306,8 @@ impl ModelBus {
             .flat_map(|chunk| if inverse { domain.ifft(chunk) } else { domain.fft(chunk) })
             .collect();
         let twiddle = self.mode() & regmap::NTT_MODE_TWIDDLE != 0;
+        let powers = self.mode() & regmap::NTT_MODE_POWERS != 0;
+        let g = if inverse { Fr::GENERATOR.inverse().expect("nonzero") } else { Fr::GENERATOR };
         let w = if twiddle {
             let w = <Fr as ark_ff::FftField>::get_root_of_unity(1u64 << self.run_ntt_params[10]).expect("log checked");
             if inverse { w.inverse().expect("root is nonzero") } else { w }
@@ -316,7 +319,13 @@ impl ModelBus {
             .map(|b| {
                 let x = core[ntt_ref::core_index(b, out_ilv, log_m)];
                 let (t, k) = ((b & ((1 << out_ilv) - 1)) as u64, (b >> out_ilv) as u64);
-                let x = if twiddle { x * w.pow([ntt_ref::twiddle_exponent(k, t, col)]) } else { x };
+                let x = if powers {
+                    x * g.pow([col + b as u64])
+                } else if twiddle {
+                    x * w.pow([ntt_ref::twiddle_exponent(k, t, col)])
+                } else {
+                    x
+                };
                 x.to_beat()
             })
             .collect();
