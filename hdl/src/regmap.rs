@@ -138,7 +138,7 @@ registers! {
     PERF_MSM_COMBINE = 0x80, ReadOnly, 0,
         "MSM: cycles of the combination phase (sum 2^(c w + b) R(w, b) on the device)";
     NTT_MODE = 0x84, ReadWrite, 0,
-        "NTT: bit0 points come from card memory (NTT_SRC_*) instead of s_axis, bit1 results go to card memory (NTT_DST_*) instead of m_axis, bits[7:4] log2 B of the transforms interleaved on input (point i of transform t is input point i B + t), bits[11:8] the same for the output, bit12 multiply output k of transform t by the twiddle w^((NTT_TWIDDLE_COL + t) k), w the primitive 2^NTT_TWIDDLE_LOG-th root of unity (its inverse for INTT), bit13 (powers, not with bit12) multiply output j by g^(NTT_TWIDDLE_COL + j), g = 5 the generator of Fr (g^-1 for INTT; with JOB_LOG_SIZE 0 this is a coset scaling); with B > 1, JOB_COUNT must be B x 2^JOB_LOG_SIZE";
+        "NTT: bit0 points come from card memory (NTT_SRC_*) instead of s_axis, bit1 results go to card memory (NTT_DST_*) instead of m_axis, bits[7:4] log2 B of the transforms interleaved on input (point i of transform t is input point i B + t), bits[11:8] the same for the output, bit12 multiply output k of transform t by the twiddle w^((NTT_TWIDDLE_COL + t) k), w the primitive 2^NTT_TWIDDLE_LOG-th root of unity (its inverse for INTT), bit13 (powers, not with bit12) multiply output j by g^(NTT_TWIDDLE_COL + j), g = 5 the generator of Fr (g^-1 for INTT; with JOB_LOG_SIZE 0 this is a coset scaling); with B > 1, JOB_COUNT must be B x 2^JOB_LOG_SIZE. Field-ALU jobs use bits 0 and 1 (operand a from NTT_SRC_*, results to NTT_DST_*) and bit14 (with bit0: operand b from NTT_SRC_B_*); the other bits must be 0 for them";
     NTT_SRC_ADDR_LO = 0x88, ReadWrite, 0,
         "NTT from card memory: byte address of the first run, bits [31:0] (64-byte aligned; 32 bytes per point, Montgomery form)";
     NTT_SRC_ADDR_HI = 0x8C, ReadWrite, 0,
@@ -159,9 +159,17 @@ registers! {
         "NTT twiddles (NTT_MODE bit12): column index of the job's first transform";
     NTT_TWIDDLE_LOG = 0xAC, ReadWrite, 0,
         "NTT twiddles (NTT_MODE bit12): log2 of the whole transform the twiddles belong to (1..=28)";
-    PERF_MEM_WRITES = 0xB0, ReadOnly, 0,
+    NTT_SRC_B_ADDR_LO = 0xB0, ReadWrite, 0,
+        "Field-ALU jobs from card memory (NTT_MODE bit14): byte address of operand b's first run, bits [31:0] (64-byte aligned; a stride of 0 repeats one record, a constant)";
+    NTT_SRC_B_ADDR_HI = 0xB4, ReadWrite, 0,
+        "Field-ALU jobs from card memory: byte address of operand b's first run, bits [63:32]";
+    NTT_SRC_B_RUN_LEN = 0xB8, ReadWrite, 0,
+        "Field-ALU jobs from card memory: operand b's points per run (as NTT_SRC_RUN_LEN)";
+    NTT_SRC_B_STRIDE = 0xBC, ReadWrite, 0,
+        "Field-ALU jobs from card memory: operand b's points between run starts (even; 0 repeats the run)";
+    PERF_MEM_WRITES = 0xC0, ReadOnly, 0,
         "Card memory: write bursts the last job issued";
-    PERF_MEM_WBEATS = 0xB4, ReadOnly, 0,
+    PERF_MEM_WBEATS = 0xC4, ReadOnly, 0,
         "Card memory: write beats the last job sent (32 bytes each)";
 }
 
@@ -200,8 +208,9 @@ impl Caps {
     }
 }
 
-/// The NTT parameter registers, NTT_MODE .. NTT_TWIDDLE_LOG: consecutive,
-/// so the register block holds them as one array.
+/// The data-port registers, NTT_MODE .. NTT_SRC_B_STRIDE (NTT jobs, and
+/// field-ALU jobs on card memory): consecutive, so the register block holds
+/// them as one array.
 pub const NTT_PARAMS: &[Register] = &[
     NTT_MODE,
     NTT_SRC_ADDR_LO,
@@ -214,9 +223,13 @@ pub const NTT_PARAMS: &[Register] = &[
     NTT_DST_STRIDE,
     NTT_TWIDDLE_COL,
     NTT_TWIDDLE_LOG,
+    NTT_SRC_B_ADDR_LO,
+    NTT_SRC_B_ADDR_HI,
+    NTT_SRC_B_RUN_LEN,
+    NTT_SRC_B_STRIDE,
 ];
 /// Number of NTT parameter registers.
-pub const NTT_PARAM_COUNT: usize = 11;
+pub const NTT_PARAM_COUNT: usize = 15;
 const _: () = {
     assert!(NTT_PARAMS.len() == NTT_PARAM_COUNT);
     let mut i = 0;
@@ -233,6 +246,7 @@ pub const NTT_MODE_IN_ILV_SHIFT: u32 = 4;
 pub const NTT_MODE_OUT_ILV_SHIFT: u32 = 8;
 pub const NTT_MODE_TWIDDLE: u32 = 1 << 12;
 pub const NTT_MODE_POWERS: u32 = 1 << 13;
+pub const NTT_MODE_SRC_B: u32 = 1 << 14;
 
 /// CTRL bits.
 pub const CTRL_AP_START: u32 = 1 << 0;
@@ -272,7 +286,7 @@ pub fn error_name(code: u32) -> &'static str {
         ERR_BAD_DIGIT => "MSM scalar does not fit the job's windows (the point was skipped)",
         ERR_MEM_RANGE => "MSM reads outside the base buffer (JOB_COUNT above MSM_BASES_COUNT) or base address not 64-byte aligned",
         ERR_MEM_RESP => "card memory answered a read or write with an error (MSM: the point was skipped)",
-        ERR_BAD_LAYOUT => "NTT card-memory layout: a run length not a power of two in 2..=JOB_COUNT, an odd stride, an address not 64-byte aligned, a twiddle size outside 1..=28, twiddles and powers together, or interleaved transforms that do not fill JOB_COUNT",
+        ERR_BAD_LAYOUT => "NTT card-memory layout: a run length not a power of two in 2..=JOB_COUNT, an odd stride, an address not 64-byte aligned, a twiddle size outside 1..=28, twiddles and powers together, a field-ALU job from card memory without operand b (or an NTT job with one), an odd JOB_COUNT on card memory, or interleaved transforms that do not fill JOB_COUNT",
         _ => "unknown error code",
     }
 }
@@ -337,6 +351,7 @@ pub fn c_header(prefix: &str) -> String {
         ("NTT_MODE_OUT_ILV_SHIFT", NTT_MODE_OUT_ILV_SHIFT),
         ("NTT_MODE_TWIDDLE", NTT_MODE_TWIDDLE),
         ("NTT_MODE_POWERS", NTT_MODE_POWERS),
+        ("NTT_MODE_SRC_B", NTT_MODE_SRC_B),
     ] {
         s += &format!("#define {up}_{name} 0x{v:X}u\n");
     }

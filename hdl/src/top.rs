@@ -7,7 +7,7 @@ use crate::bus::{AxiLiteSlave, ControlRegs};
 use crate::field::{MONT_MUL_LATENCY, MulImpl};
 use crate::mem::{CARD_ADDR_BITS, CARD_DATA_BITS, CardMemReader, CardMemWriter};
 use crate::msm::{MSM_KEY_BITS, MsmEngine};
-use crate::ntt::{NTT_LOG_MAX, NTT_UNITS_LOG2, NttCardPort, NttCore, TwiddleScaler};
+use crate::ntt::{DataLayoutCheck, NTT_LOG_MAX, NTT_UNITS_LOG2, NttCardPort, NttCore, TwiddleScaler};
 use crate::regmap;
 use crate::regmap::AXIL_ADDR_BITS;
 use rust_hdl::prelude::*;
@@ -145,6 +145,7 @@ pub struct Top {
     card_mem: CardMemReader,
     card_wr: CardMemWriter,
     ntt_port: NttCardPort,
+    layout_check: DataLayoutCheck,
     ntt_scaler: TwiddleScaler,
     regs: ControlRegs,
     alu: FieldAlu,
@@ -221,6 +222,7 @@ impl Top {
             card_mem: Default::default(),
             card_wr: Default::default(),
             ntt_port: NttCardPort::new(),
+            layout_check: DataLayoutCheck::new(),
             ntt_scaler: TwiddleScaler::new(config.mul),
             regs: ControlRegs::new(config.caps()),
             alu: FieldAlu::new(config.mul),
@@ -419,13 +421,39 @@ impl Logic for Top {
         // NTT data path: core, twiddle scaler, data port (NTT_PARAMS order).
         self.ntt.job_in_ilv.next = self.regs.ntt_params[0].val().get_bits::<4>(4);
         self.ntt.job_out_ilv.next = self.regs.ntt_params[0].val().get_bits::<4>(8);
-        self.ntt.job_ext_refuse.next = self.ntt_port.layout_error.val();
-        self.ntt_port.start.next = self.ntt.job_accepted.val();
+        self.ntt.job_ext_refuse.next = self.layout_check.layout_error.val();
+        self.alu.job_ext_refuse.next = self.layout_check.layout_error.val();
+        // The port and the scaler take their job with the start pulse (only
+        // registers are in that path); a job the engine refuses ends the
+        // port's job through its error-done.
+        self.ntt_port.start.next = self.regs.start.val() & !self.is_msm_op.val();
         self.ntt_port.job_src_mem.next = self.regs.ntt_params[0].val().get_bit(0);
         self.ntt_port.job_dst_mem.next = self.regs.ntt_params[0].val().get_bit(1);
-        self.ntt_port.job_twiddle.next = self.regs.ntt_params[0].val().get_bit(12);
-        self.ntt_port.job_powers.next = self.regs.ntt_params[0].val().get_bit(13);
+        self.layout_check.job_twiddle.next = self.regs.ntt_params[0].val().get_bit(12);
+        self.layout_check.job_powers.next = self.regs.ntt_params[0].val().get_bit(13);
+        self.ntt_port.job_src_b.next = self.regs.ntt_params[0].val().get_bit(14);
+        self.layout_check.job_alu.next = !self.is_ntt_op.val() & !self.is_msm_op.val();
+        self.ntt_port.job_srcb_addr.next = bit_cast::<64, 32>(self.regs.ntt_params[11].val())
+            | (bit_cast::<64, 32>(self.regs.ntt_params[12].val()) << 32);
+        self.ntt_port.job_srcb_run_len.next = self.regs.ntt_params[13].val();
+        self.ntt_port.job_srcb_stride.next = self.regs.ntt_params[14].val();
         self.ntt_port.job_count.next = self.regs.job_count.val();
+        self.layout_check.job_src_mem.next = self.regs.ntt_params[0].val().get_bit(0);
+        self.layout_check.job_dst_mem.next = self.regs.ntt_params[0].val().get_bit(1);
+        self.layout_check.job_src_b.next = self.regs.ntt_params[0].val().get_bit(14);
+        self.layout_check.job_count.next = self.regs.job_count.val();
+        self.layout_check.job_src_addr.next = bit_cast::<64, 32>(self.regs.ntt_params[1].val())
+            | (bit_cast::<64, 32>(self.regs.ntt_params[2].val()) << 32);
+        self.layout_check.job_src_run_len.next = self.regs.ntt_params[3].val();
+        self.layout_check.job_src_stride.next = self.regs.ntt_params[4].val();
+        self.layout_check.job_dst_addr.next = bit_cast::<64, 32>(self.regs.ntt_params[5].val())
+            | (bit_cast::<64, 32>(self.regs.ntt_params[6].val()) << 32);
+        self.layout_check.job_dst_run_len.next = self.regs.ntt_params[7].val();
+        self.layout_check.job_dst_stride.next = self.regs.ntt_params[8].val();
+        self.layout_check.job_srcb_addr.next = bit_cast::<64, 32>(self.regs.ntt_params[11].val())
+            | (bit_cast::<64, 32>(self.regs.ntt_params[12].val()) << 32);
+        self.layout_check.job_srcb_run_len.next = self.regs.ntt_params[13].val();
+        self.layout_check.job_srcb_stride.next = self.regs.ntt_params[14].val();
         self.ntt_port.job_src_addr.next = bit_cast::<64, 32>(self.regs.ntt_params[1].val())
             | (bit_cast::<64, 32>(self.regs.ntt_params[2].val()) << 32);
         self.ntt_port.job_src_run_len.next = self.regs.ntt_params[3].val();
@@ -434,10 +462,12 @@ impl Logic for Top {
             | (bit_cast::<64, 32>(self.regs.ntt_params[6].val()) << 32);
         self.ntt_port.job_dst_run_len.next = self.regs.ntt_params[7].val();
         self.ntt_port.job_dst_stride.next = self.regs.ntt_params[8].val();
-        self.ntt_port.job_twiddle_log.next = self.regs.ntt_params[10].val();
-        self.ntt_port.core_idle.next = self.ntt.idle.val();
-        self.ntt_port.core_done.next = self.ntt.done.val();
-        self.ntt_scaler.start.next = self.ntt.job_accepted.val();
+        self.layout_check.job_twiddle_log.next = self.regs.ntt_params[10].val();
+        // The port serves the one engine that runs: the NTT or the field ALU.
+        self.ntt_port.core_idle.next = self.ntt.idle.val() & self.alu.idle.val();
+        self.ntt_port.core_done.next = self.ntt.done.val() | self.alu.done.val();
+        self.ntt_port.core_error.next = self.ntt.error.val() | self.alu.error.val();
+        self.ntt_scaler.start.next = self.regs.start.val() & self.is_ntt_op.val();
         self.ntt_scaler.job_twiddle.next = self.regs.ntt_params[0].val().get_bit(12);
         self.ntt_scaler.job_powers.next = self.regs.ntt_params[0].val().get_bit(13);
         self.ntt_scaler.job_inverse.next = self.regs.job_op.val() == self.op_intt.val();
@@ -447,11 +477,19 @@ impl Logic for Top {
         self.ntt_scaler.s_tdata.next = self.ntt.m_tdata.val();
         self.ntt_scaler.s_tvalid.next = self.ntt.m_tvalid.val();
         self.ntt.m_tready.next = self.ntt_scaler.s_tready.val();
-        self.ntt_port.o_tdata.next = self.ntt_scaler.m_tdata.val();
-        self.ntt_port.o_tvalid.next = self.ntt_scaler.m_tvalid.val();
-        self.ntt_scaler.m_tready.next = self.ntt_port.o_tready.val();
+        self.ntt_port.o_tdata.next = self.alu.m_tdata.val();
+        if self.ntt_active.q.val() {
+            self.ntt_port.o_tdata.next = self.ntt_scaler.m_tdata.val();
+        }
+        self.ntt_port.o_tvalid.next = self.alu.m_tvalid.val();
+        if self.ntt_active.q.val() {
+            self.ntt_port.o_tvalid.next = self.ntt_scaler.m_tvalid.val();
+        }
+        self.ntt_scaler.m_tready.next = self.ntt_port.o_tready.val() & self.ntt_active.q.val();
+        self.alu.m_tready.next = self.ntt_port.o_tready.val() & !self.ntt_active.q.val() & !self.msm_active.q.val();
         self.regs.engine_idle.next = self.alu.idle.val() & self.ntt_port.idle.val() & self.msm.idle.val();
-        self.regs.engine_done.next = self.alu.done.val() | self.ntt_port.done.val() | self.msm.done.val();
+        // ALU and NTT jobs end through their data port (results written).
+        self.regs.engine_done.next = self.ntt_port.done.val() | self.msm.done.val();
         if self.msm_active.q.val() {
             self.regs.engine_error.next = self.msm.error.val();
             self.regs.perf_busy.next = self.msm.perf_busy.val();
@@ -488,16 +526,25 @@ impl Logic for Top {
             self.regs.perf_beats_out.next = self.alu.perf_beats_out.val();
             self.regs.perf_ops.next = self.alu.perf_ops.val();
             self.regs.perf_drain.next = 0.into();
-            self.m_axis_tdata.next = self.alu.m_tdata.val();
-            self.m_axis_tvalid.next = self.alu.m_tvalid.val();
-            self.m_axis_tlast.next = self.alu.m_tlast.val();
+            self.m_axis_tdata.next = self.ntt_port.m_tdata.val();
+            self.m_axis_tvalid.next = self.ntt_port.m_tvalid.val();
+            self.m_axis_tlast.next = self.ntt_port.m_tlast.val();
         }
         self.interrupt.next = self.regs.interrupt.val();
 
         // Streams: only the busy engine raises TREADY.
         self.alu.s_tdata.next = self.s_axis_tdata.val();
+        if self.ntt_port.src_active.val() {
+            self.alu.s_tdata.next = self.ntt_port.c_tdata.val();
+        }
         self.alu.s_tvalid.next = self.s_axis_tvalid.val();
+        if self.ntt_port.src_active.val() {
+            self.alu.s_tvalid.next = self.ntt_port.c_tvalid.val();
+        }
         self.alu.s_tlast.next = self.s_axis_tlast.val();
+        if self.ntt_port.src_active.val() {
+            self.alu.s_tlast.next = self.ntt_port.c_tlast.val();
+        }
         self.ntt.s_tdata.next = self.s_axis_tdata.val();
         if self.ntt_port.src_active.val() {
             self.ntt.s_tdata.next = self.ntt_port.c_tdata.val();
@@ -510,16 +557,14 @@ impl Logic for Top {
         if self.ntt_port.src_active.val() {
             self.ntt.s_tlast.next = self.ntt_port.c_tlast.val();
         }
-        self.ntt_port.c_tready.next = self.ntt.s_tready.val() & self.ntt_port.src_active.val();
+        self.ntt_port.c_tready.next = (self.ntt.s_tready.val() | self.alu.s_tready.val()) & self.ntt_port.src_active.val();
         self.msm.s_tdata.next = self.s_axis_tdata.val();
         self.msm.s_tvalid.next = self.s_axis_tvalid.val();
         self.msm.s_tlast.next = self.s_axis_tlast.val();
-        self.s_axis_tready.next = self.alu.s_tready.val()
+        self.s_axis_tready.next = (self.alu.s_tready.val() & !self.ntt_port.src_active.val())
             | (self.ntt.s_tready.val() & !self.ntt_port.src_active.val())
             | self.msm.s_tready.val();
-        self.alu.m_tready.next =
-            self.m_axis_tready.val() & !self.ntt_active.q.val() & !self.msm_active.q.val();
-        self.ntt_port.m_tready.next = self.m_axis_tready.val() & self.ntt_active.q.val();
+        self.ntt_port.m_tready.next = self.m_axis_tready.val() & !self.msm_active.q.val();
         self.msm.m_tready.next = self.m_axis_tready.val() & self.msm_active.q.val();
     }
 }

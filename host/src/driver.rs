@@ -216,6 +216,9 @@ impl JobProfile {
     }
 }
 
+/// Data-port registers (NTT_PARAMS) of a job on the streams both ways.
+pub(crate) const STREAM_PARAMS: [u32; regmap::NTT_PARAM_COUNT] = [0; regmap::NTT_PARAM_COUNT];
+
 /// The job registers of one device job.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct DeviceJob {
@@ -230,7 +233,8 @@ pub(crate) struct DeviceJob {
     /// Cycles the streams may go without a beat, and the job may take after
     /// its last beat (0: the bus and driver defaults).
     pub patience: u64,
-    /// NTT jobs: the NTT_PARAMS registers (data layouts, interleave, twiddles).
+    /// NTT and field-ALU jobs: the data-port registers (NTT_PARAMS: layouts,
+    /// interleave, twiddles). Written only where they changed.
     pub ntt: Option<[u32; regmap::NTT_PARAM_COUNT]>,
 }
 
@@ -372,6 +376,11 @@ impl<B: Bus> Coprocessor<B> {
         self
     }
 
+    /// Largest number of operations per device job.
+    pub fn max_job(&self) -> usize {
+        self.max_job
+    }
+
     pub fn clock_hz(&self) -> f64 {
         self.clock_hz
     }
@@ -423,7 +432,7 @@ impl<B: Bus> Coprocessor<B> {
             msm: None,
             bases: None,
             patience: 0,
-            ntt: None,
+            ntt: Some(STREAM_PARAMS),
         };
         let (out, profile) = self.device_job(job, &beats, a.len())?;
         let base = results.len();

@@ -6,6 +6,7 @@ pub mod bus;
 pub mod card_mem;
 pub mod circuits;
 pub mod driver;
+pub mod elementwise;
 pub mod field;
 pub mod groth16;
 pub mod msm;
@@ -19,6 +20,7 @@ pub use card_mem::{CardMemConfig, DeviceBuffer, TransferProfile};
 pub use msm::{BasesProfile, MsmBases, MsmConfig, MsmProfile};
 pub use groth16::{DeviceProvingKey, ProveError, ProveProfile, ProveStep};
 pub use ntt::Direction;
+pub use elementwise::Operand;
 
 impl<T: Bus + ?Sized> Bus for Box<T> {
     fn name(&self) -> &'static str {

@@ -42,8 +42,6 @@ pub enum Direction {
 /// (a card-memory record is two points).
 pub const NTT_LOG_MAX_CARD: u32 = 2 * (NTT_LOG_MAX as u32 - 1);
 
-/// NTT_PARAMS of a job on the stream both ways (no layouts, no twiddles).
-const STREAM_PARAMS: [u32; regmap::NTT_PARAM_COUNT] = [0; regmap::NTT_PARAM_COUNT];
 
 /// One NTT job over card memory: `count` points from `src` to `dst`,
 /// transforms of 2^log_m points, 2^in_ilv / 2^out_ilv interleaved on each
@@ -81,6 +79,10 @@ impl CardJob {
             self.dst.stride,
             col,
             log_n,
+            0,
+            0,
+            0,
+            0,
         ]
     }
 
@@ -219,7 +221,7 @@ impl<B: Bus> Coprocessor<B> {
             return Ok(profile);
         }
         if log_n as usize <= NTT_LOG_MAX {
-            let all = Layout::contiguous(buf.addr(), n as u32);
+            let all = Layout::contiguous(buf.addr());
             let job = CardJob { count: n as u32, log_m: log_n, in_ilv: 0, out_ilv: 0, src: all, dst: all, twiddle: None };
             profile.add(&self.card_job(job, dir)?);
         } else {
@@ -268,7 +270,7 @@ impl<B: Bus> Coprocessor<B> {
                 log_m: log2,
                 in_ilv: 0,
                 out_ilv: b2_log,
-                src: Layout::contiguous(scratch + (r0 as u64 * n2 as u64) * POINT_BYTES, b2 * n2),
+                src: Layout::contiguous(scratch + (r0 as u64 * n2 as u64) * POINT_BYTES),
                 dst: Layout { addr: data + r0 as u64 * POINT_BYTES, run_len: b2, stride: n1 },
                 twiddle: None,
             };
@@ -378,7 +380,7 @@ impl<B: Bus> Coprocessor<B> {
         }
         let per_job = n.min(NTT_MAX_POINTS);
         for start in (0..n).step_by(per_job) {
-            let at = Layout::contiguous(buf.addr() + start as u64 * POINT_BYTES, per_job as u32);
+            let at = Layout::contiguous(buf.addr() + start as u64 * POINT_BYTES);
             let job = CardJob { count: per_job as u32, log_m: 0, in_ilv: 0, out_ilv: 0, src: at, dst: at, twiddle: None };
             let mut params = job.params();
             params[0] |= regmap::NTT_MODE_POWERS;
@@ -406,7 +408,7 @@ impl<B: Bus> Coprocessor<B> {
                 msm: None,
                 bases: None,
                 patience: 0,
-                ntt: Some(STREAM_PARAMS),
+                ntt: Some(crate::driver::STREAM_PARAMS),
             };
             let (results, p) = self.device_job(job, chunk, chunk.len())?;
             out.extend_from_slice(&results);

@@ -33,6 +33,8 @@ pub struct FieldAlu {
     pub job_field: Signal<In, Bits<32>>,
     /// Number of operations.
     pub job_count: Signal<In, Bits<32>>,
+    /// A refusal code from outside the ALU (the data port's layout check; 0 accepts).
+    pub job_ext_refuse: Signal<In, Bits<32>>,
     /// No job is running.
     pub idle: Signal<Out, Bit>,
     /// Pulse: a job ended (successfully or with an error).
@@ -111,6 +113,7 @@ impl FieldAlu {
             job_op: Default::default(),
             job_field: Default::default(),
             job_count: Default::default(),
+            job_ext_refuse: Default::default(),
             idle: Default::default(),
             done: Default::default(),
             error: Default::default(),
@@ -181,6 +184,8 @@ impl Logic for FieldAlu {
             self.refuse.next = self.err_bad_field.val();
         } else if !self.job_count.val().any() {
             self.refuse.next = self.err_zero_count.val();
+        } else if self.job_ext_refuse.val() != 0 {
+            self.refuse.next = self.job_ext_refuse.val();
         }
 
         // Input: take a beat while the job needs one and, for the second
@@ -295,7 +300,6 @@ impl Logic for FieldAlu {
             self.out_fifo.write.next = false;
             self.out_fifo.read.next = !self.out_fifo.empty.val();
         }
-
         self.idle.next = self.shell.idle.val();
         self.done.next = self.shell.done.val();
         self.error.next = self.shell.error.val();

@@ -1,12 +1,14 @@
-//! The NTT engine's data port: where a job's points come from and where its
-//! results go. Points come from s_axis or, through the shared card-memory
-//! read port, from a strided layout in card memory (two points per 64-byte
-//! record); results (after the twiddle scaler) go to m_axis or, through the
-//! card-memory write port, to another strided layout. A job ends when its
-//! last result has left: on the stream, or written and acknowledged.
+//! The engines' data port (NTT and field ALU): where a job's points come
+//! from and where its results go. Points come from s_axis or, through the
+//! shared card-memory read port, from a strided layout in card memory (two
+//! points per 64-byte record); for field-ALU jobs, optionally from two
+//! layouts (operand pairs a_i, b_i: a record of a, a record of b, then
+//! a0 b0 a1 b1). Results (after the NTT's twiddle scaler, or from the ALU) go
+//! to m_axis or, through the card-memory write port, to another strided
+//! layout. A job ends when its last result has left: on the stream, or
+//! written and acknowledged.
 
 use crate::mem::{CARD_ADDR_BITS, CARD_RECORD_BITS, RunAddresses};
-use crate::regmap;
 use rust_hdl::prelude::*;
 
 type Addr = Bits<CARD_ADDR_BITS>;
@@ -17,16 +19,21 @@ pub struct NttCardPort {
     pub clock: Signal<In, Clock>,
     /// Synchronous reset, active low: drops the job.
     pub reset_n: Signal<In, Bit>,
-    /// Pulse: the core accepted a job; the job inputs are taken.
+    /// Pulse: a job starts; the job inputs are taken (an engine that
+    /// refuses it ends it with `core_done` and a nonzero `core_error`).
     pub start: Signal<In, Bit>,
     /// NTT_MODE bit0: points from card memory.
     pub job_src_mem: Signal<In, Bit>,
     /// NTT_MODE bit1: results to card memory.
     pub job_dst_mem: Signal<In, Bit>,
-    /// NTT_MODE bit12: twiddles on (their size is checked).
-    pub job_twiddle: Signal<In, Bit>,
-    /// NTT_MODE bit13: powers of g (never with twiddles).
-    pub job_powers: Signal<In, Bit>,
+    /// NTT_MODE bit14: operand pairs from two layouts (field-ALU jobs).
+    pub job_src_b: Signal<In, Bit>,
+    /// Second source layout: byte address of the first run.
+    pub job_srcb_addr: Signal<In, Addr>,
+    /// Second source layout: points per run.
+    pub job_srcb_run_len: Signal<In, Bits<32>>,
+    /// Second source layout: points between run starts (0 repeats a run).
+    pub job_srcb_stride: Signal<In, Bits<32>>,
     /// Points in the job.
     pub job_count: Signal<In, Bits<32>>,
     /// Source layout: byte address of the first run.
@@ -41,14 +48,12 @@ pub struct NttCardPort {
     pub job_dst_run_len: Signal<In, Bits<32>>,
     /// Destination layout: points between run starts.
     pub job_dst_stride: Signal<In, Bits<32>>,
-    /// NTT_TWIDDLE_LOG register (checked when the mode asks for twiddles).
-    pub job_twiddle_log: Signal<In, Bits<32>>,
-    /// ERR_BAD_LAYOUT when the job inputs describe no valid layout, else 0.
-    pub layout_error: Signal<Out, Bits<32>>,
     /// The core is idle.
     pub core_idle: Signal<In, Bit>,
     /// Pulse: the core ended a job (refused jobs end here at once).
     pub core_done: Signal<In, Bit>,
+    /// The engine's error code (nonzero with `core_done`: a refused job).
+    pub core_error: Signal<In, Bits<32>>,
     /// No job is running or finishing.
     pub idle: Signal<Out, Bit>,
     /// Pulse: the job ended.
@@ -106,7 +111,14 @@ pub struct NttCardPort {
     /// Card-memory write port: some write of this job failed.
     pub wr_error: Signal<In, Bit>,
     src_addrs: RunAddresses,
+    srcb_addrs: RunAddresses,
     dst_addrs: RunAddresses,
+    src_b: DFF<Bit>,
+    next_b: DFF<Bit>,
+    hold_valid: DFF<Bit>,
+    hold: DFF<Bits<CARD_RECORD_BITS>>,
+    quad: DFF<Bits<2>>,
+    hold_take: Signal<Local, Bit>,
     pending: DFF<Bit>,
     src_mem: DFF<Bit>,
     dst_mem: DFF<Bit>,
@@ -125,10 +137,6 @@ pub struct NttCardPort {
     o_fire: Signal<Local, Bit>,
     wr_fire: Signal<Local, Bit>,
     finished: Signal<Local, Bit>,
-    src_ok: Signal<Local, Bit>,
-    dst_ok: Signal<Local, Bit>,
-    twiddle_ok: Signal<Local, Bit>,
-    err_bad_layout: Constant<Bits<32>>,
 }
 
 impl NttCardPort {
@@ -139,8 +147,10 @@ impl NttCardPort {
             start: Default::default(),
             job_src_mem: Default::default(),
             job_dst_mem: Default::default(),
-            job_twiddle: Default::default(),
-            job_powers: Default::default(),
+            job_src_b: Default::default(),
+            job_srcb_addr: Default::default(),
+            job_srcb_run_len: Default::default(),
+            job_srcb_stride: Default::default(),
             job_count: Default::default(),
             job_src_addr: Default::default(),
             job_src_run_len: Default::default(),
@@ -148,10 +158,9 @@ impl NttCardPort {
             job_dst_addr: Default::default(),
             job_dst_run_len: Default::default(),
             job_dst_stride: Default::default(),
-            job_twiddle_log: Default::default(),
-            layout_error: Default::default(),
             core_idle: Default::default(),
             core_done: Default::default(),
+            core_error: Default::default(),
             idle: Default::default(),
             done: Default::default(),
             mem_error: Default::default(),
@@ -181,7 +190,14 @@ impl NttCardPort {
             wr_idle: Default::default(),
             wr_error: Default::default(),
             src_addrs: RunAddresses::new(),
+            srcb_addrs: RunAddresses::new(),
             dst_addrs: RunAddresses::new(),
+            src_b: Default::default(),
+            next_b: Default::default(),
+            hold_valid: Default::default(),
+            hold: Default::default(),
+            quad: Default::default(),
+            hold_take: Default::default(),
             pending: Default::default(),
             src_mem: Default::default(),
             dst_mem: Default::default(),
@@ -200,10 +216,6 @@ impl NttCardPort {
             o_fire: Default::default(),
             wr_fire: Default::default(),
             finished: Default::default(),
-            src_ok: Default::default(),
-            dst_ok: Default::default(),
-            twiddle_ok: Default::default(),
-            err_bad_layout: Constant::new((regmap::ERR_BAD_LAYOUT as u64).into()),
         }
     }
 }
@@ -219,37 +231,19 @@ impl Logic for NttCardPort {
     fn update(&mut self) {
         dff_setup!(
             self, clock, pending, src_mem, dst_mem, reqs_left, in_left, out_left, upper, have_low, low,
-            pair_valid, pair_addr, pair_data, read_error
+            pair_valid, pair_addr, pair_data, read_error, src_b, next_b, hold_valid, hold, quad
         );
-        clock!(self, clock, src_addrs, dst_addrs);
-
-        // ---- Layout check: run lengths powers of two in 2..=count, even
-        // strides, 64-byte aligned addresses, twiddle sizes 1..=28.
-        self.src_ok.next = (self.job_src_addr.val().get_bits::<6>(0) == 0)
-            & (self.job_src_run_len.val() >= 2)
-            & (self.job_src_run_len.val() <= self.job_count.val())
-            & ((self.job_src_run_len.val() & (self.job_src_run_len.val() - 1)) == 0)
-            & !self.job_src_stride.val().get_bit(0);
-        self.dst_ok.next = (self.job_dst_addr.val().get_bits::<6>(0) == 0)
-            & (self.job_dst_run_len.val() >= 2)
-            & (self.job_dst_run_len.val() <= self.job_count.val())
-            & ((self.job_dst_run_len.val() & (self.job_dst_run_len.val() - 1)) == 0)
-            & !self.job_dst_stride.val().get_bit(0);
-        self.twiddle_ok.next = (self.job_twiddle_log.val() >= 1) & (self.job_twiddle_log.val() <= 28);
-        self.layout_error.next = 0.into();
-        if (self.job_src_mem.val() & !self.src_ok.val())
-            | (self.job_dst_mem.val() & !self.dst_ok.val())
-            | (self.job_twiddle.val() & !self.twiddle_ok.val())
-            | (self.job_twiddle.val() & self.job_powers.val())
-        {
-            self.layout_error.next = self.err_bad_layout.val();
-        }
+        clock!(self, clock, src_addrs, srcb_addrs, dst_addrs);
 
         // ---- Layout generators (records of two points).
         self.src_addrs.start.next = self.start.val();
         self.src_addrs.base.next = self.job_src_addr.val();
         self.src_addrs.run_records.next = self.job_src_run_len.val() >> 1;
         self.src_addrs.stride_bytes.next = bit_cast::<64, 32>(self.job_src_stride.val()) << 5;
+        self.srcb_addrs.start.next = self.start.val();
+        self.srcb_addrs.base.next = self.job_srcb_addr.val();
+        self.srcb_addrs.run_records.next = self.job_srcb_run_len.val() >> 1;
+        self.srcb_addrs.stride_bytes.next = bit_cast::<64, 32>(self.job_srcb_stride.val()) << 5;
         self.dst_addrs.start.next = self.start.val();
         self.dst_addrs.base.next = self.job_dst_addr.val();
         self.dst_addrs.run_records.next = self.job_dst_run_len.val() >> 1;
@@ -258,25 +252,61 @@ impl Logic for NttCardPort {
         // ---- Input from card memory: request records, split each in two.
         self.src_active.next = self.pending.q.val() & self.src_mem.q.val();
         self.mem_req_valid.next = self.src_active.val() & (self.reqs_left.q.val() != 0) & self.reset_n.val();
+        // Two sources: requests alternate a, b (b's record is the second).
         self.mem_req_addr.next = self.src_addrs.addr.val();
+        if self.src_b.q.val() & self.next_b.q.val() {
+            self.mem_req_addr.next = self.srcb_addrs.addr.val();
+        }
         self.req_fire.next = self.mem_req_valid.val() & self.mem_req_ready.val();
-        self.src_addrs.advance.next = self.req_fire.val();
+        self.src_addrs.advance.next = self.req_fire.val() & !(self.src_b.q.val() & self.next_b.q.val());
+        self.srcb_addrs.advance.next = self.req_fire.val() & self.src_b.q.val() & self.next_b.q.val();
         if self.req_fire.val() {
             self.reqs_left.d.next = self.reqs_left.q.val() - 1;
+            self.next_b.d.next = !self.next_b.q.val();
         }
+        // One source: each record gives two points. Two sources: a's record
+        // is held, then with b's at the head: a.lo, b.lo, a.hi, b.hi.
+        self.hold_take.next = self.src_active.val() & self.src_b.q.val() & !self.hold_valid.q.val() & self.mem_rsp_valid.val();
         self.c_tvalid.next = self.src_active.val() & self.mem_rsp_valid.val();
+        if self.src_b.q.val() {
+            self.c_tvalid.next = self.src_active.val() & self.hold_valid.q.val() & self.mem_rsp_valid.val();
+        }
         self.c_tdata.next = self.mem_rsp_data.val().get_bits::<256>(0);
-        if self.upper.q.val() {
+        if self.src_b.q.val() {
+            if self.quad.q.val() == 0 {
+                self.c_tdata.next = self.hold.q.val().get_bits::<256>(0);
+            } else if self.quad.q.val() == 1 {
+                self.c_tdata.next = self.mem_rsp_data.val().get_bits::<256>(0);
+            } else if self.quad.q.val() == 2 {
+                self.c_tdata.next = self.hold.q.val().get_bits::<256>(256);
+            } else {
+                self.c_tdata.next = self.mem_rsp_data.val().get_bits::<256>(256);
+            }
+        } else if self.upper.q.val() {
             self.c_tdata.next = self.mem_rsp_data.val().get_bits::<256>(256);
         }
         self.c_tlast.next = self.in_left.q.val() == 1;
         self.c_fire.next = self.c_tvalid.val() & self.c_tready.val();
         self.mem_rsp_ready.next = self.c_fire.val() & self.upper.q.val();
+        if self.src_b.q.val() {
+            self.mem_rsp_ready.next = self.hold_take.val() | (self.c_fire.val() & (self.quad.q.val() == 3));
+        }
+        if self.hold_take.val() {
+            self.hold_valid.d.next = true;
+            self.hold.d.next = self.mem_rsp_data.val();
+            if self.mem_rsp_error.val() {
+                self.read_error.d.next = true;
+            }
+        }
         if self.c_fire.val() {
             self.upper.d.next = !self.upper.q.val();
+            self.quad.d.next = self.quad.q.val() + 1;
             self.in_left.d.next = self.in_left.q.val() - 1;
-            if self.upper.q.val() & self.mem_rsp_error.val() {
+            if self.mem_rsp_ready.val() & self.mem_rsp_error.val() {
                 self.read_error.d.next = true;
+            }
+            if self.src_b.q.val() & (self.quad.q.val() == 3) {
+                self.hold_valid.d.next = false;
             }
         }
 
@@ -318,7 +348,7 @@ impl Logic for NttCardPort {
         self.finished.next = (self.out_left.q.val() == 0)
             & (!self.dst_mem.q.val() | (!self.pair_valid.q.val() & self.wr_idle.val()));
         self.done.next = self.core_done.val() & !self.pending.q.val();
-        if self.pending.q.val() & self.finished.val() {
+        if self.pending.q.val() & (self.finished.val() | (self.core_done.val() & (self.core_error.val() != 0))) {
             self.done.next = true;
             self.pending.d.next = false;
         }
@@ -329,8 +359,16 @@ impl Logic for NttCardPort {
             self.pending.d.next = true;
             self.src_mem.d.next = self.job_src_mem.val();
             self.dst_mem.d.next = self.job_dst_mem.val();
+            self.src_b.d.next = self.job_src_b.val();
+            self.next_b.d.next = false;
+            self.hold_valid.d.next = false;
+            self.quad.d.next = 0.into();
             self.reqs_left.d.next = self.job_count.val() >> 1;
             self.in_left.d.next = self.job_count.val();
+            if self.job_src_b.val() {
+                self.reqs_left.d.next = self.job_count.val();
+                self.in_left.d.next = self.job_count.val() << 1;
+            }
             self.out_left.d.next = self.job_count.val();
             self.upper.d.next = false;
             self.have_low.d.next = false;
@@ -343,6 +381,7 @@ impl Logic for NttCardPort {
             self.dst_mem.d.next = false;
             self.pair_valid.d.next = false;
             self.have_low.d.next = false;
+            self.hold_valid.d.next = false;
         }
     }
 }

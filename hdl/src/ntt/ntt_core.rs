@@ -87,8 +87,6 @@ pub struct NttCore {
     pub job_out_ilv: Signal<In, Bits<4>>,
     /// A refusal code from outside the core (the data port's layout check; 0 accepts).
     pub job_ext_refuse: Signal<In, Bits<32>>,
-    /// Pulse: a job was accepted (its registers are taken this cycle).
-    pub job_accepted: Signal<Out, Bit>,
     /// No job is running.
     pub idle: Signal<Out, Bit>,
     /// Pulse: a job ended (successfully or with an error).
@@ -252,7 +250,6 @@ impl NttCore {
             job_in_ilv: Default::default(),
             job_out_ilv: Default::default(),
             job_ext_refuse: Default::default(),
-            job_accepted: Default::default(),
             idle: Default::default(),
             done: Default::default(),
             error: Default::default(),
@@ -705,8 +702,6 @@ macro_rules! ntt_core_logic {
                     self.phase.d.next = NttPhase::Idle;
                     self.out_fifo.read.next = !self.out_fifo.empty.val();
                 }
-
-                self.job_accepted.next = self.accept.val();
                 self.idle.next = self.shell.idle.val();
                 self.done.next = self.shell.done.val();
                 self.error.next = self.shell.error.val();

@@ -19,9 +19,10 @@ pub struct Layout {
 }
 
 impl Layout {
-    /// A contiguous buffer of points from `addr`.
-    pub fn contiguous(addr: u64, count: u32) -> Self {
-        Layout { addr, run_len: count, stride: count }
+    /// A contiguous buffer of points from `addr` (runs of one record, one
+    /// record apart: valid for any even count).
+    pub fn contiguous(addr: u64) -> Self {
+        Layout { addr, run_len: 2, stride: 2 }
     }
 
     /// Whether the hardware accepts this layout for a job of `count` points.
@@ -91,6 +92,7 @@ mod tests {
         assert!(!Layout { run_len: 3, ..l }.valid_for(8));
         assert!(!Layout { run_len: 16, ..l }.valid_for(8));
         assert!(!Layout { stride: 5, ..l }.valid_for(8));
-        assert_eq!(Layout::contiguous(0, 8).end(8), 256);
+        assert_eq!(Layout::contiguous(0).end(8), 256);
+        assert_eq!(Layout::contiguous(64).point_addr(5), 64 + 5 * 32);
     }
 }

@@ -197,7 +197,7 @@ impl ModelBus {
                 && count >> self.job_log_size != 0)
         {
             regmap::ERR_BAD_SIZE
-        } else if ntt && !self.ntt_layout_ok() {
+        } else if !msm && !self.layout_ok(ntt) {
             regmap::ERR_BAD_LAYOUT
         } else {
             regmap::ERR_NONE
@@ -210,6 +210,8 @@ impl ModelBus {
         self.busy = true;
         if ntt && self.run_ntt_params[0] & regmap::NTT_MODE_SRC_MEM != 0 {
             self.run_ntt_from_memory();
+        } else if !msm && self.run_ntt_params[0] & regmap::NTT_MODE_SRC_MEM != 0 {
+            self.run_alu_from_memory();
         }
     }
 
@@ -232,13 +234,25 @@ impl ModelBus {
         Layout { addr: p[5] as u64 | (p[6] as u64) << 32, run_len: p[7], stride: p[8] }
     }
 
-    /// The checks of the NTT core and its data port (interleave, layouts, twiddle size).
-    fn ntt_layout_ok(&self) -> bool {
+    fn srcb_layout(&self) -> Layout {
+        let p = &self.run_ntt_params;
+        Layout { addr: p[11] as u64 | (p[12] as u64) << 32, run_len: p[13], stride: p[14] }
+    }
+
+    /// The checks of the NTT core (interleave) and of the data port (layouts,
+    /// twiddle size, operand b for ALU jobs on card memory).
+    fn layout_ok(&self, ntt: bool) -> bool {
         let (count, mode) = (self.job_count, self.mode());
         let (in_ilv, out_ilv) = self.ilv();
-        let fill = |ilv: u32| ilv == 0 || (count >> self.job_log_size) == 1 << ilv;
+        let fill = |ilv: u32| !ntt || ilv == 0 || (count >> self.job_log_size) == 1 << ilv;
+        let src_mem = mode & regmap::NTT_MODE_SRC_MEM != 0;
+        let src_b = mode & regmap::NTT_MODE_SRC_B != 0;
+        let mem = src_mem || mode & regmap::NTT_MODE_DST_MEM != 0;
         fill(in_ilv)
             && fill(out_ilv)
+            && (!mem || count % 2 == 0)
+            && src_b == (!ntt && src_mem)
+            && (!src_b || self.srcb_layout().valid_for(count))
             && (mode & regmap::NTT_MODE_SRC_MEM == 0 || self.src_layout().valid_for(count))
             && (mode & regmap::NTT_MODE_DST_MEM == 0 || self.dst_layout().valid_for(count))
             && (mode & regmap::NTT_MODE_TWIDDLE == 0 || (1..=28).contains(&self.run_ntt_params[10]))
@@ -270,6 +284,56 @@ impl ModelBus {
             }
             self.pending_out = Some(out);
         }
+    }
+
+    /// A field-ALU job whose operands are in card memory (a and b layouts):
+    /// compute now; results to card memory (the job ends) or the stream.
+    fn run_alu_from_memory(&mut self) {
+        let n = self.run_count as usize;
+        let (a, b) = (self.src_layout(), self.srcb_layout());
+        let mut ok = a.end(n as u32) <= self.timing.capacity && b.end(n as u32) <= self.timing.capacity;
+        let mut out = Vec::with_capacity(n);
+        for i in 0..n as u64 {
+            let (mut x, mut y) = ([0u8; 32], [0u8; 32]);
+            if ok {
+                self.memory.read(a.point_addr(i), &mut x);
+                self.memory.read(b.point_addr(i), &mut y);
+            }
+            out.push(self.compute(&bytes_to_beat(&x), &bytes_to_beat(&y)));
+        }
+        self.mem_perf = [n as u32, 2 * n as u32, 0];
+        if self.mode() & regmap::NTT_MODE_DST_MEM != 0 {
+            ok &= self.write_ntt_results(&out);
+            self.alu_finish(ok);
+        } else {
+            if !ok {
+                self.error = regmap::ERR_MEM_RESP;
+            }
+            self.pending_out = Some(out);
+        }
+    }
+
+    /// End a field-ALU job on card memory: counters, a cycle estimate (two
+    /// operand beats per operation, one cycle in five lost to pairing the
+    /// records, the pipeline, first-beat latencies), done.
+    fn alu_finish(&mut self, mem_ok: bool) {
+        if !mem_ok && self.error == regmap::ERR_NONE {
+            self.error = regmap::ERR_MEM_RESP;
+        }
+        let n = self.run_count as u64;
+        let latency = match self.run_op {
+            regmap::OP_ADD => MOD_ADD_LATENCY,
+            regmap::OP_SUB => MOD_SUB_LATENCY,
+            _ => MONT_MUL_LATENCY,
+        } as u64;
+        let mode = self.mode();
+        let mem_latency = self.timing.latency_cycles as u64
+            * ((mode & regmap::NTT_MODE_SRC_MEM != 0) as u64 + (mode & regmap::NTT_MODE_DST_MEM != 0) as u64);
+        let beats = if mode & regmap::NTT_MODE_SRC_MEM != 0 { 2 * n + n / 2 } else { 2 * n };
+        let busy = beats + latency + 3 + mem_latency;
+        self.cycles += busy;
+        self.perf = [busy as u32, 0, 0, 2 * n as u32, n as u32, n as u32, 0];
+        self.finish();
     }
 
     /// Results to the destination layout; false if it leaves card memory.
@@ -368,6 +432,18 @@ impl ModelBus {
         if self.run_op == regmap::OP_MSM {
             return self.run_msm_job(input, expect_out, timeout);
         }
+        let mode = self.mode();
+        if mode & regmap::NTT_MODE_SRC_MEM != 0 {
+            // Operands came from card memory; the results wait on m_axis.
+            if !input.is_empty() || expect_out != self.run_count as usize {
+                return Err(timeout);
+            }
+            let out = self.pending_out.take().ok_or(timeout)?;
+            self.stats.beats_out += out.len() as u64;
+            self.alu_finish(self.error == regmap::ERR_NONE);
+            return Ok(out);
+        }
+        let to_mem = mode & regmap::NTT_MODE_DST_MEM != 0;
         let want = 2 * self.run_count as usize;
         let taken = input.len().min(want);
         self.stats.beats_in += taken as u64;
@@ -379,6 +455,14 @@ impl ModelBus {
             .take(expect_out)
             .map(|pair| self.compute(&pair[0], &pair[1]))
             .collect();
+        if to_mem {
+            if input.len() != want || out.len() != self.run_count as usize || expect_out != 0 {
+                return Err(timeout);
+            }
+            let ok = self.write_ntt_results(&out);
+            self.alu_finish(ok);
+            return Ok(vec![]);
+        }
         self.stats.beats_out += out.len() as u64;
         let latency = match self.run_op {
             regmap::OP_ADD => MOD_ADD_LATENCY,

@@ -1,0 +1,128 @@
+//! The data port's job check: whether the job registers describe layouts
+//! and factors the NTT data port and twiddle scaler can serve. Its own
+//! block, apart from the port: it reads only job registers, so the engines
+//! can refuse a job in the cycle it starts without a loop through the port.
+
+use crate::mem::CARD_ADDR_BITS;
+use crate::regmap;
+use rust_hdl::prelude::*;
+
+type Addr = Bits<CARD_ADDR_BITS>;
+
+#[derive(LogicBlock)]
+pub struct DataLayoutCheck {
+    /// NTT_MODE bit0: points from card memory.
+    pub job_src_mem: Signal<In, Bit>,
+    /// NTT_MODE bit1: results to card memory.
+    pub job_dst_mem: Signal<In, Bit>,
+    /// NTT_MODE bit12: twiddles.
+    pub job_twiddle: Signal<In, Bit>,
+    /// NTT_MODE bit13: powers of g.
+    pub job_powers: Signal<In, Bit>,
+    /// NTT_MODE bit14: operand b from its own layout.
+    pub job_src_b: Signal<In, Bit>,
+    /// The job is a field-ALU job.
+    pub job_alu: Signal<In, Bit>,
+    /// Points (NTT) or operations (ALU) in the job.
+    pub job_count: Signal<In, Bits<32>>,
+    /// Source layout: address, points per run, stride.
+    pub job_src_addr: Signal<In, Addr>,
+    /// Source layout: points per run.
+    pub job_src_run_len: Signal<In, Bits<32>>,
+    /// Source layout: stride.
+    pub job_src_stride: Signal<In, Bits<32>>,
+    /// Destination layout: address.
+    pub job_dst_addr: Signal<In, Addr>,
+    /// Destination layout: points per run.
+    pub job_dst_run_len: Signal<In, Bits<32>>,
+    /// Destination layout: stride.
+    pub job_dst_stride: Signal<In, Bits<32>>,
+    /// Operand b's layout: address.
+    pub job_srcb_addr: Signal<In, Addr>,
+    /// Operand b's layout: points per run.
+    pub job_srcb_run_len: Signal<In, Bits<32>>,
+    /// Operand b's layout: stride.
+    pub job_srcb_stride: Signal<In, Bits<32>>,
+    /// NTT_TWIDDLE_LOG.
+    pub job_twiddle_log: Signal<In, Bits<32>>,
+    /// ERR_BAD_LAYOUT when the job registers describe no valid job, else 0.
+    pub layout_error: Signal<Out, Bits<32>>,
+    src_ok: Signal<Local, Bit>,
+    dst_ok: Signal<Local, Bit>,
+    srcb_ok: Signal<Local, Bit>,
+    twiddle_ok: Signal<Local, Bit>,
+    err_bad_layout: Constant<Bits<32>>,
+}
+
+impl DataLayoutCheck {
+    pub fn new() -> Self {
+        Self {
+            job_src_mem: Default::default(),
+            job_dst_mem: Default::default(),
+            job_twiddle: Default::default(),
+            job_powers: Default::default(),
+            job_src_b: Default::default(),
+            job_alu: Default::default(),
+            job_count: Default::default(),
+            job_src_addr: Default::default(),
+            job_src_run_len: Default::default(),
+            job_src_stride: Default::default(),
+            job_dst_addr: Default::default(),
+            job_dst_run_len: Default::default(),
+            job_dst_stride: Default::default(),
+            job_srcb_addr: Default::default(),
+            job_srcb_run_len: Default::default(),
+            job_srcb_stride: Default::default(),
+            job_twiddle_log: Default::default(),
+            layout_error: Default::default(),
+            src_ok: Default::default(),
+            dst_ok: Default::default(),
+            srcb_ok: Default::default(),
+            twiddle_ok: Default::default(),
+            err_bad_layout: Constant::new((regmap::ERR_BAD_LAYOUT as u64).into()),
+        }
+    }
+}
+
+impl Default for DataLayoutCheck {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Logic for DataLayoutCheck {
+    #[hdl_gen]
+    fn update(&mut self) {
+        // Run lengths powers of two in 2..=count, even strides, 64-byte
+        // aligned addresses, twiddle sizes 1..=28, operand b exactly for ALU
+        // jobs from memory, even counts on memory.
+        self.src_ok.next = (self.job_src_addr.val().get_bits::<6>(0) == 0)
+            & (self.job_src_run_len.val() >= 2)
+            & (self.job_src_run_len.val() <= self.job_count.val())
+            & ((self.job_src_run_len.val() & (self.job_src_run_len.val() - 1)) == 0)
+            & !self.job_src_stride.val().get_bit(0);
+        self.dst_ok.next = (self.job_dst_addr.val().get_bits::<6>(0) == 0)
+            & (self.job_dst_run_len.val() >= 2)
+            & (self.job_dst_run_len.val() <= self.job_count.val())
+            & ((self.job_dst_run_len.val() & (self.job_dst_run_len.val() - 1)) == 0)
+            & !self.job_dst_stride.val().get_bit(0);
+        self.srcb_ok.next = (self.job_srcb_addr.val().get_bits::<6>(0) == 0)
+            & (self.job_srcb_run_len.val() >= 2)
+            & (self.job_srcb_run_len.val() <= self.job_count.val())
+            & ((self.job_srcb_run_len.val() & (self.job_srcb_run_len.val() - 1)) == 0)
+            & !self.job_srcb_stride.val().get_bit(0);
+        self.twiddle_ok.next = (self.job_twiddle_log.val() >= 1) & (self.job_twiddle_log.val() <= 28);
+        self.layout_error.next = 0.into();
+        if (self.job_src_mem.val() & !self.src_ok.val())
+            | (self.job_dst_mem.val() & !self.dst_ok.val())
+            | (self.job_twiddle.val() & !self.twiddle_ok.val())
+            | (self.job_twiddle.val() & self.job_powers.val())
+            | (self.job_src_b.val() & !(self.job_src_mem.val() & self.srcb_ok.val()))
+            | (self.job_src_b.val() != (self.job_alu.val() & self.job_src_mem.val()))
+            | ((self.job_src_mem.val() | self.job_dst_mem.val()) & self.job_count.val().get_bit(0))
+        {
+            self.layout_error.next = self.err_bad_layout.val();
+        }
+
+    }
+}

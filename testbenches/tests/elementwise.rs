@@ -1,0 +1,122 @@
+//! Element-wise jobs on device buffers (the field ALU reading and writing
+//! card memory), on both backends: every operation in both fields against
+//! arkworks on edge and seeded random operands, a constant operand, results
+//! in place, random card-memory delays, and bad inputs refused before work.
+
+use ark_bn254::{Fq, Fr};
+use ark_ff::UniformRand;
+use zkcopro_host::field::{beat_to_bytes, bytes_to_beat};
+use zkcopro_host::{Bus, Coprocessor, DeviceBuffer, DeviceField, DriverError, FieldOp, ModelBus, Operand, VerilatorBus};
+use zkcopro_testbenches::{on_both_backends, operand_pairs, seeded_rng};
+
+fn upload<B: Bus, F: DeviceField>(dev: &mut Coprocessor<B>, xs: &[F]) -> DeviceBuffer {
+    let buf = dev.alloc_buffer(xs.len() as u64 * 32).unwrap();
+    let bytes: Vec<u8> = xs.iter().flat_map(|x| beat_to_bytes(&x.to_beat())).collect();
+    dev.write_buffer(&buf, 0, &bytes).unwrap();
+    buf
+}
+
+fn download<B: Bus, F: DeviceField>(dev: &mut Coprocessor<B>, buf: &DeviceBuffer, n: usize) -> Vec<F> {
+    let mut bytes = vec![0u8; n * 32];
+    dev.read_buffer(buf, 0, &mut bytes).unwrap();
+    bytes.chunks_exact(32).map(|b| F::from_beat(&bytes_to_beat(b)).expect("reduced result")).collect()
+}
+
+fn apply<F: DeviceField>(op: FieldOp, a: F, b: F) -> F {
+    match op {
+        FieldOp::Add => a + b,
+        FieldOp::Sub => a - b,
+        FieldOp::Mul => a * b,
+    }
+}
+
+fn check_field<B: Bus, F: DeviceField + UniformRand>(dev: &mut Coprocessor<B>, rng: &mut rand_chacha::ChaCha8Rng) {
+    let (mut a, mut b) = operand_pairs::<F>(rng, 300);
+    if a.len() % 2 == 1 {
+        a.pop();
+        b.pop();
+    }
+    let n = a.len();
+    let (ba, bb) = (upload(dev, &a), upload(dev, &b));
+    let out = dev.alloc_buffer(n as u64 * 32).unwrap();
+    for op in FieldOp::ALL {
+        let p = dev.field_op_buffers::<F>(op, &ba, Operand::Buffer(&bb), &out, n).unwrap();
+        assert_eq!(p.transfer_s, 0.0, "{op:?}: nothing crosses PCIe");
+        assert_eq!(p.mem_write_bytes, 32 * n as u64);
+        let got: Vec<F> = download(dev, &out, n);
+        for i in 0..n {
+            assert_eq!(got[i], apply(op, a[i], b[i]), "{op:?} at {i}");
+        }
+        // A constant operand.
+        let k = b[7];
+        dev.field_op_buffers::<F>(op, &ba, Operand::Constant(k), &out, n).unwrap();
+        let got: Vec<F> = download(dev, &out, n);
+        for i in 0..n {
+            assert_eq!(got[i], apply(op, a[i], k), "{op:?} by a constant at {i}");
+        }
+    }
+    // In place: a = a * b, then a = a - b.
+    dev.field_op_buffers::<F>(FieldOp::Mul, &ba, Operand::Buffer(&bb), &ba, n).unwrap();
+    dev.field_op_buffers::<F>(FieldOp::Sub, &ba, Operand::Buffer(&bb), &ba, n).unwrap();
+    let got: Vec<F> = download(dev, &ba, n);
+    for i in 0..n {
+        assert_eq!(got[i], a[i] * b[i] - b[i], "in place at {i}");
+    }
+    for buf in [ba, bb, out] {
+        dev.free_buffer(buf).unwrap();
+    }
+}
+
+fn check_ops<B: Bus>(bus: B, name: &str) {
+    let mut rng = seeded_rng(name);
+    let mut dev = Coprocessor::new(bus).unwrap().with_max_job(128);
+    check_field::<B, Fr>(&mut dev, &mut rng);
+    check_field::<B, Fq>(&mut dev, &mut rng);
+}
+
+fn check_bad_inputs<B: Bus>(bus: B, _name: &str) {
+    let mut dev = Coprocessor::new(bus).unwrap();
+    let a = dev.alloc_buffer(64 * 32).unwrap();
+    let small = dev.alloc_buffer(8 * 32).unwrap();
+    let cycles = dev.bus().cycles();
+    let op = FieldOp::Mul;
+    assert_eq!(dev.field_op_buffers::<Fr>(op, &a, Operand::Buffer(&a), &a, 0), Err(DriverError::EmptyInput));
+    assert!(matches!(dev.field_op_buffers::<Fr>(op, &a, Operand::Buffer(&a), &a, 7), Err(DriverError::OutOfRange { .. })));
+    assert!(matches!(
+        dev.field_op_buffers::<Fr>(op, &a, Operand::Buffer(&small), &a, 64),
+        Err(DriverError::BufferRange { .. })
+    ));
+    assert!(matches!(dev.field_op_buffers::<Fr>(op, &a, Operand::Buffer(&a), &small, 64), Err(DriverError::BufferRange { .. })));
+    dev.free_buffer(small).unwrap();
+    assert_eq!(dev.field_op_buffers::<Fr>(op, &a, Operand::Buffer(&small), &a, 8), Err(DriverError::InvalidBuffer));
+    assert_eq!(dev.bus().cycles(), cycles, "refused before any device work");
+    // Still usable.
+    dev.field_op_buffers::<Fr>(op, &a, Operand::Constant(Fr::from(3u64)), &a, 64).unwrap();
+}
+
+on_both_backends! {
+    every_op_both_fields(check_ops);
+    bad_inputs_are_errors(check_bad_inputs);
+}
+
+/// Seeded random card-memory delays: no operand pair lost, repeated or
+/// mismatched.
+#[test]
+fn verilator_card_memory_delays() {
+    let mut rng = seeded_rng("elementwise_card_memory_delays");
+    for (seed, extra, stall_pct) in [(21u64, 40u32, 30u32), (22, 150, 5), (23, 3, 70)] {
+        let mut bus = VerilatorBus::new(None);
+        bus.set_mem_delays(seed, extra, stall_pct);
+        let mut dev = Coprocessor::new(bus).unwrap();
+        let n = 512;
+        let a: Vec<Fr> = (0..n).map(|_| Fr::rand(&mut rng)).collect();
+        let b: Vec<Fr> = (0..n).map(|_| Fr::rand(&mut rng)).collect();
+        let (ba, bb) = (upload(&mut dev, &a), upload(&mut dev, &b));
+        let p = dev.field_op_buffers::<Fr>(FieldOp::Mul, &ba, Operand::Buffer(&bb), &ba, n).unwrap();
+        assert!(p.in_stall_cycles > 0, "the delays stalled the operands");
+        let got: Vec<Fr> = download(&mut dev, &ba, n);
+        for i in 0..n {
+            assert_eq!(got[i], a[i] * b[i], "delays {seed}, at {i}");
+        }
+    }
+}
