@@ -8,6 +8,7 @@
 //! no G2 unit, so B's G2 MSM runs on the host, as does the proof's final
 //! assembly. Given the same (r, s) the proof is identical to ark-groth16's.
 
+use crate::{DeviceBuffer, Operand};
 use crate::driver::{Coprocessor, DriverError, FieldOp, JobProfile};
 use crate::msm::{BasesProfile, MsmBases, MsmConfig};
 use crate::ntt::Direction;
@@ -291,8 +292,8 @@ impl<B: Bus> Coprocessor<B> {
         };
         let mut a = eval(0);
         a[syn.num_constraints..syn.num_constraints + syn.num_inputs].copy_from_slice(&z[..syn.num_inputs]);
-        let mut b = eval(1);
-        let mut c = eval(2);
+        let b = eval(1);
+        let c = eval(2);
         // The R1CS check itself, on the evaluations just made (far cheaper
         // than re-evaluating through the constraint system).
         {
@@ -304,32 +305,16 @@ impl<B: Bus> Coprocessor<B> {
         }
         prof.push(ProveStep::host("h(X)", "evaluate A, B, C at the constraints", t.elapsed().as_secs_f64()));
 
-        // h(X) = (A(X) B(X) - C(X)) / Z_H(X), computed on the coset g H.
+        // h(X) = (A(X) B(X) - C(X)) / Z_H(X), computed on the coset g H, on
+        // the card: A, B, C go up once and h comes back; every transform and
+        // product in between runs on device buffers.
         let g = Fr::GENERATOR;
-        let mut p = JobProfile::default();
-        for v in [&mut a, &mut b, &mut c] {
-            p.add(&self.ntt(v, Direction::Inverse)?);
-        }
-        prof.push_device("h(X)", "h(X): 3 inverse NTTs", &p);
-        let mut p = JobProfile::default();
-        for v in [&mut a, &mut b, &mut c] {
-            p.add(&self.coset_ntt(v, g, Direction::Forward)?);
-        }
-        prof.push_device("h(X)", "h(X): 3 coset NTTs", &p);
         let z_inv = domain.evaluate_vanishing_polynomial(g).inverse().expect("g is outside H");
-        let (ab, p1) = self.field_op(FieldOp::Mul, &a, &b)?;
-        drop((a, b));
-        let (ab_c, p2) = self.field_op(FieldOp::Sub, &ab, &c)?;
-        drop((ab, c));
-        let scale = vec![z_inv; n];
-        let (mut h, p3) = self.field_op(FieldOp::Mul, &ab_c, &scale)?;
-        drop((ab_c, scale));
-        let mut p = p1;
-        p.add(&p2);
-        p.add(&p3);
-        prof.push_device("h(X)", "h(X): (A B - C) / Z_H on the coset", &p);
-        let p = self.coset_ntt(&mut h, g, Direction::Inverse)?;
-        prof.push_device("h(X)", "h(X): inverse coset NTT", &p);
+        let h = if n.trailing_zeros() <= crate::ntt::NTT_LOG_MAX_CARD {
+            self.h_on_card(&mut prof, [a, b, c], z_inv)?
+        } else {
+            self.h_through_host(&mut prof, [a, b, c], g, z_inv)?
+        };
 
         // The G1 MSMs over the resident key.
         let config = MsmConfig::default();
@@ -436,4 +421,83 @@ pub fn arkworks_parts<C: ConstraintSynthesizer<Fr>>(
     let proof = assemble(pk, r, s, Sums { a: a_acc, b_g1: b_g1_acc, b_g2: b_g2_acc, l: l_acc, h: h_acc });
     t[7] = t0.elapsed().as_secs_f64();
     Ok((t, proof))
+}
+
+impl<B: Bus> Coprocessor<B> {
+    /// h(X) from the evaluations of A, B, C at H, entirely on the card.
+    fn h_on_card(&mut self, prof: &mut ProveProfile, abc: [Vec<Fr>; 3], z_inv: Fr) -> Result<Vec<Fr>, ProveError> {
+        let n = abc[0].len();
+        let mut bufs = Vec::with_capacity(3);
+        for _ in 0..3 {
+            match self.alloc_buffer(n as u64 * 32) {
+                Ok(b) => bufs.push(b),
+                Err(e) => {
+                    for b in bufs {
+                        self.free_buffer(b)?;
+                    }
+                    return Err(e.into());
+                }
+            }
+        }
+        let outcome = self.h_chain(prof, &abc, &bufs, z_inv);
+        for b in bufs {
+            self.free_buffer(b)?;
+        }
+        outcome
+    }
+
+    fn h_chain(&mut self, prof: &mut ProveProfile, abc: &[Vec<Fr>; 3], bufs: &[DeviceBuffer], z_inv: Fr) -> Result<Vec<Fr>, ProveError> {
+        let n = abc[0].len();
+        let mut p = JobProfile::default();
+        for (v, buf) in abc.iter().zip(bufs) {
+            p.add(&self.upload_fr(buf, v)?);
+            p.add(&self.ntt_buffer(buf, n, Direction::Inverse)?);
+        }
+        prof.push_device("h(X)", "h(X): A, B, C to the card, 3 inverse NTTs", &p);
+        let mut p = JobProfile::default();
+        for buf in bufs {
+            p.add(&self.coset_ntt_buffer(buf, n, Direction::Forward)?);
+        }
+        prof.push_device("h(X)", "h(X): 3 coset NTTs", &p);
+        let (a, b, c) = (&bufs[0], &bufs[1], &bufs[2]);
+        let mut p = self.field_op_buffers::<Fr>(FieldOp::Mul, a, Operand::Buffer(b), a, n)?;
+        p.add(&self.field_op_buffers::<Fr>(FieldOp::Sub, a, Operand::Buffer(c), a, n)?);
+        p.add(&self.field_op_buffers::<Fr>(FieldOp::Mul, a, Operand::Constant(z_inv), a, n)?);
+        prof.push_device("h(X)", "h(X): (A B - C) / Z_H on the coset", &p);
+        let mut p = self.coset_ntt_buffer(a, n, Direction::Inverse)?;
+        let mut h = vec![Fr::zero(); n];
+        p.add(&self.download_fr(a, &mut h)?);
+        prof.push_device("h(X)", "h(X): inverse coset NTT, h to the host", &p);
+        Ok(h)
+    }
+
+    /// h(X) with the host in the loop (domains above the card's transforms).
+    fn h_through_host(&mut self, prof: &mut ProveProfile, abc: [Vec<Fr>; 3], g: Fr, z_inv: Fr) -> Result<Vec<Fr>, ProveError> {
+        let [mut a, mut b, mut c] = abc;
+        let n = a.len();
+        let mut p = JobProfile::default();
+        for v in [&mut a, &mut b, &mut c] {
+            p.add(&self.ntt(v, Direction::Inverse)?);
+        }
+        prof.push_device("h(X)", "h(X): 3 inverse NTTs", &p);
+        let mut p = JobProfile::default();
+        for v in [&mut a, &mut b, &mut c] {
+            p.add(&self.coset_ntt(v, g, Direction::Forward)?);
+        }
+        prof.push_device("h(X)", "h(X): 3 coset NTTs", &p);
+        let (ab, p1) = self.field_op(FieldOp::Mul, &a, &b)?;
+        drop((a, b));
+        let (ab_c, p2) = self.field_op(FieldOp::Sub, &ab, &c)?;
+        drop((ab, c));
+        let scale = vec![z_inv; n];
+        let (mut h, p3) = self.field_op(FieldOp::Mul, &ab_c, &scale)?;
+        drop((ab_c, scale));
+        let mut p = p1;
+        p.add(&p2);
+        p.add(&p3);
+        prof.push_device("h(X)", "h(X): (A B - C) / Z_H on the coset", &p);
+        let p = self.coset_ntt(&mut h, g, Direction::Inverse)?;
+        prof.push_device("h(X)", "h(X): inverse coset NTT", &p);
+        Ok(h)
+    }
 }
