@@ -152,7 +152,8 @@ pub struct JobProfile {
     pub glue_s: f64,
     /// Host<->card DMA time accounted at the PCIe rate, seconds.
     pub transfer_s: f64,
-    /// Host wall time spent simulating, seconds.
+    /// Host wall time spent simulating, seconds (with the driver's polling
+    /// of the simulated device while a job runs).
     pub sim_s: f64,
     /// Simulated clock cycles per wall second.
     pub sim_cycles_per_s: f64,
@@ -481,7 +482,7 @@ impl<B: Bus> Coprocessor<B> {
             mmio_reads: stats.mmio_reads,
             mmio_writes: stats.mmio_writes,
             glue_s: (t0.elapsed().as_secs_f64() - stats.sim_s - self.wait_overhead_s).max(0.0),
-            sim_s: stats.sim_s,
+            sim_s: stats.sim_s + self.wait_overhead_s,
             clock_hz: self.clock_hz,
             cycle_accurate: self.bus.cycle_accurate(),
             ..Default::default()
