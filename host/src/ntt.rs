@@ -111,25 +111,30 @@ impl<B: Bus> Coprocessor<B> {
         if log_n > NTT_LOG_MAX_CARD {
             return self.ntt_four_step(data, log_n, dir);
         }
+        self.through_card(data, |dev, buf, n| dev.ntt_buffer(buf, n, dir))
+    }
+
+    /// `data` to a temporary device buffer, `transform` there, and back.
+    fn through_card(
+        &mut self,
+        data: &mut [Fr],
+        transform: impl FnOnce(&mut Self, &DeviceBuffer, usize) -> Result<JobProfile, DriverError>,
+    ) -> Result<JobProfile, DriverError> {
         let t0 = std::time::Instant::now();
         let buf = self.alloc_buffer(data.len() as u64 * POINT_BYTES)?;
         let glue = t0.elapsed().as_secs_f64();
-        let outcome = self.ntt_slice_on_card(data, &buf, dir);
+        let outcome = (|| {
+            let mut p = self.upload_fr(&buf, data)?;
+            p.add(&transform(self, &buf, data.len())?);
+            p.add(&self.download_fr(&buf, data)?);
+            Ok::<JobProfile, DriverError>(p)
+        })();
         let t1 = std::time::Instant::now();
         self.free_buffer(buf)?;
         let mut profile = outcome?;
         profile.glue_s += glue + t1.elapsed().as_secs_f64();
         profile.elements = data.len() as u64;
         profile.finish();
-        Ok(profile)
-    }
-
-    fn ntt_slice_on_card(&mut self, data: &mut [Fr], buf: &DeviceBuffer, dir: Direction) -> Result<JobProfile, DriverError> {
-        let up = self.upload_fr(buf, data)?;
-        let mut profile = self.ntt_buffer(buf, data.len(), dir)?;
-        let down = self.download_fr(buf, data)?;
-        profile.add(&up);
-        profile.add(&down);
         Ok(profile)
     }
 
@@ -209,11 +214,7 @@ impl<B: Bus> Coprocessor<B> {
     /// passes through a scratch buffer of the same size. n is a power of two
     /// up to 2^NTT_LOG_MAX_CARD; checked, with the buffer, before any work.
     pub fn ntt_buffer(&mut self, buf: &DeviceBuffer, n: usize, dir: Direction) -> Result<JobProfile, DriverError> {
-        if n == 0 || !n.is_power_of_two() || n.trailing_zeros() > NTT_LOG_MAX_CARD {
-            return Err(DriverError::NttSize { n, max_log: NTT_LOG_MAX_CARD });
-        }
-        let log_n = n.trailing_zeros();
-        self.check_buffer(buf, 0, n as u64 * POINT_BYTES)?;
+        let log_n = self.check_card_transform(buf, n)?;
         let mut profile = JobProfile { clock_hz: self.clock_hz(), elements: n as u64, ..Default::default() };
         if n == 1 {
             // A one-point transform (either way) is the identity.
@@ -237,6 +238,15 @@ impl<B: Bus> Coprocessor<B> {
         profile.elements = n as u64;
         profile.finish();
         Ok(profile)
+    }
+
+    /// log2 of a transform size the card runs on `buf`, or the typed error.
+    fn check_card_transform(&self, buf: &DeviceBuffer, n: usize) -> Result<u32, DriverError> {
+        if n == 0 || !n.is_power_of_two() || n.trailing_zeros() > NTT_LOG_MAX_CARD {
+            return Err(DriverError::NttSize { n, max_log: NTT_LOG_MAX_CARD });
+        }
+        self.check_buffer(buf, 0, n as u64 * POINT_BYTES)?;
+        Ok(n.trailing_zeros())
     }
 
     /// Four-step on the card, a as an n1 x n2 row-major matrix (n1 <= n2):
@@ -313,22 +323,7 @@ impl<B: Bus> Coprocessor<B> {
         let log_n = log2_size(data.len())?;
         let offset_inv = offset.inverse().ok_or(DriverError::ZeroCosetOffset)?;
         if offset == Fr::GENERATOR && log_n <= NTT_LOG_MAX_CARD {
-            let t0 = std::time::Instant::now();
-            let buf = self.alloc_buffer(data.len() as u64 * POINT_BYTES)?;
-            let glue = t0.elapsed().as_secs_f64();
-            let outcome = (|| {
-                let mut p = self.upload_fr(&buf, data)?;
-                p.add(&self.coset_ntt_buffer(&buf, data.len(), dir)?);
-                p.add(&self.download_fr(&buf, data)?);
-                Ok::<JobProfile, DriverError>(p)
-            })();
-            let t1 = std::time::Instant::now();
-            self.free_buffer(buf)?;
-            let mut profile = outcome?;
-            profile.glue_s += glue + t1.elapsed().as_secs_f64();
-            profile.elements = data.len() as u64;
-            profile.finish();
-            return Ok(profile);
+            return self.through_card(data, |dev, buf, n| dev.coset_ntt_buffer(buf, n, dir));
         }
         let t0 = std::time::Instant::now();
         if dir == Direction::Forward {
@@ -353,10 +348,7 @@ impl<B: Bus> Coprocessor<B> {
     /// one-point "transforms" whose results the twiddle scaler multiplies by
     /// the powers.
     pub fn coset_ntt_buffer(&mut self, buf: &DeviceBuffer, n: usize, dir: Direction) -> Result<JobProfile, DriverError> {
-        if n == 0 || !n.is_power_of_two() || n.trailing_zeros() > NTT_LOG_MAX_CARD {
-            return Err(DriverError::NttSize { n, max_log: NTT_LOG_MAX_CARD });
-        }
-        self.check_buffer(buf, 0, n as u64 * POINT_BYTES)?;
+        self.check_card_transform(buf, n)?;
         let mut profile = JobProfile { clock_hz: self.clock_hz(), ..Default::default() };
         if dir == Direction::Forward {
             profile.add(&self.scale_by_powers(buf, n, dir)?);

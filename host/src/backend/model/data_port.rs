@@ -1,0 +1,216 @@
+//! The functional model's data port: NTT and field-ALU jobs on card-memory
+//! layouts, the interleaved loads and unloads, the twiddle scaler's factors,
+//! with the rules (layout checks) and a cycle estimate of the hardware's.
+
+use super::ModelBus;
+use crate::bus::Beat;
+use crate::field::{DeviceField, beat_to_bytes, bytes_to_beat, fr_from_beat_unchecked};
+use ark_bn254::Fr;
+use ark_ff::{One, Zero};
+use zkcopro_hdl::field::{MONT_MUL_LATENCY, MOD_ADD_LATENCY, MOD_SUB_LATENCY};
+use zkcopro_hdl::ntt::reference::{self as ntt_ref, Layout};
+use zkcopro_hdl::ntt::{NTT_DRAIN_CYCLES, NTT_UNITS, TWIDDLE_SCALER_LATENCY};
+use zkcopro_hdl::regmap;
+
+impl ModelBus {
+    pub(super) fn mode(&self) -> u32 {
+        self.run_ntt_params[0]
+    }
+
+    pub(super) fn ilv(&self) -> (u32, u32) {
+        let mode = self.mode();
+        ((mode >> regmap::NTT_MODE_IN_ILV_SHIFT) & 0xF, (mode >> regmap::NTT_MODE_OUT_ILV_SHIFT) & 0xF)
+    }
+
+    pub(super) fn src_layout(&self) -> Layout {
+        let p = &self.run_ntt_params;
+        Layout { addr: p[1] as u64 | (p[2] as u64) << 32, run_len: p[3], stride: p[4] }
+    }
+
+    pub(super) fn dst_layout(&self) -> Layout {
+        let p = &self.run_ntt_params;
+        Layout { addr: p[5] as u64 | (p[6] as u64) << 32, run_len: p[7], stride: p[8] }
+    }
+
+    pub(super) fn srcb_layout(&self) -> Layout {
+        let p = &self.run_ntt_params;
+        Layout { addr: p[11] as u64 | (p[12] as u64) << 32, run_len: p[13], stride: p[14] }
+    }
+
+    /// The checks of the NTT core (interleave) and of the data port (layouts,
+    /// twiddle size, operand b for ALU jobs on card memory).
+    pub(super) fn layout_ok(&self, ntt: bool) -> bool {
+        let (count, mode) = (self.job_count, self.mode());
+        let (in_ilv, out_ilv) = self.ilv();
+        let fill = |ilv: u32| !ntt || ilv == 0 || (count >> self.job_log_size) == 1 << ilv;
+        let src_mem = mode & regmap::NTT_MODE_SRC_MEM != 0;
+        let src_b = mode & regmap::NTT_MODE_SRC_B != 0;
+        let mem = src_mem || mode & regmap::NTT_MODE_DST_MEM != 0;
+        fill(in_ilv)
+            && fill(out_ilv)
+            && (!mem || count % 2 == 0)
+            && src_b == (!ntt && src_mem)
+            && (!src_b || self.srcb_layout().valid_for(count))
+            && (mode & regmap::NTT_MODE_SRC_MEM == 0 || self.src_layout().valid_for(count))
+            && (mode & regmap::NTT_MODE_DST_MEM == 0 || self.dst_layout().valid_for(count))
+            && (mode & regmap::NTT_MODE_TWIDDLE == 0 || (1..=28).contains(&self.run_ntt_params[10]))
+            && (mode & regmap::NTT_MODE_TWIDDLE == 0 || mode & regmap::NTT_MODE_POWERS == 0)
+    }
+
+    /// An NTT job whose points are in card memory: read them now; the
+    /// results go to card memory (the job ends) or wait for the stream.
+    pub(super) fn run_ntt_from_memory(&mut self) {
+        let n = self.run_count as usize;
+        let src = self.src_layout();
+        let mut input = Vec::with_capacity(n);
+        let mut ok = src.end(n as u32) <= self.timing.capacity;
+        for i in 0..n as u64 {
+            let mut b = [0u8; 32];
+            if ok {
+                self.memory.read(src.point_addr(i), &mut b);
+            }
+            input.push(bytes_to_beat(&b));
+        }
+        self.mem_perf = [(n / 2) as u32, n as u32, 0];
+        let out = self.ntt_compute(&input);
+        if self.mode() & regmap::NTT_MODE_DST_MEM != 0 {
+            ok &= self.write_ntt_results(&out);
+            self.ntt_finish(ok);
+        } else {
+            if !ok {
+                self.error = regmap::ERR_MEM_RESP;
+            }
+            self.pending_out = Some(out);
+        }
+    }
+
+    /// A field-ALU job whose operands are in card memory (a and b layouts):
+    /// compute now; results to card memory (the job ends) or the stream.
+    pub(super) fn run_alu_from_memory(&mut self) {
+        let n = self.run_count as usize;
+        let (a, b) = (self.src_layout(), self.srcb_layout());
+        let mut ok = a.end(n as u32) <= self.timing.capacity && b.end(n as u32) <= self.timing.capacity;
+        let mut out = Vec::with_capacity(n);
+        for i in 0..n as u64 {
+            let (mut x, mut y) = ([0u8; 32], [0u8; 32]);
+            if ok {
+                self.memory.read(a.point_addr(i), &mut x);
+                self.memory.read(b.point_addr(i), &mut y);
+            }
+            out.push(self.compute(&bytes_to_beat(&x), &bytes_to_beat(&y)));
+        }
+        self.mem_perf = [n as u32, 2 * n as u32, 0];
+        if self.mode() & regmap::NTT_MODE_DST_MEM != 0 {
+            ok &= self.write_ntt_results(&out);
+            self.alu_finish(ok);
+        } else {
+            if !ok {
+                self.error = regmap::ERR_MEM_RESP;
+            }
+            self.pending_out = Some(out);
+        }
+    }
+
+    /// End a field-ALU job on card memory: counters, a cycle estimate (two
+    /// operand beats per operation, one cycle in five lost to pairing the
+    /// records, the pipeline, first-beat latencies), done.
+    pub(super) fn alu_finish(&mut self, mem_ok: bool) {
+        if !mem_ok && self.error == regmap::ERR_NONE {
+            self.error = regmap::ERR_MEM_RESP;
+        }
+        let n = self.run_count as u64;
+        let latency = match self.run_op {
+            regmap::OP_ADD => MOD_ADD_LATENCY,
+            regmap::OP_SUB => MOD_SUB_LATENCY,
+            _ => MONT_MUL_LATENCY,
+        } as u64;
+        let mode = self.mode();
+        let mem_latency = self.timing.latency_cycles as u64
+            * ((mode & regmap::NTT_MODE_SRC_MEM != 0) as u64 + (mode & regmap::NTT_MODE_DST_MEM != 0) as u64);
+        let beats = if mode & regmap::NTT_MODE_SRC_MEM != 0 { 2 * n + n / 2 } else { 2 * n };
+        let busy = beats + latency + 3 + mem_latency;
+        self.cycles += busy;
+        self.perf = [busy as u32, 0, 0, 2 * n as u32, n as u32, n as u32, 0];
+        self.finish();
+    }
+
+    /// Results to the destination layout; false if it leaves card memory.
+    pub(super) fn write_ntt_results(&mut self, out: &[Beat]) -> bool {
+        let dst = self.dst_layout();
+        let n = out.len();
+        self.mem_wperf = [(n / 2) as u32, n as u32];
+        if dst.end(n as u32) > self.timing.capacity {
+            return false;
+        }
+        for (i, b) in out.iter().enumerate() {
+            self.memory.write(dst.point_addr(i as u64), &beat_to_bytes(b));
+        }
+        true
+    }
+
+    /// The NTT core, twiddle scaler and data port on one job's points, in
+    /// beat order both ways (arkworks' transforms, which the core matches).
+    pub(super) fn ntt_compute(&self, input: &[Beat]) -> Vec<Beat> {
+        use ark_poly::{EvaluationDomain, Radix2EvaluationDomain};
+        let n = input.len();
+        let log_m = self.run_log_size;
+        let m = 1usize << log_m;
+        let (in_ilv, out_ilv) = self.ilv();
+        let inverse = self.run_op == regmap::OP_INTT;
+        use ark_ff::{FftField, Field};
+        let mut core = vec![Fr::zero(); n];
+        for (b, beat) in input.iter().enumerate() {
+            core[ntt_ref::core_index(b, in_ilv, log_m)] = fr_from_beat_unchecked(beat);
+        }
+        let domain = Radix2EvaluationDomain::<Fr>::new(m).expect("size checked at start");
+        let core: Vec<Fr> = core
+            .chunks(m)
+            .flat_map(|chunk| if inverse { domain.ifft(chunk) } else { domain.fft(chunk) })
+            .collect();
+        let twiddle = self.mode() & regmap::NTT_MODE_TWIDDLE != 0;
+        let powers = self.mode() & regmap::NTT_MODE_POWERS != 0;
+        let g = if inverse { Fr::GENERATOR.inverse().expect("nonzero") } else { Fr::GENERATOR };
+        let w = if twiddle {
+            let w = <Fr as ark_ff::FftField>::get_root_of_unity(1u64 << self.run_ntt_params[10]).expect("log checked");
+            if inverse { w.inverse().expect("root is nonzero") } else { w }
+        } else {
+            Fr::one()
+        };
+        let col = (self.run_ntt_params[9] & ((1 << 28) - 1)) as u64;
+        let out = (0..n)
+            .map(|b| {
+                let x = core[ntt_ref::core_index(b, out_ilv, log_m)];
+                let (t, k) = ((b & ((1 << out_ilv) - 1)) as u64, (b >> out_ilv) as u64);
+                let x = if powers {
+                    x * g.pow([col + b as u64])
+                } else if twiddle {
+                    x * w.pow([ntt_ref::twiddle_exponent(k, t, col)])
+                } else {
+                    x
+                };
+                x.to_beat()
+            })
+            .collect();
+        out
+    }
+
+    /// End an NTT job: counters, cycle estimate (load, stages, unload, the
+    /// scaler, first-beat latencies), done.
+    pub(super) fn ntt_finish(&mut self, mem_ok: bool) {
+        if !mem_ok && self.error == regmap::ERR_NONE {
+            self.error = regmap::ERR_MEM_RESP;
+        }
+        let n = self.run_count as u64;
+        let log_m = self.run_log_size as u64;
+        let butterflies = (n / 2) * log_m;
+        let drain = log_m * NTT_DRAIN_CYCLES as u64;
+        let compute = log_m * (n / 2).div_ceil(NTT_UNITS as u64);
+        let mode = self.mode();
+        let mem_latency = self.timing.latency_cycles as u64
+            * ((mode & regmap::NTT_MODE_SRC_MEM != 0) as u64 + (mode & regmap::NTT_MODE_DST_MEM != 0) as u64);
+        let busy = 2 * n + compute + drain + MONT_MUL_LATENCY as u64 + 3 + TWIDDLE_SCALER_LATENCY as u64 + mem_latency;
+        self.cycles += busy;
+        self.perf = [busy as u32, 0, 0, n as u32, n as u32, butterflies as u32, drain as u32];
+        self.finish();
+    }
+}
