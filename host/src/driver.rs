@@ -7,6 +7,7 @@ use crate::field::DeviceField;
 use serde::Serialize;
 use std::time::Instant;
 use thiserror::Error;
+use zkcopro_hdl::ntt::reference::Layout;
 use zkcopro_hdl::regmap;
 
 /// Default clock for projected device time.
@@ -219,6 +220,39 @@ impl JobProfile {
 
 /// Data-port registers (NTT_PARAMS) of a job on the streams both ways.
 pub(crate) const STREAM_PARAMS: [u32; regmap::NTT_PARAM_COUNT] = [0; regmap::NTT_PARAM_COUNT];
+
+/// Data-port registers (NTT_PARAMS order) of a job from card memory to card
+/// memory: `mode` holds the bits beyond SRC_MEM / DST_MEM (interleave,
+/// twiddles or powers); operand b's layout sets SRC_B; `col` and `log_n`
+/// are the twiddle (or powers) parameters.
+pub(crate) fn card_params(
+    mode: u32,
+    src: Layout,
+    dst: Layout,
+    src_b: Option<Layout>,
+    col: u32,
+    log_n: u32,
+) -> [u32; regmap::NTT_PARAM_COUNT] {
+    let b = src_b.unwrap_or(Layout { addr: 0, run_len: 0, stride: 0 });
+    let src_b_bit = if src_b.is_some() { regmap::NTT_MODE_SRC_B } else { 0 };
+    [
+        mode | regmap::NTT_MODE_SRC_MEM | regmap::NTT_MODE_DST_MEM | src_b_bit,
+        src.addr as u32,
+        (src.addr >> 32) as u32,
+        src.run_len,
+        src.stride,
+        dst.addr as u32,
+        (dst.addr >> 32) as u32,
+        dst.run_len,
+        dst.stride,
+        col,
+        log_n,
+        b.addr as u32,
+        (b.addr >> 32) as u32,
+        b.run_len,
+        b.stride,
+    ]
+}
 
 /// The job registers of one device job.
 #[derive(Clone, Copy, Debug)]

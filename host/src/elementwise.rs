@@ -5,10 +5,9 @@
 
 use crate::bus::Bus;
 use crate::card_mem::DeviceBuffer;
-use crate::driver::{Coprocessor, DeviceJob, DriverError, FieldOp, JobProfile, STREAM_PARAMS};
+use crate::driver::{Coprocessor, DeviceJob, DriverError, FieldOp, JobProfile, card_params};
 use crate::field::{DeviceField, beat_to_bytes};
 use zkcopro_hdl::ntt::reference::{Layout, POINT_BYTES};
-use zkcopro_hdl::regmap;
 
 /// Operand b of an element-wise job.
 #[derive(Clone, Copy, Debug)]
@@ -99,20 +98,7 @@ impl<B: Bus> Coprocessor<B> {
                 (Operand::Constant(_), None) => unreachable!("constants have a record"),
             };
             let (src, out) = (at(a), at(dst));
-            let mut params = STREAM_PARAMS;
-            params[0] = regmap::NTT_MODE_SRC_MEM | regmap::NTT_MODE_DST_MEM | regmap::NTT_MODE_SRC_B;
-            params[1] = src.addr as u32;
-            params[2] = (src.addr >> 32) as u32;
-            params[3] = src.run_len;
-            params[4] = src.stride;
-            params[5] = out.addr as u32;
-            params[6] = (out.addr >> 32) as u32;
-            params[7] = out.run_len;
-            params[8] = out.stride;
-            params[11] = src_b.addr as u32;
-            params[12] = (src_b.addr >> 32) as u32;
-            params[13] = src_b.run_len;
-            params[14] = src_b.stride;
+            let params = card_params(0, src, out, Some(src_b), 0, 0);
             let job = DeviceJob {
                 op: op.code(),
                 field: F::FIELD.code(),

@@ -45,7 +45,7 @@ pub const NTT_LOG_MAX_CARD: u32 = 2 * (NTT_LOG_MAX as u32 - 1);
 
 /// One NTT job over card memory: `count` points from `src` to `dst`,
 /// transforms of 2^log_m points, 2^in_ilv / 2^out_ilv interleaved on each
-/// side, twiddles (first column, log2 of the whole transform) if any.
+/// side, and the factor the twiddle scaler multiplies each result by.
 #[derive(Clone, Copy, Debug)]
 struct CardJob {
     count: u32,
@@ -54,36 +54,28 @@ struct CardJob {
     out_ilv: u32,
     src: Layout,
     dst: Layout,
-    twiddle: Option<(u32, u32)>,
+    factor: Factor,
+}
+
+/// What the twiddle scaler multiplies the results of a card job by.
+#[derive(Clone, Copy, Debug)]
+enum Factor {
+    One,
+    /// Four-step twiddles: first column, log2 of the whole transform.
+    Twiddle { col: u32, log_n: u32 },
+    /// Result j times g^(first + j) (g^-1 for inverse jobs).
+    Powers { first: u32 },
 }
 
 impl CardJob {
     fn params(&self) -> [u32; regmap::NTT_PARAM_COUNT] {
-        let mut mode = regmap::NTT_MODE_SRC_MEM
-            | regmap::NTT_MODE_DST_MEM
-            | self.in_ilv << regmap::NTT_MODE_IN_ILV_SHIFT
-            | self.out_ilv << regmap::NTT_MODE_OUT_ILV_SHIFT;
-        let (col, log_n) = self.twiddle.unwrap_or((0, 0));
-        if self.twiddle.is_some() {
-            mode |= regmap::NTT_MODE_TWIDDLE;
-        }
-        [
-            mode,
-            self.src.addr as u32,
-            (self.src.addr >> 32) as u32,
-            self.src.run_len,
-            self.src.stride,
-            self.dst.addr as u32,
-            (self.dst.addr >> 32) as u32,
-            self.dst.run_len,
-            self.dst.stride,
-            col,
-            log_n,
-            0,
-            0,
-            0,
-            0,
-        ]
+        let ilv = self.in_ilv << regmap::NTT_MODE_IN_ILV_SHIFT | self.out_ilv << regmap::NTT_MODE_OUT_ILV_SHIFT;
+        let (mode, col, log_n) = match self.factor {
+            Factor::One => (ilv, 0, 0),
+            Factor::Twiddle { col, log_n } => (ilv | regmap::NTT_MODE_TWIDDLE, col, log_n),
+            Factor::Powers { first } => (ilv | regmap::NTT_MODE_POWERS, first, 0),
+        };
+        crate::driver::card_params(mode, self.src, self.dst, None, col, log_n)
     }
 
     /// Cycles the job may take: twice the load, stages, drains and unload.
@@ -223,7 +215,7 @@ impl<B: Bus> Coprocessor<B> {
         }
         if log_n as usize <= NTT_LOG_MAX {
             let all = Layout::contiguous(buf.addr());
-            let job = CardJob { count: n as u32, log_m: log_n, in_ilv: 0, out_ilv: 0, src: all, dst: all, twiddle: None };
+            let job = CardJob { count: n as u32, log_m: log_n, in_ilv: 0, out_ilv: 0, src: all, dst: all, factor: Factor::One };
             profile.add(&self.card_job(job, dir)?);
         } else {
             let t0 = std::time::Instant::now();
@@ -270,7 +262,7 @@ impl<B: Bus> Coprocessor<B> {
                 out_ilv: b1_log,
                 src: layout(data),
                 dst: layout(scratch),
-                twiddle: Some((c0, log_n)),
+                factor: Factor::Twiddle { col: c0, log_n },
             };
             profile.add(&self.card_job(job, dir)?);
         }
@@ -282,7 +274,7 @@ impl<B: Bus> Coprocessor<B> {
                 out_ilv: b2_log,
                 src: Layout::contiguous(scratch + (r0 as u64 * n2 as u64) * POINT_BYTES),
                 dst: Layout { addr: data + r0 as u64 * POINT_BYTES, run_len: b2, stride: n1 },
-                twiddle: None,
+                factor: Factor::One,
             };
             profile.add(&self.card_job(job, dir)?);
         }
@@ -290,10 +282,6 @@ impl<B: Bus> Coprocessor<B> {
     }
 
     fn card_job(&mut self, job: CardJob, dir: Direction) -> Result<JobProfile, DriverError> {
-        self.card_job_with(job, job.params(), dir)
-    }
-
-    fn card_job_with(&mut self, job: CardJob, params: [u32; regmap::NTT_PARAM_COUNT], dir: Direction) -> Result<JobProfile, DriverError> {
         let op = match dir {
             Direction::Forward => regmap::OP_NTT,
             Direction::Inverse => regmap::OP_INTT,
@@ -306,7 +294,7 @@ impl<B: Bus> Coprocessor<B> {
             msm: None,
             bases: None,
             patience: job.patience(),
-            ntt: Some(params),
+            ntt: Some(job.params()),
         };
         let (_, p) = self.device_job(dj, &[], 0)?;
         Ok(p)
@@ -373,11 +361,9 @@ impl<B: Bus> Coprocessor<B> {
         let per_job = n.min(NTT_MAX_POINTS);
         for start in (0..n).step_by(per_job) {
             let at = Layout::contiguous(buf.addr() + start as u64 * POINT_BYTES);
-            let job = CardJob { count: per_job as u32, log_m: 0, in_ilv: 0, out_ilv: 0, src: at, dst: at, twiddle: None };
-            let mut params = job.params();
-            params[0] |= regmap::NTT_MODE_POWERS;
-            params[9] = start as u32;
-            profile.add(&self.card_job_with(job, params, dir)?);
+            let factor = Factor::Powers { first: start as u32 };
+            let job = CardJob { count: per_job as u32, log_m: 0, in_ilv: 0, out_ilv: 0, src: at, dst: at, factor };
+            profile.add(&self.card_job(job, dir)?);
         }
         Ok(profile)
     }

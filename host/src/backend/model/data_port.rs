@@ -7,7 +7,7 @@ use crate::bus::Beat;
 use crate::field::{DeviceField, beat_to_bytes, bytes_to_beat, fr_from_beat_unchecked};
 use ark_bn254::Fr;
 use ark_ff::{One, Zero};
-use zkcopro_hdl::field::{MONT_MUL_LATENCY, MOD_ADD_LATENCY, MOD_SUB_LATENCY};
+use zkcopro_hdl::field::MONT_MUL_LATENCY;
 use zkcopro_hdl::ntt::reference::{self as ntt_ref, Layout};
 use zkcopro_hdl::ntt::{NTT_DRAIN_CYCLES, NTT_UNITS, TWIDDLE_SCALER_LATENCY};
 use zkcopro_hdl::regmap;
@@ -77,9 +77,7 @@ impl ModelBus {
             ok &= self.write_ntt_results(&out);
             self.ntt_finish(ok);
         } else {
-            if !ok {
-                self.error = regmap::ERR_MEM_RESP;
-            }
+            self.note_mem_error(ok);
             self.pending_out = Some(out);
         }
     }
@@ -104,9 +102,7 @@ impl ModelBus {
             ok &= self.write_ntt_results(&out);
             self.alu_finish(ok);
         } else {
-            if !ok {
-                self.error = regmap::ERR_MEM_RESP;
-            }
+            self.note_mem_error(ok);
             self.pending_out = Some(out);
         }
     }
@@ -115,23 +111,28 @@ impl ModelBus {
     /// operand beats per operation, one cycle in five lost to pairing the
     /// records, the pipeline, first-beat latencies), done.
     pub(super) fn alu_finish(&mut self, mem_ok: bool) {
-        if !mem_ok && self.error == regmap::ERR_NONE {
-            self.error = regmap::ERR_MEM_RESP;
-        }
+        self.note_mem_error(mem_ok);
         let n = self.run_count as u64;
-        let latency = match self.run_op {
-            regmap::OP_ADD => MOD_ADD_LATENCY,
-            regmap::OP_SUB => MOD_SUB_LATENCY,
-            _ => MONT_MUL_LATENCY,
-        } as u64;
-        let mode = self.mode();
-        let mem_latency = self.timing.latency_cycles as u64
-            * ((mode & regmap::NTT_MODE_SRC_MEM != 0) as u64 + (mode & regmap::NTT_MODE_DST_MEM != 0) as u64);
-        let beats = if mode & regmap::NTT_MODE_SRC_MEM != 0 { 2 * n + n / 2 } else { 2 * n };
-        let busy = beats + latency + 3 + mem_latency;
+        let beats = if self.mode() & regmap::NTT_MODE_SRC_MEM != 0 { 2 * n + n / 2 } else { 2 * n };
+        let busy = beats + self.alu_latency() + 3 + self.mem_latency_cycles();
         self.cycles += busy;
         self.perf = [busy as u32, 0, 0, 2 * n as u32, n as u32, n as u32, 0];
         self.finish();
+    }
+
+    /// A card-memory access of the job left the memory: ERR_MEM_RESP, unless
+    /// an earlier error stands.
+    fn note_mem_error(&mut self, mem_ok: bool) {
+        if !mem_ok && self.error == regmap::ERR_NONE {
+            self.error = regmap::ERR_MEM_RESP;
+        }
+    }
+
+    /// First-beat latencies of the job's card-memory sides.
+    fn mem_latency_cycles(&self) -> u64 {
+        let mode = self.mode();
+        let sides = (mode & regmap::NTT_MODE_SRC_MEM != 0) as u64 + (mode & regmap::NTT_MODE_DST_MEM != 0) as u64;
+        self.timing.latency_cycles as u64 * sides
     }
 
     /// Results to the destination layout; false if it leaves card memory.
@@ -197,18 +198,14 @@ impl ModelBus {
     /// End an NTT job: counters, cycle estimate (load, stages, unload, the
     /// scaler, first-beat latencies), done.
     pub(super) fn ntt_finish(&mut self, mem_ok: bool) {
-        if !mem_ok && self.error == regmap::ERR_NONE {
-            self.error = regmap::ERR_MEM_RESP;
-        }
+        self.note_mem_error(mem_ok);
         let n = self.run_count as u64;
         let log_m = self.run_log_size as u64;
         let butterflies = (n / 2) * log_m;
         let drain = log_m * NTT_DRAIN_CYCLES as u64;
         let compute = log_m * (n / 2).div_ceil(NTT_UNITS as u64);
-        let mode = self.mode();
-        let mem_latency = self.timing.latency_cycles as u64
-            * ((mode & regmap::NTT_MODE_SRC_MEM != 0) as u64 + (mode & regmap::NTT_MODE_DST_MEM != 0) as u64);
-        let busy = 2 * n + compute + drain + MONT_MUL_LATENCY as u64 + 3 + TWIDDLE_SCALER_LATENCY as u64 + mem_latency;
+        let busy = 2 * n + compute + drain + MONT_MUL_LATENCY as u64 + 3 + TWIDDLE_SCALER_LATENCY as u64
+            + self.mem_latency_cycles();
         self.cycles += busy;
         self.perf = [busy as u32, 0, 0, n as u32, n as u32, butterflies as u32, drain as u32];
         self.finish();

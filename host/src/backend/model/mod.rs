@@ -226,24 +226,23 @@ impl ModelBus {
             // An idle device never raises TREADY.
             return if input.is_empty() && expect_out == 0 { Ok(vec![]) } else { Err(timeout) };
         }
+        if self.run_op != regmap::OP_MSM && self.mode() & regmap::NTT_MODE_SRC_MEM != 0 {
+            // A job from card memory, computed at start; its results wait on m_axis.
+            if !input.is_empty() || expect_out != self.run_count as usize {
+                return Err(timeout);
+            }
+            let out = self.pending_out.take().ok_or(timeout)?;
+            self.stats.beats_out += out.len() as u64;
+            if self.is_ntt() { self.ntt_finish(true) } else { self.alu_finish(true) }
+            return Ok(out);
+        }
         if self.is_ntt() {
             return self.run_ntt(input, expect_out, timeout);
         }
         if self.run_op == regmap::OP_MSM {
             return self.run_msm_job(input, expect_out, timeout);
         }
-        let mode = self.mode();
-        if mode & regmap::NTT_MODE_SRC_MEM != 0 {
-            // Operands came from card memory; the results wait on m_axis.
-            if !input.is_empty() || expect_out != self.run_count as usize {
-                return Err(timeout);
-            }
-            let out = self.pending_out.take().ok_or(timeout)?;
-            self.stats.beats_out += out.len() as u64;
-            self.alu_finish(self.error == regmap::ERR_NONE);
-            return Ok(out);
-        }
-        let to_mem = mode & regmap::NTT_MODE_DST_MEM != 0;
+        let to_mem = self.mode() & regmap::NTT_MODE_DST_MEM != 0;
         let want = 2 * self.run_count as usize;
         let taken = input.len().min(want);
         self.stats.beats_in += taken as u64;
@@ -264,12 +263,7 @@ impl ModelBus {
             return Ok(vec![]);
         }
         self.stats.beats_out += out.len() as u64;
-        let latency = match self.run_op {
-            regmap::OP_ADD => MOD_ADD_LATENCY,
-            regmap::OP_SUB => MOD_SUB_LATENCY,
-            _ => MONT_MUL_LATENCY,
-        } as u64;
-        let busy = taken as u64 + latency + 3;
+        let busy = taken as u64 + self.alu_latency() + 3;
         self.cycles += busy;
         if input.len() > want || out.len() < expect_out || out.len() < self.run_count as usize {
             return Err(timeout);
@@ -284,18 +278,7 @@ impl ModelBus {
 
     fn run_ntt(&mut self, input: &[Beat], expect_out: usize, timeout: BusError) -> Result<Vec<Beat>, BusError> {
         let n = self.run_count as usize;
-        let mode = self.mode();
-        if mode & regmap::NTT_MODE_SRC_MEM != 0 {
-            // Points came from card memory; the results wait on m_axis.
-            if !input.is_empty() || expect_out != n {
-                return Err(timeout);
-            }
-            let out = self.pending_out.take().ok_or(timeout)?;
-            self.stats.beats_out += out.len() as u64;
-            self.ntt_finish(self.error == regmap::ERR_NONE);
-            return Ok(out);
-        }
-        let to_mem = mode & regmap::NTT_MODE_DST_MEM != 0;
+        let to_mem = self.mode() & regmap::NTT_MODE_DST_MEM != 0;
         let taken = input.len().min(n);
         self.stats.beats_in += taken as u64;
         if input.len() != n {
@@ -404,6 +387,15 @@ impl ModelBus {
         self.msm_perf = [accumulate as u32, reduce as u32, 0, (accumulate - (adds - reduce_adds)) as u32, reduce_adds as u32];
         self.finish();
         Ok(out)
+    }
+
+    /// Pipeline latency of the running field-ALU operation.
+    fn alu_latency(&self) -> u64 {
+        (match self.run_op {
+            regmap::OP_ADD => MOD_ADD_LATENCY,
+            regmap::OP_SUB => MOD_SUB_LATENCY,
+            _ => MONT_MUL_LATENCY,
+        }) as u64
     }
 
     fn compute(&self, a: &Beat, b: &Beat) -> Beat {
