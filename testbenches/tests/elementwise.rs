@@ -1,7 +1,8 @@
 //! Element-wise jobs on device buffers (the field ALU reading and writing
 //! card memory), on both backends: every operation in both fields against
 //! arkworks on edge and seeded random operands, a constant operand, results
-//! in place, random card-memory delays, and bad inputs refused before work.
+//! in place, random card-memory delays, bad inputs refused before work, and
+//! layouts the data port cannot serve refused by the device.
 
 use ark_bn254::{Fq, Fr};
 use ark_ff::UniformRand;
@@ -97,6 +98,7 @@ fn check_bad_inputs<B: Bus>(bus: B, _name: &str) {
 on_both_backends! {
     every_op_both_fields(check_ops);
     bad_inputs_are_errors(check_bad_inputs);
+    bad_layouts_are_refused(check_bad_layouts_refused);
 }
 
 /// Seeded random card-memory delays: no operand pair lost, repeated or
@@ -119,4 +121,72 @@ fn verilator_card_memory_delays() {
             assert_eq!(got[i], a[i] * b[i], "delays {seed}, at {i}");
         }
     }
+}
+
+/// Layouts the data port cannot serve, written straight to the registers
+/// (the driver never sends them): the job ends at once with ERR_BAD_LAYOUT,
+/// and the next job runs.
+fn check_bad_layouts_refused<B: Bus>(mut bus: B, _name: &str) {
+    use zkcopro_hdl::regmap;
+    bus.reset();
+    let mem = regmap::NTT_MODE_SRC_MEM | regmap::NTT_MODE_DST_MEM;
+    let good = || {
+        let mut r = [0u32; regmap::NTT_PARAM_COUNT];
+        r[0] = mem;
+        r[1] = 4096;
+        r[3] = 2;
+        r[4] = 2;
+        r[5] = 8192;
+        r[7] = 2;
+        r[8] = 2;
+        r
+    };
+    let ntt = (regmap::OP_NTT, 16u32, 4u32);
+    let alu = (regmap::OP_MUL, 16u32, 0u32);
+    let mut cases: Vec<(&str, (u32, u32, u32), [u32; regmap::NTT_PARAM_COUNT])> = Vec::new();
+    let mut r = good();
+    r[3] = 3;
+    cases.push(("run length not a power of two", ntt, r));
+    let mut r = good();
+    r[1] = 4096 + 32;
+    cases.push(("source not 64-byte aligned", ntt, r));
+    let mut r = good();
+    r[8] = 3;
+    cases.push(("odd destination stride", ntt, r));
+    let mut r = good();
+    r[0] |= regmap::NTT_MODE_TWIDDLE;
+    cases.push(("twiddles of size 2^0", ntt, r));
+    let mut r = good();
+    r[0] |= regmap::NTT_MODE_TWIDDLE | regmap::NTT_MODE_POWERS;
+    r[10] = 4;
+    cases.push(("twiddles and powers together", ntt, r));
+    let mut r = good();
+    r[0] |= regmap::NTT_MODE_SRC_B;
+    (r[11], r[13], r[14]) = (12288, 2, 2);
+    cases.push(("NTT with an operand b", ntt, r));
+    cases.push(("ALU from memory without operand b", alu, good()));
+    let mut r = good();
+    r[0] |= regmap::NTT_MODE_SRC_B;
+    (r[11], r[13], r[14]) = (12288, 2, 2);
+    cases.push(("odd count on card memory", (regmap::OP_MUL, 15, 0), r));
+    for (what, (op, count, log), regs) in cases {
+        bus.write32(regmap::JOB_OP.offset, op).unwrap();
+        bus.write32(regmap::JOB_FIELD.offset, 1).unwrap();
+        bus.write32(regmap::JOB_COUNT.offset, count).unwrap();
+        bus.write32(regmap::JOB_LOG_SIZE.offset, log).unwrap();
+        for (reg, v) in regmap::NTT_PARAMS.iter().zip(regs) {
+            bus.write32(reg.offset, v).unwrap();
+        }
+        bus.write32(regmap::CTRL.offset, regmap::CTRL_AP_START).unwrap();
+        bus.idle(20);
+        let ctrl = bus.read32(regmap::CTRL.offset).unwrap();
+        assert_ne!(ctrl & regmap::CTRL_AP_DONE, 0, "{what}: the job ended");
+        assert_ne!(ctrl & regmap::CTRL_AP_IDLE, 0, "{what}: the device is idle again");
+        assert_eq!(bus.read32(regmap::ERROR.offset).unwrap(), regmap::ERR_BAD_LAYOUT, "{what}");
+    }
+    // The device still runs a valid job.
+    let mut dev = Coprocessor::new(bus).unwrap();
+    let a = upload(&mut dev, &[Fr::from(3u64), Fr::from(5u64)]);
+    dev.field_op_buffers::<Fr>(FieldOp::Mul, &a, Operand::Buffer(&a), &a, 2).unwrap();
+    assert_eq!(download::<_, Fr>(&mut dev, &a, 2), vec![Fr::from(9u64), Fr::from(25u64)]);
 }
