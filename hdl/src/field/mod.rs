@@ -5,6 +5,8 @@ pub mod mod_add;
 pub mod mod_sub;
 pub mod mont_mul;
 pub mod mont_mul_fast;
+pub mod mont_mul_model;
+pub mod mont_mul_plan;
 pub mod mont_mul_tiled;
 
 pub use mod_add::{MOD_ADD_LATENCY, ModAdd};
