@@ -12,6 +12,8 @@ use std::process::ExitCode;
 use zkcopro_hdl::export;
 use zkcopro_hdl::ec::PointAdd;
 use zkcopro_hdl::ntt::NttCore;
+use zkcopro_hdl::field::dsp_tile::DspTile;
+use zkcopro_hdl::field::piece_mul::PieceMul;
 use zkcopro_hdl::field::{ModAdd, ModSub, MontMulTiled, MulImpl};
 use zkcopro_hdl::params::FieldId;
 
@@ -23,6 +25,8 @@ const GEN_STACK: usize = 256 << 20;
 const BLOCKS: &[(&str, &str, &str)] = &[
     ("mont_mul_tiled_fq", "zkcopro_mont_mul", "tiled Montgomery multiplier, Fq"),
     ("mont_mul_tiled_fr", "zkcopro_mont_mul", "tiled Montgomery multiplier, Fr"),
+    ("dsp_tile", "zkcopro_dsp_tile", "one 26x17 DSP tile of the tiled multiplier"),
+    ("piece_mul", "zkcopro_piece_mul", "a 52x52 piece product: six DSP tiles and the LUT correction"),
     ("mod_add_fq", "zkcopro_mod_add", "modular adder, Fq"),
     ("mod_add_fr", "zkcopro_mod_add", "modular adder, Fr"),
     ("mod_sub_fq", "zkcopro_mod_sub", "modular subtractor, Fq"),
@@ -47,7 +51,24 @@ macro_rules! field_block {
 fn generate(block: &str) -> Option<String> {
     let &(_, top, _) = BLOCKS.iter().find(|(name, _, _)| *name == block)?;
     let field = if block.ends_with("_fq") { FieldId::Fq } else { FieldId::Fr };
-    let body = match block.strip_suffix("_fq").or_else(|| block.strip_suffix("_fr"))? {
+    let base = block.strip_suffix("_fq").or_else(|| block.strip_suffix("_fr")).unwrap_or(block);
+    let body = match base {
+        "dsp_tile" => {
+            let mut blk = DspTile::default();
+            blk.clock.connect();
+            blk.x.connect();
+            blk.y.connect();
+            blk.connect_all();
+            export::block_verilog(&blk, top)
+        }
+        "piece_mul" => {
+            let mut blk = PieceMul::default();
+            blk.clock.connect();
+            blk.x.connect();
+            blk.y.connect();
+            blk.connect_all();
+            export::block_verilog(&blk, top)
+        }
         "ntt_core" => {
             let mut blk = NttCore::new(MulImpl::Tiled);
             blk.clock.connect();

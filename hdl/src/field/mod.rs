@@ -1,12 +1,14 @@
 //! BN254 field arithmetic blocks. Every block is built for either modulus from
 //! one definition (`FieldId` picks the constants).
 
+pub mod dsp_tile;
 pub mod mod_add;
 pub mod mod_sub;
 pub mod mont_mul;
 pub mod mont_mul_fast;
 pub mod mont_mul_model;
 pub mod mont_mul_plan;
+pub mod piece_mul;
 pub mod mont_mul_tiled;
 
 pub use mod_add::{MOD_ADD_LATENCY, ModAdd};

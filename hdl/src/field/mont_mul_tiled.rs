@@ -1,441 +1,120 @@
-//! Fully pipelined Montgomery multiplier (R = 2^256) built only from 16x16-bit
-//! tile multipliers, one product per cycle: y = a * b * 2^-256 mod p.
+//! Fully pipelined Montgomery multiplier (R = 2^256) for the FPGA: every
+//! product is made of 26 x 17-bit [DspTile]s, one UltraScale+ DSP48E2 each,
+//! 242 in all (the plan and its arithmetic: [super::mont_mul_plan]; the
+//! step-by-step integer model: [super::mont_mul_model]). One product per cycle:
+//! y = a * b * 2^-256 mod p.
 //!
-//! Three multipliers in a row, each a set of registered tile rows followed by a
-//! registered adder tree:
-//! 1. `T = a * b` ([FullMul], 256 tiles, 512-bit result);
-//! 2. `m = (T mod 2^256) * (-p^-1) mod 2^256` ([LowMul], only the 136 tiles that
-//!    feed bits below 2^256);
-//! 3. `m * p` ([FullMul] with `y` tied to p, 256 tiles).
-//!
-//! The low half of `T + m * p` is zero mod 2^256, so the carry out of it is 1
-//! exactly when `T mod 2^256` is non-zero; `u = T_hi + (m*p)_hi + carry`, and a
-//! final conditional subtraction brings `u < 2p` below p. `T_hi` and the carry
-//! travel through a delay line while `m` and `m * p` are computed.
-//!
-//! Stages (a register after each): the operands (so each input bit drives its 16
-//! tiles from a register), then per multiplier tile products, row sum and four tree
-//! levels (6 per multiplier, 18 in all), then `u`, then the subtraction.
+//! Stages (the edge that loads each register, counted from the operands):
+//! - 1: five 51-bit pieces of a and b and their ten pair sums;
+//! - 2-3: 15 [PieceMul]s (tiles, partial sums); 4: `D_i` and the Karatsuba
+//!   differences `D_ij - D_i - D_j`; 5-6: T = a * b from seven words of
+//!   non-overlapping terms;
+//! - 7: pieces of T_lo and six pair sums; 8-9: 11 piece products with q';
+//!   10: differences; 11-12: m = T_lo q' mod 2^256 (bit 255 by parity);
+//! - 13-14: the kept tiles of m * p in 25 piece products; 15: their sums;
+//!   16-18: S from 13 words; 19: ceil((T_lo + S) / 2^256); 20: u = T_hi + it
+//!   (< 2p); 21: subtract p unless that borrows.
+//! T_lo and T_hi wait in delay lines (shift registers: SRLs on an FPGA).
 
+use super::mont_mul_plan::{self, FULL_MASK, LOW52_MASK};
+use super::piece_mul::{PIECE_MUL_LATENCY, PieceMul};
 use crate::params::FieldId;
 use rust_hdl::prelude::*;
 
 /// Cycles from `valid_in` to the matching `valid_out`.
-pub const MONT_MUL_LATENCY: usize = 3 * MUL_LATENCY + 3;
+pub const MONT_MUL_LATENCY: usize = 21;
 
-/// Pipeline depth of [FullMul] and [LowMul]: tile products, row sum, four tree levels.
-pub const MUL_LATENCY: usize = 6;
+/// DSP48E2 tiles in one [MontMulTiled]: 90 (a*b) + 63 (m) + 89 (m*p).
+pub const MONT_MUL_TILES: usize = 242;
 
-/// 16x16-bit tile multipliers in one [MontMulTiled]: 256 (a*b) + 136 (m) + 256 (m*p).
-pub const MONT_MUL_TILES: usize = 256 + 136 + 256;
-
-/// Number of pipeline stages `T_hi` waits while `m` and `m * p` are computed.
-const T_HI_DELAY: usize = 2 * MUL_LATENCY;
+/// Registers T_lo waits through before the ceiling (loaded at 7..18).
+const T_LO_DELAY: usize = 12;
+/// Registers T_hi waits through before u (loaded at 7..19).
+const T_HI_DELAY: usize = 13;
+/// Registers the bit-255 parity of m waits through (loaded at 8..10).
+const PARITY_DELAY: usize = 3;
 
 // `#[hdl_gen]` loops need literal bounds: the update below is written for these.
-const _: () = assert!(T_HI_DELAY == 12 && MONT_MUL_LATENCY == 21);
+const _: () = assert!(PIECE_MUL_LATENCY == 2 && T_LO_DELAY == 12 && T_HI_DELAY == 13);
 
-/// A row of tile products: `out = x * (y mod 2^(16 * tiles))`, truncated to the
-/// output width. Products with even and odd limb index do not overlap, so each
-/// set is concatenated into one word (stage 1) and the two words added (stage 2).
-/// Generated per shape because `bit_cast` needs literal indices.
-macro_rules! tile_row {
-    ($(#[$doc:meta])* $name:ident, width $w:tt, tiles $n:tt, even [$($e:tt)+], odd [$($o:tt)*]) => {
-        $(#[$doc])*
-        #[derive(LogicBlock, Default)]
-        pub struct $name {
-            /// Clock; every register updates on its rising edge.
-            pub clock: Signal<In, Clock>,
-            /// One 16-bit limb of the first factor.
-            pub x: Signal<In, Bits<16>>,
-            /// The second factor; only its low `16 * tiles` bits are used.
-            pub y: Signal<In, Bits<256>>,
-            /// The row product, two cycles after its operands.
-            pub out: Signal<Out, Bits<$w>>,
-            prod: [Signal<Local, Bits<32>>; $n],
-            even: DFF<Bits<$w>>,
-            odd: DFF<Bits<$w>>,
-            sum: DFF<Bits<$w>>,
-        }
-
-        impl Logic for $name {
-            #[hdl_gen]
-            fn update(&mut self) {
-                dff_setup!(self, clock, even, odd, sum);
-                for j in 0..$n {
-                    self.prod[j].next = self.x.val() * self.y.val().get_bits::<16>(16 * j);
-                }
-                self.even.d.next = $((bit_cast::<$w, 32>(self.prod[$e].val()) << (16 * $e)))|+;
-                self.odd.d.next = bits::<$w>(0)
-                    $(| (bit_cast::<$w, 32>(self.prod[$o].val()) << (16 * $o)))*;
-                self.sum.d.next = self.even.q.val() + self.odd.q.val();
-                self.out.next = self.sum.q.val();
-            }
-        }
-    };
-}
-
-/// One registered adder-tree node: `sum = lo + (hi << shift)`, in `out` bits
-/// (the sum always fits; for `out = in = 256` it is taken mod 2^256).
-macro_rules! shift_add {
-    ($(#[$doc:meta])* $name:ident, in $win:tt, out $wout:tt, shift $shift:tt) => {
-        $(#[$doc])*
-        #[derive(LogicBlock, Default)]
-        pub struct $name {
-            /// Clock; every register updates on its rising edge.
-            pub clock: Signal<In, Clock>,
-            /// Lower-weight operand.
-            pub lo: Signal<In, Bits<$win>>,
-            /// Higher-weight operand, shifted left before the add.
-            pub hi: Signal<In, Bits<$win>>,
-            /// `lo + (hi << shift)`, one cycle after its operands.
-            pub sum: Signal<Out, Bits<$wout>>,
-            acc: DFF<Bits<$wout>>,
-        }
-
-        impl Logic for $name {
-            #[hdl_gen]
-            fn update(&mut self) {
-                dff_setup!(self, clock, acc);
-                self.acc.d.next = bit_cast::<$wout, $win>(self.lo.val())
-                    + (bit_cast::<$wout, $win>(self.hi.val()) << $shift);
-                self.sum.next = self.acc.q.val();
-            }
-        }
-    };
-}
-
-tile_row!(
-    /// Full row: x * y, 16 tiles, 272 bits.
-    FullRow, width 272, tiles 16,
-    even [0 2 4 6 8 10 12 14], odd [1 3 5 7 9 11 13 15]
-);
-
-shift_add!(
-    /// Full-product tree level 1: two rows (272 bits) into 288 bits.
-    FullAdd1, in 272, out 288, shift 16
-);
-shift_add!(
-    /// Full-product tree level 2: 288 into 320 bits.
-    FullAdd2, in 288, out 320, shift 32
-);
-shift_add!(
-    /// Full-product tree level 3: 320 into 384 bits.
-    FullAdd3, in 320, out 384, shift 64
-);
-shift_add!(
-    /// Full-product tree level 4: 384 into 512 bits.
-    FullAdd4, in 384, out 512, shift 128
-);
-
-/// Full 256 x 256 -> 512-bit product from 256 tiles, MUL_LATENCY cycles.
-#[derive(LogicBlock, Default)]
-pub struct FullMul {
-    /// Clock; every register updates on its rising edge.
-    pub clock: Signal<In, Clock>,
-    /// First factor.
-    pub x: Signal<In, Bits<256>>,
-    /// Second factor.
-    pub y: Signal<In, Bits<256>>,
-    /// x * y, MUL_LATENCY cycles after its operands.
-    pub z: Signal<Out, Bits<512>>,
-    rows: [FullRow; 16],
-    level1: [FullAdd1; 8],
-    level2: [FullAdd2; 4],
-    level3: [FullAdd3; 2],
-    level4: FullAdd4,
-}
-
-impl Logic for FullMul {
-    #[hdl_gen]
-    fn update(&mut self) {
-        clock!(self, clock, level4);
-        for i in 0..16 {
-            self.rows[i].clock.next = self.clock.val();
-            self.rows[i].x.next = self.x.val().get_bits::<16>(16 * i);
-            self.rows[i].y.next = self.y.val();
-        }
-        for k in 0..8 {
-            self.level1[k].clock.next = self.clock.val();
-            self.level1[k].lo.next = self.rows[2 * k].out.val();
-            self.level1[k].hi.next = self.rows[2 * k + 1].out.val();
-        }
-        for k in 0..4 {
-            self.level2[k].clock.next = self.clock.val();
-            self.level2[k].lo.next = self.level1[2 * k].sum.val();
-            self.level2[k].hi.next = self.level1[2 * k + 1].sum.val();
-        }
-        for k in 0..2 {
-            self.level3[k].clock.next = self.clock.val();
-            self.level3[k].lo.next = self.level2[2 * k].sum.val();
-            self.level3[k].hi.next = self.level2[2 * k + 1].sum.val();
-        }
-        self.level4.lo.next = self.level3[0].sum.val();
-        self.level4.hi.next = self.level3[1].sum.val();
-        self.z.next = self.level4.sum.val();
-    }
-}
-
-// Rows of the low-half product x * c mod 2^256: row k multiplies limb k of x by
-// limbs 0..16-k of c (limb 16-k and up only reach bits >= 256 and are skipped).
-tile_row!(
-    /// Low-half row 0: 16 tiles.
-    LowRow0, width 256, tiles 16, even [0 2 4 6 8 10 12 14], odd [1 3 5 7 9 11 13 15]
-);
-tile_row!(
-    /// Low-half row 1: 15 tiles.
-    LowRow1, width 256, tiles 15, even [0 2 4 6 8 10 12 14], odd [1 3 5 7 9 11 13]
-);
-tile_row!(
-    /// Low-half row 2: 14 tiles.
-    LowRow2, width 256, tiles 14, even [0 2 4 6 8 10 12], odd [1 3 5 7 9 11 13]
-);
-tile_row!(
-    /// Low-half row 3: 13 tiles.
-    LowRow3, width 256, tiles 13, even [0 2 4 6 8 10 12], odd [1 3 5 7 9 11]
-);
-tile_row!(
-    /// Low-half row 4: 12 tiles.
-    LowRow4, width 256, tiles 12, even [0 2 4 6 8 10], odd [1 3 5 7 9 11]
-);
-tile_row!(
-    /// Low-half row 5: 11 tiles.
-    LowRow5, width 256, tiles 11, even [0 2 4 6 8 10], odd [1 3 5 7 9]
-);
-tile_row!(
-    /// Low-half row 6: 10 tiles.
-    LowRow6, width 256, tiles 10, even [0 2 4 6 8], odd [1 3 5 7 9]
-);
-tile_row!(
-    /// Low-half row 7: 9 tiles.
-    LowRow7, width 256, tiles 9, even [0 2 4 6 8], odd [1 3 5 7]
-);
-tile_row!(
-    /// Low-half row 8: 8 tiles.
-    LowRow8, width 256, tiles 8, even [0 2 4 6], odd [1 3 5 7]
-);
-tile_row!(
-    /// Low-half row 9: 7 tiles.
-    LowRow9, width 256, tiles 7, even [0 2 4 6], odd [1 3 5]
-);
-tile_row!(
-    /// Low-half row 10: 6 tiles.
-    LowRow10, width 256, tiles 6, even [0 2 4], odd [1 3 5]
-);
-tile_row!(
-    /// Low-half row 11: 5 tiles.
-    LowRow11, width 256, tiles 5, even [0 2 4], odd [1 3]
-);
-tile_row!(
-    /// Low-half row 12: 4 tiles.
-    LowRow12, width 256, tiles 4, even [0 2], odd [1 3]
-);
-tile_row!(
-    /// Low-half row 13: 3 tiles.
-    LowRow13, width 256, tiles 3, even [0 2], odd [1]
-);
-tile_row!(
-    /// Low-half row 14: 2 tiles.
-    LowRow14, width 256, tiles 2, even [0], odd [1]
-);
-tile_row!(
-    /// Low-half row 15: 1 tile.
-    LowRow15, width 256, tiles 1, even [0], odd []
-);
-
-shift_add!(
-    /// Low-half tree level 1, mod 2^256.
-    LowAdd1, in 256, out 256, shift 16
-);
-shift_add!(
-    /// Low-half tree level 2, mod 2^256.
-    LowAdd2, in 256, out 256, shift 32
-);
-shift_add!(
-    /// Low-half tree level 3, mod 2^256.
-    LowAdd3, in 256, out 256, shift 64
-);
-shift_add!(
-    /// Low-half tree level 4, mod 2^256.
-    LowAdd4, in 256, out 256, shift 128
-);
-
-/// Low half of a product with a constant: x * c mod 2^256 from 136 tiles,
-/// MUL_LATENCY cycles.
-#[derive(LogicBlock)]
-pub struct LowMul {
-    /// Clock; every register updates on its rising edge.
-    pub clock: Signal<In, Clock>,
-    /// The variable factor.
-    pub x: Signal<In, Bits<256>>,
-    /// x * c mod 2^256, MUL_LATENCY cycles after `x`.
-    pub z: Signal<Out, Bits<256>>,
-    factor: Constant<Bits<256>>,
-    row0: LowRow0,
-    row1: LowRow1,
-    row2: LowRow2,
-    row3: LowRow3,
-    row4: LowRow4,
-    row5: LowRow5,
-    row6: LowRow6,
-    row7: LowRow7,
-    row8: LowRow8,
-    row9: LowRow9,
-    row10: LowRow10,
-    row11: LowRow11,
-    row12: LowRow12,
-    row13: LowRow13,
-    row14: LowRow14,
-    row15: LowRow15,
-    level1: [LowAdd1; 8],
-    level2: [LowAdd2; 4],
-    level3: [LowAdd3; 2],
-    level4: LowAdd4,
-}
-
-impl LowMul {
-    /// A multiplier by the constant `c` (< 2^256).
-    pub fn new(c: Bits<256>) -> Self {
-        Self {
-            clock: Default::default(),
-            x: Default::default(),
-            z: Default::default(),
-            factor: Constant::new(c),
-            row0: Default::default(),
-            row1: Default::default(),
-            row2: Default::default(),
-            row3: Default::default(),
-            row4: Default::default(),
-            row5: Default::default(),
-            row6: Default::default(),
-            row7: Default::default(),
-            row8: Default::default(),
-            row9: Default::default(),
-            row10: Default::default(),
-            row11: Default::default(),
-            row12: Default::default(),
-            row13: Default::default(),
-            row14: Default::default(),
-            row15: Default::default(),
-            level1: Default::default(),
-            level2: Default::default(),
-            level3: Default::default(),
-            level4: Default::default(),
-        }
-    }
-}
-
-impl Logic for LowMul {
-    #[hdl_gen]
-    fn update(&mut self) {
-        clock!(
-            self, clock, row0, row1, row2, row3, row4, row5, row6, row7, row8, row9, row10, row11,
-            row12, row13, row14, row15, level4
-        );
-        self.row0.x.next = self.x.val().get_bits::<16>(0);
-        self.row1.x.next = self.x.val().get_bits::<16>(16);
-        self.row2.x.next = self.x.val().get_bits::<16>(32);
-        self.row3.x.next = self.x.val().get_bits::<16>(48);
-        self.row4.x.next = self.x.val().get_bits::<16>(64);
-        self.row5.x.next = self.x.val().get_bits::<16>(80);
-        self.row6.x.next = self.x.val().get_bits::<16>(96);
-        self.row7.x.next = self.x.val().get_bits::<16>(112);
-        self.row8.x.next = self.x.val().get_bits::<16>(128);
-        self.row9.x.next = self.x.val().get_bits::<16>(144);
-        self.row10.x.next = self.x.val().get_bits::<16>(160);
-        self.row11.x.next = self.x.val().get_bits::<16>(176);
-        self.row12.x.next = self.x.val().get_bits::<16>(192);
-        self.row13.x.next = self.x.val().get_bits::<16>(208);
-        self.row14.x.next = self.x.val().get_bits::<16>(224);
-        self.row15.x.next = self.x.val().get_bits::<16>(240);
-        self.row0.y.next = self.factor.val();
-        self.row1.y.next = self.factor.val();
-        self.row2.y.next = self.factor.val();
-        self.row3.y.next = self.factor.val();
-        self.row4.y.next = self.factor.val();
-        self.row5.y.next = self.factor.val();
-        self.row6.y.next = self.factor.val();
-        self.row7.y.next = self.factor.val();
-        self.row8.y.next = self.factor.val();
-        self.row9.y.next = self.factor.val();
-        self.row10.y.next = self.factor.val();
-        self.row11.y.next = self.factor.val();
-        self.row12.y.next = self.factor.val();
-        self.row13.y.next = self.factor.val();
-        self.row14.y.next = self.factor.val();
-        self.row15.y.next = self.factor.val();
-        self.level1[0].lo.next = self.row0.out.val();
-        self.level1[0].hi.next = self.row1.out.val();
-        self.level1[1].lo.next = self.row2.out.val();
-        self.level1[1].hi.next = self.row3.out.val();
-        self.level1[2].lo.next = self.row4.out.val();
-        self.level1[2].hi.next = self.row5.out.val();
-        self.level1[3].lo.next = self.row6.out.val();
-        self.level1[3].hi.next = self.row7.out.val();
-        self.level1[4].lo.next = self.row8.out.val();
-        self.level1[4].hi.next = self.row9.out.val();
-        self.level1[5].lo.next = self.row10.out.val();
-        self.level1[5].hi.next = self.row11.out.val();
-        self.level1[6].lo.next = self.row12.out.val();
-        self.level1[6].hi.next = self.row13.out.val();
-        self.level1[7].lo.next = self.row14.out.val();
-        self.level1[7].hi.next = self.row15.out.val();
-        for k in 0..8 {
-            self.level1[k].clock.next = self.clock.val();
-        }
-        for k in 0..4 {
-            self.level2[k].clock.next = self.clock.val();
-            self.level2[k].lo.next = self.level1[2 * k].sum.val();
-            self.level2[k].hi.next = self.level1[2 * k + 1].sum.val();
-        }
-        for k in 0..2 {
-            self.level3[k].clock.next = self.clock.val();
-            self.level3[k].lo.next = self.level2[2 * k].sum.val();
-            self.level3[k].hi.next = self.level2[2 * k + 1].sum.val();
-        }
-        self.level4.lo.next = self.level3[0].sum.val();
-        self.level4.hi.next = self.level3[1].sum.val();
-        self.z.next = self.level4.sum.val();
-    }
-}
-
-/// Fully pipelined Montgomery multiplier from 16x16 tiles: y = a * b * 2^-256 mod p,
-/// one operation per cycle, MONT_MUL_LATENCY cycles.
 #[derive(LogicBlock)]
 pub struct MontMulTiled {
     /// Clock; every register updates on its rising edge.
     pub clock: Signal<In, Clock>,
-    /// First operand, < p.
+    /// First operand, Montgomery form, < p.
     pub a: Signal<In, Bits<256>>,
-    /// Second operand, < p.
+    /// Second operand, Montgomery form, < p.
     pub b: Signal<In, Bits<256>>,
     /// `a` and `b` carry an operation this cycle.
     pub valid_in: Signal<In, Bit>,
-    /// a * b * 2^-256 mod p (fully reduced), MONT_MUL_LATENCY cycles after its operands.
+    /// a * b / 2^256 mod p, MONT_MUL_LATENCY cycles after its operands.
     pub y: Signal<Out, Bits<256>>,
     /// `y` is valid this cycle.
     pub valid_out: Signal<Out, Bit>,
     modulus: Constant<Bits<256>>,
-    a_in: DFF<Bits<256>>,
-    b_in: DFF<Bits<256>>,
+    /// q' = -p^-1 mod 2^256, for the bits of the parity at 2^255.
+    q_bits: Constant<Bits<256>>,
+    /// The 51-bit pieces of q' and their pair sums (folded constants).
+    q_piece: [Constant<Bits<52>>; 5],
+    q_sum: [Constant<Bits<52>>; 6],
+    /// The 51-bit pieces of p.
+    p_piece: [Constant<Bits<52>>; 5],
+    /// 2^256 - 1: turns the floor of (T_lo + S) / 2^256 into its ceiling.
+    ceil_bias: Constant<Bits<512>>,
     // T = a * b.
-    ab: FullMul,
-    // m = T_lo * (-p^-1) mod 2^256.
-    m: LowMul,
-    // m * p.
-    mp: FullMul,
-    // T_hi and (T_lo != 0), waiting for m * p.
+    a_piece: [DFF<Bits<52>>; 5],
+    b_piece: [DFF<Bits<52>>; 5],
+    a_sum: [DFF<Bits<52>>; 10],
+    b_sum: [DFF<Bits<52>>; 10],
+    pm_ab: [PieceMul; 15],
+    d_ab: [DFF<Bits<104>>; 5],
+    dk_ab: [DFF<Bits<104>>; 10],
+    t_word: [Signal<Local, Bits<512>>; 7],
+    t_part: [DFF<Bits<512>>; 3],
+    t: DFF<Bits<512>>,
+    // m = T_lo * q' mod 2^256.
+    x_piece: [DFF<Bits<52>>; 5],
+    x_sum: [DFF<Bits<52>>; 6],
+    x_top: DFF<Bit>,
+    pm_m: [PieceMul; 11],
+    parity: [DFF<Bit>; PARITY_DELAY],
+    /// D_0..D_2 of m (D_3 and D_4 enter only the differences).
+    d_m: [DFF<Bits<104>>; 3],
+    dk_m: [DFF<Bits<104>>; 6],
+    m_word: [Signal<Local, Bits<256>>; 6],
+    m_part: [DFF<Bits<256>>; 2],
+    m: DFF<Bits<256>>,
+    // S: the kept tiles of m * p.
+    pm_mp: [PieceMul; 25],
+    d_mp: [DFF<Bits<104>>; 25],
+    mp_word: [Signal<Local, Bits<512>>; 13],
+    mp_sum1: [DFF<Bits<512>>; 5],
+    mp_sum2: [DFF<Bits<512>>; 2],
+    s: DFF<Bits<512>>,
+    // T_lo and T_hi wait for S.
+    t_lo: [DFF<Bits<256>>; T_LO_DELAY],
     t_hi: [DFF<Bits<256>>; T_HI_DELAY],
-    t_carry: [DFF<Bit>; T_HI_DELAY],
-    // u = T_hi + (m * p)_hi + carry, < 2p.
+    v_sum: Signal<Local, Bits<512>>,
+    v_hi: DFF<Bits<256>>,
+    // u = T_hi + ceil((T_lo + S) / 2^256) = (T + m p) / 2^256, < 2p.
     u: DFF<Bits<256>>,
     diff: Signal<Local, Bits<257>>,
     result: DFF<Bits<256>>,
     valid: [DFF<Bit>; MONT_MUL_LATENCY],
 }
 
+fn piece_constant(v: u64) -> Constant<Bits<52>> {
+    Constant::new(bits::<52>(v as LiteralType))
+}
+
 impl MontMulTiled {
     pub fn new(field: FieldId) -> Self {
+        let (qp, _) = mont_mul_plan::q_pieces(field);
+        let pp = mont_mul_plan::p_pieces(field);
+        let pairs = mont_mul_plan::PAIRS;
+        let m_masks = [FULL_MASK, FULL_MASK, FULL_MASK, FULL_MASK, LOW52_MASK];
+        let pair_masks = [FULL_MASK, FULL_MASK, FULL_MASK, LOW52_MASK, FULL_MASK, LOW52_MASK];
+        let ones: num_bigint::BigUint = (num_bigint::BigUint::from(1u8) << 256) - 1u8;
         Self {
             clock: Default::default(),
             a: Default::default(),
@@ -444,13 +123,43 @@ impl MontMulTiled {
             y: Default::default(),
             valid_out: Default::default(),
             modulus: Constant::new(field.modulus().into()),
-            a_in: Default::default(),
-            b_in: Default::default(),
-            ab: Default::default(),
-            m: LowMul::new(field.mont_neg_inv().into()),
-            mp: Default::default(),
+            q_bits: Constant::new(field.mont_neg_inv().into()),
+            q_piece: std::array::from_fn(|i| piece_constant(qp[i])),
+            q_sum: std::array::from_fn(|k| piece_constant(qp[pairs[k].0] + qp[pairs[k].1])),
+            p_piece: std::array::from_fn(|j| piece_constant(pp[j])),
+            ceil_bias: Constant::new(ones.into()),
+            a_piece: Default::default(),
+            b_piece: Default::default(),
+            a_sum: Default::default(),
+            b_sum: Default::default(),
+            pm_ab: std::array::from_fn(|_| PieceMul::new(FULL_MASK)),
+            d_ab: Default::default(),
+            dk_ab: Default::default(),
+            t_word: Default::default(),
+            t_part: Default::default(),
+            t: Default::default(),
+            x_piece: Default::default(),
+            x_sum: Default::default(),
+            x_top: Default::default(),
+            pm_m: std::array::from_fn(|k| {
+                PieceMul::new(if k < 5 { m_masks[k] } else { pair_masks[k - 5] })
+            }),
+            parity: Default::default(),
+            d_m: Default::default(),
+            dk_m: Default::default(),
+            m_word: Default::default(),
+            m_part: Default::default(),
+            m: Default::default(),
+            pm_mp: std::array::from_fn(|k| PieceMul::new(mont_mul_plan::mp_tile_mask(k / 5, k % 5))),
+            d_mp: Default::default(),
+            mp_word: Default::default(),
+            mp_sum1: Default::default(),
+            mp_sum2: Default::default(),
+            s: Default::default(),
+            t_lo: Default::default(),
             t_hi: Default::default(),
-            t_carry: Default::default(),
+            v_sum: Default::default(),
+            v_hi: Default::default(),
             u: Default::default(),
             diff: Default::default(),
             result: Default::default(),
@@ -462,34 +171,301 @@ impl MontMulTiled {
 impl Logic for MontMulTiled {
     #[hdl_gen]
     fn update(&mut self) {
-        clock!(self, clock, ab, m, mp);
-        dff_setup!(self, clock, a_in, b_in, u, result);
-        // Stage 1: operands.
-        self.a_in.d.next = self.a.val();
-        self.b_in.d.next = self.b.val();
-        // Stages 2-7: T = a * b.
-        self.ab.x.next = self.a_in.q.val();
-        self.ab.y.next = self.b_in.q.val();
-        // Stages 8-13: m from T_lo; T_hi and the carry wait.
-        self.m.x.next = self.ab.z.val().get_bits::<256>(0);
-        self.t_hi[0].d.next = self.ab.z.val().get_bits::<256>(256);
-        self.t_carry[0].d.next = self.ab.z.val().get_bits::<256>(0).any();
-        for k in 0..12 {
-            self.t_hi[k].clock.next = self.clock.val();
-            self.t_carry[k].clock.next = self.clock.val();
+        dff_setup!(self, clock, t, x_top, m, s, v_hi, u, result);
+        for i in 0..5 {
+            self.a_piece[i].clock.next = self.clock.val();
+            self.b_piece[i].clock.next = self.clock.val();
+            self.d_ab[i].clock.next = self.clock.val();
+            self.x_piece[i].clock.next = self.clock.val();
+            self.mp_sum1[i].clock.next = self.clock.val();
+        }
+        for k in 0..10 {
+            self.a_sum[k].clock.next = self.clock.val();
+            self.b_sum[k].clock.next = self.clock.val();
+            self.dk_ab[k].clock.next = self.clock.val();
+        }
+        for k in 0..6 {
+            self.x_sum[k].clock.next = self.clock.val();
+            self.dk_m[k].clock.next = self.clock.val();
+        }
+        for k in 0..15 {
+            self.pm_ab[k].clock.next = self.clock.val();
         }
         for k in 0..11 {
-            self.t_hi[k + 1].d.next = self.t_hi[k].q.val();
-            self.t_carry[k + 1].d.next = self.t_carry[k].q.val();
+            self.pm_m[k].clock.next = self.clock.val();
         }
-        // Stages 14-19: m * p.
-        self.mp.x.next = self.m.z.val();
-        self.mp.y.next = self.modulus.val();
-        // Stage 20: u = (T + m * p) / 2^256.
-        self.u.d.next = self.t_hi[11].q.val()
-            + self.mp.z.val().get_bits::<256>(256)
-            + bit_cast::<256, 1>(self.t_carry[11].q.val().into());
-        // Stage 21: subtract p unless that borrows.
+        for k in 0..25 {
+            self.pm_mp[k].clock.next = self.clock.val();
+            self.d_mp[k].clock.next = self.clock.val();
+        }
+        for k in 0..3 {
+            self.d_m[k].clock.next = self.clock.val();
+            self.t_part[k].clock.next = self.clock.val();
+            self.parity[k].clock.next = self.clock.val();
+        }
+        for k in 0..2 {
+            self.m_part[k].clock.next = self.clock.val();
+            self.mp_sum2[k].clock.next = self.clock.val();
+        }
+        self.a_piece[0].d.next = bit_cast::<52, 51>(self.a.val().get_bits::<51>(0));
+        self.b_piece[0].d.next = bit_cast::<52, 51>(self.b.val().get_bits::<51>(0));
+        self.a_piece[1].d.next = bit_cast::<52, 51>(self.a.val().get_bits::<51>(51));
+        self.b_piece[1].d.next = bit_cast::<52, 51>(self.b.val().get_bits::<51>(51));
+        self.a_piece[2].d.next = bit_cast::<52, 51>(self.a.val().get_bits::<51>(102));
+        self.b_piece[2].d.next = bit_cast::<52, 51>(self.b.val().get_bits::<51>(102));
+        self.a_piece[3].d.next = bit_cast::<52, 51>(self.a.val().get_bits::<51>(153));
+        self.b_piece[3].d.next = bit_cast::<52, 51>(self.b.val().get_bits::<51>(153));
+        self.a_piece[4].d.next = bit_cast::<52, 51>(self.a.val().get_bits::<51>(204));
+        self.b_piece[4].d.next = bit_cast::<52, 51>(self.b.val().get_bits::<51>(204));
+        self.a_sum[0].d.next = bit_cast::<52, 51>(self.a.val().get_bits::<51>(0)) + bit_cast::<52, 51>(self.a.val().get_bits::<51>(51));
+        self.b_sum[0].d.next = bit_cast::<52, 51>(self.b.val().get_bits::<51>(0)) + bit_cast::<52, 51>(self.b.val().get_bits::<51>(51));
+        self.a_sum[1].d.next = bit_cast::<52, 51>(self.a.val().get_bits::<51>(0)) + bit_cast::<52, 51>(self.a.val().get_bits::<51>(102));
+        self.b_sum[1].d.next = bit_cast::<52, 51>(self.b.val().get_bits::<51>(0)) + bit_cast::<52, 51>(self.b.val().get_bits::<51>(102));
+        self.a_sum[2].d.next = bit_cast::<52, 51>(self.a.val().get_bits::<51>(0)) + bit_cast::<52, 51>(self.a.val().get_bits::<51>(153));
+        self.b_sum[2].d.next = bit_cast::<52, 51>(self.b.val().get_bits::<51>(0)) + bit_cast::<52, 51>(self.b.val().get_bits::<51>(153));
+        self.a_sum[3].d.next = bit_cast::<52, 51>(self.a.val().get_bits::<51>(0)) + bit_cast::<52, 51>(self.a.val().get_bits::<51>(204));
+        self.b_sum[3].d.next = bit_cast::<52, 51>(self.b.val().get_bits::<51>(0)) + bit_cast::<52, 51>(self.b.val().get_bits::<51>(204));
+        self.a_sum[4].d.next = bit_cast::<52, 51>(self.a.val().get_bits::<51>(51)) + bit_cast::<52, 51>(self.a.val().get_bits::<51>(102));
+        self.b_sum[4].d.next = bit_cast::<52, 51>(self.b.val().get_bits::<51>(51)) + bit_cast::<52, 51>(self.b.val().get_bits::<51>(102));
+        self.a_sum[5].d.next = bit_cast::<52, 51>(self.a.val().get_bits::<51>(51)) + bit_cast::<52, 51>(self.a.val().get_bits::<51>(153));
+        self.b_sum[5].d.next = bit_cast::<52, 51>(self.b.val().get_bits::<51>(51)) + bit_cast::<52, 51>(self.b.val().get_bits::<51>(153));
+        self.a_sum[6].d.next = bit_cast::<52, 51>(self.a.val().get_bits::<51>(51)) + bit_cast::<52, 51>(self.a.val().get_bits::<51>(204));
+        self.b_sum[6].d.next = bit_cast::<52, 51>(self.b.val().get_bits::<51>(51)) + bit_cast::<52, 51>(self.b.val().get_bits::<51>(204));
+        self.a_sum[7].d.next = bit_cast::<52, 51>(self.a.val().get_bits::<51>(102)) + bit_cast::<52, 51>(self.a.val().get_bits::<51>(153));
+        self.b_sum[7].d.next = bit_cast::<52, 51>(self.b.val().get_bits::<51>(102)) + bit_cast::<52, 51>(self.b.val().get_bits::<51>(153));
+        self.a_sum[8].d.next = bit_cast::<52, 51>(self.a.val().get_bits::<51>(102)) + bit_cast::<52, 51>(self.a.val().get_bits::<51>(204));
+        self.b_sum[8].d.next = bit_cast::<52, 51>(self.b.val().get_bits::<51>(102)) + bit_cast::<52, 51>(self.b.val().get_bits::<51>(204));
+        self.a_sum[9].d.next = bit_cast::<52, 51>(self.a.val().get_bits::<51>(153)) + bit_cast::<52, 51>(self.a.val().get_bits::<51>(204));
+        self.b_sum[9].d.next = bit_cast::<52, 51>(self.b.val().get_bits::<51>(153)) + bit_cast::<52, 51>(self.b.val().get_bits::<51>(204));
+        self.pm_ab[0].x.next = self.a_piece[0].q.val();
+        self.pm_ab[0].y.next = self.b_piece[0].q.val();
+        self.pm_ab[1].x.next = self.a_piece[1].q.val();
+        self.pm_ab[1].y.next = self.b_piece[1].q.val();
+        self.pm_ab[2].x.next = self.a_piece[2].q.val();
+        self.pm_ab[2].y.next = self.b_piece[2].q.val();
+        self.pm_ab[3].x.next = self.a_piece[3].q.val();
+        self.pm_ab[3].y.next = self.b_piece[3].q.val();
+        self.pm_ab[4].x.next = self.a_piece[4].q.val();
+        self.pm_ab[4].y.next = self.b_piece[4].q.val();
+        self.pm_ab[5].x.next = self.a_sum[0].q.val();
+        self.pm_ab[5].y.next = self.b_sum[0].q.val();
+        self.pm_ab[6].x.next = self.a_sum[1].q.val();
+        self.pm_ab[6].y.next = self.b_sum[1].q.val();
+        self.pm_ab[7].x.next = self.a_sum[2].q.val();
+        self.pm_ab[7].y.next = self.b_sum[2].q.val();
+        self.pm_ab[8].x.next = self.a_sum[3].q.val();
+        self.pm_ab[8].y.next = self.b_sum[3].q.val();
+        self.pm_ab[9].x.next = self.a_sum[4].q.val();
+        self.pm_ab[9].y.next = self.b_sum[4].q.val();
+        self.pm_ab[10].x.next = self.a_sum[5].q.val();
+        self.pm_ab[10].y.next = self.b_sum[5].q.val();
+        self.pm_ab[11].x.next = self.a_sum[6].q.val();
+        self.pm_ab[11].y.next = self.b_sum[6].q.val();
+        self.pm_ab[12].x.next = self.a_sum[7].q.val();
+        self.pm_ab[12].y.next = self.b_sum[7].q.val();
+        self.pm_ab[13].x.next = self.a_sum[8].q.val();
+        self.pm_ab[13].y.next = self.b_sum[8].q.val();
+        self.pm_ab[14].x.next = self.a_sum[9].q.val();
+        self.pm_ab[14].y.next = self.b_sum[9].q.val();
+        self.d_ab[0].d.next = self.pm_ab[0].lo.val() + self.pm_ab[0].hi.val();
+        self.d_ab[1].d.next = self.pm_ab[1].lo.val() + self.pm_ab[1].hi.val();
+        self.d_ab[2].d.next = self.pm_ab[2].lo.val() + self.pm_ab[2].hi.val();
+        self.d_ab[3].d.next = self.pm_ab[3].lo.val() + self.pm_ab[3].hi.val();
+        self.d_ab[4].d.next = self.pm_ab[4].lo.val() + self.pm_ab[4].hi.val();
+        self.dk_ab[0].d.next = self.pm_ab[5].lo.val() + self.pm_ab[5].hi.val() - self.pm_ab[0].lo.val() - self.pm_ab[0].hi.val() - self.pm_ab[1].lo.val() - self.pm_ab[1].hi.val();
+        self.dk_ab[1].d.next = self.pm_ab[6].lo.val() + self.pm_ab[6].hi.val() - self.pm_ab[0].lo.val() - self.pm_ab[0].hi.val() - self.pm_ab[2].lo.val() - self.pm_ab[2].hi.val();
+        self.dk_ab[2].d.next = self.pm_ab[7].lo.val() + self.pm_ab[7].hi.val() - self.pm_ab[0].lo.val() - self.pm_ab[0].hi.val() - self.pm_ab[3].lo.val() - self.pm_ab[3].hi.val();
+        self.dk_ab[3].d.next = self.pm_ab[8].lo.val() + self.pm_ab[8].hi.val() - self.pm_ab[0].lo.val() - self.pm_ab[0].hi.val() - self.pm_ab[4].lo.val() - self.pm_ab[4].hi.val();
+        self.dk_ab[4].d.next = self.pm_ab[9].lo.val() + self.pm_ab[9].hi.val() - self.pm_ab[1].lo.val() - self.pm_ab[1].hi.val() - self.pm_ab[2].lo.val() - self.pm_ab[2].hi.val();
+        self.dk_ab[5].d.next = self.pm_ab[10].lo.val() + self.pm_ab[10].hi.val() - self.pm_ab[1].lo.val() - self.pm_ab[1].hi.val() - self.pm_ab[3].lo.val() - self.pm_ab[3].hi.val();
+        self.dk_ab[6].d.next = self.pm_ab[11].lo.val() + self.pm_ab[11].hi.val() - self.pm_ab[1].lo.val() - self.pm_ab[1].hi.val() - self.pm_ab[4].lo.val() - self.pm_ab[4].hi.val();
+        self.dk_ab[7].d.next = self.pm_ab[12].lo.val() + self.pm_ab[12].hi.val() - self.pm_ab[2].lo.val() - self.pm_ab[2].hi.val() - self.pm_ab[3].lo.val() - self.pm_ab[3].hi.val();
+        self.dk_ab[8].d.next = self.pm_ab[13].lo.val() + self.pm_ab[13].hi.val() - self.pm_ab[2].lo.val() - self.pm_ab[2].hi.val() - self.pm_ab[4].lo.val() - self.pm_ab[4].hi.val();
+        self.dk_ab[9].d.next = self.pm_ab[14].lo.val() + self.pm_ab[14].hi.val() - self.pm_ab[3].lo.val() - self.pm_ab[3].hi.val() - self.pm_ab[4].lo.val() - self.pm_ab[4].hi.val();
+        self.t_word[0].next = (bit_cast::<512, 104>(self.d_ab[0].q.val()) << 0) | (bit_cast::<512, 104>(self.d_ab[1].q.val()) << 102) | (bit_cast::<512, 104>(self.d_ab[2].q.val()) << 204) | (bit_cast::<512, 104>(self.d_ab[3].q.val()) << 306) | (bit_cast::<512, 104>(self.d_ab[4].q.val()) << 408);
+        self.t_word[1].next = (bit_cast::<512, 104>(self.dk_ab[0].q.val()) << 51) | (bit_cast::<512, 104>(self.dk_ab[3].q.val()) << 204) | (bit_cast::<512, 104>(self.dk_ab[9].q.val()) << 357);
+        self.t_word[2].next = (bit_cast::<512, 104>(self.dk_ab[1].q.val()) << 102) | (bit_cast::<512, 104>(self.dk_ab[6].q.val()) << 255);
+        self.t_word[3].next = (bit_cast::<512, 104>(self.dk_ab[2].q.val()) << 153) | (bit_cast::<512, 104>(self.dk_ab[8].q.val()) << 306);
+        self.t_word[4].next = bit_cast::<512, 104>(self.dk_ab[4].q.val()) << 153;
+        self.t_word[5].next = bit_cast::<512, 104>(self.dk_ab[5].q.val()) << 204;
+        self.t_word[6].next = bit_cast::<512, 104>(self.dk_ab[7].q.val()) << 255;
+        self.t_part[0].d.next = self.t_word[0].val() + self.t_word[1].val() + self.t_word[2].val();
+        self.t_part[1].d.next = self.t_word[3].val() + self.t_word[4].val() + self.t_word[5].val();
+        self.t_part[2].d.next = self.t_word[6].val();
+        self.t.d.next = self.t_part[0].q.val() + self.t_part[1].q.val() + self.t_part[2].q.val();
+        self.x_piece[0].d.next = bit_cast::<52, 51>(self.t.q.val().get_bits::<51>(0));
+        self.x_piece[1].d.next = bit_cast::<52, 51>(self.t.q.val().get_bits::<51>(51));
+        self.x_piece[2].d.next = bit_cast::<52, 51>(self.t.q.val().get_bits::<51>(102));
+        self.x_piece[3].d.next = bit_cast::<52, 51>(self.t.q.val().get_bits::<51>(153));
+        self.x_piece[4].d.next = bit_cast::<52, 51>(self.t.q.val().get_bits::<51>(204));
+        self.x_sum[0].d.next = bit_cast::<52, 51>(self.t.q.val().get_bits::<51>(0)) + bit_cast::<52, 51>(self.t.q.val().get_bits::<51>(51));
+        self.x_sum[1].d.next = bit_cast::<52, 51>(self.t.q.val().get_bits::<51>(0)) + bit_cast::<52, 51>(self.t.q.val().get_bits::<51>(102));
+        self.x_sum[2].d.next = bit_cast::<52, 51>(self.t.q.val().get_bits::<51>(0)) + bit_cast::<52, 51>(self.t.q.val().get_bits::<51>(153));
+        self.x_sum[3].d.next = bit_cast::<52, 51>(self.t.q.val().get_bits::<51>(0)) + bit_cast::<52, 51>(self.t.q.val().get_bits::<51>(204));
+        self.x_sum[4].d.next = bit_cast::<52, 51>(self.t.q.val().get_bits::<51>(51)) + bit_cast::<52, 51>(self.t.q.val().get_bits::<51>(102));
+        self.x_sum[5].d.next = bit_cast::<52, 51>(self.t.q.val().get_bits::<51>(51)) + bit_cast::<52, 51>(self.t.q.val().get_bits::<51>(153));
+        self.x_top.d.next = self.t.q.val().get_bit(255);
+        self.pm_m[0].x.next = self.x_piece[0].q.val();
+        self.pm_m[0].y.next = self.q_piece[0].val();
+        self.pm_m[1].x.next = self.x_piece[1].q.val();
+        self.pm_m[1].y.next = self.q_piece[1].val();
+        self.pm_m[2].x.next = self.x_piece[2].q.val();
+        self.pm_m[2].y.next = self.q_piece[2].val();
+        self.pm_m[3].x.next = self.x_piece[3].q.val();
+        self.pm_m[3].y.next = self.q_piece[3].val();
+        self.pm_m[4].x.next = self.x_piece[4].q.val();
+        self.pm_m[4].y.next = self.q_piece[4].val();
+        self.pm_m[5].x.next = self.x_sum[0].q.val();
+        self.pm_m[5].y.next = self.q_sum[0].val();
+        self.pm_m[6].x.next = self.x_sum[1].q.val();
+        self.pm_m[6].y.next = self.q_sum[1].val();
+        self.pm_m[7].x.next = self.x_sum[2].q.val();
+        self.pm_m[7].y.next = self.q_sum[2].val();
+        self.pm_m[8].x.next = self.x_sum[3].q.val();
+        self.pm_m[8].y.next = self.q_sum[3].val();
+        self.pm_m[9].x.next = self.x_sum[4].q.val();
+        self.pm_m[9].y.next = self.q_sum[4].val();
+        self.pm_m[10].x.next = self.x_sum[5].q.val();
+        self.pm_m[10].y.next = self.q_sum[5].val();
+        self.parity[0].d.next = (self.x_top.q.val() & self.q_bits.val().get_bit(0)) ^ (self.x_piece[0].q.val().get_bit(0) & self.q_bits.val().get_bit(255)) ^ (self.x_piece[1].q.val().get_bit(0) & self.q_bits.val().get_bit(204)) ^ (self.x_piece[2].q.val().get_bit(0) & self.q_bits.val().get_bit(153)) ^ (self.x_piece[3].q.val().get_bit(0) & self.q_bits.val().get_bit(102)) ^ (self.x_piece[4].q.val().get_bit(0) & self.q_bits.val().get_bit(51));
+        self.parity[1].d.next = self.parity[0].q.val();
+        self.parity[2].d.next = self.parity[1].q.val();
+        self.d_m[0].d.next = self.pm_m[0].lo.val() + self.pm_m[0].hi.val();
+        self.d_m[1].d.next = self.pm_m[1].lo.val() + self.pm_m[1].hi.val();
+        self.d_m[2].d.next = self.pm_m[2].lo.val() + self.pm_m[2].hi.val();
+        self.dk_m[0].d.next = self.pm_m[5].lo.val() + self.pm_m[5].hi.val() - self.pm_m[0].lo.val() - self.pm_m[0].hi.val() - self.pm_m[1].lo.val() - self.pm_m[1].hi.val();
+        self.dk_m[1].d.next = self.pm_m[6].lo.val() + self.pm_m[6].hi.val() - self.pm_m[0].lo.val() - self.pm_m[0].hi.val() - self.pm_m[2].lo.val() - self.pm_m[2].hi.val();
+        self.dk_m[2].d.next = self.pm_m[7].lo.val() + self.pm_m[7].hi.val() - self.pm_m[0].lo.val() - self.pm_m[0].hi.val() - self.pm_m[3].lo.val() - self.pm_m[3].hi.val();
+        self.dk_m[3].d.next = self.pm_m[8].lo.val() + self.pm_m[8].hi.val() - self.pm_m[0].lo.val() - self.pm_m[0].hi.val() - self.pm_m[4].lo.val() - self.pm_m[4].hi.val();
+        self.dk_m[4].d.next = self.pm_m[9].lo.val() + self.pm_m[9].hi.val() - self.pm_m[1].lo.val() - self.pm_m[1].hi.val() - self.pm_m[2].lo.val() - self.pm_m[2].hi.val();
+        self.dk_m[5].d.next = self.pm_m[10].lo.val() + self.pm_m[10].hi.val() - self.pm_m[1].lo.val() - self.pm_m[1].hi.val() - self.pm_m[3].lo.val() - self.pm_m[3].hi.val();
+        self.m_word[0].next = bit_cast::<256, 104>(self.d_m[0].q.val()) | (bit_cast::<256, 104>(self.d_m[1].q.val()) << 102) | (bit_cast::<256, 104>(self.d_m[2].q.val()) << 204);
+        self.m_word[1].next = (bit_cast::<256, 104>(self.dk_m[0].q.val()) << 51) | (bit_cast::<256, 104>(self.dk_m[3].q.val()) << 204);
+        self.m_word[2].next = (bit_cast::<256, 104>(self.dk_m[1].q.val()) << 102) | (bit_cast::<256, 1>(self.parity[2].q.val().into()) << 255);
+        self.m_word[3].next = bit_cast::<256, 104>(self.dk_m[2].q.val()) << 153;
+        self.m_word[4].next = bit_cast::<256, 104>(self.dk_m[4].q.val()) << 153;
+        self.m_word[5].next = bit_cast::<256, 104>(self.dk_m[5].q.val()) << 204;
+        self.m_part[0].d.next = self.m_word[0].val() + self.m_word[1].val() + self.m_word[2].val();
+        self.m_part[1].d.next = self.m_word[3].val() + self.m_word[4].val() + self.m_word[5].val();
+        self.m.d.next = self.m_part[0].q.val() + self.m_part[1].q.val();
+        self.pm_mp[0].x.next = self.m.q.val().get_bits::<52>(0);
+        self.pm_mp[0].y.next = self.p_piece[0].val();
+        self.pm_mp[1].x.next = self.m.q.val().get_bits::<52>(0);
+        self.pm_mp[1].y.next = self.p_piece[1].val();
+        self.pm_mp[2].x.next = self.m.q.val().get_bits::<52>(0);
+        self.pm_mp[2].y.next = self.p_piece[2].val();
+        self.pm_mp[3].x.next = self.m.q.val().get_bits::<52>(0);
+        self.pm_mp[3].y.next = self.p_piece[3].val();
+        self.pm_mp[4].x.next = self.m.q.val().get_bits::<52>(0);
+        self.pm_mp[4].y.next = self.p_piece[4].val();
+        self.pm_mp[5].x.next = self.m.q.val().get_bits::<52>(52);
+        self.pm_mp[5].y.next = self.p_piece[0].val();
+        self.pm_mp[6].x.next = self.m.q.val().get_bits::<52>(52);
+        self.pm_mp[6].y.next = self.p_piece[1].val();
+        self.pm_mp[7].x.next = self.m.q.val().get_bits::<52>(52);
+        self.pm_mp[7].y.next = self.p_piece[2].val();
+        self.pm_mp[8].x.next = self.m.q.val().get_bits::<52>(52);
+        self.pm_mp[8].y.next = self.p_piece[3].val();
+        self.pm_mp[9].x.next = self.m.q.val().get_bits::<52>(52);
+        self.pm_mp[9].y.next = self.p_piece[4].val();
+        self.pm_mp[10].x.next = self.m.q.val().get_bits::<52>(104);
+        self.pm_mp[10].y.next = self.p_piece[0].val();
+        self.pm_mp[11].x.next = self.m.q.val().get_bits::<52>(104);
+        self.pm_mp[11].y.next = self.p_piece[1].val();
+        self.pm_mp[12].x.next = self.m.q.val().get_bits::<52>(104);
+        self.pm_mp[12].y.next = self.p_piece[2].val();
+        self.pm_mp[13].x.next = self.m.q.val().get_bits::<52>(104);
+        self.pm_mp[13].y.next = self.p_piece[3].val();
+        self.pm_mp[14].x.next = self.m.q.val().get_bits::<52>(104);
+        self.pm_mp[14].y.next = self.p_piece[4].val();
+        self.pm_mp[15].x.next = self.m.q.val().get_bits::<52>(156);
+        self.pm_mp[15].y.next = self.p_piece[0].val();
+        self.pm_mp[16].x.next = self.m.q.val().get_bits::<52>(156);
+        self.pm_mp[16].y.next = self.p_piece[1].val();
+        self.pm_mp[17].x.next = self.m.q.val().get_bits::<52>(156);
+        self.pm_mp[17].y.next = self.p_piece[2].val();
+        self.pm_mp[18].x.next = self.m.q.val().get_bits::<52>(156);
+        self.pm_mp[18].y.next = self.p_piece[3].val();
+        self.pm_mp[19].x.next = self.m.q.val().get_bits::<52>(156);
+        self.pm_mp[19].y.next = self.p_piece[4].val();
+        self.pm_mp[20].x.next = bit_cast::<52, 48>(self.m.q.val().get_bits::<48>(208));
+        self.pm_mp[20].y.next = self.p_piece[0].val();
+        self.pm_mp[21].x.next = bit_cast::<52, 48>(self.m.q.val().get_bits::<48>(208));
+        self.pm_mp[21].y.next = self.p_piece[1].val();
+        self.pm_mp[22].x.next = bit_cast::<52, 48>(self.m.q.val().get_bits::<48>(208));
+        self.pm_mp[22].y.next = self.p_piece[2].val();
+        self.pm_mp[23].x.next = bit_cast::<52, 48>(self.m.q.val().get_bits::<48>(208));
+        self.pm_mp[23].y.next = self.p_piece[3].val();
+        self.pm_mp[24].x.next = bit_cast::<52, 48>(self.m.q.val().get_bits::<48>(208));
+        self.pm_mp[24].y.next = self.p_piece[4].val();
+        self.d_mp[0].d.next = self.pm_mp[0].lo.val() + self.pm_mp[0].hi.val();
+        self.d_mp[1].d.next = self.pm_mp[1].lo.val() + self.pm_mp[1].hi.val();
+        self.d_mp[2].d.next = self.pm_mp[2].lo.val() + self.pm_mp[2].hi.val();
+        self.d_mp[3].d.next = self.pm_mp[3].lo.val() + self.pm_mp[3].hi.val();
+        self.d_mp[4].d.next = self.pm_mp[4].lo.val() + self.pm_mp[4].hi.val();
+        self.d_mp[5].d.next = self.pm_mp[5].lo.val() + self.pm_mp[5].hi.val();
+        self.d_mp[6].d.next = self.pm_mp[6].lo.val() + self.pm_mp[6].hi.val();
+        self.d_mp[7].d.next = self.pm_mp[7].lo.val() + self.pm_mp[7].hi.val();
+        self.d_mp[8].d.next = self.pm_mp[8].lo.val() + self.pm_mp[8].hi.val();
+        self.d_mp[9].d.next = self.pm_mp[9].lo.val() + self.pm_mp[9].hi.val();
+        self.d_mp[10].d.next = self.pm_mp[10].lo.val() + self.pm_mp[10].hi.val();
+        self.d_mp[11].d.next = self.pm_mp[11].lo.val() + self.pm_mp[11].hi.val();
+        self.d_mp[12].d.next = self.pm_mp[12].lo.val() + self.pm_mp[12].hi.val();
+        self.d_mp[13].d.next = self.pm_mp[13].lo.val() + self.pm_mp[13].hi.val();
+        self.d_mp[14].d.next = self.pm_mp[14].lo.val() + self.pm_mp[14].hi.val();
+        self.d_mp[15].d.next = self.pm_mp[15].lo.val() + self.pm_mp[15].hi.val();
+        self.d_mp[16].d.next = self.pm_mp[16].lo.val() + self.pm_mp[16].hi.val();
+        self.d_mp[17].d.next = self.pm_mp[17].lo.val() + self.pm_mp[17].hi.val();
+        self.d_mp[18].d.next = self.pm_mp[18].lo.val() + self.pm_mp[18].hi.val();
+        self.d_mp[19].d.next = self.pm_mp[19].lo.val() + self.pm_mp[19].hi.val();
+        self.d_mp[20].d.next = self.pm_mp[20].lo.val() + self.pm_mp[20].hi.val();
+        self.d_mp[21].d.next = self.pm_mp[21].lo.val() + self.pm_mp[21].hi.val();
+        self.d_mp[22].d.next = self.pm_mp[22].lo.val() + self.pm_mp[22].hi.val();
+        self.d_mp[23].d.next = self.pm_mp[23].lo.val() + self.pm_mp[23].hi.val();
+        self.d_mp[24].d.next = self.pm_mp[24].lo.val() + self.pm_mp[24].hi.val();
+        self.mp_word[0].next = (bit_cast::<512, 104>(self.d_mp[0].q.val()) << 0) | (bit_cast::<512, 104>(self.d_mp[3].q.val()) << 153) | (bit_cast::<512, 104>(self.d_mp[14].q.val()) << 308);
+        self.mp_word[1].next = (bit_cast::<512, 104>(self.d_mp[7].q.val()) << 154) | (bit_cast::<512, 104>(self.d_mp[18].q.val()) << 309);
+        self.mp_word[2].next = (bit_cast::<512, 104>(self.d_mp[11].q.val()) << 155) | (bit_cast::<512, 104>(self.d_mp[22].q.val()) << 310);
+        self.mp_word[3].next = bit_cast::<512, 104>(self.d_mp[15].q.val()) << 156;
+        self.mp_word[4].next = (bit_cast::<512, 104>(self.d_mp[1].q.val()) << 51) | (bit_cast::<512, 104>(self.d_mp[4].q.val()) << 204) | (bit_cast::<512, 104>(self.d_mp[19].q.val()) << 360);
+        self.mp_word[5].next = (bit_cast::<512, 104>(self.d_mp[5].q.val()) << 52) | (bit_cast::<512, 104>(self.d_mp[8].q.val()) << 205) | (bit_cast::<512, 104>(self.d_mp[23].q.val()) << 361);
+        self.mp_word[6].next = bit_cast::<512, 104>(self.d_mp[12].q.val()) << 206;
+        self.mp_word[7].next = bit_cast::<512, 104>(self.d_mp[16].q.val()) << 207;
+        self.mp_word[8].next = bit_cast::<512, 104>(self.d_mp[20].q.val()) << 208;
+        self.mp_word[9].next = (bit_cast::<512, 104>(self.d_mp[2].q.val()) << 102) | (bit_cast::<512, 104>(self.d_mp[9].q.val()) << 256) | (bit_cast::<512, 104>(self.d_mp[24].q.val()) << 412);
+        self.mp_word[10].next = (bit_cast::<512, 104>(self.d_mp[6].q.val()) << 103) | (bit_cast::<512, 104>(self.d_mp[13].q.val()) << 257);
+        self.mp_word[11].next = (bit_cast::<512, 104>(self.d_mp[10].q.val()) << 104) | (bit_cast::<512, 104>(self.d_mp[17].q.val()) << 258);
+        self.mp_word[12].next = bit_cast::<512, 104>(self.d_mp[21].q.val()) << 259;
+        self.mp_sum1[0].d.next = self.mp_word[0].val() + self.mp_word[1].val() + self.mp_word[2].val();
+        self.mp_sum1[1].d.next = self.mp_word[3].val() + self.mp_word[4].val() + self.mp_word[5].val();
+        self.mp_sum1[2].d.next = self.mp_word[6].val() + self.mp_word[7].val() + self.mp_word[8].val();
+        self.mp_sum1[3].d.next = self.mp_word[9].val() + self.mp_word[10].val() + self.mp_word[11].val();
+        self.mp_sum1[4].d.next = self.mp_word[12].val();
+        self.mp_sum2[0].d.next = self.mp_sum1[0].q.val() + self.mp_sum1[1].q.val() + self.mp_sum1[2].q.val();
+        self.mp_sum2[1].d.next = self.mp_sum1[3].q.val() + self.mp_sum1[4].q.val();
+        self.s.d.next = self.mp_sum2[0].q.val() + self.mp_sum2[1].q.val();
+
+        // T_lo and T_hi wait for S.
+        self.t_lo[0].d.next = self.t.q.val().get_bits::<256>(0);
+        self.t_hi[0].d.next = self.t.q.val().get_bits::<256>(256);
+        for k in 0..12 {
+            self.t_lo[k].clock.next = self.clock.val();
+        }
+        for k in 0..13 {
+            self.t_hi[k].clock.next = self.clock.val();
+        }
+        for k in 0..11 {
+            self.t_lo[k + 1].d.next = self.t_lo[k].q.val();
+        }
+        for k in 0..12 {
+            self.t_hi[k + 1].d.next = self.t_hi[k].q.val();
+        }
+        // Edge 19: ceil((T_lo + S) / 2^256), the carry of (T + m p) into its high half.
+        self.v_sum.next = self.s.q.val() + bit_cast::<512, 256>(self.t_lo[11].q.val()) + self.ceil_bias.val();
+        self.v_hi.d.next = self.v_sum.val().get_bits::<256>(256);
+        // Edge 20: u = (T + m p) / 2^256 < 2p.
+        self.u.d.next = self.t_hi[12].q.val() + self.v_hi.q.val();
+        // Edge 21: subtract p unless that borrows.
         self.diff.next =
             bit_cast::<257, 256>(self.u.q.val()) - bit_cast::<257, 256>(self.modulus.val());
         if self.diff.val().get_bit(256) {
