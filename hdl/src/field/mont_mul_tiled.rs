@@ -1,19 +1,26 @@
 //! Fully pipelined Montgomery multiplier (R = 2^256) for the FPGA: every
-//! product is made of 26 x 17-bit [DspTile]s, one UltraScale+ DSP48E2 each,
-//! 242 in all (the plan and its arithmetic: [super::mont_mul_plan]; the
-//! step-by-step integer model: [super::mont_mul_model]). One product per cycle:
-//! y = a * b * 2^-256 mod p.
+//! product is made of 26 x 17-bit [DspTile](super::dsp_tile::DspTile)s, one
+//! UltraScale+ DSP48E2 each, 242 in all (the plan and its arithmetic:
+//! [super::mont_mul_plan]; the step-by-step integer model:
+//! [super::mont_mul_model]). One product per cycle: y = a * b * 2^-256 mod p.
+//!
+//! No addition takes more than three operands: Yosys maps a three-operand sum
+//! to one carry chain with a LUT compressor, but turns four or more into
+//! LUT/MUXF trees several times larger.
 //!
 //! Stages (the edge that loads each register, counted from the operands):
 //! - 1: five 51-bit pieces of a and b and their ten pair sums;
-//! - 2-3: 15 [PieceMul]s (tiles, partial sums); 4: `D_i` and the Karatsuba
-//!   differences `D_ij - D_i - D_j`; 5-6: T = a * b from seven words of
-//!   non-overlapping terms;
-//! - 7: pieces of T_lo and six pair sums; 8-9: 11 piece products with q';
-//!   10: differences; 11-12: m = T_lo q' mod 2^256 (bit 255 by parity);
-//! - 13-14: the kept tiles of m * p in 25 piece products; 15: their sums;
-//!   16-18: S from 13 words; 19: ceil((T_lo + S) / 2^256); 20: u = T_hi + it
-//!   (< 2p); 21: subtract p unless that borrows.
+//! - 2-3: 15 [PieceMul]s (tiles, partial sums); 4: each product in one word;
+//!   5: the Karatsuba differences `D_ij - D_i - D_j`; 6-7: T = a * b from seven
+//!   words of non-overlapping terms;
+//! - 8: pieces of T_lo and six pair sums; 9-10: 11 piece products with q';
+//!   11: one word each; 12: differences; 13-14: m = T_lo q' mod 2^256 (bit
+//!   255 by parity);
+//! - 15-16: the kept tiles of m * p in 25 piece products; 17-19:
+//!   `T_lo + 2^256 - 1 + S` from 27 words, whose high half is
+//!   `ceil((T_lo + S) / 2^256)`; 20: u = T_hi + that (< 2p); 21: subtract p
+//!   unless that borrows.
+//!
 //! T_lo and T_hi wait in delay lines (shift registers: SRLs on an FPGA).
 
 use super::mont_mul_plan::{self, FULL_MASK, LOW52_MASK};
@@ -27,15 +34,15 @@ pub const MONT_MUL_LATENCY: usize = 21;
 /// DSP48E2 tiles in one [MontMulTiled]: 90 (a*b) + 63 (m) + 89 (m*p).
 pub const MONT_MUL_TILES: usize = 242;
 
-/// Registers T_lo waits through before the ceiling (loaded at 7..18).
-const T_LO_DELAY: usize = 12;
-/// Registers T_hi waits through before u (loaded at 7..19).
-const T_HI_DELAY: usize = 13;
-/// Registers the bit-255 parity of m waits through (loaded at 8..10).
-const PARITY_DELAY: usize = 3;
+/// Registers `T_lo + 2^256 - 1` waits through before the last tree (loaded at 8..16).
+const T_LO_DELAY: usize = 9;
+/// Registers T_hi waits through before u (loaded at 8..19).
+const T_HI_DELAY: usize = 12;
+/// Registers the bit-255 parity of m waits through (loaded at 9..12).
+const PARITY_DELAY: usize = 4;
 
 // `#[hdl_gen]` loops need literal bounds: the update below is written for these.
-const _: () = assert!(PIECE_MUL_LATENCY == 2 && T_LO_DELAY == 12 && T_HI_DELAY == 13);
+const _: () = assert!(PIECE_MUL_LATENCY == 2 && T_LO_DELAY == 9 && T_HI_DELAY == 12 && PARITY_DELAY == 4);
 
 #[derive(LogicBlock)]
 pub struct MontMulTiled {
@@ -60,15 +67,16 @@ pub struct MontMulTiled {
     /// The 51-bit pieces of p.
     p_piece: [Constant<Bits<52>>; 5],
     /// 2^256 - 1: turns the floor of (T_lo + S) / 2^256 into its ceiling.
-    ceil_bias: Constant<Bits<512>>,
+    ceil_bias: Constant<Bits<257>>,
     // T = a * b.
     a_piece: [DFF<Bits<52>>; 5],
     b_piece: [DFF<Bits<52>>; 5],
     a_sum: [DFF<Bits<52>>; 10],
     b_sum: [DFF<Bits<52>>; 10],
     pm_ab: [PieceMul; 15],
-    d_ab: [DFF<Bits<104>>; 5],
+    d_ab: [DFF<Bits<104>>; 15],
     dk_ab: [DFF<Bits<104>>; 10],
+    t_diag: DFF<Bits<512>>,
     t_word: [Signal<Local, Bits<512>>; 7],
     t_part: [DFF<Bits<512>>; 3],
     t: DFF<Bits<512>>,
@@ -78,24 +86,22 @@ pub struct MontMulTiled {
     x_top: DFF<Bit>,
     pm_m: [PieceMul; 11],
     parity: [DFF<Bit>; PARITY_DELAY],
-    /// D_0..D_2 of m (D_3 and D_4 enter only the differences).
-    d_m: [DFF<Bits<104>>; 3],
+    d_m: [DFF<Bits<104>>; 11],
     dk_m: [DFF<Bits<104>>; 6],
+    m_diag: DFF<Bits<256>>,
     m_word: [Signal<Local, Bits<256>>; 6],
     m_part: [DFF<Bits<256>>; 2],
     m: DFF<Bits<256>>,
-    // S: the kept tiles of m * p.
+    // T_lo + 2^256 - 1 + S, S the kept tiles of m * p.
     pm_mp: [PieceMul; 25],
-    d_mp: [DFF<Bits<104>>; 25],
-    mp_word: [Signal<Local, Bits<512>>; 13],
-    mp_sum1: [DFF<Bits<512>>; 5],
-    mp_sum2: [DFF<Bits<512>>; 2],
-    s: DFF<Bits<512>>,
-    // T_lo and T_hi wait for S.
-    t_lo: [DFF<Bits<256>>; T_LO_DELAY],
-    t_hi: [DFF<Bits<256>>; T_HI_DELAY],
+    mp_word: [Signal<Local, Bits<512>>; 27],
+    mp_sum1: [DFF<Bits<512>>; 9],
+    mp_sum2: [DFF<Bits<512>>; 3],
     v_sum: Signal<Local, Bits<512>>,
     v_hi: DFF<Bits<256>>,
+    // T_lo (biased) and T_hi wait for S.
+    t_lo: [DFF<Bits<257>>; T_LO_DELAY],
+    t_hi: [DFF<Bits<256>>; T_HI_DELAY],
     // u = T_hi + ceil((T_lo + S) / 2^256) = (T + m p) / 2^256, < 2p.
     u: DFF<Bits<256>>,
     diff: Signal<Local, Bits<257>>,
@@ -135,6 +141,7 @@ impl MontMulTiled {
             pm_ab: std::array::from_fn(|_| PieceMul::new(FULL_MASK)),
             d_ab: Default::default(),
             dk_ab: Default::default(),
+            t_diag: Default::default(),
             t_word: Default::default(),
             t_part: Default::default(),
             t: Default::default(),
@@ -147,19 +154,18 @@ impl MontMulTiled {
             parity: Default::default(),
             d_m: Default::default(),
             dk_m: Default::default(),
+            m_diag: Default::default(),
             m_word: Default::default(),
             m_part: Default::default(),
             m: Default::default(),
             pm_mp: std::array::from_fn(|k| PieceMul::new(mont_mul_plan::mp_tile_mask(k / 5, k % 5))),
-            d_mp: Default::default(),
             mp_word: Default::default(),
             mp_sum1: Default::default(),
             mp_sum2: Default::default(),
-            s: Default::default(),
-            t_lo: Default::default(),
-            t_hi: Default::default(),
             v_sum: Default::default(),
             v_hi: Default::default(),
+            t_lo: Default::default(),
+            t_hi: Default::default(),
             u: Default::default(),
             diff: Default::default(),
             result: Default::default(),
@@ -171,42 +177,46 @@ impl MontMulTiled {
 impl Logic for MontMulTiled {
     #[hdl_gen]
     fn update(&mut self) {
-        dff_setup!(self, clock, t, x_top, m, s, v_hi, u, result);
+        dff_setup!(self, clock, t_diag, t, x_top, m_diag, m, v_hi, u, result);
         for i in 0..5 {
             self.a_piece[i].clock.next = self.clock.val();
             self.b_piece[i].clock.next = self.clock.val();
-            self.d_ab[i].clock.next = self.clock.val();
             self.x_piece[i].clock.next = self.clock.val();
-            self.mp_sum1[i].clock.next = self.clock.val();
         }
         for k in 0..10 {
             self.a_sum[k].clock.next = self.clock.val();
             self.b_sum[k].clock.next = self.clock.val();
             self.dk_ab[k].clock.next = self.clock.val();
         }
+        for k in 0..15 {
+            self.pm_ab[k].clock.next = self.clock.val();
+            self.d_ab[k].clock.next = self.clock.val();
+        }
         for k in 0..6 {
             self.x_sum[k].clock.next = self.clock.val();
             self.dk_m[k].clock.next = self.clock.val();
         }
-        for k in 0..15 {
-            self.pm_ab[k].clock.next = self.clock.val();
-        }
         for k in 0..11 {
             self.pm_m[k].clock.next = self.clock.val();
+            self.d_m[k].clock.next = self.clock.val();
         }
         for k in 0..25 {
             self.pm_mp[k].clock.next = self.clock.val();
-            self.d_mp[k].clock.next = self.clock.val();
+        }
+        for k in 0..9 {
+            self.mp_sum1[k].clock.next = self.clock.val();
         }
         for k in 0..3 {
-            self.d_m[k].clock.next = self.clock.val();
             self.t_part[k].clock.next = self.clock.val();
+            self.mp_sum2[k].clock.next = self.clock.val();
+        }
+        for k in 0..4 {
             self.parity[k].clock.next = self.clock.val();
         }
         for k in 0..2 {
             self.m_part[k].clock.next = self.clock.val();
-            self.mp_sum2[k].clock.next = self.clock.val();
         }
+        // Edge 1: pieces of a and b and their pair sums.
         self.a_piece[0].d.next = bit_cast::<52, 51>(self.a.val().get_bits::<51>(0));
         self.b_piece[0].d.next = bit_cast::<52, 51>(self.b.val().get_bits::<51>(0));
         self.a_piece[1].d.next = bit_cast::<52, 51>(self.a.val().get_bits::<51>(51));
@@ -237,6 +247,7 @@ impl Logic for MontMulTiled {
         self.b_sum[8].d.next = bit_cast::<52, 51>(self.b.val().get_bits::<51>(102)) + bit_cast::<52, 51>(self.b.val().get_bits::<51>(204));
         self.a_sum[9].d.next = bit_cast::<52, 51>(self.a.val().get_bits::<51>(153)) + bit_cast::<52, 51>(self.a.val().get_bits::<51>(204));
         self.b_sum[9].d.next = bit_cast::<52, 51>(self.b.val().get_bits::<51>(153)) + bit_cast::<52, 51>(self.b.val().get_bits::<51>(204));
+        // Edges 2-3: piece products D_i (0..5) and D_ij (5..15).
         self.pm_ab[0].x.next = self.a_piece[0].q.val();
         self.pm_ab[0].y.next = self.b_piece[0].q.val();
         self.pm_ab[1].x.next = self.a_piece[1].q.val();
@@ -267,22 +278,36 @@ impl Logic for MontMulTiled {
         self.pm_ab[13].y.next = self.b_sum[8].q.val();
         self.pm_ab[14].x.next = self.a_sum[9].q.val();
         self.pm_ab[14].y.next = self.b_sum[9].q.val();
+        // Edge 4: each piece product in one word.
         self.d_ab[0].d.next = self.pm_ab[0].lo.val() + self.pm_ab[0].hi.val();
         self.d_ab[1].d.next = self.pm_ab[1].lo.val() + self.pm_ab[1].hi.val();
         self.d_ab[2].d.next = self.pm_ab[2].lo.val() + self.pm_ab[2].hi.val();
         self.d_ab[3].d.next = self.pm_ab[3].lo.val() + self.pm_ab[3].hi.val();
         self.d_ab[4].d.next = self.pm_ab[4].lo.val() + self.pm_ab[4].hi.val();
-        self.dk_ab[0].d.next = self.pm_ab[5].lo.val() + self.pm_ab[5].hi.val() - self.pm_ab[0].lo.val() - self.pm_ab[0].hi.val() - self.pm_ab[1].lo.val() - self.pm_ab[1].hi.val();
-        self.dk_ab[1].d.next = self.pm_ab[6].lo.val() + self.pm_ab[6].hi.val() - self.pm_ab[0].lo.val() - self.pm_ab[0].hi.val() - self.pm_ab[2].lo.val() - self.pm_ab[2].hi.val();
-        self.dk_ab[2].d.next = self.pm_ab[7].lo.val() + self.pm_ab[7].hi.val() - self.pm_ab[0].lo.val() - self.pm_ab[0].hi.val() - self.pm_ab[3].lo.val() - self.pm_ab[3].hi.val();
-        self.dk_ab[3].d.next = self.pm_ab[8].lo.val() + self.pm_ab[8].hi.val() - self.pm_ab[0].lo.val() - self.pm_ab[0].hi.val() - self.pm_ab[4].lo.val() - self.pm_ab[4].hi.val();
-        self.dk_ab[4].d.next = self.pm_ab[9].lo.val() + self.pm_ab[9].hi.val() - self.pm_ab[1].lo.val() - self.pm_ab[1].hi.val() - self.pm_ab[2].lo.val() - self.pm_ab[2].hi.val();
-        self.dk_ab[5].d.next = self.pm_ab[10].lo.val() + self.pm_ab[10].hi.val() - self.pm_ab[1].lo.val() - self.pm_ab[1].hi.val() - self.pm_ab[3].lo.val() - self.pm_ab[3].hi.val();
-        self.dk_ab[6].d.next = self.pm_ab[11].lo.val() + self.pm_ab[11].hi.val() - self.pm_ab[1].lo.val() - self.pm_ab[1].hi.val() - self.pm_ab[4].lo.val() - self.pm_ab[4].hi.val();
-        self.dk_ab[7].d.next = self.pm_ab[12].lo.val() + self.pm_ab[12].hi.val() - self.pm_ab[2].lo.val() - self.pm_ab[2].hi.val() - self.pm_ab[3].lo.val() - self.pm_ab[3].hi.val();
-        self.dk_ab[8].d.next = self.pm_ab[13].lo.val() + self.pm_ab[13].hi.val() - self.pm_ab[2].lo.val() - self.pm_ab[2].hi.val() - self.pm_ab[4].lo.val() - self.pm_ab[4].hi.val();
-        self.dk_ab[9].d.next = self.pm_ab[14].lo.val() + self.pm_ab[14].hi.val() - self.pm_ab[3].lo.val() - self.pm_ab[3].hi.val() - self.pm_ab[4].lo.val() - self.pm_ab[4].hi.val();
-        self.t_word[0].next = (bit_cast::<512, 104>(self.d_ab[0].q.val()) << 0) | (bit_cast::<512, 104>(self.d_ab[1].q.val()) << 102) | (bit_cast::<512, 104>(self.d_ab[2].q.val()) << 204) | (bit_cast::<512, 104>(self.d_ab[3].q.val()) << 306) | (bit_cast::<512, 104>(self.d_ab[4].q.val()) << 408);
+        self.d_ab[5].d.next = self.pm_ab[5].lo.val() + self.pm_ab[5].hi.val();
+        self.d_ab[6].d.next = self.pm_ab[6].lo.val() + self.pm_ab[6].hi.val();
+        self.d_ab[7].d.next = self.pm_ab[7].lo.val() + self.pm_ab[7].hi.val();
+        self.d_ab[8].d.next = self.pm_ab[8].lo.val() + self.pm_ab[8].hi.val();
+        self.d_ab[9].d.next = self.pm_ab[9].lo.val() + self.pm_ab[9].hi.val();
+        self.d_ab[10].d.next = self.pm_ab[10].lo.val() + self.pm_ab[10].hi.val();
+        self.d_ab[11].d.next = self.pm_ab[11].lo.val() + self.pm_ab[11].hi.val();
+        self.d_ab[12].d.next = self.pm_ab[12].lo.val() + self.pm_ab[12].hi.val();
+        self.d_ab[13].d.next = self.pm_ab[13].lo.val() + self.pm_ab[13].hi.val();
+        self.d_ab[14].d.next = self.pm_ab[14].lo.val() + self.pm_ab[14].hi.val();
+        // Edge 5: Karatsuba differences a_i b_j + a_j b_i, and the D_i side by side.
+        self.dk_ab[0].d.next = self.d_ab[5].q.val() - self.d_ab[0].q.val() - self.d_ab[1].q.val();
+        self.dk_ab[1].d.next = self.d_ab[6].q.val() - self.d_ab[0].q.val() - self.d_ab[2].q.val();
+        self.dk_ab[2].d.next = self.d_ab[7].q.val() - self.d_ab[0].q.val() - self.d_ab[3].q.val();
+        self.dk_ab[3].d.next = self.d_ab[8].q.val() - self.d_ab[0].q.val() - self.d_ab[4].q.val();
+        self.dk_ab[4].d.next = self.d_ab[9].q.val() - self.d_ab[1].q.val() - self.d_ab[2].q.val();
+        self.dk_ab[5].d.next = self.d_ab[10].q.val() - self.d_ab[1].q.val() - self.d_ab[3].q.val();
+        self.dk_ab[6].d.next = self.d_ab[11].q.val() - self.d_ab[1].q.val() - self.d_ab[4].q.val();
+        self.dk_ab[7].d.next = self.d_ab[12].q.val() - self.d_ab[2].q.val() - self.d_ab[3].q.val();
+        self.dk_ab[8].d.next = self.d_ab[13].q.val() - self.d_ab[2].q.val() - self.d_ab[4].q.val();
+        self.dk_ab[9].d.next = self.d_ab[14].q.val() - self.d_ab[3].q.val() - self.d_ab[4].q.val();
+        self.t_diag.d.next = (bit_cast::<512, 104>(self.d_ab[0].q.val()) << 0) | (bit_cast::<512, 104>(self.d_ab[1].q.val()) << 102) | (bit_cast::<512, 104>(self.d_ab[2].q.val()) << 204) | (bit_cast::<512, 104>(self.d_ab[3].q.val()) << 306) | (bit_cast::<512, 104>(self.d_ab[4].q.val()) << 408);
+        // Edges 6-7: T from seven words of non-overlapping terms.
+        self.t_word[0].next = self.t_diag.q.val();
         self.t_word[1].next = (bit_cast::<512, 104>(self.dk_ab[0].q.val()) << 51) | (bit_cast::<512, 104>(self.dk_ab[3].q.val()) << 204) | (bit_cast::<512, 104>(self.dk_ab[9].q.val()) << 357);
         self.t_word[2].next = (bit_cast::<512, 104>(self.dk_ab[1].q.val()) << 102) | (bit_cast::<512, 104>(self.dk_ab[6].q.val()) << 255);
         self.t_word[3].next = (bit_cast::<512, 104>(self.dk_ab[2].q.val()) << 153) | (bit_cast::<512, 104>(self.dk_ab[8].q.val()) << 306);
@@ -293,6 +318,7 @@ impl Logic for MontMulTiled {
         self.t_part[1].d.next = self.t_word[3].val() + self.t_word[4].val() + self.t_word[5].val();
         self.t_part[2].d.next = self.t_word[6].val();
         self.t.d.next = self.t_part[0].q.val() + self.t_part[1].q.val() + self.t_part[2].q.val();
+        // Edge 8: pieces of T_lo and the pair sums m needs.
         self.x_piece[0].d.next = bit_cast::<52, 51>(self.t.q.val().get_bits::<51>(0));
         self.x_piece[1].d.next = bit_cast::<52, 51>(self.t.q.val().get_bits::<51>(51));
         self.x_piece[2].d.next = bit_cast::<52, 51>(self.t.q.val().get_bits::<51>(102));
@@ -305,6 +331,7 @@ impl Logic for MontMulTiled {
         self.x_sum[4].d.next = bit_cast::<52, 51>(self.t.q.val().get_bits::<51>(51)) + bit_cast::<52, 51>(self.t.q.val().get_bits::<51>(102));
         self.x_sum[5].d.next = bit_cast::<52, 51>(self.t.q.val().get_bits::<51>(51)) + bit_cast::<52, 51>(self.t.q.val().get_bits::<51>(153));
         self.x_top.d.next = self.t.q.val().get_bit(255);
+        // Edges 9-10: piece products with q' (constant pieces and pair sums).
         self.pm_m[0].x.next = self.x_piece[0].q.val();
         self.pm_m[0].y.next = self.q_piece[0].val();
         self.pm_m[1].x.next = self.x_piece[1].q.val();
@@ -327,27 +354,42 @@ impl Logic for MontMulTiled {
         self.pm_m[9].y.next = self.q_sum[4].val();
         self.pm_m[10].x.next = self.x_sum[5].q.val();
         self.pm_m[10].y.next = self.q_sum[5].val();
+        // Bit 255 of m: the lowest bits of the products that land there.
         self.parity[0].d.next = (self.x_top.q.val() & self.q_bits.val().get_bit(0)) ^ (self.x_piece[0].q.val().get_bit(0) & self.q_bits.val().get_bit(255)) ^ (self.x_piece[1].q.val().get_bit(0) & self.q_bits.val().get_bit(204)) ^ (self.x_piece[2].q.val().get_bit(0) & self.q_bits.val().get_bit(153)) ^ (self.x_piece[3].q.val().get_bit(0) & self.q_bits.val().get_bit(102)) ^ (self.x_piece[4].q.val().get_bit(0) & self.q_bits.val().get_bit(51));
         self.parity[1].d.next = self.parity[0].q.val();
         self.parity[2].d.next = self.parity[1].q.val();
+        self.parity[3].d.next = self.parity[2].q.val();
+        // Edge 11: each piece product in one word.
         self.d_m[0].d.next = self.pm_m[0].lo.val() + self.pm_m[0].hi.val();
         self.d_m[1].d.next = self.pm_m[1].lo.val() + self.pm_m[1].hi.val();
         self.d_m[2].d.next = self.pm_m[2].lo.val() + self.pm_m[2].hi.val();
-        self.dk_m[0].d.next = self.pm_m[5].lo.val() + self.pm_m[5].hi.val() - self.pm_m[0].lo.val() - self.pm_m[0].hi.val() - self.pm_m[1].lo.val() - self.pm_m[1].hi.val();
-        self.dk_m[1].d.next = self.pm_m[6].lo.val() + self.pm_m[6].hi.val() - self.pm_m[0].lo.val() - self.pm_m[0].hi.val() - self.pm_m[2].lo.val() - self.pm_m[2].hi.val();
-        self.dk_m[2].d.next = self.pm_m[7].lo.val() + self.pm_m[7].hi.val() - self.pm_m[0].lo.val() - self.pm_m[0].hi.val() - self.pm_m[3].lo.val() - self.pm_m[3].hi.val();
-        self.dk_m[3].d.next = self.pm_m[8].lo.val() + self.pm_m[8].hi.val() - self.pm_m[0].lo.val() - self.pm_m[0].hi.val() - self.pm_m[4].lo.val() - self.pm_m[4].hi.val();
-        self.dk_m[4].d.next = self.pm_m[9].lo.val() + self.pm_m[9].hi.val() - self.pm_m[1].lo.val() - self.pm_m[1].hi.val() - self.pm_m[2].lo.val() - self.pm_m[2].hi.val();
-        self.dk_m[5].d.next = self.pm_m[10].lo.val() + self.pm_m[10].hi.val() - self.pm_m[1].lo.val() - self.pm_m[1].hi.val() - self.pm_m[3].lo.val() - self.pm_m[3].hi.val();
-        self.m_word[0].next = bit_cast::<256, 104>(self.d_m[0].q.val()) | (bit_cast::<256, 104>(self.d_m[1].q.val()) << 102) | (bit_cast::<256, 104>(self.d_m[2].q.val()) << 204);
+        self.d_m[3].d.next = self.pm_m[3].lo.val() + self.pm_m[3].hi.val();
+        self.d_m[4].d.next = self.pm_m[4].lo.val() + self.pm_m[4].hi.val();
+        self.d_m[5].d.next = self.pm_m[5].lo.val() + self.pm_m[5].hi.val();
+        self.d_m[6].d.next = self.pm_m[6].lo.val() + self.pm_m[6].hi.val();
+        self.d_m[7].d.next = self.pm_m[7].lo.val() + self.pm_m[7].hi.val();
+        self.d_m[8].d.next = self.pm_m[8].lo.val() + self.pm_m[8].hi.val();
+        self.d_m[9].d.next = self.pm_m[9].lo.val() + self.pm_m[9].hi.val();
+        self.d_m[10].d.next = self.pm_m[10].lo.val() + self.pm_m[10].hi.val();
+        // Edge 12: differences, and D_0..D_2 side by side (mod 2^256).
+        self.dk_m[0].d.next = self.d_m[5].q.val() - self.d_m[0].q.val() - self.d_m[1].q.val();
+        self.dk_m[1].d.next = self.d_m[6].q.val() - self.d_m[0].q.val() - self.d_m[2].q.val();
+        self.dk_m[2].d.next = self.d_m[7].q.val() - self.d_m[0].q.val() - self.d_m[3].q.val();
+        self.dk_m[3].d.next = self.d_m[8].q.val() - self.d_m[0].q.val() - self.d_m[4].q.val();
+        self.dk_m[4].d.next = self.d_m[9].q.val() - self.d_m[1].q.val() - self.d_m[2].q.val();
+        self.dk_m[5].d.next = self.d_m[10].q.val() - self.d_m[1].q.val() - self.d_m[3].q.val();
+        self.m_diag.d.next = bit_cast::<256, 104>(self.d_m[0].q.val()) | (bit_cast::<256, 104>(self.d_m[1].q.val()) << 102) | (bit_cast::<256, 104>(self.d_m[2].q.val()) << 204);
+        // Edges 13-14: m from six words.
+        self.m_word[0].next = self.m_diag.q.val();
         self.m_word[1].next = (bit_cast::<256, 104>(self.dk_m[0].q.val()) << 51) | (bit_cast::<256, 104>(self.dk_m[3].q.val()) << 204);
-        self.m_word[2].next = (bit_cast::<256, 104>(self.dk_m[1].q.val()) << 102) | (bit_cast::<256, 1>(self.parity[2].q.val().into()) << 255);
+        self.m_word[2].next = (bit_cast::<256, 104>(self.dk_m[1].q.val()) << 102) | (bit_cast::<256, 1>(self.parity[3].q.val().into()) << 255);
         self.m_word[3].next = bit_cast::<256, 104>(self.dk_m[2].q.val()) << 153;
         self.m_word[4].next = bit_cast::<256, 104>(self.dk_m[4].q.val()) << 153;
         self.m_word[5].next = bit_cast::<256, 104>(self.dk_m[5].q.val()) << 204;
         self.m_part[0].d.next = self.m_word[0].val() + self.m_word[1].val() + self.m_word[2].val();
         self.m_part[1].d.next = self.m_word[3].val() + self.m_word[4].val() + self.m_word[5].val();
         self.m.d.next = self.m_part[0].q.val() + self.m_part[1].q.val();
+        // Edges 15-16: the kept tiles of m * p, as partial sums lo and hi.
         self.pm_mp[0].x.next = self.m.q.val().get_bits::<52>(0);
         self.pm_mp[0].y.next = self.p_piece[0].val();
         self.pm_mp[1].x.next = self.m.q.val().get_bits::<52>(0);
@@ -398,73 +440,66 @@ impl Logic for MontMulTiled {
         self.pm_mp[23].y.next = self.p_piece[3].val();
         self.pm_mp[24].x.next = bit_cast::<52, 48>(self.m.q.val().get_bits::<48>(208));
         self.pm_mp[24].y.next = self.p_piece[4].val();
-        self.d_mp[0].d.next = self.pm_mp[0].lo.val() + self.pm_mp[0].hi.val();
-        self.d_mp[1].d.next = self.pm_mp[1].lo.val() + self.pm_mp[1].hi.val();
-        self.d_mp[2].d.next = self.pm_mp[2].lo.val() + self.pm_mp[2].hi.val();
-        self.d_mp[3].d.next = self.pm_mp[3].lo.val() + self.pm_mp[3].hi.val();
-        self.d_mp[4].d.next = self.pm_mp[4].lo.val() + self.pm_mp[4].hi.val();
-        self.d_mp[5].d.next = self.pm_mp[5].lo.val() + self.pm_mp[5].hi.val();
-        self.d_mp[6].d.next = self.pm_mp[6].lo.val() + self.pm_mp[6].hi.val();
-        self.d_mp[7].d.next = self.pm_mp[7].lo.val() + self.pm_mp[7].hi.val();
-        self.d_mp[8].d.next = self.pm_mp[8].lo.val() + self.pm_mp[8].hi.val();
-        self.d_mp[9].d.next = self.pm_mp[9].lo.val() + self.pm_mp[9].hi.val();
-        self.d_mp[10].d.next = self.pm_mp[10].lo.val() + self.pm_mp[10].hi.val();
-        self.d_mp[11].d.next = self.pm_mp[11].lo.val() + self.pm_mp[11].hi.val();
-        self.d_mp[12].d.next = self.pm_mp[12].lo.val() + self.pm_mp[12].hi.val();
-        self.d_mp[13].d.next = self.pm_mp[13].lo.val() + self.pm_mp[13].hi.val();
-        self.d_mp[14].d.next = self.pm_mp[14].lo.val() + self.pm_mp[14].hi.val();
-        self.d_mp[15].d.next = self.pm_mp[15].lo.val() + self.pm_mp[15].hi.val();
-        self.d_mp[16].d.next = self.pm_mp[16].lo.val() + self.pm_mp[16].hi.val();
-        self.d_mp[17].d.next = self.pm_mp[17].lo.val() + self.pm_mp[17].hi.val();
-        self.d_mp[18].d.next = self.pm_mp[18].lo.val() + self.pm_mp[18].hi.val();
-        self.d_mp[19].d.next = self.pm_mp[19].lo.val() + self.pm_mp[19].hi.val();
-        self.d_mp[20].d.next = self.pm_mp[20].lo.val() + self.pm_mp[20].hi.val();
-        self.d_mp[21].d.next = self.pm_mp[21].lo.val() + self.pm_mp[21].hi.val();
-        self.d_mp[22].d.next = self.pm_mp[22].lo.val() + self.pm_mp[22].hi.val();
-        self.d_mp[23].d.next = self.pm_mp[23].lo.val() + self.pm_mp[23].hi.val();
-        self.d_mp[24].d.next = self.pm_mp[24].lo.val() + self.pm_mp[24].hi.val();
-        self.mp_word[0].next = (bit_cast::<512, 104>(self.d_mp[0].q.val()) << 0) | (bit_cast::<512, 104>(self.d_mp[3].q.val()) << 153) | (bit_cast::<512, 104>(self.d_mp[14].q.val()) << 308);
-        self.mp_word[1].next = (bit_cast::<512, 104>(self.d_mp[7].q.val()) << 154) | (bit_cast::<512, 104>(self.d_mp[18].q.val()) << 309);
-        self.mp_word[2].next = (bit_cast::<512, 104>(self.d_mp[11].q.val()) << 155) | (bit_cast::<512, 104>(self.d_mp[22].q.val()) << 310);
-        self.mp_word[3].next = bit_cast::<512, 104>(self.d_mp[15].q.val()) << 156;
-        self.mp_word[4].next = (bit_cast::<512, 104>(self.d_mp[1].q.val()) << 51) | (bit_cast::<512, 104>(self.d_mp[4].q.val()) << 204) | (bit_cast::<512, 104>(self.d_mp[19].q.val()) << 360);
-        self.mp_word[5].next = (bit_cast::<512, 104>(self.d_mp[5].q.val()) << 52) | (bit_cast::<512, 104>(self.d_mp[8].q.val()) << 205) | (bit_cast::<512, 104>(self.d_mp[23].q.val()) << 361);
-        self.mp_word[6].next = bit_cast::<512, 104>(self.d_mp[12].q.val()) << 206;
-        self.mp_word[7].next = bit_cast::<512, 104>(self.d_mp[16].q.val()) << 207;
-        self.mp_word[8].next = bit_cast::<512, 104>(self.d_mp[20].q.val()) << 208;
-        self.mp_word[9].next = (bit_cast::<512, 104>(self.d_mp[2].q.val()) << 102) | (bit_cast::<512, 104>(self.d_mp[9].q.val()) << 256) | (bit_cast::<512, 104>(self.d_mp[24].q.val()) << 412);
-        self.mp_word[10].next = (bit_cast::<512, 104>(self.d_mp[6].q.val()) << 103) | (bit_cast::<512, 104>(self.d_mp[13].q.val()) << 257);
-        self.mp_word[11].next = (bit_cast::<512, 104>(self.d_mp[10].q.val()) << 104) | (bit_cast::<512, 104>(self.d_mp[17].q.val()) << 258);
-        self.mp_word[12].next = bit_cast::<512, 104>(self.d_mp[21].q.val()) << 259;
+        // Edges 17-19: T_lo + 2^256 - 1 + S from 27 words (13 of lo, 13 of hi).
+        self.mp_word[0].next = (bit_cast::<512, 104>(self.pm_mp[0].lo.val()) << 0) | (bit_cast::<512, 104>(self.pm_mp[3].lo.val()) << 153) | (bit_cast::<512, 104>(self.pm_mp[14].lo.val()) << 308);
+        self.mp_word[13].next = (bit_cast::<512, 104>(self.pm_mp[0].hi.val()) << 0) | (bit_cast::<512, 104>(self.pm_mp[3].hi.val()) << 153) | (bit_cast::<512, 104>(self.pm_mp[14].hi.val()) << 308);
+        self.mp_word[1].next = (bit_cast::<512, 104>(self.pm_mp[7].lo.val()) << 154) | (bit_cast::<512, 104>(self.pm_mp[18].lo.val()) << 309);
+        self.mp_word[14].next = (bit_cast::<512, 104>(self.pm_mp[7].hi.val()) << 154) | (bit_cast::<512, 104>(self.pm_mp[18].hi.val()) << 309);
+        self.mp_word[2].next = (bit_cast::<512, 104>(self.pm_mp[11].lo.val()) << 155) | (bit_cast::<512, 104>(self.pm_mp[22].lo.val()) << 310);
+        self.mp_word[15].next = (bit_cast::<512, 104>(self.pm_mp[11].hi.val()) << 155) | (bit_cast::<512, 104>(self.pm_mp[22].hi.val()) << 310);
+        self.mp_word[3].next = bit_cast::<512, 104>(self.pm_mp[15].lo.val()) << 156;
+        self.mp_word[16].next = bit_cast::<512, 104>(self.pm_mp[15].hi.val()) << 156;
+        self.mp_word[4].next = (bit_cast::<512, 104>(self.pm_mp[1].lo.val()) << 51) | (bit_cast::<512, 104>(self.pm_mp[4].lo.val()) << 204) | (bit_cast::<512, 104>(self.pm_mp[19].lo.val()) << 360);
+        self.mp_word[17].next = (bit_cast::<512, 104>(self.pm_mp[1].hi.val()) << 51) | (bit_cast::<512, 104>(self.pm_mp[4].hi.val()) << 204) | (bit_cast::<512, 104>(self.pm_mp[19].hi.val()) << 360);
+        self.mp_word[5].next = (bit_cast::<512, 104>(self.pm_mp[5].lo.val()) << 52) | (bit_cast::<512, 104>(self.pm_mp[8].lo.val()) << 205) | (bit_cast::<512, 104>(self.pm_mp[23].lo.val()) << 361);
+        self.mp_word[18].next = (bit_cast::<512, 104>(self.pm_mp[5].hi.val()) << 52) | (bit_cast::<512, 104>(self.pm_mp[8].hi.val()) << 205) | (bit_cast::<512, 104>(self.pm_mp[23].hi.val()) << 361);
+        self.mp_word[6].next = bit_cast::<512, 104>(self.pm_mp[12].lo.val()) << 206;
+        self.mp_word[19].next = bit_cast::<512, 104>(self.pm_mp[12].hi.val()) << 206;
+        self.mp_word[7].next = bit_cast::<512, 104>(self.pm_mp[16].lo.val()) << 207;
+        self.mp_word[20].next = bit_cast::<512, 104>(self.pm_mp[16].hi.val()) << 207;
+        self.mp_word[8].next = bit_cast::<512, 104>(self.pm_mp[20].lo.val()) << 208;
+        self.mp_word[21].next = bit_cast::<512, 104>(self.pm_mp[20].hi.val()) << 208;
+        self.mp_word[9].next = (bit_cast::<512, 104>(self.pm_mp[2].lo.val()) << 102) | (bit_cast::<512, 104>(self.pm_mp[9].lo.val()) << 256) | (bit_cast::<512, 104>(self.pm_mp[24].lo.val()) << 412);
+        self.mp_word[22].next = (bit_cast::<512, 104>(self.pm_mp[2].hi.val()) << 102) | (bit_cast::<512, 104>(self.pm_mp[9].hi.val()) << 256) | (bit_cast::<512, 104>(self.pm_mp[24].hi.val()) << 412);
+        self.mp_word[10].next = (bit_cast::<512, 104>(self.pm_mp[6].lo.val()) << 103) | (bit_cast::<512, 104>(self.pm_mp[13].lo.val()) << 257);
+        self.mp_word[23].next = (bit_cast::<512, 104>(self.pm_mp[6].hi.val()) << 103) | (bit_cast::<512, 104>(self.pm_mp[13].hi.val()) << 257);
+        self.mp_word[11].next = (bit_cast::<512, 104>(self.pm_mp[10].lo.val()) << 104) | (bit_cast::<512, 104>(self.pm_mp[17].lo.val()) << 258);
+        self.mp_word[24].next = (bit_cast::<512, 104>(self.pm_mp[10].hi.val()) << 104) | (bit_cast::<512, 104>(self.pm_mp[17].hi.val()) << 258);
+        self.mp_word[12].next = bit_cast::<512, 104>(self.pm_mp[21].lo.val()) << 259;
+        self.mp_word[25].next = bit_cast::<512, 104>(self.pm_mp[21].hi.val()) << 259;
+        self.mp_word[26].next = bit_cast::<512, 257>(self.t_lo[8].q.val());
         self.mp_sum1[0].d.next = self.mp_word[0].val() + self.mp_word[1].val() + self.mp_word[2].val();
         self.mp_sum1[1].d.next = self.mp_word[3].val() + self.mp_word[4].val() + self.mp_word[5].val();
         self.mp_sum1[2].d.next = self.mp_word[6].val() + self.mp_word[7].val() + self.mp_word[8].val();
         self.mp_sum1[3].d.next = self.mp_word[9].val() + self.mp_word[10].val() + self.mp_word[11].val();
-        self.mp_sum1[4].d.next = self.mp_word[12].val();
+        self.mp_sum1[4].d.next = self.mp_word[12].val() + self.mp_word[13].val() + self.mp_word[14].val();
+        self.mp_sum1[5].d.next = self.mp_word[15].val() + self.mp_word[16].val() + self.mp_word[17].val();
+        self.mp_sum1[6].d.next = self.mp_word[18].val() + self.mp_word[19].val() + self.mp_word[20].val();
+        self.mp_sum1[7].d.next = self.mp_word[21].val() + self.mp_word[22].val() + self.mp_word[23].val();
+        self.mp_sum1[8].d.next = self.mp_word[24].val() + self.mp_word[25].val() + self.mp_word[26].val();
         self.mp_sum2[0].d.next = self.mp_sum1[0].q.val() + self.mp_sum1[1].q.val() + self.mp_sum1[2].q.val();
-        self.mp_sum2[1].d.next = self.mp_sum1[3].q.val() + self.mp_sum1[4].q.val();
-        self.s.d.next = self.mp_sum2[0].q.val() + self.mp_sum2[1].q.val();
+        self.mp_sum2[1].d.next = self.mp_sum1[3].q.val() + self.mp_sum1[4].q.val() + self.mp_sum1[5].q.val();
+        self.mp_sum2[2].d.next = self.mp_sum1[6].q.val() + self.mp_sum1[7].q.val() + self.mp_sum1[8].q.val();
+        self.v_sum.next = self.mp_sum2[0].q.val() + self.mp_sum2[1].q.val() + self.mp_sum2[2].q.val();
+        self.v_hi.d.next = self.v_sum.val().get_bits::<256>(256);
 
-        // T_lo and T_hi wait for S.
-        self.t_lo[0].d.next = self.t.q.val().get_bits::<256>(0);
+        // T_lo + 2^256 - 1 and T_hi wait for S.
+        self.t_lo[0].d.next = bit_cast::<257, 256>(self.t.q.val().get_bits::<256>(0)) + self.ceil_bias.val();
         self.t_hi[0].d.next = self.t.q.val().get_bits::<256>(256);
-        for k in 0..12 {
+        for k in 0..9 {
             self.t_lo[k].clock.next = self.clock.val();
         }
-        for k in 0..13 {
+        for k in 0..12 {
             self.t_hi[k].clock.next = self.clock.val();
         }
-        for k in 0..11 {
+        for k in 0..8 {
             self.t_lo[k + 1].d.next = self.t_lo[k].q.val();
         }
-        for k in 0..12 {
+        for k in 0..11 {
             self.t_hi[k + 1].d.next = self.t_hi[k].q.val();
         }
-        // Edge 19: ceil((T_lo + S) / 2^256), the carry of (T + m p) into its high half.
-        self.v_sum.next = self.s.q.val() + bit_cast::<512, 256>(self.t_lo[11].q.val()) + self.ceil_bias.val();
-        self.v_hi.d.next = self.v_sum.val().get_bits::<256>(256);
         // Edge 20: u = (T + m p) / 2^256 < 2p.
-        self.u.d.next = self.t_hi[12].q.val() + self.v_hi.q.val();
+        self.u.d.next = self.t_hi[11].q.val() + self.v_hi.q.val();
         // Edge 21: subtract p unless that borrows.
         self.diff.next =
             bit_cast::<257, 256>(self.u.q.val()) - bit_cast::<257, 256>(self.modulus.val());
