@@ -4,6 +4,9 @@
 # Generates the Verilog, synthesizes it out of context with Yosys and prints a
 # resource table; the same numbers go to <out>/resources.json.
 #
+#   tile   one 26x17 DSP tile (top module zkcopro_dsp_tile): shows it maps to
+#        exactly one DSP48E2
+#   piece  one 52x52 piece product: six tiles and the LUT correction
 #   mul  one tiled Montgomery multiplier for Fq (top module zkcopro_mont_mul),
 #        from `cargo run -p zkcopro-hdl --example export_block`
 #   top  the whole coprocessor (top module zkcopro_top), from `zkcopro verilog`
@@ -12,9 +15,10 @@
 #   adder  the BN254 G1 point adder without its 12 multipliers (they are
 #        black boxes): the adder's total is this plus 12 x `mul`
 #
-# Usage: scripts/synth.sh [--only mul|adder|ntt|top] [--out DIR] [--timeout SECS]
-#                         [--abc9] [--no-gen] [-h]
-#   --only mul|adder|ntt|top   synthesize one design (default: mul, then top)
+# Usage: scripts/synth.sh [--only tile|piece|mul|adder|ntt|top] [--out DIR]
+#                         [--timeout SECS] [--clock-mhz F] [--abc9] [--no-gen] [-h]
+#   --only DESIGN    synthesize one design (default: mul, then top)
+#   --clock-mhz F    clock the logic-depth report checks against (default 250)
 #   --out DIR        build output directory (default: target/synth)
 #   --timeout SECS   give up on a Yosys run after SECS seconds (default: none)
 #   --abc9           use Yosys's ABC9 mapping flow (off by default: slower)
@@ -23,7 +27,12 @@
 # Yosys command (per design):
 #   yosys -q -l <out>/<design>/yosys.log -p 'read_verilog <file>.v;
 #     synth_xilinx -family xcup -flatten -noiopad -noclkbuf -top <name>;
-#     tee -q -o stat.json stat -json; tee -q -o stat.txt stat'
+#     tee -q -o stat.json stat -json; tee -q -o stat.txt stat;
+#     write_json netlist.json'
+# Then the logic-depth report (hdl/examples/logic_depth.rs) reads netlist.json:
+# the deepest register-to-register path per block in LUT levels and carry
+# bits, priced by a first-order UltraScale+ -2 delay model against the clock
+# budget; it writes <out>/<design>/depth.txt and depth.json.
 # -noiopad/-noclkbuf: both designs are IP blocks (the top is an AXI kernel whose
 # ports go to a shell, not to pins), so no I/O or clock buffers are inserted.
 #
@@ -61,6 +70,7 @@ OUT="target/synth"
 TIMEOUT=""
 ABC9=""
 GEN=1
+CLOCK_MHZ=250
 
 usage() { sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "$0"; }
 die() { echo "synth.sh: error: $*" >&2; exit 1; }
@@ -73,6 +83,8 @@ while [[ $# -gt 0 ]]; do
         --out=*) OUT="${1#*=}"; shift ;;
         --timeout) [[ $# -ge 2 ]] || die "--timeout needs seconds"; TIMEOUT="$2"; shift 2 ;;
         --timeout=*) TIMEOUT="${1#*=}"; shift ;;
+        --clock-mhz) [[ $# -ge 2 ]] || die "--clock-mhz needs a value"; CLOCK_MHZ="$2"; shift 2 ;;
+        --clock-mhz=*) CLOCK_MHZ="${1#*=}"; shift ;;
         --abc9) ABC9=" -abc9"; shift ;;
         --no-gen) GEN=0; shift ;;
         -h|--help) usage; exit 0 ;;
@@ -82,10 +94,11 @@ done
 
 case "$ONLY" in
     "") DESIGNS=(mul top) ;;
-    mul|adder|ntt|top) DESIGNS=("$ONLY") ;;
-    *) die "--only takes mul, adder, ntt or top, not '$ONLY'" ;;
+    tile|piece|mul|adder|ntt|top) DESIGNS=("$ONLY") ;;
+    *) die "--only takes tile, piece, mul, adder, ntt or top, not '$ONLY'" ;;
 esac
 [[ -z "$TIMEOUT" || "$TIMEOUT" =~ ^[0-9]+$ ]] || die "--timeout takes whole seconds"
+[[ "$CLOCK_MHZ" =~ ^[0-9]+(\.[0-9]+)?$ ]] || die "--clock-mhz takes a number of MHz"
 
 if ! command -v yosys >/dev/null 2>&1; then
     die "yosys not found on PATH: run scripts/setup.sh (or install Yosys >= 0.23)"
@@ -104,7 +117,7 @@ OUT="$(cd "$OUT" && pwd)"
 YOSYS_VERSION="$(yosys -V | head -n1)"
 
 # Top module name and Verilog file of each design.
-top_name() { case "$1" in mul) echo zkcopro_mont_mul ;; adder) echo zkcopro_point_add ;; ntt) echo zkcopro_ntt_core ;; top) echo zkcopro_top ;; esac; }
+top_name() { case "$1" in tile) echo zkcopro_dsp_tile ;; piece) echo zkcopro_piece_mul ;; mul) echo zkcopro_mont_mul ;; adder) echo zkcopro_point_add ;; ntt) echo zkcopro_ntt_core ;; top) echo zkcopro_top ;; esac; }
 verilog_of() { echo "$OUT/$1/$(top_name "$1").v"; }
 
 generate() {
@@ -112,6 +125,10 @@ generate() {
     mkdir -p "$dir"
     echo "== $d: generating Verilog"
     case "$d" in
+        tile) cargo run --release --quiet -p zkcopro-hdl --example export_block -- \
+                 dsp_tile "$(verilog_of tile)" ;;
+        piece) cargo run --release --quiet -p zkcopro-hdl --example export_block -- \
+                 piece_mul "$(verilog_of piece)" ;;
         mul) cargo run --release --quiet -p zkcopro-hdl --example export_block -- \
                  mont_mul_tiled_fq "$(verilog_of mul)" ;;
         adder) cargo run --release --quiet -p zkcopro-hdl --example export_block -- \
@@ -149,14 +166,15 @@ synth() {
     name="$(top_name "$d")"
     v="$(verilog_of "$d")"
     [[ -f "$v" ]] || die "$v missing (run without --no-gen)"
-    rm -f "$dir/stat.txt" "$dir/stat.json" "$dir/time.txt" "$dir/resources.json"
+    rm -f "$dir/stat.txt" "$dir/stat.json" "$dir/time.txt" "$dir/resources.json" \
+          "$dir/netlist.json" "$dir/depth.txt" "$dir/depth.json"
 
     local blackboxes=""
     if [[ $d == adder ]]; then
         # The adder's multipliers are black boxes: count them from `mul`.
         blackboxes="blackbox $(grep -oE '^module zkcopro_point_add__mul_[a-z0-9]+\b' "$v" | sed 's/^module //' | tr '\n' ' '); "
     fi
-    local script="read_verilog $v; ${blackboxes}synth_xilinx -family xcup -flatten -noiopad -noclkbuf${ABC9} -top $name; tee -q -o $dir/stat.json stat -json; tee -q -o $dir/stat.txt stat"
+    local script="read_verilog $v; ${blackboxes}synth_xilinx -family xcup -flatten -noiopad -noclkbuf${ABC9} -top $name; tee -q -o $dir/stat.json stat -json; tee -q -o $dir/stat.txt stat; write_json $dir/netlist.json"
     local cmd=(yosys -q -l "$dir/yosys.log" -p "$script")
     [[ -n "$TIMEOUT" ]] && cmd=(timeout "$TIMEOUT" "${cmd[@]}")
     [[ -n "$TIME_BIN" ]] && cmd=("$TIME_BIN" -v -o "$dir/time.txt" "${cmd[@]}")
@@ -232,6 +250,16 @@ printf '%-6s %-8s %8s %9s %9s %8s %6s %6s %7s %6s %6s %7s %8s %8s\n' \
     design status DSP48E2 LUT FF CARRY BRAM36 BRAM18 LUTRAM SRL MUXF INV wall peak_mem
 for row in "${TABLE_ROWS[@]}"; do echo "$row"; done
 echo "JSON: ${OUT#"$ROOT"/}/resources.json"
+
+# Logic depth of every design that synthesized, against the clock budget.
+for d in "${DESIGNS[@]}"; do
+    [[ -f "$OUT/$d/netlist.json" ]] || continue
+    echo
+    echo "== $d: logic depth (${OUT#"$ROOT"/}/$d/depth.txt)"
+    cargo run --release --quiet -p zkcopro-hdl --example logic_depth -- \
+        "$OUT/$d/netlist.json" "$(top_name "$d")" --clock-mhz "$CLOCK_MHZ" \
+        --json "$OUT/$d/depth.json" | tee "$OUT/$d/depth.txt"
+done
 
 for f in "${RESULT_FILES[@]}"; do
     grep -q '"status": "ok"' "$f" || exit 1

@@ -5,6 +5,7 @@
 pub mod field;
 pub mod params;
 pub mod reference;
+pub mod depth;
 
 pub use params::{FIELD_BITS, FieldId};
 pub mod alu;
