@@ -78,8 +78,14 @@ pub struct MontMulTiled {
     dk_ab: [DFF<Bits<104>>; 10],
     t_diag: DFF<Bits<512>>,
     t_word: [Signal<Local, Bits<512>>; 7],
-    t_part: [DFF<Bits<512>>; 3],
-    t: DFF<Bits<512>>,
+    // Sums run in two lanes, bits 0..256 (keeping its carries) and 256..512
+    // (mod 2^256), so no carry chain is longer than 262 bits.
+    t_part_lo: [DFF<Bits<258>>; 3],
+    t_part_hi: [DFF<Bits<256>>; 3],
+    /// T's low lane: T_lo in bits 0..256, the carries into T_hi above.
+    t_low: DFF<Bits<260>>,
+    /// T's high lane, without the low lane's carries.
+    t_high: DFF<Bits<256>>,
     // m = T_lo * q' mod 2^256.
     x_piece: [DFF<Bits<52>>; 5],
     x_sum: [DFF<Bits<52>>; 6],
@@ -95,9 +101,13 @@ pub struct MontMulTiled {
     // T_lo + 2^256 - 1 + S, S the kept tiles of m * p.
     pm_mp: [PieceMul; 25],
     mp_word: [Signal<Local, Bits<512>>; 27],
-    mp_sum1: [DFF<Bits<512>>; 9],
-    mp_sum2: [DFF<Bits<512>>; 3],
-    v_sum: Signal<Local, Bits<512>>,
+    mp_lo1: [DFF<Bits<258>>; 9],
+    mp_hi1: [DFF<Bits<256>>; 9],
+    mp_lo2: [DFF<Bits<260>>; 3],
+    mp_hi2: [DFF<Bits<256>>; 3],
+    /// Low lane of T_lo + 2^256 - 1 + S: its bits 256.. are the ceiling's carries.
+    v_lo: DFF<Bits<262>>,
+    /// High lane, without the low lane's carries.
     v_hi: DFF<Bits<256>>,
     // T_lo (biased) and T_hi wait for S.
     t_lo: [DFF<Bits<257>>; T_LO_DELAY],
@@ -143,8 +153,10 @@ impl MontMulTiled {
             dk_ab: Default::default(),
             t_diag: Default::default(),
             t_word: Default::default(),
-            t_part: Default::default(),
-            t: Default::default(),
+            t_part_lo: Default::default(),
+            t_part_hi: Default::default(),
+            t_low: Default::default(),
+            t_high: Default::default(),
             x_piece: Default::default(),
             x_sum: Default::default(),
             x_top: Default::default(),
@@ -160,9 +172,11 @@ impl MontMulTiled {
             m: Default::default(),
             pm_mp: std::array::from_fn(|k| PieceMul::new(mont_mul_plan::mp_tile_mask(k / 5, k % 5))),
             mp_word: Default::default(),
-            mp_sum1: Default::default(),
-            mp_sum2: Default::default(),
-            v_sum: Default::default(),
+            mp_lo1: Default::default(),
+            mp_hi1: Default::default(),
+            mp_lo2: Default::default(),
+            mp_hi2: Default::default(),
+            v_lo: Default::default(),
             v_hi: Default::default(),
             t_lo: Default::default(),
             t_hi: Default::default(),
@@ -177,7 +191,7 @@ impl MontMulTiled {
 impl Logic for MontMulTiled {
     #[hdl_gen]
     fn update(&mut self) {
-        dff_setup!(self, clock, t_diag, t, x_top, m_diag, m, v_hi, u, result);
+        dff_setup!(self, clock, t_diag, t_low, t_high, x_top, m_diag, m, v_lo, v_hi, u, result);
         for i in 0..5 {
             self.a_piece[i].clock.next = self.clock.val();
             self.b_piece[i].clock.next = self.clock.val();
@@ -204,11 +218,14 @@ impl Logic for MontMulTiled {
             self.pm_mp[k].clock.next = self.clock.val();
         }
         for k in 0..9 {
-            self.mp_sum1[k].clock.next = self.clock.val();
+            self.mp_lo1[k].clock.next = self.clock.val();
+            self.mp_hi1[k].clock.next = self.clock.val();
         }
         for k in 0..3 {
-            self.t_part[k].clock.next = self.clock.val();
-            self.mp_sum2[k].clock.next = self.clock.val();
+            self.t_part_lo[k].clock.next = self.clock.val();
+            self.t_part_hi[k].clock.next = self.clock.val();
+            self.mp_lo2[k].clock.next = self.clock.val();
+            self.mp_hi2[k].clock.next = self.clock.val();
         }
         for k in 0..4 {
             self.parity[k].clock.next = self.clock.val();
@@ -314,23 +331,27 @@ impl Logic for MontMulTiled {
         self.t_word[4].next = bit_cast::<512, 104>(self.dk_ab[4].q.val()) << 153;
         self.t_word[5].next = bit_cast::<512, 104>(self.dk_ab[5].q.val()) << 204;
         self.t_word[6].next = bit_cast::<512, 104>(self.dk_ab[7].q.val()) << 255;
-        self.t_part[0].d.next = self.t_word[0].val() + self.t_word[1].val() + self.t_word[2].val();
-        self.t_part[1].d.next = self.t_word[3].val() + self.t_word[4].val() + self.t_word[5].val();
-        self.t_part[2].d.next = self.t_word[6].val();
-        self.t.d.next = self.t_part[0].q.val() + self.t_part[1].q.val() + self.t_part[2].q.val();
+        self.t_part_lo[0].d.next = bit_cast::<258, 256>(self.t_word[0].val().get_bits::<256>(0)) + bit_cast::<258, 256>(self.t_word[1].val().get_bits::<256>(0)) + bit_cast::<258, 256>(self.t_word[2].val().get_bits::<256>(0));
+        self.t_part_hi[0].d.next = self.t_word[0].val().get_bits::<256>(256) + self.t_word[1].val().get_bits::<256>(256) + self.t_word[2].val().get_bits::<256>(256);
+        self.t_part_lo[1].d.next = bit_cast::<258, 256>(self.t_word[3].val().get_bits::<256>(0)) + bit_cast::<258, 256>(self.t_word[4].val().get_bits::<256>(0)) + bit_cast::<258, 256>(self.t_word[5].val().get_bits::<256>(0));
+        self.t_part_hi[1].d.next = self.t_word[3].val().get_bits::<256>(256) + self.t_word[4].val().get_bits::<256>(256) + self.t_word[5].val().get_bits::<256>(256);
+        self.t_part_lo[2].d.next = bit_cast::<258, 256>(self.t_word[6].val().get_bits::<256>(0));
+        self.t_part_hi[2].d.next = self.t_word[6].val().get_bits::<256>(256);
+        self.t_low.d.next = bit_cast::<260, 258>(self.t_part_lo[0].q.val()) + bit_cast::<260, 258>(self.t_part_lo[1].q.val()) + bit_cast::<260, 258>(self.t_part_lo[2].q.val());
+        self.t_high.d.next = self.t_part_hi[0].q.val() + self.t_part_hi[1].q.val() + self.t_part_hi[2].q.val();
         // Edge 8: pieces of T_lo and the pair sums m needs.
-        self.x_piece[0].d.next = bit_cast::<52, 51>(self.t.q.val().get_bits::<51>(0));
-        self.x_piece[1].d.next = bit_cast::<52, 51>(self.t.q.val().get_bits::<51>(51));
-        self.x_piece[2].d.next = bit_cast::<52, 51>(self.t.q.val().get_bits::<51>(102));
-        self.x_piece[3].d.next = bit_cast::<52, 51>(self.t.q.val().get_bits::<51>(153));
-        self.x_piece[4].d.next = bit_cast::<52, 51>(self.t.q.val().get_bits::<51>(204));
-        self.x_sum[0].d.next = bit_cast::<52, 51>(self.t.q.val().get_bits::<51>(0)) + bit_cast::<52, 51>(self.t.q.val().get_bits::<51>(51));
-        self.x_sum[1].d.next = bit_cast::<52, 51>(self.t.q.val().get_bits::<51>(0)) + bit_cast::<52, 51>(self.t.q.val().get_bits::<51>(102));
-        self.x_sum[2].d.next = bit_cast::<52, 51>(self.t.q.val().get_bits::<51>(0)) + bit_cast::<52, 51>(self.t.q.val().get_bits::<51>(153));
-        self.x_sum[3].d.next = bit_cast::<52, 51>(self.t.q.val().get_bits::<51>(0)) + bit_cast::<52, 51>(self.t.q.val().get_bits::<51>(204));
-        self.x_sum[4].d.next = bit_cast::<52, 51>(self.t.q.val().get_bits::<51>(51)) + bit_cast::<52, 51>(self.t.q.val().get_bits::<51>(102));
-        self.x_sum[5].d.next = bit_cast::<52, 51>(self.t.q.val().get_bits::<51>(51)) + bit_cast::<52, 51>(self.t.q.val().get_bits::<51>(153));
-        self.x_top.d.next = self.t.q.val().get_bit(255);
+        self.x_piece[0].d.next = bit_cast::<52, 51>(self.t_low.q.val().get_bits::<51>(0));
+        self.x_piece[1].d.next = bit_cast::<52, 51>(self.t_low.q.val().get_bits::<51>(51));
+        self.x_piece[2].d.next = bit_cast::<52, 51>(self.t_low.q.val().get_bits::<51>(102));
+        self.x_piece[3].d.next = bit_cast::<52, 51>(self.t_low.q.val().get_bits::<51>(153));
+        self.x_piece[4].d.next = bit_cast::<52, 51>(self.t_low.q.val().get_bits::<51>(204));
+        self.x_sum[0].d.next = bit_cast::<52, 51>(self.t_low.q.val().get_bits::<51>(0)) + bit_cast::<52, 51>(self.t_low.q.val().get_bits::<51>(51));
+        self.x_sum[1].d.next = bit_cast::<52, 51>(self.t_low.q.val().get_bits::<51>(0)) + bit_cast::<52, 51>(self.t_low.q.val().get_bits::<51>(102));
+        self.x_sum[2].d.next = bit_cast::<52, 51>(self.t_low.q.val().get_bits::<51>(0)) + bit_cast::<52, 51>(self.t_low.q.val().get_bits::<51>(153));
+        self.x_sum[3].d.next = bit_cast::<52, 51>(self.t_low.q.val().get_bits::<51>(0)) + bit_cast::<52, 51>(self.t_low.q.val().get_bits::<51>(204));
+        self.x_sum[4].d.next = bit_cast::<52, 51>(self.t_low.q.val().get_bits::<51>(51)) + bit_cast::<52, 51>(self.t_low.q.val().get_bits::<51>(102));
+        self.x_sum[5].d.next = bit_cast::<52, 51>(self.t_low.q.val().get_bits::<51>(51)) + bit_cast::<52, 51>(self.t_low.q.val().get_bits::<51>(153));
+        self.x_top.d.next = self.t_low.q.val().get_bit(255);
         // Edges 9-10: piece products with q' (constant pieces and pair sums).
         self.pm_m[0].x.next = self.x_piece[0].q.val();
         self.pm_m[0].y.next = self.q_piece[0].val();
@@ -468,24 +489,37 @@ impl Logic for MontMulTiled {
         self.mp_word[12].next = bit_cast::<512, 104>(self.pm_mp[21].lo.val()) << 259;
         self.mp_word[25].next = bit_cast::<512, 104>(self.pm_mp[21].hi.val()) << 259;
         self.mp_word[26].next = bit_cast::<512, 257>(self.t_lo[8].q.val());
-        self.mp_sum1[0].d.next = self.mp_word[0].val() + self.mp_word[1].val() + self.mp_word[2].val();
-        self.mp_sum1[1].d.next = self.mp_word[3].val() + self.mp_word[4].val() + self.mp_word[5].val();
-        self.mp_sum1[2].d.next = self.mp_word[6].val() + self.mp_word[7].val() + self.mp_word[8].val();
-        self.mp_sum1[3].d.next = self.mp_word[9].val() + self.mp_word[10].val() + self.mp_word[11].val();
-        self.mp_sum1[4].d.next = self.mp_word[12].val() + self.mp_word[13].val() + self.mp_word[14].val();
-        self.mp_sum1[5].d.next = self.mp_word[15].val() + self.mp_word[16].val() + self.mp_word[17].val();
-        self.mp_sum1[6].d.next = self.mp_word[18].val() + self.mp_word[19].val() + self.mp_word[20].val();
-        self.mp_sum1[7].d.next = self.mp_word[21].val() + self.mp_word[22].val() + self.mp_word[23].val();
-        self.mp_sum1[8].d.next = self.mp_word[24].val() + self.mp_word[25].val() + self.mp_word[26].val();
-        self.mp_sum2[0].d.next = self.mp_sum1[0].q.val() + self.mp_sum1[1].q.val() + self.mp_sum1[2].q.val();
-        self.mp_sum2[1].d.next = self.mp_sum1[3].q.val() + self.mp_sum1[4].q.val() + self.mp_sum1[5].q.val();
-        self.mp_sum2[2].d.next = self.mp_sum1[6].q.val() + self.mp_sum1[7].q.val() + self.mp_sum1[8].q.val();
-        self.v_sum.next = self.mp_sum2[0].q.val() + self.mp_sum2[1].q.val() + self.mp_sum2[2].q.val();
-        self.v_hi.d.next = self.v_sum.val().get_bits::<256>(256);
+        self.mp_lo1[0].d.next = bit_cast::<258, 256>(self.mp_word[0].val().get_bits::<256>(0)) + bit_cast::<258, 256>(self.mp_word[1].val().get_bits::<256>(0)) + bit_cast::<258, 256>(self.mp_word[2].val().get_bits::<256>(0));
+        self.mp_hi1[0].d.next = self.mp_word[0].val().get_bits::<256>(256) + self.mp_word[1].val().get_bits::<256>(256) + self.mp_word[2].val().get_bits::<256>(256);
+        self.mp_lo1[1].d.next = bit_cast::<258, 256>(self.mp_word[3].val().get_bits::<256>(0)) + bit_cast::<258, 256>(self.mp_word[4].val().get_bits::<256>(0)) + bit_cast::<258, 256>(self.mp_word[5].val().get_bits::<256>(0));
+        self.mp_hi1[1].d.next = self.mp_word[3].val().get_bits::<256>(256) + self.mp_word[4].val().get_bits::<256>(256) + self.mp_word[5].val().get_bits::<256>(256);
+        self.mp_lo1[2].d.next = bit_cast::<258, 256>(self.mp_word[6].val().get_bits::<256>(0)) + bit_cast::<258, 256>(self.mp_word[7].val().get_bits::<256>(0)) + bit_cast::<258, 256>(self.mp_word[8].val().get_bits::<256>(0));
+        self.mp_hi1[2].d.next = self.mp_word[6].val().get_bits::<256>(256) + self.mp_word[7].val().get_bits::<256>(256) + self.mp_word[8].val().get_bits::<256>(256);
+        self.mp_lo1[3].d.next = bit_cast::<258, 256>(self.mp_word[9].val().get_bits::<256>(0)) + bit_cast::<258, 256>(self.mp_word[10].val().get_bits::<256>(0)) + bit_cast::<258, 256>(self.mp_word[11].val().get_bits::<256>(0));
+        self.mp_hi1[3].d.next = self.mp_word[9].val().get_bits::<256>(256) + self.mp_word[10].val().get_bits::<256>(256) + self.mp_word[11].val().get_bits::<256>(256);
+        self.mp_lo1[4].d.next = bit_cast::<258, 256>(self.mp_word[12].val().get_bits::<256>(0)) + bit_cast::<258, 256>(self.mp_word[13].val().get_bits::<256>(0)) + bit_cast::<258, 256>(self.mp_word[14].val().get_bits::<256>(0));
+        self.mp_hi1[4].d.next = self.mp_word[12].val().get_bits::<256>(256) + self.mp_word[13].val().get_bits::<256>(256) + self.mp_word[14].val().get_bits::<256>(256);
+        self.mp_lo1[5].d.next = bit_cast::<258, 256>(self.mp_word[15].val().get_bits::<256>(0)) + bit_cast::<258, 256>(self.mp_word[16].val().get_bits::<256>(0)) + bit_cast::<258, 256>(self.mp_word[17].val().get_bits::<256>(0));
+        self.mp_hi1[5].d.next = self.mp_word[15].val().get_bits::<256>(256) + self.mp_word[16].val().get_bits::<256>(256) + self.mp_word[17].val().get_bits::<256>(256);
+        self.mp_lo1[6].d.next = bit_cast::<258, 256>(self.mp_word[18].val().get_bits::<256>(0)) + bit_cast::<258, 256>(self.mp_word[19].val().get_bits::<256>(0)) + bit_cast::<258, 256>(self.mp_word[20].val().get_bits::<256>(0));
+        self.mp_hi1[6].d.next = self.mp_word[18].val().get_bits::<256>(256) + self.mp_word[19].val().get_bits::<256>(256) + self.mp_word[20].val().get_bits::<256>(256);
+        self.mp_lo1[7].d.next = bit_cast::<258, 256>(self.mp_word[21].val().get_bits::<256>(0)) + bit_cast::<258, 256>(self.mp_word[22].val().get_bits::<256>(0)) + bit_cast::<258, 256>(self.mp_word[23].val().get_bits::<256>(0));
+        self.mp_hi1[7].d.next = self.mp_word[21].val().get_bits::<256>(256) + self.mp_word[22].val().get_bits::<256>(256) + self.mp_word[23].val().get_bits::<256>(256);
+        self.mp_lo1[8].d.next = bit_cast::<258, 256>(self.mp_word[24].val().get_bits::<256>(0)) + bit_cast::<258, 256>(self.mp_word[25].val().get_bits::<256>(0)) + bit_cast::<258, 256>(self.mp_word[26].val().get_bits::<256>(0));
+        self.mp_hi1[8].d.next = self.mp_word[24].val().get_bits::<256>(256) + self.mp_word[25].val().get_bits::<256>(256) + self.mp_word[26].val().get_bits::<256>(256);
+        self.mp_lo2[0].d.next = bit_cast::<260, 258>(self.mp_lo1[0].q.val()) + bit_cast::<260, 258>(self.mp_lo1[1].q.val()) + bit_cast::<260, 258>(self.mp_lo1[2].q.val());
+        self.mp_hi2[0].d.next = self.mp_hi1[0].q.val() + self.mp_hi1[1].q.val() + self.mp_hi1[2].q.val();
+        self.mp_lo2[1].d.next = bit_cast::<260, 258>(self.mp_lo1[3].q.val()) + bit_cast::<260, 258>(self.mp_lo1[4].q.val()) + bit_cast::<260, 258>(self.mp_lo1[5].q.val());
+        self.mp_hi2[1].d.next = self.mp_hi1[3].q.val() + self.mp_hi1[4].q.val() + self.mp_hi1[5].q.val();
+        self.mp_lo2[2].d.next = bit_cast::<260, 258>(self.mp_lo1[6].q.val()) + bit_cast::<260, 258>(self.mp_lo1[7].q.val()) + bit_cast::<260, 258>(self.mp_lo1[8].q.val());
+        self.mp_hi2[2].d.next = self.mp_hi1[6].q.val() + self.mp_hi1[7].q.val() + self.mp_hi1[8].q.val();
+        self.v_lo.d.next = bit_cast::<262, 260>(self.mp_lo2[0].q.val()) + bit_cast::<262, 260>(self.mp_lo2[1].q.val()) + bit_cast::<262, 260>(self.mp_lo2[2].q.val());
+        self.v_hi.d.next = self.mp_hi2[0].q.val() + self.mp_hi2[1].q.val() + self.mp_hi2[2].q.val();
 
         // T_lo + 2^256 - 1 and T_hi wait for S.
-        self.t_lo[0].d.next = bit_cast::<257, 256>(self.t.q.val().get_bits::<256>(0)) + self.ceil_bias.val();
-        self.t_hi[0].d.next = self.t.q.val().get_bits::<256>(256);
+        self.t_lo[0].d.next = bit_cast::<257, 256>(self.t_low.q.val().get_bits::<256>(0)) + self.ceil_bias.val();
+        // Edge 8: T_hi takes the low lane's carries.
+        self.t_hi[0].d.next = self.t_high.q.val() + bit_cast::<256, 4>(self.t_low.q.val().get_bits::<4>(256));
         for k in 0..9 {
             self.t_lo[k].clock.next = self.clock.val();
         }
@@ -498,8 +532,9 @@ impl Logic for MontMulTiled {
         for k in 0..11 {
             self.t_hi[k + 1].d.next = self.t_hi[k].q.val();
         }
-        // Edge 20: u = (T + m p) / 2^256 < 2p.
-        self.u.d.next = self.t_hi[11].q.val() + self.v_hi.q.val();
+        // Edge 20: u = (T + m p) / 2^256 < 2p: T_hi, the high lane and the
+        // low lane's carries (the ceiling).
+        self.u.d.next = self.t_hi[11].q.val() + self.v_hi.q.val() + bit_cast::<256, 6>(self.v_lo.q.val().get_bits::<6>(256));
         // Edge 21: subtract p unless that borrows.
         self.diff.next =
             bit_cast::<257, 256>(self.u.q.val()) - bit_cast::<257, 256>(self.modulus.val());
