@@ -9,7 +9,14 @@
 #   piece  one 52x52 piece product: six tiles and the LUT correction
 #   mul  one tiled Montgomery multiplier for Fq (top module zkcopro_mont_mul),
 #        from `cargo run -p zkcopro-hdl --example export_block`
-#   top  the whole coprocessor (top module zkcopro_top), from `zkcopro verilog`
+#   mul_fr  the same for Fr
+#   top  the whole coprocessor (top module zkcopro_top), from `zkcopro verilog`:
+#        flattened with its Montgomery multipliers as black boxes (flattening
+#        all 21 does not finish on a 2-core machine), large memories to URAM
+#        (-uram); then hdl/examples/synth_report.rs adds each multiplier from
+#        `mul` / `mul_fr` per instance and prints the per-block table, the
+#        total and which parts (VU9P, U55C, U250) it fits. `--only top` runs
+#        mul and mul_fr first.
 #   ntt  the NTT core alone (top module zkcopro_ntt_core): U butterfly units,
 #        banks, twiddle ROMs, output scaler
 #   adder  the BN254 G1 point adder without its 12 multipliers (they are
@@ -17,7 +24,7 @@
 #
 # Usage: scripts/synth.sh [--only tile|piece|mul|adder|ntt|top] [--out DIR]
 #                         [--timeout SECS] [--clock-mhz F] [--abc9] [--no-gen] [-h]
-#   --only DESIGN    synthesize one design (default: mul, then top)
+#   --only DESIGN    synthesize one design (default: mul, mul_fr, then top)
 #   --clock-mhz F    clock the logic-depth report checks against (default 250)
 #   --out DIR        build output directory (default: target/synth)
 #   --timeout SECS   give up on a Yosys run after SECS seconds (default: none)
@@ -93,9 +100,9 @@ while [[ $# -gt 0 ]]; do
 done
 
 case "$ONLY" in
-    "") DESIGNS=(mul top) ;;
-    tile|piece|mul|adder|ntt|top) DESIGNS=("$ONLY") ;;
-    *) die "--only takes tile, piece, mul, adder, ntt or top, not '$ONLY'" ;;
+    ""|top) DESIGNS=(mul mul_fr top) ;;
+    tile|piece|mul|mul_fr|adder|ntt) DESIGNS=("$ONLY") ;;
+    *) die "--only takes tile, piece, mul, mul_fr, adder, ntt or top, not '$ONLY'" ;;
 esac
 [[ -z "$TIMEOUT" || "$TIMEOUT" =~ ^[0-9]+$ ]] || die "--timeout takes whole seconds"
 [[ "$CLOCK_MHZ" =~ ^[0-9]+(\.[0-9]+)?$ ]] || die "--clock-mhz takes a number of MHz"
@@ -117,7 +124,7 @@ OUT="$(cd "$OUT" && pwd)"
 YOSYS_VERSION="$(yosys -V | head -n1)"
 
 # Top module name and Verilog file of each design.
-top_name() { case "$1" in tile) echo zkcopro_dsp_tile ;; piece) echo zkcopro_piece_mul ;; mul) echo zkcopro_mont_mul ;; adder) echo zkcopro_point_add ;; ntt) echo zkcopro_ntt_core ;; top) echo zkcopro_top ;; esac; }
+top_name() { case "$1" in tile) echo zkcopro_dsp_tile ;; piece) echo zkcopro_piece_mul ;; mul|mul_fr) echo zkcopro_mont_mul ;; adder) echo zkcopro_point_add ;; ntt) echo zkcopro_ntt_core ;; top) echo zkcopro_top ;; esac; }
 verilog_of() { echo "$OUT/$1/$(top_name "$1").v"; }
 
 generate() {
@@ -131,6 +138,8 @@ generate() {
                  piece_mul "$(verilog_of piece)" ;;
         mul) cargo run --release --quiet -p zkcopro-hdl --example export_block -- \
                  mont_mul_tiled_fq "$(verilog_of mul)" ;;
+        mul_fr) cargo run --release --quiet -p zkcopro-hdl --example export_block -- \
+                 mont_mul_tiled_fr "$(verilog_of mul_fr)" ;;
         adder) cargo run --release --quiet -p zkcopro-hdl --example export_block -- \
                  point_add_fq "$(verilog_of adder)" ;;
         ntt) cargo run --release --quiet -p zkcopro-hdl --example export_block -- \
@@ -169,12 +178,30 @@ synth() {
     rm -f "$dir/stat.txt" "$dir/stat.json" "$dir/time.txt" "$dir/resources.json" \
           "$dir/netlist.json" "$dir/depth.txt" "$dir/depth.json"
 
-    local blackboxes=""
+    local blackboxes="" options=""
+    if [[ $d == top ]]; then
+        # Every Montgomery multiplier (the module with a pm_ab__0 piece product
+        # inside) is a black box, listed with its field and engine.
+        local roots
+        roots="$(grep -oE '^module [A-Za-z0-9_]+__pm_ab__0\b' "$v" | sed 's/^module //; s/__pm_ab__0$//')"
+        : >"$dir/multipliers.txt"
+        for r in $roots; do
+            local field=fr
+            # The Fq modulus ends ...d87cfd47; the Fr one ...f0000001.
+            if awk -v m="module $r(" 'index($0, m) == 1 { on = 1 } on && /d87cfd47/ { found = 1; exit } on && /^endmodule/ { exit } END { exit !found }' "$v"; then
+                field=fq
+            fi
+            local block="${r#zkcopro_top__}"
+            echo "$r $field ${block%%__*}" >>"$dir/multipliers.txt"
+        done
+        blackboxes="blackbox $(echo $roots); "
+        options=" -uram"
+    fi
     if [[ $d == adder ]]; then
         # The adder's multipliers are black boxes: count them from `mul`.
         blackboxes="blackbox $(grep -oE '^module zkcopro_point_add__mul_[a-z0-9]+\b' "$v" | sed 's/^module //' | tr '\n' ' '); "
     fi
-    local script="read_verilog $v; ${blackboxes}synth_xilinx -family xcup -flatten -noiopad -noclkbuf${ABC9} -top $name; tee -q -o $dir/stat.json stat -json; tee -q -o $dir/stat.txt stat; write_json $dir/netlist.json"
+    local script="read_verilog $v; ${blackboxes}synth_xilinx -family xcup -flatten -noiopad -noclkbuf${options}${ABC9} -top $name; tee -q -o $dir/stat.json stat -json; tee -q -o $dir/stat.txt stat; write_json $dir/netlist.json"
     local cmd=(yosys -q -l "$dir/yosys.log" -p "$script")
     [[ -n "$TIMEOUT" ]] && cmd=(timeout "$TIMEOUT" "${cmd[@]}")
     [[ -n "$TIME_BIN" ]] && cmd=("$TIME_BIN" -v -o "$dir/time.txt" "${cmd[@]}")
@@ -199,7 +226,7 @@ synth() {
         printf '    %s\n' "$last" >&2
     fi
 
-    local dsp=0 lut=0 ff=0 carry=0 b36=0 b18=0 lutram=0 srl=0 muxf=0 inv=0 cells="{}"
+    local dsp=0 lut=0 ff=0 carry=0 b36=0 b18=0 uram=0 lutram=0 srl=0 muxf=0 inv=0 cells="{}"
     if [[ $status == ok ]]; then
         local s="$dir/stat.txt"
         dsp=$(count "$s" 'DSP48E[12]')
@@ -208,6 +235,7 @@ synth() {
         carry=$(count "$s" 'CARRY[48]')
         b36=$(count "$s" 'RAMB36E[12]')
         b18=$(count "$s" 'RAMB18E[12]')
+        uram=$(count "$s" 'URAM288(_BASE)?')
         lutram=$(count "$s" 'RAM(16|32|64|128|256|512)[A-Z0-9_]*')
         srl=$(count "$s" 'SRL(C)?(16|32)E?')
         muxf=$(count "$s" 'MUXF[789]')
@@ -220,12 +248,12 @@ synth() {
  "yosys": "$YOSYS_VERSION", "script": "$script",
  "wall_s": $wall, "peak_rss_mb": $rss_mb,
  "DSP48E2": $dsp, "LUT": $lut, "FF": $ff, "CARRY": $carry,
- "BRAM36": $b36, "BRAM18": $b18, "LUTRAM": $lutram, "SRL": $srl, "MUXF": $muxf, "INV": $inv,
+ "BRAM36": $b36, "BRAM18": $b18, "URAM": $uram, "LUTRAM": $lutram, "SRL": $srl, "MUXF": $muxf, "INV": $inv,
  "cells": $cells}
 EOF
     RESULT_FILES+=("$dir/resources.json")
-    TABLE_ROWS+=("$(printf '%-6s %-8s %8s %9s %9s %8s %6s %6s %7s %6s %6s %7s %8s %8s' \
-        "$d" "$status" "$dsp" "$lut" "$ff" "$carry" "$b36" "$b18" "$lutram" "$srl" "$muxf" "$inv" \
+    TABLE_ROWS+=("$(printf '%-6s %-8s %8s %9s %9s %8s %6s %6s %5s %7s %6s %6s %7s %8s %8s' \
+        "$d" "$status" "$dsp" "$lut" "$ff" "$carry" "$b36" "$b18" "$uram" "$lutram" "$srl" "$muxf" "$inv" \
         "${wall}s" "${rss_mb}MB")")
     return 0
 }
@@ -246,10 +274,15 @@ for d in "${DESIGNS[@]}"; do synth "$d"; done
 
 echo
 echo "Yosys synth_xilinx -family xcup resources ($YOSYS_VERSION$ABC9)"
-printf '%-6s %-8s %8s %9s %9s %8s %6s %6s %7s %6s %6s %7s %8s %8s\n' \
-    design status DSP48E2 LUT FF CARRY BRAM36 BRAM18 LUTRAM SRL MUXF INV wall peak_mem
+printf '%-6s %-8s %8s %9s %9s %8s %6s %6s %5s %7s %6s %6s %7s %8s %8s\n' \
+    design status DSP48E2 LUT FF CARRY BRAM36 BRAM18 URAM LUTRAM SRL MUXF INV wall peak_mem
 for row in "${TABLE_ROWS[@]}"; do echo "$row"; done
 echo "JSON: ${OUT#"$ROOT"/}/resources.json"
+
+# The whole coprocessor: the top plus its multipliers, per block, and the fit.
+if [[ " ${DESIGNS[*]} " == *" top "* ]] && grep -q '"status": "ok"' "$OUT/top/resources.json"; then
+    cargo run --release --quiet -p zkcopro-hdl --example synth_report -- "$OUT" | tee "$OUT/coprocessor.txt"
+fi
 
 # Logic depth of every design that synthesized, against the clock budget.
 for d in "${DESIGNS[@]}"; do

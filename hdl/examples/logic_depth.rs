@@ -81,23 +81,25 @@ fn main() -> ExitCode {
     let mut rows: Vec<(&String, &&PathReport)> = blocks.iter().collect();
     rows.sort_by(|a, b| model.delay_ns(b.1.depth).total_cmp(&model.delay_ns(a.1.depth)));
     println!(
-        "Logic depth ({} end points; model: {:.2} ns + {:.2} ns/LUT level + {:.4} ns/carry bit; budget {budget_ns:.2} ns at {} MHz)",
+        "Logic depth ({} end points; model: {:.2} ns + {:.2} ns/LUT level + {:.4} ns/carry bit + {:.2} ns/unregistered DSP; budget {budget_ns:.2} ns at {} MHz)",
         paths.len(),
         model.fixed_ns,
         model.per_lut_ns,
         model.per_carry_bit_ns,
+        model.per_dsp_ns,
         args.clock_mhz
     );
-    println!("{:<36} {:>4} {:>6} {:>8} {:>8} {:>5}  path", "block", "LUTs", "carry", "ns", "fmax", "meets");
+    println!("{:<36} {:>4} {:>6} {:>4} {:>8} {:>8} {:>5}  path", "block", "LUTs", "carry", "DSP", "ns", "fmax", "meets");
     let mut json_rows = vec![];
     for (block, p) in &rows {
         let ns = model.delay_ns(p.depth);
         let meets = ns <= budget_ns;
         println!(
-            "{:<36} {:>4} {:>6} {:>8.2} {:>8.1} {:>5}  {} -> {}",
+            "{:<36} {:>4} {:>6} {:>4} {:>8.2} {:>8.1} {:>5}  {} -> {}",
             block,
             p.depth.luts,
             p.depth.carry_bits,
+            p.depth.dsps,
             ns,
             model.fmax_mhz(p.depth),
             if meets { "yes" } else { "NO" },
@@ -105,7 +107,7 @@ fn main() -> ExitCode {
             p.end
         );
         json_rows.push(serde_json::json!({
-            "block": block, "lut_levels": p.depth.luts, "carry_bits": p.depth.carry_bits,
+            "block": block, "lut_levels": p.depth.luts, "carry_bits": p.depth.carry_bits, "dsps": p.depth.dsps,
             "delay_ns": ns, "fmax_mhz": model.fmax_mhz(p.depth), "meets_budget": meets,
             "start": p.start, "end": p.end,
         }));
@@ -116,7 +118,7 @@ fn main() -> ExitCode {
     if let Some(out) = &args.json {
         let doc = serde_json::json!({
             "top": args.top, "clock_mhz": args.clock_mhz, "budget_ns": budget_ns,
-            "model": {"fixed_ns": model.fixed_ns, "per_lut_ns": model.per_lut_ns, "per_carry_bit_ns": model.per_carry_bit_ns},
+            "model": {"fixed_ns": model.fixed_ns, "per_lut_ns": model.per_lut_ns, "per_carry_bit_ns": model.per_carry_bit_ns, "per_dsp_ns": model.per_dsp_ns},
             "fmax_mhz": fmax, "blocks": json_rows,
         });
         if let Err(e) = std::fs::write(out, serde_json::to_string_pretty(&doc).unwrap_or_default()) {

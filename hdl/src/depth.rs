@@ -8,6 +8,8 @@
 //! inputs. End points: their inputs, and the module's outputs. LUTs count one
 //! level each; a CARRY4 adds the carry bits a path runs through it; MUXF7/8/9
 //! and INV count nothing (Vivado folds them into the LUT level before them).
+//! A DSP48E2 with no internal register (Yosys 0.23 leaves the product register
+//! in fabric) is combinational: its A/B-to-P delay counts once per DSP.
 //! LUTRAM reads are combinational and count one LUT level.
 
 use serde_json::Value;
@@ -18,6 +20,8 @@ use std::collections::HashMap;
 pub struct Depth {
     pub luts: u32,
     pub carry_bits: u32,
+    /// Combinational (unregistered) DSP48E2s on the path.
+    pub dsps: u32,
 }
 
 /// First-order delay of a register-to-register path on UltraScale+ (-2):
@@ -30,15 +34,20 @@ pub struct DelayModel {
     pub per_lut_ns: f64,
     /// One bit of a carry chain (a CARRY8 carries 8 bits in about 0.1 ns).
     pub per_carry_bit_ns: f64,
+    /// A DSP48E2 multiply with no internal pipeline register, inputs to P.
+    pub per_dsp_ns: f64,
 }
 
 impl DelayModel {
     /// The model the project's budget uses (see the README's hardware section).
     pub const ULTRASCALE_PLUS_2: DelayModel =
-        DelayModel { fixed_ns: 0.6, per_lut_ns: 0.45, per_carry_bit_ns: 0.0135 };
+        DelayModel { fixed_ns: 0.6, per_lut_ns: 0.45, per_carry_bit_ns: 0.0135, per_dsp_ns: 2.2 };
 
     pub fn delay_ns(&self, d: Depth) -> f64 {
-        self.fixed_ns + d.luts as f64 * self.per_lut_ns + d.carry_bits as f64 * self.per_carry_bit_ns
+        self.fixed_ns
+            + d.luts as f64 * self.per_lut_ns
+            + d.carry_bits as f64 * self.per_carry_bit_ns
+            + d.dsps as f64 * self.per_dsp_ns
     }
 
     /// The highest clock (MHz) a path of this depth meets.
@@ -70,11 +79,19 @@ pub enum DepthError {
 }
 
 fn is_sequential(ty: &str) -> bool {
-    ty.starts_with("FD")
-        || ty.starts_with("SRL")
-        || ty.starts_with("RAMB")
-        || ty.starts_with("URAM")
-        || ty.starts_with("DSP48")
+    ty.starts_with("FD") || ty.starts_with("SRL") || ty.starts_with("RAMB") || ty.starts_with("URAM")
+}
+
+/// A DSP48E2 is a start and end point only if one of its pipeline registers is on.
+fn dsp_registered(cell: &Value) -> bool {
+    ["AREG", "BREG", "MREG", "PREG"].iter().any(|p| {
+        let v = &cell["parameters"][*p];
+        match v {
+            Value::String(bits) => bits.chars().any(|c| c == '1'),
+            Value::Number(n) => n.as_u64().unwrap_or(0) != 0,
+            _ => false,
+        }
+    })
 }
 
 fn is_lutram(ty: &str) -> bool {
@@ -88,6 +105,8 @@ enum Arc {
     Lut,
     /// Through n bits of a carry chain.
     Carry(u32),
+    /// Through an unregistered DSP48E2.
+    Dsp,
     /// Free (MUXF, INV, buffers).
     Wire,
 }
@@ -164,7 +183,7 @@ impl Netlist {
                 .ok_or_else(|| DepthError::Format(format!("cell `{cname}` has no connections")))?;
             let dirs = cell.get("port_directions").and_then(Value::as_object);
             let dir = |port: &str| dirs.and_then(|d| d.get(port)).and_then(Value::as_str).unwrap_or("input");
-            if is_sequential(ty) {
+            if is_sequential(ty) || (ty.starts_with("DSP48") && dsp_registered(cell)) {
                 for (port, bits) in conns {
                     if dir(port) == "input" && port != "C" && !port.starts_with("CLK") {
                         for bit in bit_ids(bits).into_iter().flatten() {
@@ -198,6 +217,8 @@ impl Netlist {
             }
             let arc = if ty.starts_with("LUT") || is_lutram(ty) {
                 Arc::Lut
+            } else if ty.starts_with("DSP48") {
+                Arc::Dsp
             } else {
                 Arc::Wire
             };
@@ -276,6 +297,7 @@ impl Netlist {
                 let d = match arc {
                     Arc::Lut => Depth { luts: d.luts + 1, ..d },
                     Arc::Carry(n) => Depth { carry_bits: d.carry_bits + n, ..d },
+                    Arc::Dsp => Depth { dsps: d.dsps + 1, ..d },
                     Arc::Wire => d,
                 };
                 let ns = model.delay_ns(d);
@@ -330,7 +352,7 @@ mod tests {
         let model = DelayModel::ULTRASCALE_PLUS_2;
         let paths = net.paths(&model).unwrap();
         let worst = &paths[0];
-        assert_eq!(worst.depth, Depth { luts: 2, carry_bits: 8 });
+        assert_eq!(worst.depth, Depth { luts: 2, carry_bits: 8, dsps: 0 });
         assert_eq!(worst.start, "a_q[0]");
         assert_eq!(worst.end, "sum[0]");
         let ns = model.delay_ns(worst.depth);
