@@ -194,7 +194,13 @@ synth() {
             local block="${r#zkcopro_top__}"
             echo "$r $field ${block%%__*}" >>"$dir/multipliers.txt"
         done
-        blackboxes="blackbox $(echo $roots); "
+        # The MSM's bucket occupancy flags (a 65,536-bit register file with two
+        # combinational read ports and three write ports) map to no FPGA memory
+        # and keep Yosys in PROC_MUX for hours: left out and reported as such.
+        local flags
+        flags="$(grep -oE '^module zkcopro_top__msm__flags\b' "$v" | sed 's/^module //')"
+        [[ -n "$flags" ]] && echo "$flags" >"$dir/left_out.txt"
+        blackboxes="blackbox $(echo $roots $flags); "
         options=" -uram"
     fi
     if [[ $d == adder ]]; then

@@ -85,10 +85,17 @@ fn run(dir: &str) -> Result<(), String> {
         rows.push((format!("{block}: {what} multipliers"), r));
     }
     rows.push(("everything else (flattened top)".to_string(), ct));
+    // Modules synth.sh had to leave out of the top (black boxes with no count).
+    let left_out: Vec<String> = std::fs::read_to_string(format!("{dir}/top/left_out.txt"))
+        .map(|t| t.lines().filter(|l| !l.trim().is_empty()).map(str::to_string).collect())
+        .unwrap_or_default();
     println!("\nWhole coprocessor (Yosys synth_xilinx -family xcup; top flattened with its {} multipliers as black boxes, each multiplier synthesized once per field and counted per instance)", n_fq + n_fr);
     println!("{:<44} {:>8} {:>9} {:>9} {:>7} {:>7} {:>6}", "block", "DSP48E2", "LUT", "FF", "BRAM36", "BRAM18", "URAM");
     for (name, r) in rows.iter().chain(std::iter::once(&("total".to_string(), total))) {
         println!("{:<44} {:>8} {:>9} {:>9} {:>7} {:>7} {:>6}", name, r[0], r[1], r[2], r[3], r[4], r[5]);
+    }
+    for m in &left_out {
+        println!("{m:<44} not synthesized: a register file no FPGA memory provides (see scripts/synth.sh); not in the total");
     }
     let need = [total[0], total[1], total[2], total[3] + total[4] / 2.0, total[5]];
     println!("\nFit (device totals; an Alveo or F1 shell takes part of them)");
@@ -118,6 +125,7 @@ fn run(dir: &str) -> Result<(), String> {
         "multipliers": {"fq": n_fq, "fr": n_fr},
         "blocks": rows.iter().map(|(n, r)| { let mut o = obj(r); o["block"] = json!(n); o }).collect::<Vec<_>>(),
         "fit": fits,
+        "left_out": left_out,
     });
     for (k, v) in extra.as_object().expect("object") {
         entry[k] = v.clone();

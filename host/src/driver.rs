@@ -10,8 +10,8 @@ use thiserror::Error;
 use zkcopro_hdl::ntt::reference::Layout;
 use zkcopro_hdl::regmap;
 
-/// Default clock for projected device time.
-pub const DEFAULT_CLOCK_HZ: f64 = 250e6;
+/// Default clock for projected device time: the one the logic-depth report supports.
+pub const DEFAULT_CLOCK_HZ: f64 = zkcopro_hdl::params::PROJECTED_CLOCK_MHZ * 1e6;
 /// Default largest job sent to the device at once; bigger batches are split.
 pub const DEFAULT_MAX_JOB: usize = 1 << 16;
 /// Default cycles to wait for a job's done bit after its last result.

@@ -81,7 +81,7 @@ pub struct TraceConfig {
 }
 
 impl TraceConfig {
-    /// The whole design, every cycle, at 250 MHz, in the format the path names (FST if none).
+    /// The whole design, every cycle, at the projected clock, in the format the path names (FST if none).
     pub fn everything(path: &Path) -> Self {
         TraceConfig {
             path: path.to_path_buf(),
@@ -90,7 +90,7 @@ impl TraceConfig {
             scope: String::from("TOP"),
             from: 0,
             to: u64::MAX,
-            period_ps: 4000,
+            period_ps: zkcopro_hdl::params::PROJECTED_PERIOD_PS,
         }
     }
 }

@@ -10,8 +10,8 @@ use zkcopro_host::{Coprocessor, TracePoint, TraceSpec, VerilatorBus};
 use zkcopro_sim::read_fst_summary;
 use zkcopro_testbenches::seeded_rng;
 
-/// Picoseconds per cycle on the waveforms here (250 MHz).
-const PERIOD_PS: u64 = 4000;
+/// Picoseconds per cycle on the waveforms here (the projected clock).
+const PERIOD_PS: u64 = zkcopro_hdl::params::PROJECTED_PERIOD_PS;
 
 fn temp_path(name: &str) -> PathBuf {
     std::env::temp_dir().join(format!("zkcopro-trace-{}-{name}", std::process::id()))

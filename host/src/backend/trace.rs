@@ -86,7 +86,7 @@ pub enum TraceSpecError {
 }
 
 impl TraceSpec {
-    /// The defaults: all cycles, the top and one level below, 250 MHz.
+    /// The defaults: all cycles, the top and one level below, the projected clock.
     pub fn new(path: &Path) -> Self {
         TraceSpec {
             path: path.to_path_buf(),
@@ -94,7 +94,7 @@ impl TraceSpec {
             to: None,
             scope: DEFAULT_TRACE_SCOPE.to_string(),
             depth: DEFAULT_TRACE_DEPTH,
-            period_ps: 4000,
+            period_ps: zkcopro_hdl::params::PROJECTED_PERIOD_PS,
         }
     }
 

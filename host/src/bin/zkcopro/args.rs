@@ -15,8 +15,8 @@ pub struct RunArgs {
     pub seed: Option<u64>,
     #[arg(long, value_enum, default_value_t = Backend::Verilator)]
     pub backend: Backend,
-    /// Clock frequency for projected device time, MHz.
-    #[arg(long, default_value_t = 250.0)]
+    /// Clock frequency for projected device time, MHz (default: what the logic-depth report supports).
+    #[arg(long, default_value_t = zkcopro_hdl::params::PROJECTED_CLOCK_MHZ)]
     pub clock_mhz: f64,
     /// Print one JSON object instead of tables.
     #[arg(long)]

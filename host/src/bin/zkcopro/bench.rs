@@ -33,7 +33,7 @@ pub struct BenchArgs {
     #[arg(long)]
     seed: Option<u64>,
     /// Clock frequency for projected device time, MHz.
-    #[arg(long, default_value_t = 250.0)]
+    #[arg(long, default_value_t = zkcopro_hdl::params::PROJECTED_CLOCK_MHZ)]
     clock_mhz: f64,
     /// Print bench.json to stdout instead of the table.
     #[arg(long)]
