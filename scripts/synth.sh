@@ -58,12 +58,10 @@
 #   - resources.json holds the designs of this run only; every design also
 #     keeps its own <out>/<design>/resources.json.
 #
-# Run time (2-core / 23 GB development machine, Yosys 0.23, default options;
+# Run time (2-core / 24 GB development machine, Yosys 0.23, default options;
 # each run's own numbers are in <out>/<design>/time.txt):
-#   mul  Yosys ~1m45s wall, ~1.5 GB peak RSS
-#   top  Yosys ~4m00s wall, ~2.8 GB peak RSS (plus building zkcopro-host once)
-# In the flattened top, mul_fq and mul_fr see the same operands, so Yosys merges
-# their identical a*b stages (registers and 256 DSPs): top DSPs < 2 x mul DSPs.
+#   mul, mul_fr  Yosys ~2 min wall, ~1.0 GB peak RSS each
+#   top  Yosys ~13 min wall, ~3.0 GB peak RSS (plus building zkcopro-host once)
 #
 # Needs: yosys (run scripts/setup.sh), cargo; /usr/bin/time for peak memory.
 set -euo pipefail

@@ -10,7 +10,10 @@
 //! and INV count nothing (Vivado folds them into the LUT level before them).
 //! A DSP48E2 with no internal register (Yosys 0.23 leaves the product register
 //! in fabric) is combinational: its A/B-to-P delay counts once per DSP.
-//! LUTRAM reads are combinational and count one LUT level.
+//! LUTRAM reads are combinational and count one LUT level. A cell that is no
+//! Xilinx primitive (a black box left in the netlist, such as the multipliers
+//! `synth.sh` synthesizes on their own) is a start and end point: paths
+//! through it are measured in its own netlist.
 
 use serde_json::Value;
 use std::collections::HashMap;
@@ -80,6 +83,13 @@ pub enum DepthError {
 
 fn is_sequential(ty: &str) -> bool {
     ty.starts_with("FD") || ty.starts_with("SRL") || ty.starts_with("RAMB") || ty.starts_with("URAM")
+}
+
+/// Xilinx primitives this model knows; any other cell type is a black box.
+fn is_primitive(ty: &str) -> bool {
+    ["LUT", "CARRY", "MUXF", "INV", "FD", "SRL", "RAM", "URAM", "DSP48", "BUF", "IBUF", "OBUF", "VCC", "GND"]
+        .iter()
+        .any(|p| ty.starts_with(p))
 }
 
 /// A DSP48E2 is a start and end point only if one of its pipeline registers is on.
@@ -165,7 +175,7 @@ impl Netlist {
                 if port.get("direction").and_then(Value::as_str) == Some("output") {
                     for (k, bit) in bit_ids(&port["bits"]).into_iter().enumerate() {
                         if let Some(b) = bit {
-                            ends.push((b, format!("{name}[{k}]")));
+                            ends.push((b, format!("{name}[{k}] (output)")));
                         }
                     }
                 }
@@ -183,11 +193,20 @@ impl Netlist {
                 .ok_or_else(|| DepthError::Format(format!("cell `{cname}` has no connections")))?;
             let dirs = cell.get("port_directions").and_then(Value::as_object);
             let dir = |port: &str| dirs.and_then(|d| d.get(port)).and_then(Value::as_str).unwrap_or("input");
-            if is_sequential(ty) || (ty.starts_with("DSP48") && dsp_registered(cell)) {
+            let boundary = is_sequential(ty) || !is_primitive(ty);
+            if boundary || (ty.starts_with("DSP48") && dsp_registered(cell)) {
+                // Name the end point after what the cell drives (a flip-flop's
+                // Q net keeps the register's hierarchical name).
+                let label = conns
+                    .iter()
+                    .filter(|(p, _)| dir(p) == "output")
+                    .flat_map(|(_, bits)| bit_ids(bits).into_iter().flatten())
+                    .find_map(|b| names.get(&b).cloned())
+                    .unwrap_or_else(|| cname.clone());
                 for (port, bits) in conns {
                     if dir(port) == "input" && port != "C" && !port.starts_with("CLK") {
                         for bit in bit_ids(bits).into_iter().flatten() {
-                            ends.push((bit, format!("{cname}.{port}")));
+                            ends.push((bit, format!("{label} ({port})")));
                         }
                     }
                 }
@@ -247,7 +266,7 @@ impl Netlist {
         let mut reports = vec![];
         for (bit, end) in &self.ends {
             let (depth, start) = self.arrival(*bit, model, &mut memo)?;
-            let end_name = self.names.get(bit).cloned().unwrap_or_else(|| end.clone());
+            let end_name = end.clone();
             let start_name = self.names.get(&start).cloned().unwrap_or_else(|| format!("bit {start}"));
             reports.push(PathReport { end: end_name, start: start_name, depth });
         }
@@ -343,7 +362,8 @@ mod tests {
         "ff_b": {"type": "FDRE", "port_directions": {"C": "input", "D": "input", "Q": "output"},
                  "connections": {"C": [2], "D": [17], "Q": [20]}}
       },
-      "netnames": {"a_q": {"hide_name": 0, "bits": [3]}, "sum": {"hide_name": 0, "bits": [17]}}
+      "netnames": {"a_q": {"hide_name": 0, "bits": [3]}, "sum": {"hide_name": 0, "bits": [17]},
+                   "b_q": {"hide_name": 0, "bits": [20]}}
     }}}"#;
 
     #[test]
@@ -354,7 +374,7 @@ mod tests {
         let worst = &paths[0];
         assert_eq!(worst.depth, Depth { luts: 2, carry_bits: 8, dsps: 0 });
         assert_eq!(worst.start, "a_q[0]");
-        assert_eq!(worst.end, "sum[0]");
+        assert_eq!(worst.end, "b_q[0] (D)");
         let ns = model.delay_ns(worst.depth);
         assert!((ns - (0.6 + 2.0 * 0.45 + 8.0 * 0.0135)).abs() < 1e-9);
     }
