@@ -295,6 +295,7 @@ for d in "${DESIGNS[@]}"; do
     echo "== $d: logic depth (${OUT#"$ROOT"/}/$d/depth.txt)"
     cargo run --release --quiet -p zkcopro-hdl --example logic_depth -- \
         "$OUT/$d/netlist.json" "$(top_name "$d")" --clock-mhz "$CLOCK_MHZ" \
+        --levels "$([[ $d == top ]] && echo 2 || echo 1)" \
         --json "$OUT/$d/depth.json" | tee "$OUT/$d/depth.txt"
 done
 
