@@ -13,7 +13,7 @@ use std::collections::HashSet;
 use zkcopro_hdl::msm::reference::{signed_digits, window_count};
 use zkcopro_hdl::regmap;
 use zkcopro_host::msm::random_points;
-use zkcopro_host::{Bus, Coprocessor, DeviceField, DriverError, ModelBus, MsmConfig, MsmProfile, VerilatorBus};
+use zkcopro_host::{Bus, CardMemConfig, Coprocessor, DeviceField, DriverError, ModelBus, MsmConfig, MsmProfile, VerilatorBus};
 use zkcopro_testbenches::{CutStream, on_both_backends};
 use zkcopro_testbenches::seeded_rng;
 
@@ -355,7 +355,10 @@ fn verilator_card_memory_delays() {
     for (seed, extra, stall_pct) in [(1u64, 200u32, 0u32), (2, 30, 60), (3, 0, 90)] {
         let mut bus = VerilatorBus::new(None);
         bus.set_mem_delays(seed, extra, stall_pct);
-        let mut dev = Coprocessor::new(bus).unwrap();
+        // Slow and narrow on purpose (400 ns, a quarter of a DDR4 channel), so
+        // the waits are felt at any projected clock.
+        let slow = CardMemConfig { dram_latency_s: 400e-9, dram_bytes_per_s: 4.8e9, ..Default::default() };
+        let mut dev = Coprocessor::new(bus).unwrap().with_mem_config(slow);
         let (bases, _) = dev.load_bases(&points).unwrap();
         for kind in ["uniform", "witness"] {
             let scalars: Vec<Fr> = match kind {
