@@ -48,27 +48,25 @@ macro_rules! field_block {
     }};
 }
 
+/// Connect the inputs of a product block (clock, x, y) and generate.
+macro_rules! product_block {
+    ($ty:ident, $top:expr) => {{
+        let mut blk = $ty::default();
+        blk.clock.connect();
+        blk.x.connect();
+        blk.y.connect();
+        blk.connect_all();
+        export::block_verilog(&blk, $top)
+    }};
+}
+
 fn generate(block: &str) -> Option<String> {
     let &(_, top, _) = BLOCKS.iter().find(|(name, _, _)| *name == block)?;
     let field = if block.ends_with("_fq") { FieldId::Fq } else { FieldId::Fr };
     let base = block.strip_suffix("_fq").or_else(|| block.strip_suffix("_fr")).unwrap_or(block);
     let body = match base {
-        "dsp_tile" => {
-            let mut blk = DspTile::default();
-            blk.clock.connect();
-            blk.x.connect();
-            blk.y.connect();
-            blk.connect_all();
-            export::block_verilog(&blk, top)
-        }
-        "piece_mul" => {
-            let mut blk = PieceMul::default();
-            blk.clock.connect();
-            blk.x.connect();
-            blk.y.connect();
-            blk.connect_all();
-            export::block_verilog(&blk, top)
-        }
+        "dsp_tile" => product_block!(DspTile, top),
+        "piece_mul" => product_block!(PieceMul, top),
         "ntt_core" => {
             let mut blk = NttCore::new(MulImpl::Tiled);
             blk.clock.connect();

@@ -16,7 +16,7 @@
 //! through it are measured in its own netlist.
 
 use serde_json::Value;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// A path's structure: LUT levels and carry bits from one start point.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -285,7 +285,7 @@ impl Netlist {
             return Ok(*v);
         }
         let mut stack = vec![(bit, false)];
-        let mut on_stack: HashMap<usize, ()> = HashMap::new();
+        let mut on_stack: HashSet<usize> = HashSet::new();
         while let Some((b, expanded)) = stack.pop() {
             if memo.contains_key(&b) {
                 continue;
@@ -295,7 +295,7 @@ impl Netlist {
                 continue;
             };
             if !expanded {
-                if on_stack.insert(b, ()).is_some() {
+                if !on_stack.insert(b) {
                     return Err(DepthError::Loop(node.cell.clone()));
                 }
                 stack.push((b, true));

@@ -135,6 +135,7 @@ mod tests {
     #[test]
     fn dsp_budget() {
         assert_eq!(dsp_tiles(), 90 + 63 + 89);
+        assert_eq!(dsp_tiles(), super::super::MONT_MUL_TILES);
         assert!(dsp_tiles() <= 250);
     }
 
