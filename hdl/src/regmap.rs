@@ -15,11 +15,12 @@ pub const RESP_DECERR: u32 = 0b11;
 /// Value of the ID register: ASCII "ZKCP".
 pub const DEVICE_ID: u32 = 0x5A4B_4350;
 /// Register-map version: major << 16 | minor << 8 | patch.
-pub const REGMAP_VERSION: u32 = 0x0003_0000;
+pub const REGMAP_VERSION: u32 = 0x0003_0100;
 
 /// Minimum number of cycles `ap_rst_n` must be held low: the output FIFO is
-/// drained during reset.
-pub const RESET_CYCLES: u32 = 64;
+/// drained and the MSM's bucket occupancy flags are swept clear (one word of
+/// 128 flags per cycle, 512 words) during reset.
+pub const RESET_CYCLES: u32 = 576;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Access {

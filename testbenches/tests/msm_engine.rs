@@ -114,7 +114,7 @@ fn engine_in_rust_hdl_sim_matches_reference() {
         let mut stalls = <rand_chacha::ChaCha8Rng as rand::SeedableRng>::seed_from_u64(stall_seed);
         let mut x = sim.init()?;
         x.reset_n.next = false;
-        for _ in 0..4 {
+        for _ in 0..regmap::RESET_CYCLES {
             wait_clock_cycle!(sim, clock, x);
         }
         x.reset_n.next = true;

@@ -94,6 +94,8 @@ pub struct PointAdd {
     pub valid_out: Signal<Out, Bit>,
     /// The `tag_in` of the addition whose result is on `x3`, `y3`, `z3`.
     pub tag_out: Signal<Out, Bits<32>>,
+    /// What `tag_out` shows next cycle (for users with a registered lookup by tag).
+    pub tag_next: Signal<Out, Bits<32>>,
     // Pre-adds of the inputs.
     sum_xy1: ModAdd,
     sum_xy2: ModAdd,
@@ -183,6 +185,7 @@ impl PointAdd {
             z3: Default::default(),
             valid_out: Default::default(),
             tag_out: Default::default(),
+            tag_next: Default::default(),
             sum_xy1: add(),
             sum_xy2: add(),
             sum_yz1: add(),
@@ -407,5 +410,6 @@ impl Logic for PointAdd {
             self.tag_delay[i + 1].d.next = self.tag_delay[i].q.val();
         }
         self.tag_out.next = self.tag_delay[55].q.val();
+        self.tag_next.next = self.tag_delay[54].q.val();
     }
 }

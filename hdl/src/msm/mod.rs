@@ -3,6 +3,7 @@
 //! the pure-Rust reference model of what it computes.
 
 pub mod bucket_flags;
+pub mod bucket_flags_model;
 pub mod bucket_ram;
 pub mod digit_picker;
 pub mod msm_engine;
@@ -11,7 +12,8 @@ pub mod msm_feed;
 pub mod scalar_recoder;
 pub mod reference;
 
-pub use bucket_flags::BucketFlags;
+pub use bucket_flags::{BUCKET_FLAGS_READ_LATENCY, BucketFlags};
+pub use bucket_flags_model::{FLAG_WORD_LOG2, FlagInputs, FlagTableModel, flag_clear_cycles};
 pub use bucket_ram::{BUCKET_RAM_READ_LATENCY, BucketRam, POINT_BITS};
 pub use digit_picker::{DIGIT_PICKER_LATENCY, DigitPicker, PICKER_LANE_BITS, PICKER_LANES, pick};
 pub use msm_engine::*;

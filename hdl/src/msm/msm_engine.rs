@@ -70,6 +70,8 @@ pub const MSM_LOOP_LATENCY: usize = 1 + POINT_ADD_LATENCY;
 const _: () = assert!(MSM_KEY_BITS == 16 && MSM_MAX_WINDOWS == 32 && MSM_MAX_WINDOW_BITS == 16);
 // Additions in flight at reset come out while reset is still held.
 const _: () = assert!(regmap::RESET_CYCLES as usize > MSM_LOOP_LATENCY);
+// The occupancy flags are swept clear during reset.
+const _: () = assert!(regmap::RESET_CYCLES as usize >= super::bucket_flags_model::flag_clear_cycles(MSM_KEY_BITS));
 
 type Key = Bits<MSM_KEY_BITS>;
 type Fe = Bits<256>;
@@ -264,6 +266,8 @@ pub struct MsmEngine {
     b_ram: Signal<Local, Bit>,
     take: Signal<Local, Bit>,
     take_key: Signal<Local, Key>,
+    /// The take is of O's key (else of F's).
+    take_o: Signal<Local, Bit>,
     park_o: Signal<Local, Bit>,
     park_f: Signal<Local, Bit>,
     f_accept: Signal<Local, Bit>,
@@ -429,6 +433,7 @@ impl MsmEngine {
             b_ram: Default::default(),
             take: Default::default(),
             take_key: Default::default(),
+            take_o: Default::default(),
             park_o: Default::default(),
             park_f: Default::default(),
             f_accept: Default::default(),
@@ -558,11 +563,7 @@ impl Logic for MsmEngine {
         self.o_key.next = self.adder.tag_out.val().get_bits::<16>(0);
         self.f_item.next = self.fb_valid.q.val() & !self.fb_fetch.q.val();
         self.f_fetch.next = self.fb_valid.q.val() & self.fb_fetch.q.val();
-        self.flags.rd_o_addr.next = self.o_key.val();
-        self.flags.rd_f_addr.next = self.fb_key.q.val();
-        if self.phase.q.val() == MsmPhase::Combine {
-            self.flags.rd_f_addr.next = self.combiner.key.val();
-        }
+        // The flags of O's and F's keys, read a cycle ahead (see the end).
         self.full_o.next = self.flags.rd_o.val();
         self.full_f.next = self.flags.rd_f.val();
         self.same.next = self.o_valid.val() & self.f_item.val() & (self.o_key.val() == self.fb_key.q.val());
@@ -571,6 +572,7 @@ impl Logic for MsmEngine {
         self.b_ram.next = false;
         self.take.next = false;
         self.take_key.next = self.fb_key.q.val();
+        self.take_o.next = false;
         self.park_o.next = false;
         self.park_f.next = false;
         self.f_accept.next = false;
@@ -587,6 +589,7 @@ impl Logic for MsmEngine {
             self.b_ram.next = true;
             self.take.next = true;
             self.take_key.next = self.o_key.val();
+            self.take_o.next = true;
             self.conflict.next = true;
             if self.fb_valid.q.val() & !self.full_f.val() {
                 self.park_f.next = self.f_item.val();
@@ -639,15 +642,18 @@ impl Logic for MsmEngine {
             self.ram.b_addr.next = self.fb_key.q.val();
             self.ram.b_wdata.next = self.f_point.val();
         }
-        // Every job starts with empty buckets, whatever an earlier job left.
-        self.flags.clear_all.next =
-            !self.reset_n.val() | (self.start.val() & self.shell.idle.val());
-        self.flags.set_a_en.next = self.park_o.val();
-        self.flags.set_a_addr.next = self.o_key.val();
-        self.flags.set_b_en.next = self.park_f.val();
-        self.flags.set_b_addr.next = self.fb_key.q.val();
-        self.flags.clr_en.next = self.take.val();
-        self.flags.clr_addr.next = self.take_key.val();
+        // Flags: O's and F's keys are the ones on the read ports. A take
+        // clears (the combiner's additions take their result keys too), a
+        // park sets, so every job leaves all flags clear; reset sweeps them.
+        self.flags.clear.next = !self.reset_n.val();
+        self.flags.wr_o_en.next = self.park_o.val() | (self.take.val() & self.take_o.val());
+        self.flags.wr_o_val.next = self.park_o.val();
+        self.flags.wr_f_en.next = self.park_f.val() | (self.take.val() & !self.take_o.val());
+        self.flags.wr_f_val.next = self.park_f.val();
+        if self.phase.q.val() == MsmPhase::Combine {
+            self.flags.wr_f_en.next = self.combiner.issue.val() & self.combiner.b_ram.val();
+            self.flags.wr_f_val.next = false;
+        }
 
         // ---- Operand register, then the adder.
         self.c_valid.d.next = self.issue.val();
@@ -943,5 +949,14 @@ impl Logic for MsmEngine {
         self.perf_idle.next = self.idle_cycles.q.val();
         self.perf_reduce_adds.next = self.reduce_adds.q.val();
         self.perf_combine.next = self.combine_cycles.q.val();
+
+        // Flag reads a cycle ahead, from what O's key (the adder's tag) and
+        // F's key (or the combiner's) will be; last, as they follow every
+        // write of `fb_key` and `phase` above.
+        self.flags.rd_o_addr.next = self.adder.tag_next.val().get_bits::<16>(0);
+        self.flags.rd_f_addr.next = self.fb_key.d.val();
+        if self.phase.d.val() == MsmPhase::Combine {
+            self.flags.rd_f_addr.next = self.combiner.key_next.val();
+        }
     }
 }
