@@ -19,10 +19,14 @@
 #        mul and mul_fr first.
 #   ntt  the NTT core alone (top module zkcopro_ntt_core): U butterfly units,
 #        banks, twiddle ROMs, output scaler
+#   flags  the MSM's bucket occupancy flags alone (top module
+#        zkcopro_bucket_flags): shows they map to block RAM
+#   ram  the MSM's bucket memory alone (top module zkcopro_bucket_ram), with
+#        -uram: shows it maps to UltraRAM
 #   adder  the BN254 G1 point adder without its 12 multipliers (they are
 #        black boxes): the adder's total is this plus 12 x `mul`
 #
-# Usage: scripts/synth.sh [--only tile|piece|mul|adder|ntt|top] [--out DIR]
+# Usage: scripts/synth.sh [--only tile|piece|mul|mul_fr|adder|ntt|flags|ram|top] [--out DIR]
 #                         [--timeout SECS] [--clock-mhz F] [--abc9] [--no-gen] [-h]
 #   --only DESIGN    synthesize one design (default: mul, mul_fr, then top)
 #   --clock-mhz F    clock the logic-depth report checks against (default 250)
@@ -82,7 +86,7 @@ die() { echo "synth.sh: error: $*" >&2; exit 1; }
 
 while [[ $# -gt 0 ]]; do
     case "$1" in
-        --only) [[ $# -ge 2 ]] || die "--only needs mul or top"; ONLY="$2"; shift 2 ;;
+        --only) [[ $# -ge 2 ]] || die "--only needs a design"; ONLY="$2"; shift 2 ;;
         --only=*) ONLY="${1#*=}"; shift ;;
         --out) [[ $# -ge 2 ]] || die "--out needs a directory"; OUT="$2"; shift 2 ;;
         --out=*) OUT="${1#*=}"; shift ;;
@@ -99,8 +103,8 @@ done
 
 case "$ONLY" in
     ""|top) DESIGNS=(mul mul_fr top) ;;
-    tile|piece|mul|mul_fr|adder|ntt) DESIGNS=("$ONLY") ;;
-    *) die "--only takes tile, piece, mul, mul_fr, adder, ntt or top, not '$ONLY'" ;;
+    tile|piece|mul|mul_fr|adder|ntt|flags|ram) DESIGNS=("$ONLY") ;;
+    *) die "--only takes tile, piece, mul, mul_fr, adder, ntt, flags, ram or top, not '$ONLY'" ;;
 esac
 [[ -z "$TIMEOUT" || "$TIMEOUT" =~ ^[0-9]+$ ]] || die "--timeout takes whole seconds"
 [[ "$CLOCK_MHZ" =~ ^[0-9]+(\.[0-9]+)?$ ]] || die "--clock-mhz takes a number of MHz"
@@ -122,7 +126,7 @@ OUT="$(cd "$OUT" && pwd)"
 YOSYS_VERSION="$(yosys -V | head -n1)"
 
 # Top module name and Verilog file of each design.
-top_name() { case "$1" in tile) echo zkcopro_dsp_tile ;; piece) echo zkcopro_piece_mul ;; mul|mul_fr) echo zkcopro_mont_mul ;; adder) echo zkcopro_point_add ;; ntt) echo zkcopro_ntt_core ;; top) echo zkcopro_top ;; esac; }
+top_name() { case "$1" in tile) echo zkcopro_dsp_tile ;; piece) echo zkcopro_piece_mul ;; mul|mul_fr) echo zkcopro_mont_mul ;; adder) echo zkcopro_point_add ;; ntt) echo zkcopro_ntt_core ;; flags) echo zkcopro_bucket_flags ;; ram) echo zkcopro_bucket_ram ;; top) echo zkcopro_top ;; esac; }
 verilog_of() { echo "$OUT/$1/$(top_name "$1").v"; }
 
 generate() {
@@ -142,6 +146,10 @@ generate() {
                  point_add_fq "$(verilog_of adder)" ;;
         ntt) cargo run --release --quiet -p zkcopro-hdl --example export_block -- \
                  ntt_core_fr "$(verilog_of ntt)" ;;
+        flags) cargo run --release --quiet -p zkcopro-hdl --example export_block -- \
+                 bucket_flags "$(verilog_of flags)" ;;
+        ram) cargo run --release --quiet -p zkcopro-hdl --example export_block -- \
+                 bucket_ram "$(verilog_of ram)" ;;
         top) cargo run --release --quiet -p zkcopro-host --bin zkcopro -- \
                  verilog --out "$dir" --top-name zkcopro_top ;;
     esac
@@ -192,16 +200,10 @@ synth() {
             local block="${r#zkcopro_top__}"
             echo "$r $field ${block%%__*}" >>"$dir/multipliers.txt"
         done
-        # The MSM's bucket occupancy flags (a 65,536-bit register file with two
-        # combinational read ports and three write ports) map to no FPGA memory
-        # and keep Yosys in PROC_MUX (still there after 6 CPU minutes, while the
-        # rest of the top takes 13 minutes in all): left out and reported as such.
-        local flags
-        flags="$(grep -oE '^module zkcopro_top__msm__flags\b' "$v" | sed 's/^module //')"
-        [[ -n "$flags" ]] && echo "$flags" >"$dir/left_out.txt"
-        blackboxes="blackbox $(echo $roots $flags); "
+        blackboxes="blackbox $(echo $roots); "
         options=" -uram"
     fi
+    [[ $d == ram ]] && options=" -uram"
     if [[ $d == adder ]]; then
         # The adder's multipliers are black boxes: count them from `mul`.
         blackboxes="blackbox $(grep -oE '^module zkcopro_point_add__mul_[a-z0-9]+\b' "$v" | sed 's/^module //' | tr '\n' ' '); "

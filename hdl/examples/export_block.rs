@@ -11,6 +11,7 @@ use rust_hdl::prelude::*;
 use std::process::ExitCode;
 use zkcopro_hdl::export;
 use zkcopro_hdl::ec::PointAdd;
+use zkcopro_hdl::msm::{BucketFlags, BucketRam, MSM_KEY_BITS};
 use zkcopro_hdl::ntt::NttCore;
 use zkcopro_hdl::field::dsp_tile::DspTile;
 use zkcopro_hdl::field::piece_mul::PieceMul;
@@ -33,6 +34,8 @@ const BLOCKS: &[(&str, &str, &str)] = &[
     ("mod_sub_fr", "zkcopro_mod_sub", "modular subtractor, Fr"),
     ("point_add_fq", "zkcopro_point_add", "BN254 G1 point adder (12 tiled multipliers)"),
     ("ntt_core_fr", "zkcopro_ntt_core", "NTT core (tiled multipliers, NTT_UNITS butterfly units)"),
+    ("bucket_flags", "zkcopro_bucket_flags", "MSM bucket occupancy flags (2^16 keys, block RAM)"),
+    ("bucket_ram", "zkcopro_bucket_ram", "MSM bucket memory (2^16 points of 768 bits, UltraRAM)"),
 ];
 
 /// Connect the inputs of a field block (clock, a, b, valid_in) and generate.
@@ -83,6 +86,8 @@ fn generate(block: &str) -> Option<String> {
             blk.connect_all();
             export::block_verilog(&blk, top)
         }
+        "bucket_flags" => export::block_verilog(&BucketFlags::<MSM_KEY_BITS>::connected(), top),
+        "bucket_ram" => export::block_verilog(&BucketRam::<MSM_KEY_BITS>::connected(), top),
         "point_add" => {
             let blk = PointAdd::connected(MulImpl::Tiled);
             export::block_verilog(&blk, top)

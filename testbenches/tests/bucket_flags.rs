@@ -7,7 +7,6 @@
 //! writes, both ports share keys and words, and the forwarding is exercised.
 
 use rand::Rng;
-use rust_hdl::prelude::*;
 use std::fmt::Write as _;
 use std::process::Command;
 use zkcopro_hdl::export;
@@ -93,16 +92,7 @@ fn flag_table_verilog_in_icarus_matches_model() {
 
     let dir = std::env::temp_dir().join(format!("zkcopro-flags-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    let mut uut = BucketFlags::<KEY_BITS>::default();
-    uut.clock.connect();
-    uut.clear.connect();
-    uut.rd_o_addr.connect();
-    uut.rd_f_addr.connect();
-    uut.wr_o_en.connect();
-    uut.wr_o_val.connect();
-    uut.wr_f_en.connect();
-    uut.wr_f_val.connect();
-    uut.connect_all();
+    let uut = BucketFlags::<KEY_BITS>::connected();
     std::fs::write(dir.join("flags.v"), export::block_verilog(&uut, "flags")).unwrap();
     std::fs::write(dir.join("tb.v"), testbench(stim.len())).unwrap();
     std::fs::write(dir.join("stim.hex"), stim.iter().map(pack).collect::<String>()).unwrap();

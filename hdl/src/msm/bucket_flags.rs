@@ -70,6 +70,23 @@ impl<const A: usize> Default for BucketFlags<A> {
     }
 }
 
+impl<const A: usize> BucketFlags<A> {
+    /// The block on its own, every input connected (for export and tests).
+    pub fn connected() -> Self {
+        let mut blk = Self::default();
+        blk.clock.connect();
+        blk.clear.connect();
+        blk.rd_o_addr.connect();
+        blk.rd_f_addr.connect();
+        blk.wr_o_en.connect();
+        blk.wr_o_val.connect();
+        blk.wr_f_en.connect();
+        blk.wr_f_val.connect();
+        blk.connect_all();
+        blk
+    }
+}
+
 impl<const A: usize> Logic for BucketFlags<A> {
     fn update(&mut self) {
         if self.clock.pos_edge() {

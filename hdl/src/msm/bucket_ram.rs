@@ -1,6 +1,8 @@
 //! Bucket memory of the MSM engine: 2^A projective points (X, Y, Z packed as
 //! 768 bits), one read-or-write port and one write port, as a true dual-port
-//! block RAM (URAM/BRAM) provides. Reads are registered (one cycle).
+//! UltraRAM provides: registered reads (one cycle), and a write on port A
+//! leaves its read data unchanged (UltraRAM's only mode; the engine never
+//! uses port A's data after a write).
 
 use rust_hdl::core::ast::Verilog;
 use rust_hdl::prelude::*;
@@ -22,7 +24,9 @@ pub struct BucketRam<const A: usize> {
     pub a_we: Signal<In, Bit>,
     /// Port A write data.
     pub a_wdata: Signal<In, PointWord>,
-    /// Port A read data: the word at the previous cycle's `a_addr`, before that cycle's writes.
+    /// Port A read data: the word at the previous cycle's `a_addr` if port A
+    /// did not write then (else unchanged); a port B write to that address in
+    /// the same cycle is not seen.
     pub a_rdata: Signal<Out, PointWord>,
     /// Port B address (write only).
     pub b_addr: Signal<In, Bits<A>>,
@@ -49,13 +53,30 @@ impl<const A: usize> Default for BucketRam<A> {
     }
 }
 
+impl<const A: usize> BucketRam<A> {
+    /// The block on its own, every input connected (for export).
+    pub fn connected() -> Self {
+        let mut blk = Self::default();
+        blk.clock.connect();
+        blk.a_addr.connect();
+        blk.a_we.connect();
+        blk.a_wdata.connect();
+        blk.b_addr.connect();
+        blk.b_we.connect();
+        blk.b_wdata.connect();
+        blk.connect_all();
+        blk
+    }
+}
+
 impl<const A: usize> Logic for BucketRam<A> {
     fn update(&mut self) {
         if self.clock.pos_edge() {
             let a = self.a_addr.val().index() as u64;
-            self.a_rdata.next = self.mem.get(&a).copied().unwrap_or_default();
             if self.a_we.val() {
                 self.mem.insert(a, self.a_wdata.val());
+            } else {
+                self.a_rdata.next = self.mem.get(&a).copied().unwrap_or_default();
             }
             if self.b_we.val() {
                 self.mem.insert(self.b_addr.val().index() as u64, self.b_wdata.val());
@@ -71,8 +92,8 @@ impl<const A: usize> Logic for BucketRam<A> {
         Verilog::Custom(format!(
             "reg [{top}:0] mem [0:{last}];
 always @(posedge clock) begin
-   a_rdata <= mem[a_addr];
    if (a_we) mem[a_addr] <= a_wdata;
+   else a_rdata <= mem[a_addr];
    if (b_we) mem[b_addr] <= b_wdata;
 end",
             top = POINT_BITS - 1,
