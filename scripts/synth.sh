@@ -182,7 +182,8 @@ synth() {
     v="$(verilog_of "$d")"
     [[ -f "$v" ]] || die "$v missing (run without --no-gen)"
     rm -f "$dir/stat.txt" "$dir/stat.json" "$dir/time.txt" "$dir/resources.json" \
-          "$dir/netlist.json" "$dir/depth.txt" "$dir/depth.json"
+          "$dir/netlist.json" "$dir/depth.txt" "$dir/depth.json" \
+          "$dir/multipliers.txt" "$dir/left_out.txt"
 
     local blackboxes="" options=""
     if [[ $d == top ]]; then
@@ -250,6 +251,13 @@ synth() {
         cells="$(cells_json "$s")"
     fi
 
+    # Where each memory went: memory_libmap's choice (block RAM, UltraRAM,
+    # LUT RAM), or memory_map's logic for small constant ROMs.
+    if [[ $status == ok ]]; then
+        sed -nE 's/^mapping memory ([^ ]+) via \$__XILINX_([A-Z]+)_?([A-Z]*)_?$/\1 \2 \3/p;
+                 s/^Mapping memory \\([^ ]+) in module .*/\1 LUT_ROM/p' \
+            "$dir/yosys.log" | sed 's/^[a-z_]*_top\.//' | sort -u >"$dir/memories.txt"
+    fi
     cat >"$dir/resources.json" <<EOF
 {"design": "$d", "top": "$name", "verilog": "${v#"$ROOT"/}", "status": "$status",
  "yosys": "$YOSYS_VERSION", "script": "$script",
@@ -289,6 +297,13 @@ echo "JSON: ${OUT#"$ROOT"/}/resources.json"
 # The whole coprocessor: the top plus its multipliers, per block, and the fit.
 if [[ " ${DESIGNS[*]} " == *" top "* ]] && grep -q '"status": "ok"' "$OUT/top/resources.json"; then
     cargo run --release --quiet -p zkcopro-hdl --example synth_report -- "$OUT" | tee "$OUT/coprocessor.txt"
+fi
+
+# Where the top's memories went.
+if [[ -s "$OUT/top/memories.txt" ]]; then
+    echo
+    echo "== top: memories (${OUT#"$ROOT"/}/top/memories.txt)"
+    column -t "$OUT/top/memories.txt"
 fi
 
 # Logic depth of every design that synthesized, against the clock budget.

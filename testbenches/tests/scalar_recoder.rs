@@ -40,11 +40,13 @@ fn run(scalars: &[[u64; 4]], c: usize, windows: usize, stall_seed: Option<u64>) 
         let mut stalls = <rand_chacha::ChaCha8Rng as rand::SeedableRng>::seed_from_u64(stall_seed.unwrap_or(0));
         let mut go = |p: f64| stall_seed.is_none() || stalls.gen_bool(p);
         let mut x = sim.init()?;
+        // The window width is set a cycle before the first scalar (the
+        // recoder registers its constants).
         x.reset_n.next = false;
-        wait_clock_cycle!(sim, clock, x);
-        x.reset_n.next = true;
         x.c_minus_1.next = ((c - 1) as u64).into();
         x.windows.next = (windows as u64).into();
+        wait_clock_cycle!(sim, clock, x);
+        x.reset_n.next = true;
         let (mut sent, mut out, mut cycles) = (0usize, vec![], 0u64);
         while out.len() < inputs.len() && cycles < 100_000 {
             wait_clock_false!(sim, clock, x);

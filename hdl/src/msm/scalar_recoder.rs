@@ -19,7 +19,8 @@ pub struct ScalarRecoder {
     pub clock: Signal<In, Clock>,
     /// Synchronous reset, active low.
     pub reset_n: Signal<In, Bit>,
-    /// Window width minus one, c - 1 (held for the job).
+    /// Window width minus one, c - 1 (held for the job; set at least one
+    /// cycle before the job's first scalar is offered).
     pub c_minus_1: Signal<In, Bits<4>>,
     /// Windows W (held for the job); W c must cover the scalar.
     pub windows: Signal<In, Bits<6>>,
@@ -52,11 +53,15 @@ pub struct ScalarRecoder {
     src_carry: Signal<Local, Bit>,
     src_w: Signal<Local, Bits<6>>,
     src_digits: Signal<Local, Bits<512>>,
-    c5: Signal<Local, Bits<5>>,
+    // The window's constants, registered from `c_minus_1` (held for the job;
+    // its first scalar comes through the feed's multiplier many cycles after
+    // the job starts), so the recoding path does not start with them.
+    c5: DFF<Bits<5>>,
+    mask: DFF<Bits<17>>,
+    half: DFF<Bits<17>>,
+    full: DFF<Bits<17>>,
+    c5_next: Signal<Local, Bits<5>>,
     one: Signal<Local, Bits<17>>,
-    mask: Signal<Local, Bits<17>>,
-    half: Signal<Local, Bits<17>>,
-    full: Signal<Local, Bits<17>>,
     t0: Signal<Local, Bits<17>>,
     t1: Signal<Local, Bits<17>>,
     neg0: Signal<Local, Bit>,
@@ -80,7 +85,7 @@ pub struct ScalarRecoder {
 impl Logic for ScalarRecoder {
     #[hdl_gen]
     fn update(&mut self) {
-        dff_setup!(self, clock, busy, out_full, overflow, rem, carry, w, digits);
+        dff_setup!(self, clock, busy, out_full, overflow, rem, carry, w, digits, c5, mask, half, full);
         self.in_ready.next =
             self.reset_n.val() & !self.busy.q.val() & (!self.out_full.q.val() | self.out_ready.val());
         self.load.next = self.in_valid.val() & self.in_ready.val();
@@ -96,34 +101,35 @@ impl Logic for ScalarRecoder {
             self.src_w.next = 0.into();
             self.src_digits.next = 0.into();
         }
-        self.c5.next = bit_cast::<5, 4>(self.c_minus_1.val()) + 1;
+        self.c5_next.next = bit_cast::<5, 4>(self.c_minus_1.val()) + 1;
         self.one.next = 1.into();
-        self.full.next = self.one.val() << self.c5.val();
-        self.half.next = self.one.val() << self.c_minus_1.val();
-        self.mask.next = self.full.val() - 1;
+        self.c5.d.next = self.c5_next.val();
+        self.full.d.next = self.one.val() << self.c5_next.val();
+        self.half.d.next = self.one.val() << self.c_minus_1.val();
+        self.mask.d.next = (self.one.val() << self.c5_next.val()) - 1;
 
         // Window w: raw bits plus the carry; at or above half it becomes
         // negative and carries one into window w + 1.
-        self.t0.next = self.src_rem.val().get_bits::<17>(0) & self.mask.val();
+        self.t0.next = self.src_rem.val().get_bits::<17>(0) & self.mask.q.val();
         if self.src_carry.val() {
-            self.t0.next = (self.src_rem.val().get_bits::<17>(0) & self.mask.val()) + 1;
+            self.t0.next = (self.src_rem.val().get_bits::<17>(0) & self.mask.q.val()) + 1;
         }
-        self.neg0.next = self.t0.val() >= self.half.val();
+        self.neg0.next = self.t0.val() >= self.half.q.val();
         self.d0.next = self.t0.val();
         if self.neg0.val() {
-            self.d0.next = self.t0.val() - self.full.val();
+            self.d0.next = self.t0.val() - self.full.q.val();
         }
-        self.rem1.next = self.src_rem.val() >> self.c5.val();
-        self.t1.next = self.rem1.val().get_bits::<17>(0) & self.mask.val();
+        self.rem1.next = self.src_rem.val() >> self.c5.q.val();
+        self.t1.next = self.rem1.val().get_bits::<17>(0) & self.mask.q.val();
         if self.neg0.val() {
-            self.t1.next = (self.rem1.val().get_bits::<17>(0) & self.mask.val()) + 1;
+            self.t1.next = (self.rem1.val().get_bits::<17>(0) & self.mask.q.val()) + 1;
         }
-        self.neg1.next = self.t1.val() >= self.half.val();
+        self.neg1.next = self.t1.val() >= self.half.q.val();
         self.d1.next = self.t1.val();
         if self.neg1.val() {
-            self.d1.next = self.t1.val() - self.full.val();
+            self.d1.next = self.t1.val() - self.full.q.val();
         }
-        self.rem2.next = self.rem1.val() >> self.c5.val();
+        self.rem2.next = self.rem1.val() >> self.c5.q.val();
 
         self.w1.next = self.src_w.val() + 1;
         self.w2.next = self.src_w.val() + 2;
