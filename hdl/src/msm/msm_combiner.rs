@@ -43,8 +43,10 @@ pub struct MsmCombiner {
     pub result_base: Signal<In, Bits<16>>,
     /// Bucket key of R_k for this cycle's read.
     pub key: Signal<Out, Bits<16>>,
-    /// What `key` is next cycle (for the registered flag read).
-    pub key_next: Signal<Out, Bits<16>>,
+    /// The first `key` of a combination (top window, top bit). `present` is
+    /// read a cycle ahead: from `first_key` in the cycle of `start`, then from
+    /// `key`, which holds in the cycle before every addition's check.
+    pub first_key: Signal<Out, Bits<16>>,
     /// The bucket `key` holds a point (its occupancy flag); an addition that
     /// reads it (`issue` with `b_ram`) takes the point, so the engine clears the flag.
     pub present: Signal<In, Bit>,
@@ -93,7 +95,7 @@ impl MsmCombiner {
             windows: Default::default(),
             result_base: Default::default(),
             key: Default::default(),
-            key_next: Default::default(),
+            first_key: Default::default(),
             present: Default::default(),
             issue: Default::default(),
             b_ram: Default::default(),
@@ -189,8 +191,9 @@ impl Logic for MsmCombiner {
             self.phase.d.next = CombinePhase::Idle;
             self.done_r.d.next = false;
         }
-        self.key_next.next =
-            self.result_base.val() + (bit_cast::<16, 6>(self.w.d.val()) << 4) + bit_cast::<16, 4>(self.b.d.val());
+        self.first_key.next = self.result_base.val()
+            + (bit_cast::<16, 6>(self.windows.val() - 1) << 4)
+            + bit_cast::<16, 4>(self.c_minus_1.val());
         self.acc_x.next = self.ax.q.val();
         self.acc_y.next = self.ay.q.val();
         self.acc_z.next = self.az.q.val();

@@ -955,8 +955,10 @@ impl Logic for MsmEngine {
         // write of `fb_key` and `phase` above.
         self.flags.rd_o_addr.next = self.adder.tag_next.val().get_bits::<16>(0);
         self.flags.rd_f_addr.next = self.fb_key.d.val();
-        if self.phase.d.val() == MsmPhase::Combine {
-            self.flags.rd_f_addr.next = self.combiner.key_next.val();
+        if self.phase.q.val() == MsmPhase::Combine {
+            self.flags.rd_f_addr.next = self.combiner.key.val();
+        } else if self.phase.d.val() == MsmPhase::Combine {
+            self.flags.rd_f_addr.next = self.combiner.first_key.val();
         }
     }
 }
