@@ -65,7 +65,7 @@
 # Run time (2-core / 24 GB development machine, Yosys 0.23, default options;
 # each run's own numbers are in <out>/<design>/time.txt):
 #   mul, mul_fr  Yosys ~2 min wall, ~1.0 GB peak RSS each
-#   top  Yosys ~13 min wall, ~3.0 GB peak RSS (plus building zkcopro-host once)
+#   top  Yosys 11-15 min wall, ~2.9 GB peak RSS (plus building zkcopro-host once)
 #
 # Needs: yosys (run scripts/setup.sh), cargo; /usr/bin/time for peak memory.
 set -euo pipefail
