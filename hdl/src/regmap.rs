@@ -15,7 +15,7 @@ pub const RESP_DECERR: u32 = 0b11;
 /// Value of the ID register: ASCII "ZKCP".
 pub const DEVICE_ID: u32 = 0x5A4B_4350;
 /// Register-map version: major << 16 | minor << 8 | patch.
-pub const REGMAP_VERSION: u32 = 0x0003_0100;
+pub const REGMAP_VERSION: u32 = 0x0004_0000;
 
 /// Minimum number of cycles `ap_rst_n` must be held low: the output FIFO is
 /// drained and the MSM's bucket occupancy flags are swept clear (one word of
@@ -139,7 +139,7 @@ registers! {
     PERF_MSM_COMBINE = 0x80, ReadOnly, 0,
         "MSM: cycles of the combination phase (sum 2^(c w + b) R(w, b) on the device)";
     NTT_MODE = 0x84, ReadWrite, 0,
-        "NTT: bit0 points come from card memory (NTT_SRC_*) instead of s_axis, bit1 results go to card memory (NTT_DST_*) instead of m_axis, bits[7:4] log2 B of the transforms interleaved on input (point i of transform t is input point i B + t), bits[11:8] the same for the output, bit12 multiply output k of transform t by the twiddle w^((NTT_TWIDDLE_COL + t) k), w the primitive 2^NTT_TWIDDLE_LOG-th root of unity (its inverse for INTT), bit13 (powers, not with bit12) multiply output j by g^(NTT_TWIDDLE_COL + j), g = 5 the generator of Fr (g^-1 for INTT; with JOB_LOG_SIZE 0 this is a coset scaling); with B > 1, JOB_COUNT must be B x 2^JOB_LOG_SIZE. Field-ALU jobs use bits 0 and 1 (operand a from NTT_SRC_*, results to NTT_DST_*) and bit14 (with bit0: operand b from NTT_SRC_B_*); the other bits must be 0 for them";
+        "NTT: bit0 points come from card memory (NTT_SRC_*) instead of s_axis, bit1 results go to card memory (NTT_DST_*) instead of m_axis, bits[7:4] log2 B of the transforms interleaved on input (point i of transform t is input point i B + t), bits[11:8] the same for the output, bit12 multiply output k of transform t by the twiddle w^((NTT_TWIDDLE_COL + t) k), w the primitive 2^NTT_TWIDDLE_LOG-th root of unity (its inverse for INTT), bit13 (powers, not with bit12) multiply output j by g^(NTT_TWIDDLE_COL + j), g = 5 the generator of Fr (g^-1 for INTT; with JOB_LOG_SIZE 0 this is a coset scaling); with B > 1, each batch (NTT_BATCH_LOG) must be B x 2^JOB_LOG_SIZE points. Field-ALU jobs use bits 0 and 1 (operand a from NTT_SRC_*, results to NTT_DST_*) and bit14 (with bit0: operand b from NTT_SRC_B_*); the other bits must be 0 for them";
     NTT_SRC_ADDR_LO = 0x88, ReadWrite, 0,
         "NTT from card memory: byte address of the first run, bits [31:0] (64-byte aligned; 32 bytes per point, Montgomery form)";
     NTT_SRC_ADDR_HI = 0x8C, ReadWrite, 0,
@@ -168,9 +168,15 @@ registers! {
         "Field-ALU jobs from card memory: operand b's points per run (as NTT_SRC_RUN_LEN)";
     NTT_SRC_B_STRIDE = 0xBC, ReadWrite, 0,
         "Field-ALU jobs from card memory: operand b's points between run starts (even; 0 repeats the run)";
-    PERF_MEM_WRITES = 0xC0, ReadOnly, 0,
+    NTT_BATCH_LOG = 0xC0, ReadWrite, 0,
+        "NTT: log2 of the points per batch (1..=log2 of the on-chip maximum): the job is JOB_COUNT / 2^NTT_BATCH_LOG batches, each a load, the transforms of JOB_COUNT's rules for one job, and an unload, batches overlapping in the core; the source and destination layouts restart every batch, NTT_*_BATCH_STRIDE points after the previous batch's start. 0: the job is one batch (JOB_COUNT at most the on-chip maximum). Field-ALU jobs use the layouts' batching too";
+    NTT_SRC_BATCH_STRIDE = 0xC4, ReadWrite, 0,
+        "NTT from card memory, with NTT_BATCH_LOG: points from one batch's first point to the next's (even)";
+    NTT_DST_BATCH_STRIDE = 0xC8, ReadWrite, 0,
+        "NTT to card memory, with NTT_BATCH_LOG: points from one batch's first result to the next's (even)";
+    PERF_MEM_WRITES = 0xCC, ReadOnly, 0,
         "Card memory: write bursts the last job issued";
-    PERF_MEM_WBEATS = 0xC4, ReadOnly, 0,
+    PERF_MEM_WBEATS = 0xD0, ReadOnly, 0,
         "Card memory: write beats the last job sent (32 bytes each)";
 }
 
@@ -209,7 +215,7 @@ impl Caps {
     }
 }
 
-/// The data-port registers, NTT_MODE .. NTT_SRC_B_STRIDE (NTT jobs, and
+/// The data-port registers, NTT_MODE .. NTT_DST_BATCH_STRIDE (NTT jobs, and
 /// field-ALU jobs on card memory): consecutive, so the register block holds
 /// them as one array.
 pub const NTT_PARAMS: &[Register] = &[
@@ -228,9 +234,12 @@ pub const NTT_PARAMS: &[Register] = &[
     NTT_SRC_B_ADDR_HI,
     NTT_SRC_B_RUN_LEN,
     NTT_SRC_B_STRIDE,
+    NTT_BATCH_LOG,
+    NTT_SRC_BATCH_STRIDE,
+    NTT_DST_BATCH_STRIDE,
 ];
 /// Number of NTT parameter registers.
-pub const NTT_PARAM_COUNT: usize = 15;
+pub const NTT_PARAM_COUNT: usize = 18;
 const _: () = {
     assert!(NTT_PARAMS.len() == NTT_PARAM_COUNT);
     let mut i = 0;

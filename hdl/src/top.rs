@@ -422,6 +422,14 @@ impl Logic for Top {
         self.ntt.job_in_ilv.next = self.regs.ntt_params[0].val().get_bits::<4>(4);
         self.ntt.job_out_ilv.next = self.regs.ntt_params[0].val().get_bits::<4>(8);
         self.ntt.job_ext_refuse.next = self.layout_check.layout_error.val();
+        self.ntt.job_batch_log.next = self.regs.ntt_params[15].val();
+        self.ntt_port.job_batch_log.next = self.regs.ntt_params[15].val();
+        self.ntt_port.job_src_batch_stride.next = self.regs.ntt_params[16].val();
+        self.ntt_port.job_dst_batch_stride.next = self.regs.ntt_params[17].val();
+        self.layout_check.job_batch_log.next = self.regs.ntt_params[15].val();
+        self.layout_check.job_src_batch_stride.next = self.regs.ntt_params[16].val();
+        self.layout_check.job_dst_batch_stride.next = self.regs.ntt_params[17].val();
+        self.ntt_scaler.job_log_m.next = self.regs.job_log_size.val().get_bits::<4>(0);
         self.alu.job_ext_refuse.next = self.layout_check.layout_error.val();
         // The port and the scaler take their job with the start pulse (only
         // registers are in that path); a job the engine refuses ends the

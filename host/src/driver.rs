@@ -233,7 +233,10 @@ pub(crate) fn card_params(
     col: u32,
     log_n: u32,
 ) -> [u32; regmap::NTT_PARAM_COUNT] {
-    let b = src_b.unwrap_or(Layout { addr: 0, run_len: 0, stride: 0 });
+    let b = src_b.unwrap_or_default();
+    // One batch size for both sides (NTT_BATCH_LOG); operand b has none.
+    debug_assert_eq!(src.batch_len, dst.batch_len, "the layouts' batches differ");
+    let batch_log = if src.batch_len == 0 { 0 } else { src.batch_len.trailing_zeros() };
     let src_b_bit = if src_b.is_some() { regmap::NTT_MODE_SRC_B } else { 0 };
     [
         mode | regmap::NTT_MODE_SRC_MEM | regmap::NTT_MODE_DST_MEM | src_b_bit,
@@ -251,6 +254,9 @@ pub(crate) fn card_params(
         (b.addr >> 32) as u32,
         b.run_len,
         b.stride,
+        batch_log,
+        src.batch_stride,
+        dst.batch_stride,
     ]
 }
 

@@ -93,7 +93,7 @@ impl<B: Bus> Coprocessor<B> {
             let count = per_job.max(2).min(n - start) as u32;
             let at = |buf: &DeviceBuffer| Layout::contiguous(buf.addr() + start as u64 * POINT_BYTES);
             let src_b = match (b, constant) {
-                (_, Some(k)) => Layout { addr: k.addr(), run_len: 2, stride: 0 },
+                (_, Some(k)) => Layout::strided(k.addr(), 2, 0),
                 (Operand::Buffer(bb), None) => at(bb),
                 (Operand::Constant(_), None) => unreachable!("constants have a record"),
             };

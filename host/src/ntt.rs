@@ -43,9 +43,11 @@ pub enum Direction {
 pub const NTT_LOG_MAX_CARD: u32 = 2 * (NTT_LOG_MAX as u32 - 1);
 
 
-/// One NTT job over card memory: `count` points from `src` to `dst`,
+/// One NTT job over card memory: `count` points from `src` to `dst` (their
+/// `batch_len`, when set, splits the job into batches the core overlaps),
 /// transforms of 2^log_m points, 2^in_ilv / 2^out_ilv interleaved on each
-/// side, and the factor the twiddle scaler multiplies each result by.
+/// side of a batch, and the factor the twiddle scaler multiplies each
+/// result by.
 #[derive(Clone, Copy, Debug)]
 struct CardJob {
     count: u32,
@@ -78,10 +80,15 @@ impl CardJob {
         crate::driver::card_params(mode, self.src, self.dst, None, col, log_n)
     }
 
-    /// Cycles the job may take: twice the load, stages, drains and unload.
+    /// Cycles the job may take: twice its loads, stages, drains and
+    /// unloads run one after another.
     fn patience(&self) -> u64 {
         let n = self.count as u64;
-        let stages = self.log_m as u64 * ((n / 2).div_ceil(NTT_UNITS as u64) + NTT_DRAIN_CYCLES as u64);
+        let batches = match self.src.batch_len {
+            0 => 1,
+            len => n / len as u64,
+        };
+        let stages = self.log_m as u64 * ((n / 2).div_ceil(NTT_UNITS as u64) + batches * NTT_DRAIN_CYCLES as u64);
         2 * (2 * n + stages) + 10_000
     }
 }
@@ -241,43 +248,43 @@ impl<B: Bus> Coprocessor<B> {
         Ok(n.trailing_zeros())
     }
 
-    /// Four-step on the card, a as an n1 x n2 row-major matrix (n1 <= n2):
-    /// pass 1 transforms B1 columns per job (read B1 points of each row,
+    /// Four-step on the card, a as an n1 x n2 row-major matrix (n1 <= n2),
+    /// in two jobs, each a pass of on-chip batches the core overlaps (the
+    /// next batch loads and the last one unloads while one transforms):
+    /// pass 1 transforms B1 columns per batch (B1 points of each row,
     /// interleaved), multiplies output k1 of column c by w^(c k1) and writes
     /// them back in the same layout into `scratch`; pass 2 transforms B2
-    /// rows of `scratch` per job and writes X[k1 + n1 k2] transposed into `data`.
+    /// rows of `scratch` per batch and writes X[k1 + n1 k2] transposed into `data`.
     fn four_step_on_card(&mut self, data: u64, scratch: u64, log_n: u32, dir: Direction) -> Result<JobProfile, DriverError> {
         let log1 = log_n / 2;
         let log2 = log_n - log1;
         let (n1, n2) = (1u32 << log1, 1u32 << log2);
         let (b1_log, b2_log) = (NTT_LOG_MAX as u32 - log1, NTT_LOG_MAX as u32 - log2);
         let (b1, b2) = (1u32 << b1_log, 1u32 << b2_log);
+        let batch = NTT_MAX_POINTS as u32;
+        let n = 1u32 << log_n;
         let mut profile = JobProfile { clock_hz: self.clock_hz(), ..Default::default() };
-        for c0 in (0..n2).step_by(b1 as usize) {
-            let layout = |base: u64| Layout { addr: base + c0 as u64 * POINT_BYTES, run_len: b1, stride: n2 };
-            let job = CardJob {
-                count: b1 * n1,
-                log_m: log1,
-                in_ilv: b1_log,
-                out_ilv: b1_log,
-                src: layout(data),
-                dst: layout(scratch),
-                factor: Factor::Twiddle { col: c0, log_n },
-            };
-            profile.add(&self.card_job(job, dir)?);
-        }
-        for r0 in (0..n1).step_by(b2 as usize) {
-            let job = CardJob {
-                count: b2 * n2,
-                log_m: log2,
-                in_ilv: 0,
-                out_ilv: b2_log,
-                src: Layout::contiguous(scratch + (r0 as u64 * n2 as u64) * POINT_BYTES),
-                dst: Layout { addr: data + r0 as u64 * POINT_BYTES, run_len: b2, stride: n1 },
-                factor: Factor::One,
-            };
-            profile.add(&self.card_job(job, dir)?);
-        }
+        let columns = |base: u64| Layout::strided(base, b1, n2).batched(batch, b1);
+        let pass1 = CardJob {
+            count: n,
+            log_m: log1,
+            in_ilv: b1_log,
+            out_ilv: b1_log,
+            src: columns(data),
+            dst: columns(scratch),
+            factor: Factor::Twiddle { col: 0, log_n },
+        };
+        profile.add(&self.card_job(pass1, dir)?);
+        let pass2 = CardJob {
+            count: n,
+            log_m: log2,
+            in_ilv: 0,
+            out_ilv: b2_log,
+            src: Layout::contiguous(scratch).batched(batch, batch),
+            dst: Layout::strided(data, b2, n1).batched(batch, b2),
+            factor: Factor::One,
+        };
+        profile.add(&self.card_job(pass2, dir)?);
         Ok(profile)
     }
 
@@ -351,20 +358,20 @@ impl<B: Bus> Coprocessor<B> {
     }
 
     /// Point i of the buffer times g^i (forward) or g^-i (inverse), in place,
-    /// by jobs of up to the on-chip size.
+    /// by one job (in batches of the on-chip size above it).
     fn scale_by_powers(&mut self, buf: &DeviceBuffer, n: usize, dir: Direction) -> Result<JobProfile, DriverError> {
         let mut profile = JobProfile { clock_hz: self.clock_hz(), ..Default::default() };
         if n == 1 {
             // g^0 = 1; a record holds two points, so there is no one-point job.
             return Ok(profile);
         }
-        let per_job = n.min(NTT_MAX_POINTS);
-        for start in (0..n).step_by(per_job) {
-            let at = Layout::contiguous(buf.addr() + start as u64 * POINT_BYTES);
-            let factor = Factor::Powers { first: start as u32 };
-            let job = CardJob { count: per_job as u32, log_m: 0, in_ilv: 0, out_ilv: 0, src: at, dst: at, factor };
-            profile.add(&self.card_job(job, dir)?);
+        let mut at = Layout::contiguous(buf.addr());
+        if n > NTT_MAX_POINTS {
+            at = at.batched(NTT_MAX_POINTS as u32, NTT_MAX_POINTS as u32);
         }
+        let factor = Factor::Powers { first: 0 };
+        let job = CardJob { count: n as u32, log_m: 0, in_ilv: 0, out_ilv: 0, src: at, dst: at, factor };
+        profile.add(&self.card_job(job, dir)?);
         Ok(profile)
     }
 

@@ -107,7 +107,8 @@ fn check_device_buffers<B: Bus>(bus: B, name: &str) {
     dev.upload_fr(&buf, &input).unwrap();
     let p = dev.ntt_buffer(&buf, n, Direction::Forward).unwrap();
     assert_eq!(p.transfer_s, 0.0, "no host<->card copy inside ntt_buffer");
-    assert_eq!(p.jobs, 2 * (n as u64 >> NTT_LOG_MAX), "two passes of jobs");
+    assert_eq!(p.jobs, 2, "two passes, one job each");
+    assert_eq!(p.ops, (n as u64 / 2) * n.trailing_zeros() as u64, "every butterfly once");
     assert_eq!(p.mem_write_bytes, 2 * 32 * n as u64, "each pass writes every point once");
     let mut out = vec![Fr::zero(); n];
     dev.download_fr(&buf, &mut out).unwrap();

@@ -1,7 +1,10 @@
 //! Record addresses of a strided card-memory layout: runs of consecutive
 //! 64-byte records, each run starting `stride` bytes after the previous one.
 //! One layout covers a contiguous buffer (one long run), the columns of a
-//! row-major matrix (short runs, a row apart) and a transposed write.
+//! row-major matrix (short runs, a row apart) and a transposed write. An
+//! optional batch level restarts the runs every `batch_records` records,
+//! `batch_step_bytes` after the previous batch's start: one job then walks
+//! a whole pass of a four-step transform, batch by batch.
 
 use super::card_mem_reader::{CARD_ADDR_BITS, CARD_RECORD_BYTES};
 use rust_hdl::prelude::*;
@@ -20,6 +23,10 @@ pub struct RunAddresses {
     pub run_records: Signal<In, Bits<32>>,
     /// Bytes from one run's start to the next.
     pub stride_bytes: Signal<In, Addr>,
+    /// Records per batch (a multiple of `run_records`); 0: no batches.
+    pub batch_records: Signal<In, Bits<32>>,
+    /// Bytes from one batch's start to the next.
+    pub batch_step_bytes: Signal<In, Addr>,
     /// Pulse: the current address was used; move to the next record.
     pub advance: Signal<In, Bit>,
     /// Byte address of the current record.
@@ -29,7 +36,13 @@ pub struct RunAddresses {
     in_run: DFF<Bits<32>>,
     last_in_run: DFF<Bits<32>>,
     stride: DFF<Addr>,
+    batched: DFF<Bit>,
+    batch_start: DFF<Addr>,
+    in_batch: DFF<Bits<32>>,
+    last_in_batch: DFF<Bits<32>>,
+    batch_step: DFF<Addr>,
     next_run: Signal<Local, Addr>,
+    next_batch: Signal<Local, Addr>,
     record_bytes: Constant<Addr>,
 }
 
@@ -41,6 +54,8 @@ impl RunAddresses {
             base: Default::default(),
             run_records: Default::default(),
             stride_bytes: Default::default(),
+            batch_records: Default::default(),
+            batch_step_bytes: Default::default(),
             advance: Default::default(),
             addr: Default::default(),
             run_start: Default::default(),
@@ -48,7 +63,13 @@ impl RunAddresses {
             in_run: Default::default(),
             last_in_run: Default::default(),
             stride: Default::default(),
+            batched: Default::default(),
+            batch_start: Default::default(),
+            in_batch: Default::default(),
+            last_in_batch: Default::default(),
+            batch_step: Default::default(),
             next_run: Default::default(),
+            next_batch: Default::default(),
             record_bytes: Constant::new(CARD_RECORD_BYTES.into()),
         }
     }
@@ -63,11 +84,22 @@ impl Default for RunAddresses {
 impl Logic for RunAddresses {
     #[hdl_gen]
     fn update(&mut self) {
-        dff_setup!(self, clock, run_start, current, in_run, last_in_run, stride);
+        dff_setup!(
+            self, clock, run_start, current, in_run, last_in_run, stride, batched, batch_start, in_batch,
+            last_in_batch, batch_step
+        );
         self.addr.next = self.current.q.val();
         self.next_run.next = self.run_start.q.val() + self.stride.q.val();
+        self.next_batch.next = self.batch_start.q.val() + self.batch_step.q.val();
         if self.advance.val() {
-            if self.in_run.q.val() == self.last_in_run.q.val() {
+            self.in_batch.d.next = self.in_batch.q.val() + 1;
+            if self.batched.q.val() & (self.in_batch.q.val() == self.last_in_batch.q.val()) {
+                self.in_batch.d.next = 0.into();
+                self.in_run.d.next = 0.into();
+                self.batch_start.d.next = self.next_batch.val();
+                self.run_start.d.next = self.next_batch.val();
+                self.current.d.next = self.next_batch.val();
+            } else if self.in_run.q.val() == self.last_in_run.q.val() {
                 self.in_run.d.next = 0.into();
                 self.run_start.d.next = self.next_run.val();
                 self.current.d.next = self.next_run.val();
@@ -82,6 +114,11 @@ impl Logic for RunAddresses {
             self.in_run.d.next = 0.into();
             self.last_in_run.d.next = self.run_records.val() - 1;
             self.stride.d.next = self.stride_bytes.val();
+            self.batched.d.next = self.batch_records.val() != 0;
+            self.batch_start.d.next = self.base.val();
+            self.in_batch.d.next = 0.into();
+            self.last_in_batch.d.next = self.batch_records.val() - 1;
+            self.batch_step.d.next = self.batch_step_bytes.val();
         }
     }
 }

@@ -45,13 +45,23 @@ pub struct DataLayoutCheck {
     pub job_srcb_stride: Signal<In, Bits<32>>,
     /// NTT_TWIDDLE_LOG.
     pub job_twiddle_log: Signal<In, Bits<32>>,
+    /// NTT_BATCH_LOG: log2 points per batch (0: no batches).
+    pub job_batch_log: Signal<In, Bits<32>>,
+    /// Source layout: points between batch starts.
+    pub job_src_batch_stride: Signal<In, Bits<32>>,
+    /// Destination layout: points between batch starts.
+    pub job_dst_batch_stride: Signal<In, Bits<32>>,
     /// ERR_BAD_LAYOUT when the job registers describe no valid job, else 0.
     pub layout_error: Signal<Out, Bits<32>>,
     src_ok: Signal<Local, Bit>,
     dst_ok: Signal<Local, Bit>,
     srcb_ok: Signal<Local, Bit>,
     twiddle_ok: Signal<Local, Bit>,
+    batch_ok: Signal<Local, Bit>,
+    batch_points: Signal<Local, Bits<32>>,
     err_bad_layout: Constant<Bits<32>>,
+    max_batch_log: Constant<Bits<32>>,
+    one32: Constant<Bits<32>>,
 }
 
 impl DataLayoutCheck {
@@ -74,12 +84,19 @@ impl DataLayoutCheck {
             job_srcb_run_len: Default::default(),
             job_srcb_stride: Default::default(),
             job_twiddle_log: Default::default(),
+            job_batch_log: Default::default(),
+            job_src_batch_stride: Default::default(),
+            job_dst_batch_stride: Default::default(),
             layout_error: Default::default(),
             src_ok: Default::default(),
             dst_ok: Default::default(),
             srcb_ok: Default::default(),
             twiddle_ok: Default::default(),
+            batch_ok: Default::default(),
+            batch_points: Default::default(),
             err_bad_layout: Constant::new((regmap::ERR_BAD_LAYOUT as u64).into()),
+            max_batch_log: Constant::new((crate::ntt::NTT_LOG_MAX as u64).into()),
+            one32: Constant::new(1u64.into()),
         }
     }
 }
@@ -95,7 +112,8 @@ impl Logic for DataLayoutCheck {
     fn update(&mut self) {
         // Run lengths powers of two in 2..=count, even strides, 64-byte
         // aligned addresses, twiddle sizes 1..=28, operand b exactly for ALU
-        // jobs from memory, even counts on memory.
+        // jobs from memory, even counts on memory; batches of at most the
+        // on-chip size, each holding whole runs, even batch strides.
         self.src_ok.next = (self.job_src_addr.val().get_bits::<6>(0) == 0)
             & (self.job_src_run_len.val() >= 2)
             & (self.job_src_run_len.val() <= self.job_count.val())
@@ -111,12 +129,20 @@ impl Logic for DataLayoutCheck {
             & (self.job_srcb_run_len.val() <= self.job_count.val())
             & ((self.job_srcb_run_len.val() & (self.job_srcb_run_len.val() - 1)) == 0)
             & !self.job_srcb_stride.val().get_bit(0);
+        self.batch_points.next = self.one32.val() << self.job_batch_log.val().get_bits::<5>(0);
+        self.batch_ok.next = (self.job_batch_log.val() == 0)
+            | ((self.job_batch_log.val() <= self.max_batch_log.val())
+                & (!self.job_src_mem.val()
+                    | ((self.job_src_run_len.val() <= self.batch_points.val()) & !self.job_src_batch_stride.val().get_bit(0)))
+                & (!self.job_dst_mem.val()
+                    | ((self.job_dst_run_len.val() <= self.batch_points.val()) & !self.job_dst_batch_stride.val().get_bit(0))));
         self.twiddle_ok.next = (self.job_twiddle_log.val() >= 1) & (self.job_twiddle_log.val() <= 28);
         self.layout_error.next = 0.into();
         if (self.job_src_mem.val() & !self.src_ok.val())
             | (self.job_dst_mem.val() & !self.dst_ok.val())
             | (self.job_twiddle.val() & !self.twiddle_ok.val())
             | (self.job_twiddle.val() & self.job_powers.val())
+            | !self.batch_ok.val()
             | (self.job_src_b.val() & !(self.job_src_mem.val() & self.srcb_ok.val()))
             | (self.job_src_b.val() != (self.job_alu.val() & self.job_src_mem.val()))
             | ((self.job_src_mem.val() | self.job_dst_mem.val()) & self.job_count.val().get_bit(0))

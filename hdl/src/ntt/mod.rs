@@ -12,7 +12,7 @@ pub mod twiddle_scaler;
 
 pub use bit_reverse::BitReverse;
 pub use butterfly::{BUTTERFLY_LATENCY, Butterfly};
-pub use ntt_core::{NTT_BANKS, NTT_DRAIN_CYCLES, NTT_LOG_MAX, NTT_MAX_POINTS, NTT_UNITS, NTT_UNITS_LOG2, NttCore, bank_index, bank_of};
+pub use ntt_core::{NTT_BANKS, NTT_SETS, NTT_DRAIN_CYCLES, NTT_LOG_MAX, NTT_MAX_POINTS, NTT_UNITS, NTT_UNITS_LOG2, NttCore, bank_index, bank_of};
 pub use ntt_card_port::NttCardPort;
 pub use twiddle_scaler::{TWIDDLE_SCALER_LATENCY, TwiddleScaler};
 pub use data_layout_check::DataLayoutCheck;

@@ -36,6 +36,12 @@ pub struct NttCardPort {
     pub job_srcb_stride: Signal<In, Bits<32>>,
     /// Points in the job.
     pub job_count: Signal<In, Bits<32>>,
+    /// NTT_BATCH_LOG: log2 points per batch, where the layouts restart (0: none).
+    pub job_batch_log: Signal<In, Bits<32>>,
+    /// Source layout: points between batch starts.
+    pub job_src_batch_stride: Signal<In, Bits<32>>,
+    /// Destination layout: points between batch starts.
+    pub job_dst_batch_stride: Signal<In, Bits<32>>,
     /// Source layout: byte address of the first run.
     pub job_src_addr: Signal<In, Addr>,
     /// Source layout: points per run.
@@ -137,6 +143,8 @@ pub struct NttCardPort {
     o_fire: Signal<Local, Bit>,
     wr_fire: Signal<Local, Bit>,
     finished: Signal<Local, Bit>,
+    batch_records: Signal<Local, Bits<32>>,
+    one32: Constant<Bits<32>>,
 }
 
 impl NttCardPort {
@@ -152,6 +160,9 @@ impl NttCardPort {
             job_srcb_run_len: Default::default(),
             job_srcb_stride: Default::default(),
             job_count: Default::default(),
+            job_batch_log: Default::default(),
+            job_src_batch_stride: Default::default(),
+            job_dst_batch_stride: Default::default(),
             job_src_addr: Default::default(),
             job_src_run_len: Default::default(),
             job_src_stride: Default::default(),
@@ -216,6 +227,8 @@ impl NttCardPort {
             o_fire: Default::default(),
             wr_fire: Default::default(),
             finished: Default::default(),
+            batch_records: Default::default(),
+            one32: Constant::new(1u64.into()),
         }
     }
 }
@@ -235,7 +248,17 @@ impl Logic for NttCardPort {
         );
         clock!(self, clock, src_addrs, srcb_addrs, dst_addrs);
 
-        // ---- Layout generators (records of two points).
+        // ---- Layout generators (records of two points; operand b is never batched).
+        self.batch_records.next = (self.one32.val() << self.job_batch_log.val().get_bits::<5>(0)) >> 1;
+        if self.job_batch_log.val() == 0 {
+            self.batch_records.next = 0.into();
+        }
+        self.src_addrs.batch_records.next = self.batch_records.val();
+        self.src_addrs.batch_step_bytes.next = bit_cast::<64, 32>(self.job_src_batch_stride.val()) << 5;
+        self.dst_addrs.batch_records.next = self.batch_records.val();
+        self.dst_addrs.batch_step_bytes.next = bit_cast::<64, 32>(self.job_dst_batch_stride.val()) << 5;
+        self.srcb_addrs.batch_records.next = 0.into();
+        self.srcb_addrs.batch_step_bytes.next = 0.into();
         self.src_addrs.start.next = self.start.val();
         self.src_addrs.base.next = self.job_src_addr.val();
         self.src_addrs.run_records.next = self.job_src_run_len.val() >> 1;

@@ -1,15 +1,19 @@
 //! NTT engine: radix-2 decimation-in-frequency transforms over BN254 Fr with
 //! on-chip memory, natural order in and out, forward or inverse (scaled by
-//! 1/n), for 1 <= n <= 2^NTT_LOG_MAX points; a job may hold several
-//! transforms of the same size back to back.
+//! 1/n), for 1 <= n <= 2^NTT_LOG_MAX points. A job is a sequence of batches
+//! of up to NTT_MAX_POINTS points, each batch one or more transforms of the
+//! same size (back to back, or interleaved on input and output).
 //!
-//! Phases: LOAD streams the points into the memory banks; COMPUTE issues U
-//! butterflies per cycle, stage by stage, draining the butterfly pipeline
-//! between stages so no value is read before it is written; UNLOAD reads the
-//! results in bit-reversed order through the output multiplier (1 or 1/n).
+//! Three processes work on three bank sets in rotation, so a long job keeps
+//! the butterflies busy: LOAD streams batch j + 1 into a free set while
+//! COMPUTE runs batch j in another, U butterflies per cycle, stage by stage
+//! (draining the butterfly pipeline between stages so no value is read
+//! before it is written), and UNLOAD reads batch j - 1 from the third in
+//! bit-reversed order through the output multiplier (1 or 1/n). A set's
+//! status (free, loaded, computed) hands it from one process to the next.
 //!
 //! U butterfly units (U = 2^NTT_UNITS_LOG2) issue butterflies jg = kU .. kU+U-1
-//! of a stage together. Banking: 2U banks; address a lives in bank
+//! of a stage together. Banking: 2U banks per set; address a lives in bank
 //! (a mod U) + U parity(a >> log2 U), at index a >> (log2 U + 1). The 2U
 //! points of the U butterflies always fall in 2U different banks (for
 //! distance h >= U the units differ in a mod U and each pair in the parity;
@@ -35,8 +39,10 @@ pub const NTT_MAX_POINTS: usize = 1 << NTT_LOG_MAX;
 pub const NTT_UNITS_LOG2: usize = 1;
 /// Butterfly units.
 pub const NTT_UNITS: usize = 1 << NTT_UNITS_LOG2;
-/// Memory banks: two per unit.
+/// Memory banks of one set: two per unit.
 pub const NTT_BANKS: usize = 2 * NTT_UNITS;
+/// Bank sets: one loading, one computing, one unloading.
+pub const NTT_SETS: usize = 3;
 /// Address bits of one bank.
 pub const NTT_BANK_BITS: usize = NTT_LOG_MAX - NTT_UNITS_LOG2 - 1;
 /// Cycles from a butterfly's read to its write-back (read + butterfly).
@@ -55,14 +61,18 @@ type Addr = Bits<NTT_LOG_MAX>;
 type Count = Bits<{ NTT_LOG_MAX + 1 }>;
 type OutFifo = SynchronousFIFO<Bits<256>, NTT_OUT_FIFO_LOG2, { NTT_OUT_FIFO_LOG2 + 1 }, 1>;
 
+/// The compute process.
 #[derive(Copy, Clone, PartialEq, Debug, LogicState)]
 pub enum NttPhase {
     Idle,
-    Load,
     Compute,
     Drain,
-    Unload,
 }
+
+/// A bank set's status: which process owns it.
+const SET_FREE: u64 = 0;
+const SET_LOADED: u64 = 1;
+const SET_COMPUTED: u64 = 2;
 
 #[derive(LogicBlock)]
 pub struct NttCore {
@@ -76,12 +86,16 @@ pub struct NttCore {
     pub job_op: Signal<In, Bits<32>>,
     /// Field code; must be Fr.
     pub job_field: Signal<In, Bits<32>>,
-    /// Points in the job (a power of two, <= NTT_MAX_POINTS).
+    /// Points in the job (a power of two, a multiple of the batch).
     pub job_count: Signal<In, Bits<32>>,
+    /// log2 of the points per batch (<= NTT_LOG_MAX); 0: the job is one
+    /// batch (JOB_COUNT <= NTT_MAX_POINTS).
+    pub job_batch_log: Signal<In, Bits<32>>,
     /// log2 of each transform's size.
     pub job_log_size: Signal<In, Bits<32>>,
     /// log2 B of the transforms interleaved on input: point i of transform
-    /// t is input beat i B + t (0: back to back). B > 1 needs JOB_COUNT = B m.
+    /// t is input beat i B + t of its batch (0: back to back). B > 1 needs
+    /// a batch of B m points.
     pub job_in_ilv: Signal<In, Bits<4>>,
     /// log2 B of the transforms interleaved on output, as `job_in_ilv`.
     pub job_out_ilv: Signal<In, Bits<4>>,
@@ -123,7 +137,8 @@ pub struct NttCore {
     pub m_tready: Signal<In, Bit>,
     /// Output stream end of packet.
     pub m_tlast: Signal<Out, Bit>,
-    banks: [RAM<Bits<256>, NTT_BANK_BITS>; NTT_BANKS],
+    /// Set s, bank b is `banks[s * NTT_BANKS + b]`.
+    banks: [RAM<Bits<256>, NTT_BANK_BITS>; NTT_SETS * NTT_BANKS],
     /// One twiddle ROM per unit (each unit reads its own twiddle every cycle).
     twiddles: [RAM<Bits<256>, NTT_LOG_MAX>; NTT_UNITS],
     scales: RAM<Bits<256>, 5>,
@@ -154,16 +169,32 @@ pub struct NttCore {
     parity_bit: Constant<Addr>,
     unit_offset: [Constant<Addr>; NTT_UNITS],
     bank_id: [Constant<Addr>; NTT_BANKS],
+    set_id: [Constant<Bits<2>>; NTT_SETS],
+    set_free: Constant<Bits<2>>,
+    set_loaded: Constant<Bits<2>>,
+    set_computed: Constant<Bits<2>>,
+    one32: Constant<Bits<32>>,
+    running: DFF<Bit>,
     phase: DFF<NttPhase>,
+    status: [DFF<Bits<2>>; NTT_SETS],
+    ld_set: DFF<Bits<2>>,
+    cp_set: DFF<Bits<2>>,
+    ul_set: DFF<Bits<2>>,
+    ul_set_d: DFF<Bits<2>>,
+    /// Points per batch.
+    batch: DFF<Count>,
+    ld_count: DFF<Count>,
+    ul_count: DFF<Count>,
+    /// Batches still to load.
+    ld_left: DFF<Bits<32>>,
     log_m: DFF<Bits<4>>,
     in_ilv: DFF<Bits<4>>,
     out_ilv: DFF<Bits<4>>,
     inverse: DFF<Bit>,
-    total: DFF<Count>,
     counter: DFF<Count>,
     stage: DFF<Bits<4>>,
     drain_left: DFF<Bits<6>>,
-    results_left: DFF<Count>,
+    results_left: DFF<Bits<32>>,
     issue_d: [DFF<Bit>; NTT_UNITS],
     p_bank_d: [DFF<Addr>; NTT_UNITS],
     q_bank_d: [DFF<Addr>; NTT_UNITS],
@@ -218,6 +249,22 @@ pub struct NttCore {
     ld_hi: Signal<Local, Addr>,
     ul_lo: Signal<Local, Addr>,
     ul_hi: Signal<Local, Addr>,
+    /// Each process's set is ready for it.
+    ld_free: Signal<Local, Bit>,
+    cp_loaded: Signal<Local, Bit>,
+    ul_ready: Signal<Local, Bit>,
+    /// Pulses: a process is done with its set.
+    ld_done: Signal<Local, Bit>,
+    cp_done: Signal<Local, Bit>,
+    ul_done: Signal<Local, Bit>,
+    ld_next: Signal<Local, Bits<2>>,
+    cp_next: Signal<Local, Bits<2>>,
+    ul_next: Signal<Local, Bits<2>>,
+    /// Read data of the computing and the unloading set, per bank.
+    cp_rd: [Signal<Local, Bits<256>>; NTT_BANKS],
+    ul_rd: [Signal<Local, Bits<256>>; NTT_BANKS],
+    job_batch: Signal<Local, Bits<32>>,
+    last_load: Signal<Local, Bit>,
 }
 
 /// Bank of address `a`: (a mod U) + U parity(a >> log2 U).
@@ -246,6 +293,7 @@ impl NttCore {
             job_op: Default::default(),
             job_field: Default::default(),
             job_count: Default::default(),
+            job_batch_log: Default::default(),
             job_log_size: Default::default(),
             job_in_ilv: Default::default(),
             job_out_ilv: Default::default(),
@@ -297,12 +345,26 @@ impl NttCore {
             parity_bit: Constant::new(((NTT_UNITS) as u64).into()),
             unit_offset: std::array::from_fn(|u| Constant::new((u as u64).into())),
             bank_id: std::array::from_fn(|b| Constant::new((b as u64).into())),
+            set_id: std::array::from_fn(|s| Constant::new((s as u64).into())),
+            set_free: Constant::new(SET_FREE.into()),
+            set_loaded: Constant::new(SET_LOADED.into()),
+            set_computed: Constant::new(SET_COMPUTED.into()),
+            one32: Constant::new(1u64.into()),
+            running: Default::default(),
             phase: Default::default(),
+            status: Default::default(),
+            ld_set: Default::default(),
+            cp_set: Default::default(),
+            ul_set: Default::default(),
+            ul_set_d: Default::default(),
+            batch: Default::default(),
+            ld_count: Default::default(),
+            ul_count: Default::default(),
+            ld_left: Default::default(),
             log_m: Default::default(),
             in_ilv: Default::default(),
             out_ilv: Default::default(),
             inverse: Default::default(),
-            total: Default::default(),
             counter: Default::default(),
             stage: Default::default(),
             drain_left: Default::default(),
@@ -359,20 +421,33 @@ impl NttCore {
             ld_hi: Default::default(),
             ul_lo: Default::default(),
             ul_hi: Default::default(),
+            ld_free: Default::default(),
+            cp_loaded: Default::default(),
+            ul_ready: Default::default(),
+            ld_done: Default::default(),
+            cp_done: Default::default(),
+            ul_done: Default::default(),
+            ld_next: Default::default(),
+            cp_next: Default::default(),
+            ul_next: Default::default(),
+            cp_rd: Default::default(),
+            ul_rd: Default::default(),
+            job_batch: Default::default(),
+            last_load: Default::default(),
         }
     }
 }
 
 
 /// The core's logic for one choice of units, written with the literal loop
-/// bounds and widths rust-hdl needs: units, banks (2 units), log2 of the
-/// units, bank-id bits (log2 units + 1), bank index bits, index shift.
+/// bounds and widths rust-hdl needs: units, banks per set (2 units), log2 of
+/// the units, bank-id bits (log2 units + 1), bank index bits, index shift.
 macro_rules! ntt_core_logic {
     ($units:tt, $banks:tt, $ul:tt, $bb:tt, $bi:tt, $shift:tt) => {
         const _: () = assert!(
             $units == NTT_UNITS && $banks == NTT_BANKS && $ul == NTT_UNITS_LOG2
                 && $bb == NTT_UNITS_LOG2 + 1 && $bi == NTT_BANK_BITS && $shift == NTT_UNITS_LOG2 + 1
-                && NTT_LOG_MAX == 12 && NTT_WRITEBACK_DELAY == 24,
+                && NTT_LOG_MAX == 12 && NTT_WRITEBACK_DELAY == 24 && NTT_SETS == 3,
             "ntt_core_logic! literals do not match the NTT constants"
         );
 
@@ -380,8 +455,9 @@ macro_rules! ntt_core_logic {
             #[hdl_gen]
             fn update(&mut self) {
                 dff_setup!(
-                    self, clock, phase, log_m, in_ilv, out_ilv, inverse, total, counter, stage, drain_left, results_left,
-                    unload_issue_d, unload_bank_d, drain_total
+                    self, clock, running, phase, log_m, in_ilv, out_ilv, inverse, counter, stage, drain_left,
+                    results_left, unload_issue_d, unload_bank_d, drain_total, ld_set, cp_set, ul_set, ul_set_d,
+                    batch, ld_count, ul_count, ld_left
                 );
                 clock!(self, clock, scale_mul, out_fifo, shell);
                 self.shell.reset_n.next = self.reset_n.val();
@@ -404,9 +480,13 @@ macro_rules! ntt_core_logic {
                 for i in 0..24 {
                     self.jg_delay[i].clock.next = self.clock.val();
                 }
-                for b in 0..$banks {
-                    self.banks[b].read_clock.next = self.clock.val();
-                    self.banks[b].write_clock.next = self.clock.val();
+                for s in 0..3 {
+                    self.status[s].clock.next = self.clock.val();
+                    self.status[s].d.next = self.status[s].q.val();
+                }
+                for k in 0..(3 * $banks) {
+                    self.banks[k].read_clock.next = self.clock.val();
+                    self.banks[k].write_clock.next = self.clock.val();
                 }
                 self.scales.read_clock.next = self.clock.val();
                 self.scales.write_clock.next = self.clock.val();
@@ -416,25 +496,56 @@ macro_rules! ntt_core_logic {
                 self.scales.read_address.next = bit_cast::<5, 4>(self.log_m.q.val())
                     | (bit_cast::<5, 1>(self.inverse.q.val().into()) << 4);
 
-                // ---- LOAD: point i goes to bank_of(i), index i >> (log2 U + 1).
-                self.want_input.next = (self.phase.q.val() == NttPhase::Load) & self.reset_n.val();
+                // ---- Which set each process holds, and whether it is ready.
+                self.ld_free.next = false;
+                self.cp_loaded.next = false;
+                self.ul_ready.next = false;
+                for s in 0..3 {
+                    if self.ld_set.q.val() == self.set_id[s].val() {
+                        self.ld_free.next = self.status[s].q.val() == self.set_free.val();
+                    }
+                    if self.cp_set.q.val() == self.set_id[s].val() {
+                        self.cp_loaded.next = self.status[s].q.val() == self.set_loaded.val();
+                    }
+                    if self.ul_set.q.val() == self.set_id[s].val() {
+                        self.ul_ready.next = self.status[s].q.val() == self.set_computed.val();
+                    }
+                }
+                self.ld_next.next = self.ld_set.q.val() + 1;
+                if self.ld_set.q.val() == 2 {
+                    self.ld_next.next = 0.into();
+                }
+                self.cp_next.next = self.cp_set.q.val() + 1;
+                if self.cp_set.q.val() == 2 {
+                    self.cp_next.next = 0.into();
+                }
+                self.ul_next.next = self.ul_set.q.val() + 1;
+                if self.ul_set.q.val() == 2 {
+                    self.ul_next.next = 0.into();
+                }
+
+                // ---- LOAD: point i of the batch goes to bank_of(i), index i >> (log2 U + 1).
+                self.want_input.next =
+                    self.running.q.val() & (self.ld_left.q.val() != 0) & self.ld_free.val() & self.reset_n.val();
                 self.s_tready.next = self.want_input.val();
                 self.in_fire.next = self.want_input.val() & self.s_tvalid.val();
                 // Beat i B + t is point i of transform t: address t m + i.
                 self.ld_lo.next =
-                    self.counter.q.val().get_bits::<12>(0) & ((self.one_addr.val() << self.in_ilv.q.val()) - 1);
-                self.ld_hi.next = self.counter.q.val().get_bits::<12>(0) >> self.in_ilv.q.val();
+                    self.ld_count.q.val().get_bits::<12>(0) & ((self.one_addr.val() << self.in_ilv.q.val()) - 1);
+                self.ld_hi.next = self.ld_count.q.val().get_bits::<12>(0) >> self.in_ilv.q.val();
                 self.load_addr.next = (self.ld_lo.val() << self.log_m.q.val()) | self.ld_hi.val();
                 self.load_hi.next = self.load_addr.val() >> self.units_log2.val();
                 self.load_bank.next = self.load_addr.val() & self.unit_mask.val();
                 if self.load_hi.val().xor() {
                     self.load_bank.next = (self.load_addr.val() & self.unit_mask.val()) | self.parity_bit.val();
                 }
+                self.ld_done.next = self.in_fire.val() & (self.ld_count.q.val() == self.batch.q.val() - 1);
+                self.last_load.next = (self.ld_left.q.val() == 1) & (self.ld_count.q.val() == self.batch.q.val() - 1);
 
                 // ---- COMPUTE: unit u runs butterfly jg = counter * U + u of
                 // stage `stage`, pairing p and q = p + 2^half_log.
                 self.jg_base.next = self.counter.q.val().get_bits::<12>(0) << self.units_log2.val();
-                self.half_count.next = self.total.q.val() >> 1;
+                self.half_count.next = self.batch.q.val() >> 1;
                 self.half12.next = self.half_count.val().get_bits::<12>(0);
                 self.last_cycle.next = (self.half_count.val() - 1) >> self.units_log2.val();
                 self.half_log.next = self.log_m.q.val() - self.stage.q.val() - 1;
@@ -479,8 +590,8 @@ macro_rules! ntt_core_logic {
                 // ---- UNLOAD: output i of each transform is at index bitrev(i).
                 self.m_mask.next = (self.one_addr.val() << self.log_m.q.val()) - 1;
                 self.ul_lo.next =
-                    self.counter.q.val().get_bits::<12>(0) & ((self.one_addr.val() << self.out_ilv.q.val()) - 1);
-                self.ul_hi.next = self.counter.q.val().get_bits::<12>(0) >> self.out_ilv.q.val();
+                    self.ul_count.q.val().get_bits::<12>(0) & ((self.one_addr.val() << self.out_ilv.q.val()) - 1);
+                self.ul_hi.next = self.ul_count.q.val().get_bits::<12>(0) >> self.out_ilv.q.val();
                 self.unload_index.next = (self.ul_lo.val() << self.log_m.q.val()) | self.ul_hi.val();
                 self.reverse.x.next = self.unload_index.val() & self.m_mask.val();
                 self.unload_addr.next = (self.unload_index.val() & !self.m_mask.val())
@@ -490,27 +601,44 @@ macro_rules! ntt_core_logic {
                 if self.unload_hi.val().xor() {
                     self.unload_bank.next = (self.unload_addr.val() & self.unit_mask.val()) | self.parity_bit.val();
                 }
-                self.unload_issue.next = (self.phase.q.val() == NttPhase::Unload)
-                    & (self.counter.q.val() < self.total.q.val())
-                    & self.shell.credit_free.val()
-                    & self.reset_n.val();
+                self.unload_issue.next =
+                    self.running.q.val() & self.ul_ready.val() & self.shell.credit_free.val() & self.reset_n.val();
+                self.ul_done.next = self.unload_issue.val() & (self.ul_count.q.val() == self.batch.q.val() - 1);
 
-                // Read crossbar: each bank serves the one operand that lives in it.
-                for b in 0..$banks {
-                    self.banks[b].read_address.next = self.unload_addr.val().get_bits::<$bi>($shift);
-                    if self.phase.q.val() != NttPhase::Unload {
-                        for u in 0..$units {
-                            if self.p_bank[u].val() == self.bank_id[b].val() {
-                                self.banks[b].read_address.next = self.p[u].val().get_bits::<$bi>($shift);
-                            }
-                            if self.q_bank[u].val() == self.bank_id[b].val() {
-                                self.banks[b].read_address.next = self.q[u].val().get_bits::<$bi>($shift);
+                // Read crossbar: a computed set serves the unload, any other
+                // set the operand that lives in each of its banks.
+                for s in 0..3 {
+                    for b in 0..$banks {
+                        self.banks[s * $banks + b].read_address.next = self.unload_addr.val().get_bits::<$bi>($shift);
+                        if self.status[s].q.val() != self.set_computed.val() {
+                            for u in 0..$units {
+                                if self.p_bank[u].val() == self.bank_id[b].val() {
+                                    self.banks[s * $banks + b].read_address.next = self.p[u].val().get_bits::<$bi>($shift);
+                                }
+                                if self.q_bank[u].val() == self.bank_id[b].val() {
+                                    self.banks[s * $banks + b].read_address.next = self.q[u].val().get_bits::<$bi>($shift);
+                                }
                             }
                         }
                     }
                 }
                 self.unload_issue_d.d.next = self.unload_issue.val();
                 self.unload_bank_d.d.next = self.unload_bank.val();
+                self.ul_set_d.d.next = self.ul_set.q.val();
+
+                // Each bank's read data from the computing and the unloading set.
+                for b in 0..$banks {
+                    self.cp_rd[b].next = self.banks[b].read_data.val();
+                    self.ul_rd[b].next = self.banks[b].read_data.val();
+                    for s in 1..3 {
+                        if self.cp_set.q.val() == self.set_id[s].val() {
+                            self.cp_rd[b].next = self.banks[s * $banks + b].read_data.val();
+                        }
+                        if self.ul_set_d.q.val() == self.set_id[s].val() {
+                            self.ul_rd[b].next = self.banks[s * $banks + b].read_data.val();
+                        }
+                    }
+                }
 
                 // Butterflies, one cycle after the reads.
                 for u in 0..$units {
@@ -518,10 +646,10 @@ macro_rules! ntt_core_logic {
                     self.bfly[u].y.next = 0.into();
                     for b in 0..$banks {
                         if self.p_bank_d[u].q.val() == self.bank_id[b].val() {
-                            self.bfly[u].x.next = self.banks[b].read_data.val();
+                            self.bfly[u].x.next = self.cp_rd[b].val();
                         }
                         if self.q_bank_d[u].q.val() == self.bank_id[b].val() {
-                            self.bfly[u].y.next = self.banks[b].read_data.val();
+                            self.bfly[u].y.next = self.cp_rd[b].val();
                         }
                     }
                     self.bfly[u].w.next = self.twiddles[u].read_data.val();
@@ -552,25 +680,29 @@ macro_rules! ntt_core_logic {
                         self.wb_q_bank[u].next = (self.wb_q[u].val() & self.unit_mask.val()) | self.parity_bit.val();
                     }
                 }
-                // Write crossbar: loads in LOAD, butterfly results otherwise.
-                for b in 0..$banks {
-                    self.banks[b].write_address.next = self.load_addr.val().get_bits::<$bi>($shift);
-                    self.banks[b].write_data.next = self.s_tdata.val();
-                    self.banks[b].write_enable.next = false;
-                    if self.phase.q.val() == NttPhase::Load {
-                        self.banks[b].write_enable.next =
-                            self.in_fire.val() & (self.load_bank.val() == self.bank_id[b].val());
-                    } else {
-                        for u in 0..$units {
-                            if self.wb_p_bank[u].val() == self.bank_id[b].val() {
-                                self.banks[b].write_address.next = self.wb_p[u].val().get_bits::<$bi>($shift);
-                                self.banks[b].write_data.next = self.bfly[u].sum.val();
-                                self.banks[b].write_enable.next = self.bfly[u].valid_out.val();
-                            }
-                            if self.wb_q_bank[u].val() == self.bank_id[b].val() {
-                                self.banks[b].write_address.next = self.wb_q[u].val().get_bits::<$bi>($shift);
-                                self.banks[b].write_data.next = self.bfly[u].prod.val();
-                                self.banks[b].write_enable.next = self.bfly[u].valid_out.val();
+                // Write crossbar: a free set takes the loads, the computing
+                // set the butterfly results.
+                for s in 0..3 {
+                    for b in 0..$banks {
+                        self.banks[s * $banks + b].write_address.next = self.load_addr.val().get_bits::<$bi>($shift);
+                        self.banks[s * $banks + b].write_data.next = self.s_tdata.val();
+                        self.banks[s * $banks + b].write_enable.next = false;
+                        if self.status[s].q.val() == self.set_free.val() {
+                            self.banks[s * $banks + b].write_enable.next = self.in_fire.val()
+                                & (self.ld_set.q.val() == self.set_id[s].val())
+                                & (self.load_bank.val() == self.bank_id[b].val());
+                        } else if self.cp_set.q.val() == self.set_id[s].val() {
+                            for u in 0..$units {
+                                if self.wb_p_bank[u].val() == self.bank_id[b].val() {
+                                    self.banks[s * $banks + b].write_address.next = self.wb_p[u].val().get_bits::<$bi>($shift);
+                                    self.banks[s * $banks + b].write_data.next = self.bfly[u].sum.val();
+                                    self.banks[s * $banks + b].write_enable.next = self.bfly[u].valid_out.val();
+                                }
+                                if self.wb_q_bank[u].val() == self.bank_id[b].val() {
+                                    self.banks[s * $banks + b].write_address.next = self.wb_q[u].val().get_bits::<$bi>($shift);
+                                    self.banks[s * $banks + b].write_data.next = self.bfly[u].prod.val();
+                                    self.banks[s * $banks + b].write_enable.next = self.bfly[u].valid_out.val();
+                                }
                             }
                         }
                     }
@@ -580,7 +712,7 @@ macro_rules! ntt_core_logic {
                 self.scale_mul.a.next = 0.into();
                 for b in 0..$banks {
                     if self.unload_bank_d.q.val() == self.bank_id[b].val() {
-                        self.scale_mul.a.next = self.banks[b].read_data.val();
+                        self.scale_mul.a.next = self.ul_rd[b].val();
                     }
                 }
                 self.scale_mul.b.next = self.scales.read_data.val();
@@ -602,23 +734,28 @@ macro_rules! ntt_core_logic {
                 self.shell.credit_take.next = self.unload_issue.val();
                 self.shell.ops.next = self.issued_count[$units].val();
                 // TLAST must mark exactly the job's last input beat.
-                self.shell.fault.next = self.in_fire.val()
-                    & (self.s_tlast.val() != (self.counter.q.val() == self.total.q.val() - 1));
+                self.shell.fault.next = self.in_fire.val() & (self.s_tlast.val() != self.last_load.val());
                 self.shell.fault_code.next = self.err_tlast.val();
                 self.shell.finish.next = false;
 
-                // ---- Phase sequencing.
-                if self.phase.q.val() == NttPhase::Load {
-                    if self.in_fire.val() {
-                        self.counter.d.next = self.counter.q.val() + 1;
-                        if self.counter.q.val() == self.total.q.val() - 1 {
-                            self.counter.d.next = 0.into();
-                            self.stage.d.next = 0.into();
-                            if self.log_m.q.val() == 0 {
-                                self.phase.d.next = NttPhase::Unload;
-                            } else {
-                                self.phase.d.next = NttPhase::Compute;
-                            }
+                // ---- The three processes.
+                if self.in_fire.val() {
+                    self.ld_count.d.next = self.ld_count.q.val() + 1;
+                    if self.ld_done.val() {
+                        self.ld_count.d.next = 0.into();
+                        self.ld_left.d.next = self.ld_left.q.val() - 1;
+                        self.ld_set.d.next = self.ld_next.val();
+                    }
+                }
+                self.cp_done.next = false;
+                if self.phase.q.val() == NttPhase::Idle {
+                    if self.running.q.val() & self.cp_loaded.val() {
+                        self.counter.d.next = 0.into();
+                        self.stage.d.next = 0.into();
+                        if self.log_m.q.val() == 0 {
+                            self.cp_done.next = true;
+                        } else {
+                            self.phase.d.next = NttPhase::Compute;
                         }
                     }
                 } else if self.phase.q.val() == NttPhase::Compute {
@@ -628,26 +765,44 @@ macro_rules! ntt_core_logic {
                         self.drain_left.d.next = self.drain_cycles.val();
                         self.phase.d.next = NttPhase::Drain;
                     }
-                } else if self.phase.q.val() == NttPhase::Drain {
+                } else {
                     self.drain_left.d.next = self.drain_left.q.val() - 1;
                     if self.drain_left.q.val() == 1 {
                         if self.stage.q.val() == self.log_m.q.val() - 1 {
-                            self.phase.d.next = NttPhase::Unload;
+                            self.cp_done.next = true;
+                            self.phase.d.next = NttPhase::Idle;
                         } else {
                             self.stage.d.next = self.stage.q.val() + 1;
                             self.phase.d.next = NttPhase::Compute;
                         }
                     }
-                } else if self.phase.q.val() == NttPhase::Unload {
-                    if self.unload_issue.val() {
-                        self.counter.d.next = self.counter.q.val() + 1;
+                }
+                if self.cp_done.val() {
+                    self.cp_set.d.next = self.cp_next.val();
+                }
+                if self.unload_issue.val() {
+                    self.ul_count.d.next = self.ul_count.q.val() + 1;
+                    if self.ul_done.val() {
+                        self.ul_count.d.next = 0.into();
+                        self.ul_set.d.next = self.ul_next.val();
                     }
-                    if self.out_fire.val() {
-                        self.results_left.d.next = self.results_left.q.val() - 1;
-                        if self.results_left.q.val() == 1 {
-                            self.phase.d.next = NttPhase::Idle;
-                            self.shell.finish.next = true;
-                        }
+                }
+                for s in 0..3 {
+                    if self.ld_done.val() & (self.ld_set.q.val() == self.set_id[s].val()) {
+                        self.status[s].d.next = self.set_loaded.val();
+                    }
+                    if self.cp_done.val() & (self.cp_set.q.val() == self.set_id[s].val()) {
+                        self.status[s].d.next = self.set_computed.val();
+                    }
+                    if self.ul_done.val() & (self.ul_set.q.val() == self.set_id[s].val()) {
+                        self.status[s].d.next = self.set_free.val();
+                    }
+                }
+                if self.out_fire.val() {
+                    self.results_left.d.next = self.results_left.q.val() - 1;
+                    if self.results_left.q.val() == 1 {
+                        self.running.d.next = false;
+                        self.shell.finish.next = true;
                     }
                 }
 
@@ -656,18 +811,25 @@ macro_rules! ntt_core_logic {
                     self.drain_total.d.next = self.drain_total.q.val() + 1;
                 }
 
-                // ---- Job start: a power-of-two point count, m <= count <= maximum.
+                // ---- Job start: batches of a power of two points, m <= batch
+                // <= maximum, the count a multiple of the batch.
+                self.job_batch.next = self.one32.val() << self.job_batch_log.val().get_bits::<5>(0);
+                if self.job_batch_log.val() == 0 {
+                    self.job_batch.next = self.job_count.val();
+                }
                 self.size_ok.next = ((self.job_count.val() & (self.job_count.val() - 1)) == 0)
-                    & (self.job_count.val() <= self.max_points.val())
+                    & (self.job_batch_log.val() <= self.max_log.val())
+                    & (self.job_batch.val() <= self.max_points.val())
+                    & (self.job_count.val() >= self.job_batch.val())
                     & (self.job_log_size.val() <= self.max_log.val())
-                    & ((self.job_count.val() >> self.job_log_size.val().get_bits::<5>(0)) != 0);
-                // Interleaved transforms must fill the job exactly: count = B m.
+                    & ((self.job_batch.val() >> self.job_log_size.val().get_bits::<5>(0)) != 0);
+                // Interleaved transforms must fill the batch exactly: batch = B m.
                 self.ilv_ok.next = ((self.job_in_ilv.val() == 0)
-                    | ((self.job_count.val() >> self.job_log_size.val().get_bits::<5>(0))
-                        == (bit_cast::<32, 12>(self.one_addr.val()) << self.job_in_ilv.val())))
+                    | ((self.job_batch.val() >> self.job_log_size.val().get_bits::<5>(0))
+                        == (self.one32.val() << self.job_in_ilv.val())))
                     & ((self.job_out_ilv.val() == 0)
-                        | ((self.job_count.val() >> self.job_log_size.val().get_bits::<5>(0))
-                            == (bit_cast::<32, 12>(self.one_addr.val()) << self.job_out_ilv.val())));
+                        | ((self.job_batch.val() >> self.job_log_size.val().get_bits::<5>(0))
+                            == (self.one32.val() << self.job_out_ilv.val())));
                 self.refuse.next = 0.into();
                 if self.job_field.val() != self.field_fr.val() {
                     self.refuse.next = self.err_bad_field.val();
@@ -684,22 +846,40 @@ macro_rules! ntt_core_logic {
                     self.drain_total.d.next = 0.into();
                 }
                 self.shell.refuse_code.next = self.refuse.val();
-        self.accept.next = self.start.val() & self.shell.idle.val() & (self.refuse.val() == 0) & self.reset_n.val();
-        if self.accept.val() {
-                    self.phase.d.next = NttPhase::Load;
+                self.accept.next =
+                    self.start.val() & self.shell.idle.val() & (self.refuse.val() == 0) & self.reset_n.val();
+                if self.accept.val() {
+                    self.running.d.next = true;
+                    self.phase.d.next = NttPhase::Idle;
                     self.log_m.d.next = self.job_log_size.val().get_bits::<4>(0);
                     self.in_ilv.d.next = self.job_in_ilv.val();
                     self.out_ilv.d.next = self.job_out_ilv.val();
                     self.inverse.d.next = self.job_op.val() == self.op_intt.val();
-                    self.total.d.next = self.job_count.val().get_bits::<13>(0);
-                    self.results_left.d.next = self.job_count.val().get_bits::<13>(0);
+                    self.batch.d.next = self.job_batch.val().get_bits::<13>(0);
+                    self.ld_left.d.next = self.job_count.val() >> self.job_batch_log.val().get_bits::<5>(0);
+                    if self.job_batch_log.val() == 0 {
+                        self.ld_left.d.next = 1.into();
+                    }
+                    self.results_left.d.next = self.job_count.val();
                     self.counter.d.next = 0.into();
                     self.stage.d.next = 0.into();
+                    self.ld_count.d.next = 0.into();
+                    self.ul_count.d.next = 0.into();
+                    self.ld_set.d.next = 0.into();
+                    self.cp_set.d.next = 0.into();
+                    self.ul_set.d.next = 0.into();
+                    for s in 0..3 {
+                        self.status[s].d.next = self.set_free.val();
+                    }
                 }
 
                 // Reset: stop, drop in-flight results and drain the FIFO.
                 if !self.reset_n.val() {
+                    self.running.d.next = false;
                     self.phase.d.next = NttPhase::Idle;
+                    for s in 0..3 {
+                        self.status[s].d.next = self.set_free.val();
+                    }
                     self.out_fifo.read.next = !self.out_fifo.empty.val();
                 }
                 self.idle.next = self.shell.idle.val();
@@ -717,7 +897,7 @@ macro_rules! ntt_core_logic {
     };
 }
 
-// units, banks, log2 units, bank-id bits, bank index bits, index shift.
+// units, banks per set, log2 units, bank-id bits, bank index bits, index shift.
 ntt_core_logic!(2, 4, 1, 2, 10, 2);
 
 #[cfg(test)]

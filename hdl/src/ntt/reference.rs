@@ -7,8 +7,10 @@
 pub const POINT_BYTES: u64 = 32;
 
 /// A strided card-memory layout (NTT_SRC_* / NTT_DST_*): runs of `run_len`
-/// consecutive points, each run `stride` points after the previous one.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// consecutive points, each run `stride` points after the previous one;
+/// with batches (NTT_BATCH_LOG), the runs restart every `batch_len` points,
+/// `batch_stride` points after the previous batch's start.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub struct Layout {
     /// Byte address of the first point (64-byte aligned).
     pub addr: u64,
@@ -16,13 +18,27 @@ pub struct Layout {
     pub run_len: u32,
     /// Points from one run's start to the next (even).
     pub stride: u32,
+    /// Points per batch (a power of two, at least `run_len`); 0: no batches.
+    pub batch_len: u32,
+    /// Points from one batch's start to the next (even).
+    pub batch_stride: u32,
 }
 
 impl Layout {
     /// A contiguous buffer of points from `addr` (runs of one record, one
     /// record apart: valid for any even count).
     pub fn contiguous(addr: u64) -> Self {
-        Layout { addr, run_len: 2, stride: 2 }
+        Layout { addr, run_len: 2, stride: 2, batch_len: 0, batch_stride: 0 }
+    }
+
+    /// Runs of `run_len` points, `stride` apart, without batches.
+    pub fn strided(addr: u64, run_len: u32, stride: u32) -> Self {
+        Layout { addr, run_len, stride, batch_len: 0, batch_stride: 0 }
+    }
+
+    /// This layout restarted every `batch_len` points, `batch_stride` points on.
+    pub fn batched(self, batch_len: u32, batch_stride: u32) -> Self {
+        Layout { batch_len, batch_stride, ..self }
     }
 
     /// Whether the hardware accepts this layout for a job of `count` points.
@@ -32,16 +48,22 @@ impl Layout {
             && self.run_len <= count
             && self.run_len.is_power_of_two()
             && self.stride % 2 == 0
+            && (self.batch_len == 0 || (self.run_len <= self.batch_len && self.batch_stride % 2 == 0))
     }
 
     /// Byte address of the job's `i`-th point.
     pub fn point_addr(&self, i: u64) -> u64 {
+        let (batch, i) = match self.batch_len {
+            0 => (0, i),
+            len => (i / len as u64, i % len as u64),
+        };
         let run = i / self.run_len as u64;
         let at = i % self.run_len as u64;
-        self.addr + (run * self.stride as u64 + at) * POINT_BYTES
+        self.addr + (batch * self.batch_stride as u64 + run * self.stride as u64 + at) * POINT_BYTES
     }
 
-    /// One past the highest byte a job of `count` points touches.
+    /// One past the highest byte a job of `count` points touches (every
+    /// step is forward, so the last point is the highest).
     pub fn end(&self, count: u32) -> u64 {
         self.point_addr(count as u64 - 1) + POINT_BYTES
     }
@@ -84,7 +106,7 @@ mod tests {
 
     #[test]
     fn layouts() {
-        let l = Layout { addr: 128, run_len: 4, stride: 16 };
+        let l = Layout::strided(128, 4, 16);
         let addrs: Vec<u64> = (0..8).map(|i| l.point_addr(i)).collect();
         assert_eq!(addrs, vec![128, 160, 192, 224, 128 + 512, 160 + 512, 192 + 512, 224 + 512]);
         assert!(l.valid_for(8));
@@ -94,5 +116,13 @@ mod tests {
         assert!(!Layout { stride: 5, ..l }.valid_for(8));
         assert_eq!(Layout::contiguous(0).end(8), 256);
         assert_eq!(Layout::contiguous(64).point_addr(5), 64 + 5 * 32);
+        // Two batches of two runs of two points: columns 0-1, then 2-3, of a 4-wide matrix.
+        let b = Layout::strided(0, 2, 4).batched(4, 2);
+        let points: Vec<u64> = (0..8).map(|i| b.point_addr(i) / 32).collect();
+        assert_eq!(points, vec![0, 1, 4, 5, 2, 3, 6, 7]);
+        assert!(b.valid_for(8));
+        assert!(!Layout { batch_stride: 3, ..b }.valid_for(8));
+        assert!(!Layout { batch_len: 1, ..b }.valid_for(8));
+        assert_eq!(b.end(8), 8 * 32);
     }
 }

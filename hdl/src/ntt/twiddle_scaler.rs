@@ -81,6 +81,9 @@ pub struct TwiddleScaler {
     pub job_log_n: Signal<In, Bits<5>>,
     /// log2 B of the transforms interleaved in the stream.
     pub job_ilv: Signal<In, Bits<4>>,
+    /// log2 m of each transform: after output m - 1 of the last of the B
+    /// transforms, the next batch's B transforms start at column col + B.
+    pub job_log_m: Signal<In, Bits<4>>,
     /// Points in from the core.
     pub s_tdata: Signal<In, Bits<256>>,
     /// A point is offered.
@@ -112,6 +115,7 @@ pub struct TwiddleScaler {
     t_mask: DFF<Bits<12>>,
     t: DFF<Bits<12>>,
     k: DFF<Exp>,
+    k_last: DFF<Exp>,
     row_base: DFF<Exp>,
     exp: DFF<Exp>,
     x_d: DFF<Bits<256>>,
@@ -143,6 +147,7 @@ impl TwiddleScaler {
             job_col: Default::default(),
             job_log_n: Default::default(),
             job_ilv: Default::default(),
+            job_log_m: Default::default(),
             s_tdata: Default::default(),
             s_tvalid: Default::default(),
             s_tready: Default::default(),
@@ -167,6 +172,7 @@ impl TwiddleScaler {
             t_mask: Default::default(),
             t: Default::default(),
             k: Default::default(),
+            k_last: Default::default(),
             row_base: Default::default(),
             exp: Default::default(),
             x_d: Default::default(),
@@ -190,7 +196,7 @@ impl TwiddleScaler {
 impl Logic for TwiddleScaler {
     #[hdl_gen]
     fn update(&mut self) {
-        dff_setup!(self, clock, twiddle, powers, inverse, col, shift, t_mask, t, k, row_base, exp, x_d, valid_d, slots);
+        dff_setup!(self, clock, twiddle, powers, inverse, col, shift, t_mask, t, k, k_last, row_base, exp, x_d, valid_d, slots);
         clock!(self, clock, mul_tw, mul_x, mul_out, fifo);
         self.rom0.read_clock.next = self.clock.val();
         self.rom0.write_clock.next = self.clock.val();
@@ -263,7 +269,14 @@ impl Logic for TwiddleScaler {
         if self.in_fire.val() & self.powers.q.val() {
             self.exp.d.next = self.exp.q.val() + 1;
         } else if self.in_fire.val() {
-            if self.t.q.val() == self.t_mask.q.val() {
+            if (self.t.q.val() == self.t_mask.q.val()) & (self.k.q.val() == self.k_last.q.val()) {
+                // The batch's last point: the next B transforms, from k = 0.
+                self.t.d.next = 0.into();
+                self.k.d.next = 0.into();
+                self.row_base.d.next = 0.into();
+                self.exp.d.next = 0.into();
+                self.col.d.next = self.col.q.val() + bit_cast::<28, 12>(self.t_mask.q.val()) + 1;
+            } else if self.t.q.val() == self.t_mask.q.val() {
                 self.t.d.next = 0.into();
                 self.k.d.next = self.k.q.val() + 1;
                 self.row_base.d.next = self.next_row.val();
@@ -307,6 +320,7 @@ impl Logic for TwiddleScaler {
             self.t_mask.d.next = (self.one12.val() << self.job_ilv.val()) - 1;
             self.t.d.next = 0.into();
             self.k.d.next = 0.into();
+            self.k_last.d.next = (bit_cast::<28, 12>(self.one12.val()) << self.job_log_m.val()) - 1;
             self.row_base.d.next = 0.into();
             self.exp.d.next = 0.into();
             if self.job_powers.val() {

@@ -9,7 +9,7 @@ use ark_bn254::Fr;
 use ark_ff::{One, Zero};
 use zkcopro_hdl::field::MONT_MUL_LATENCY;
 use zkcopro_hdl::ntt::reference::{self as ntt_ref, Layout};
-use zkcopro_hdl::ntt::{NTT_DRAIN_CYCLES, NTT_UNITS, TWIDDLE_SCALER_LATENCY};
+use zkcopro_hdl::ntt::{NTT_DRAIN_CYCLES, NTT_LOG_MAX, NTT_UNITS, TWIDDLE_SCALER_LATENCY};
 use zkcopro_hdl::regmap;
 
 impl ModelBus {
@@ -22,19 +22,39 @@ impl ModelBus {
         ((mode >> regmap::NTT_MODE_IN_ILV_SHIFT) & 0xF, (mode >> regmap::NTT_MODE_OUT_ILV_SHIFT) & 0xF)
     }
 
+    /// NTT_BATCH_LOG: log2 of the points per batch (0: the job is one batch).
+    pub(super) fn batch_log(&self) -> u32 {
+        self.run_ntt_params[15]
+    }
+
+    /// Points per batch.
+    pub(super) fn batch_points(&self) -> u64 {
+        match self.batch_log() {
+            0 => self.run_count as u64,
+            log => 1u64 << log.min(63),
+        }
+    }
+
+    fn layout_batch(&self) -> u32 {
+        match self.batch_log() {
+            0 => 0,
+            log => 1u32.checked_shl(log).unwrap_or(0),
+        }
+    }
+
     pub(super) fn src_layout(&self) -> Layout {
         let p = &self.run_ntt_params;
-        Layout { addr: p[1] as u64 | (p[2] as u64) << 32, run_len: p[3], stride: p[4] }
+        Layout::strided(p[1] as u64 | (p[2] as u64) << 32, p[3], p[4]).batched(self.layout_batch(), p[16])
     }
 
     pub(super) fn dst_layout(&self) -> Layout {
         let p = &self.run_ntt_params;
-        Layout { addr: p[5] as u64 | (p[6] as u64) << 32, run_len: p[7], stride: p[8] }
+        Layout::strided(p[5] as u64 | (p[6] as u64) << 32, p[7], p[8]).batched(self.layout_batch(), p[17])
     }
 
     pub(super) fn srcb_layout(&self) -> Layout {
         let p = &self.run_ntt_params;
-        Layout { addr: p[11] as u64 | (p[12] as u64) << 32, run_len: p[13], stride: p[14] }
+        Layout::strided(p[11] as u64 | (p[12] as u64) << 32, p[13], p[14])
     }
 
     /// The checks of the NTT core (interleave) and of the data port (layouts,
@@ -42,12 +62,17 @@ impl ModelBus {
     pub(super) fn layout_ok(&self, ntt: bool) -> bool {
         let (count, mode) = (self.job_count, self.mode());
         let (in_ilv, out_ilv) = self.ilv();
-        let fill = |ilv: u32| !ntt || ilv == 0 || (count >> self.job_log_size) == 1 << ilv;
+        let batch = match self.run_ntt_params[15] {
+            0 => count as u64,
+            log => 1u64 << log.min(63),
+        };
+        let fill = |ilv: u32| !ntt || ilv == 0 || (batch >> self.job_log_size) == 1 << ilv;
         let src_mem = mode & regmap::NTT_MODE_SRC_MEM != 0;
         let src_b = mode & regmap::NTT_MODE_SRC_B != 0;
         let mem = src_mem || mode & regmap::NTT_MODE_DST_MEM != 0;
         fill(in_ilv)
             && fill(out_ilv)
+            && self.run_ntt_params[15] as usize <= NTT_LOG_MAX
             && (!mem || count % 2 == 0)
             && src_b == (!ntt && src_mem)
             && (!src_b || self.srcb_layout().valid_for(count))
@@ -150,8 +175,22 @@ impl ModelBus {
     }
 
     /// The NTT core, twiddle scaler and data port on one job's points, in
-    /// beat order both ways (arkworks' transforms, which the core matches).
+    /// beat order both ways (arkworks' transforms, which the core matches),
+    /// batch by batch.
     pub(super) fn ntt_compute(&self, input: &[Beat]) -> Vec<Beat> {
+        let batch = (self.batch_points() as usize).min(input.len()).max(1);
+        let b = 1u64 << self.ilv().1;
+        let col = (self.run_ntt_params[9] & ((1 << 28) - 1)) as u64;
+        input
+            .chunks(batch)
+            .enumerate()
+            .flat_map(|(j, chunk)| self.ntt_batch(chunk, col + j as u64 * b, col + (j * batch) as u64))
+            .collect()
+    }
+
+    /// One batch: its first transform's twiddle column, and the powers'
+    /// exponent of its first point.
+    fn ntt_batch(&self, input: &[Beat], col: u64, first_power: u64) -> Vec<Beat> {
         use ark_poly::{EvaluationDomain, Radix2EvaluationDomain};
         let n = input.len();
         let log_m = self.run_log_size;
@@ -177,13 +216,12 @@ impl ModelBus {
         } else {
             Fr::one()
         };
-        let col = (self.run_ntt_params[9] & ((1 << 28) - 1)) as u64;
         let out = (0..n)
             .map(|b| {
                 let x = core[ntt_ref::core_index(b, out_ilv, log_m)];
                 let (t, k) = ((b & ((1 << out_ilv) - 1)) as u64, (b >> out_ilv) as u64);
                 let x = if powers {
-                    x * g.pow([col + b as u64])
+                    x * g.pow([first_power + b as u64])
                 } else if twiddle {
                     x * w.pow([ntt_ref::twiddle_exponent(k, t, col)])
                 } else {
@@ -195,16 +233,20 @@ impl ModelBus {
         out
     }
 
-    /// End an NTT job: counters, cycle estimate (load, stages, unload, the
-    /// scaler, first-beat latencies), done.
+    /// End an NTT job: counters, cycle estimate (the first batch's load,
+    /// per batch the longest of its stages, a load and an unload, which
+    /// overlap; the last unload, the scaler, first-beat latencies), done.
     pub(super) fn ntt_finish(&mut self, mem_ok: bool) {
         self.note_mem_error(mem_ok);
         let n = self.run_count as u64;
+        let batch = self.batch_points().min(n);
+        let batches = n / batch;
         let log_m = self.run_log_size as u64;
         let butterflies = (n / 2) * log_m;
-        let drain = log_m * NTT_DRAIN_CYCLES as u64;
-        let compute = log_m * (n / 2).div_ceil(NTT_UNITS as u64);
-        let busy = 2 * n + compute + drain + MONT_MUL_LATENCY as u64 + 3 + TWIDDLE_SCALER_LATENCY as u64
+        let drain = batches * log_m * NTT_DRAIN_CYCLES as u64;
+        let compute = log_m * ((batch / 2).div_ceil(NTT_UNITS as u64) + NTT_DRAIN_CYCLES as u64) + 1;
+        let steady = if batches == 1 { compute } else { batches * compute.max(batch) };
+        let busy = 2 * batch + steady + MONT_MUL_LATENCY as u64 + 3 + TWIDDLE_SCALER_LATENCY as u64
             + self.mem_latency_cycles();
         self.cycles += busy;
         self.perf = [busy as u32, 0, 0, n as u32, n as u32, butterflies as u32, drain as u32];
