@@ -97,3 +97,25 @@ pub fn fr_from_le_bytes(bytes: &[u8]) -> Option<ark_bn254::Fr> {
     let repr = BigInt::new(limbs);
     (repr < <ark_bn254::Fr as PrimeField>::MODULUS).then(|| Fp256::new_unchecked(repr))
 }
+
+/// `out[i]` from the 32 bytes at `bytes[32 i..]`, as `fr_from_le_bytes`,
+/// or the index of the first that is not a reduced residue (`out` then
+/// holds unchecked values). Branch-free per element, so the compiler keeps
+/// it at memory speed: the download's hot path.
+pub fn frs_from_le_bytes(out: &mut [ark_bn254::Fr], bytes: &[u8]) -> Result<(), usize> {
+    assert_eq!(bytes.len(), 32 * out.len(), "32 bytes per element");
+    let p = <ark_bn254::Fr as PrimeField>::MODULUS.0;
+    let below = |l: &[u64; 4]| {
+        l[3] < p[3] || (l[3] == p[3] && (l[2] < p[2] || (l[2] == p[2] && (l[1] < p[1] || (l[1] == p[1] && l[0] < p[0])))))
+    };
+    let mut all_reduced = true;
+    for (x, b) in out.iter_mut().zip(bytes.chunks_exact(32)) {
+        let limbs: [u64; 4] = std::array::from_fn(|i| u64::from_le_bytes(b[8 * i..8 * i + 8].try_into().expect("8 bytes")));
+        all_reduced &= below(&limbs);
+        *x = Fp256::new_unchecked(BigInt::new(limbs));
+    }
+    if all_reduced {
+        return Ok(());
+    }
+    Err(out.iter().position(|x| !below(&x.0.0)).expect("one element is not reduced"))
+}

@@ -144,17 +144,13 @@ impl<B: Bus> Coprocessor<B> {
         self.check_buffer(buf, 0, data.len() as u64 * POINT_BYTES)?;
         let mut bytes = std::mem::take(&mut self.staging);
         bytes.resize(data.len() * POINT_BYTES as usize, 0);
-        let pack = |(xs, out): (&[Fr], &mut [u8])| {
-            for (x, o) in xs.iter().zip(out.chunks_exact_mut(32)) {
-                for (l, limb) in x.0.0.iter().enumerate() {
-                    o[8 * l..8 * l + 8].copy_from_slice(&limb.to_le_bytes());
-                }
+        // One thread: the copy runs at memory speed, which a second core
+        // does not raise on this host, and the thread pool's hand-off costs.
+        for (x, o) in data.iter().zip(bytes.chunks_exact_mut(32)) {
+            let o: &mut [u8; 32] = o.try_into().expect("32-byte chunk");
+            for (l, limb) in x.0.0.iter().enumerate() {
+                o[8 * l..8 * l + 8].copy_from_slice(&limb.to_le_bytes());
             }
-        };
-        if data.len() < PARALLEL_MIN {
-            pack((data, &mut bytes));
-        } else {
-            data.par_chunks(4096).zip(bytes.par_chunks_mut(4096 * 32)).for_each(pack);
         }
         let pack_s = t0.elapsed().as_secs_f64();
         let t = self.write_buffer(buf, 0, &bytes);
@@ -181,20 +177,8 @@ impl<B: Bus> Coprocessor<B> {
             }
         };
         let t0 = std::time::Instant::now();
-        let unpack = |k: usize, xs: &mut [Fr], bs: &[u8]| {
-            for (i, (x, b)) in xs.iter_mut().zip(bs.chunks_exact(32)).enumerate() {
-                *x = crate::field::fr_from_le_bytes(b).ok_or(DriverError::BadResult { index: k + i })?;
-            }
-            Ok::<(), DriverError>(())
-        };
-        let unpacked = if out.len() < PARALLEL_MIN {
-            unpack(0, out, &bytes)
-        } else {
-            out.par_chunks_mut(4096)
-                .zip(bytes.par_chunks(4096 * 32))
-                .enumerate()
-                .try_for_each(|(k, (xs, bs))| unpack(k * 4096, xs, bs))
-        };
+        // Memory speed on one thread (as the upload's packing).
+        let unpacked = crate::field::frs_from_le_bytes(out, &bytes).map_err(|index| DriverError::BadResult { index });
         self.staging = bytes;
         unpacked?;
         glue += t0.elapsed().as_secs_f64();
@@ -480,3 +464,4 @@ fn distribute_powers(data: &mut [Fr], g: Fr) {
         data.par_chunks_mut(CHUNK).enumerate().for_each(|(k, xs)| scale(k * CHUNK, xs));
     }
 }
+

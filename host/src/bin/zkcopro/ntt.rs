@@ -103,6 +103,9 @@ pub fn measure(a: &NttArgs, quiet: bool) -> Result<NttReport, DriverError> {
     // Staging for the card copies, set up before the run, as a real host
     // allocates its DMA buffers once (arkworks, too, is timed warm).
     dev.reserve_staging(n * 32);
+    // The glue's worker threads are up before the run, as in a host program
+    // that has run before (the first parallel call starts the pool).
+    rayon::broadcast(|_| ());
     let spinner = if json { ProgressBar::hidden() } else { ProgressBar::new_spinner() };
     spinner.set_message("simulating the coprocessor");
     spinner.enable_steady_tick(std::time::Duration::from_millis(200));
