@@ -5,7 +5,7 @@
 use ark_bn254::Fr;
 use ark_ff::{UniformRand, Zero, One};
 use ark_poly::{EvaluationDomain, Radix2EvaluationDomain};
-use zkcopro_hdl::ntt::NTT_LOG_MAX;
+use zkcopro_hdl::ntt::{NTT_DRAIN_CYCLES, NTT_LOG_MAX, NTT_UNITS};
 use zkcopro_hdl::{reference, regmap};
 use zkcopro_host::DeviceField;
 use zkcopro_host::field::{beat_to_biguint, biguint_to_beat};
@@ -172,7 +172,7 @@ fn batched_jobs_overlap_and_match_reference_model() {
             assert_eq!(bfly, n / 2 * log_m as usize);
             if stall == 0 && log_m >= 5 {
                 // One after another: 2 n + the stages; overlapped, well under.
-                let serial = 2 * n + batches * log_m as usize * (batch / 4 + 24);
+                let serial = 2 * n + batches * log_m as usize * (batch / (2 * NTT_UNITS) + NTT_DRAIN_CYCLES);
                 assert!(busy < serial * 4 / 5, "no overlap: {busy} busy cycles, serial {serial}");
             }
             println!("batch 2^{batch_log} m 2^{log_m} B 2^{ilv} x{batches}: {busy} busy cycles, {bfly} butterflies");

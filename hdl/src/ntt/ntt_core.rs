@@ -36,7 +36,7 @@ pub const NTT_LOG_MAX: usize = 12;
 pub const NTT_MAX_POINTS: usize = 1 << NTT_LOG_MAX;
 /// log2 of the number of butterfly units (a build parameter: change it
 /// together with the `ntt_core_logic!` invocation at the end of this file).
-pub const NTT_UNITS_LOG2: usize = 1;
+pub const NTT_UNITS_LOG2: usize = 2;
 /// Butterfly units.
 pub const NTT_UNITS: usize = 1 << NTT_UNITS_LOG2;
 /// Memory banks of one set: two per unit.
@@ -898,7 +898,7 @@ macro_rules! ntt_core_logic {
 }
 
 // units, banks per set, log2 units, bank-id bits, bank index bits, index shift.
-ntt_core_logic!(2, 4, 1, 2, 10, 2);
+ntt_core_logic!(4, 8, 2, 3, 9, 3);
 
 #[cfg(test)]
 mod tests {
