@@ -139,7 +139,7 @@ registers! {
     PERF_MSM_COMBINE = 0x80, ReadOnly, 0,
         "MSM: cycles of the combination phase (sum 2^(c w + b) R(w, b) on the device)";
     NTT_MODE = 0x84, ReadWrite, 0,
-        "NTT: bit0 points come from card memory (NTT_SRC_*) instead of s_axis, bit1 results go to card memory (NTT_DST_*) instead of m_axis, bits[7:4] log2 B of the transforms interleaved on input (point i of transform t is input point i B + t), bits[11:8] the same for the output, bit12 multiply output k of transform t by the twiddle w^((NTT_TWIDDLE_COL + t) k), w the primitive 2^NTT_TWIDDLE_LOG-th root of unity (its inverse for INTT), bit13 (powers, not with bit12) multiply output j by g^(NTT_TWIDDLE_COL + j), g = 5 the generator of Fr (g^-1 for INTT; with JOB_LOG_SIZE 0 this is a coset scaling); with B > 1, each batch (NTT_BATCH_LOG) must be B x 2^JOB_LOG_SIZE points. Field-ALU jobs use bits 0 and 1 (operand a from NTT_SRC_*, results to NTT_DST_*) and bit14 (with bit0: operand b from NTT_SRC_B_*); the other bits must be 0 for them";
+        "NTT: bit0 points come from card memory (NTT_SRC_*) instead of s_axis, bit1 results go to card memory (NTT_DST_*) instead of m_axis, bits[7:4] log2 B of the transforms interleaved on input (point i of transform t is input point i B + t), bits[11:8] the same for the output, bit12 multiply output k of the job's q-th transform by the twiddle w^((NTT_TWIDDLE_COL + q) k) (with B > 1, transform t of batch r is q = r B + t), w the primitive 2^NTT_TWIDDLE_LOG-th root of unity (its inverse for INTT), bit13 (powers, not with bit12) multiply output k of the job's q-th transform by g^(NTT_TWIDDLE_COL + q + 2^NTT_TWIDDLE_LOG k), g = 5 the generator of Fr, bit15 (with bit13) by the powers of g^-1 instead (with JOB_LOG_SIZE 0 and NTT_TWIDDLE_LOG 0, point j times g^(NTT_TWIDDLE_COL + j): a coset scaling; after a four-step's second pass, NTT_TWIDDLE_LOG = log2 of its row count, result j times g^j); with B > 1, each batch (NTT_BATCH_LOG) must be B x 2^JOB_LOG_SIZE points. Field-ALU jobs use bits 0 and 1 (operand a from NTT_SRC_*, results to NTT_DST_*) and bit14 (with bit0: operand b from NTT_SRC_B_*); the other bits must be 0 for them";
     NTT_SRC_ADDR_LO = 0x88, ReadWrite, 0,
         "NTT from card memory: byte address of the first run, bits [31:0] (64-byte aligned; 32 bytes per point, Montgomery form)";
     NTT_SRC_ADDR_HI = 0x8C, ReadWrite, 0,
@@ -157,9 +157,9 @@ registers! {
     NTT_DST_STRIDE = 0xA4, ReadWrite, 0,
         "NTT to card memory: points from one run's start to the next (even)";
     NTT_TWIDDLE_COL = 0xA8, ReadWrite, 0,
-        "NTT twiddles (NTT_MODE bit12): column index of the job's first transform";
+        "NTT twiddles and powers (NTT_MODE bit12, bit13): column index (exponent offset) of the job's first transform";
     NTT_TWIDDLE_LOG = 0xAC, ReadWrite, 0,
-        "NTT twiddles (NTT_MODE bit12): log2 of the whole transform the twiddles belong to (1..=28)";
+        "NTT twiddles (NTT_MODE bit12): log2 of the whole transform the twiddles belong to (1..=28); powers (bit13): log2 of the exponent step from output k to k + 1 (0..=28)";
     NTT_SRC_B_ADDR_LO = 0xB0, ReadWrite, 0,
         "Field-ALU jobs from card memory (NTT_MODE bit14): byte address of operand b's first run, bits [31:0] (64-byte aligned; a stride of 0 repeats one record, a constant)";
     NTT_SRC_B_ADDR_HI = 0xB4, ReadWrite, 0,
@@ -257,6 +257,7 @@ pub const NTT_MODE_OUT_ILV_SHIFT: u32 = 8;
 pub const NTT_MODE_TWIDDLE: u32 = 1 << 12;
 pub const NTT_MODE_POWERS: u32 = 1 << 13;
 pub const NTT_MODE_SRC_B: u32 = 1 << 14;
+pub const NTT_MODE_POWERS_INV: u32 = 1 << 15;
 
 /// CTRL bits.
 pub const CTRL_AP_START: u32 = 1 << 0;
@@ -362,6 +363,7 @@ pub fn c_header(prefix: &str) -> String {
         ("NTT_MODE_TWIDDLE", NTT_MODE_TWIDDLE),
         ("NTT_MODE_POWERS", NTT_MODE_POWERS),
         ("NTT_MODE_SRC_B", NTT_MODE_SRC_B),
+        ("NTT_MODE_POWERS_INV", NTT_MODE_POWERS_INV),
     ] {
         s += &format!("#define {up}_{name} 0x{v:X}u\n");
     }

@@ -478,6 +478,7 @@ impl Logic for Top {
         self.ntt_scaler.start.next = self.regs.start.val() & self.is_ntt_op.val();
         self.ntt_scaler.job_twiddle.next = self.regs.ntt_params[0].val().get_bit(12);
         self.ntt_scaler.job_powers.next = self.regs.ntt_params[0].val().get_bit(13);
+        self.ntt_scaler.job_powers_inv.next = self.regs.ntt_params[0].val().get_bit(15);
         self.ntt_scaler.job_inverse.next = self.regs.job_op.val() == self.op_intt.val();
         self.ntt_scaler.job_col.next = self.regs.ntt_params[9].val().get_bits::<28>(0);
         self.ntt_scaler.job_log_n.next = self.regs.ntt_params[10].val().get_bits::<5>(0);

@@ -11,7 +11,7 @@
 use crate::{DeviceBuffer, Operand};
 use crate::driver::{Coprocessor, DriverError, FieldOp, JobProfile};
 use crate::msm::{BasesProfile, MsmBases, MsmConfig};
-use crate::ntt::Direction;
+use crate::ntt::{Direction, OutputPowers};
 use crate::Bus;
 use ark_bn254::{Bn254, Fr, G1Affine, G1Projective, G2Projective};
 use ark_ec::{AffineRepr, CurveGroup, VariableBaseMSM};
@@ -449,14 +449,16 @@ impl<B: Bus> Coprocessor<B> {
     fn h_chain(&mut self, prof: &mut ProveProfile, abc: &[Vec<Fr>; 3], bufs: &[DeviceBuffer], z_inv: Fr) -> Result<Vec<Fr>, ProveError> {
         let n = abc[0].len();
         let mut p = JobProfile::default();
+        // coset_fft(ifft(v)) = fft(ifft(v) g^j): the powers ride on the
+        // inverse NTT's last pass, so the coset NTTs are plain forward NTTs.
         for (v, buf) in abc.iter().zip(bufs) {
             p.add(&self.upload_fr(buf, v)?);
-            p.add(&self.ntt_buffer(buf, n, Direction::Inverse)?);
+            p.add(&self.ntt_buffer_scaled(buf, n, Direction::Inverse, OutputPowers::Coset)?);
         }
-        prof.push_device("h(X)", "h(X): A, B, C to the card, 3 inverse NTTs", &p);
+        prof.push_device("h(X)", "h(X): A, B, C to the card, 3 inverse NTTs (times g^j)", &p);
         let mut p = JobProfile::default();
         for buf in bufs {
-            p.add(&self.coset_ntt_buffer(buf, n, Direction::Forward)?);
+            p.add(&self.ntt_buffer(buf, n, Direction::Forward)?);
         }
         prof.push_device("h(X)", "h(X): 3 coset NTTs", &p);
         let (a, b, c) = (&bufs[0], &bufs[1], &bufs[2]);

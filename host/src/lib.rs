@@ -19,7 +19,7 @@ pub use field::DeviceField;
 pub use card_mem::{CardMemConfig, DeviceBuffer, TransferProfile};
 pub use msm::{BasesProfile, MsmBases, MsmConfig, MsmProfile};
 pub use groth16::{DeviceProvingKey, ProveError, ProveProfile, ProveStep};
-pub use ntt::Direction;
+pub use ntt::{Direction, OutputPowers};
 pub use elementwise::Operand;
 
 impl<T: Bus + ?Sized> Bus for Box<T> {

@@ -37,6 +37,29 @@ pub enum Direction {
     Inverse,
 }
 
+/// A coset scaling folded into a transform's last pass (`ntt_buffer_scaled`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OutputPowers {
+    /// Results as they are.
+    None,
+    /// Result j times g^j, g = `Fr::GENERATOR`.
+    Coset,
+    /// Result j times g^-j.
+    InverseCoset,
+}
+
+impl OutputPowers {
+    /// The scaler's factor for a last pass whose q-th transform's output k
+    /// is result q + 2^log_step k.
+    fn factor(self, log_step: u32) -> Factor {
+        match self {
+            OutputPowers::None => Factor::One,
+            OutputPowers::Coset => Factor::Powers { col: 0, log_step, inverse_base: false },
+            OutputPowers::InverseCoset => Factor::Powers { col: 0, log_step, inverse_base: true },
+        }
+    }
+}
+
 /// Largest transform that runs on the card without the host: two passes of
 /// on-chip transforms, each job holding at least two interleaved transforms
 /// (a card-memory record is two points).
@@ -65,8 +88,9 @@ enum Factor {
     One,
     /// Four-step twiddles: first column, log2 of the whole transform.
     Twiddle { col: u32, log_n: u32 },
-    /// Result j times g^(first + j) (g^-1 for inverse jobs).
-    Powers { first: u32 },
+    /// Output k of the job's q-th transform times x^(col + q + 2^log_step k),
+    /// x = g, or g^-1 if `inverse_base`.
+    Powers { col: u32, log_step: u32, inverse_base: bool },
 }
 
 impl CardJob {
@@ -75,7 +99,10 @@ impl CardJob {
         let (mode, col, log_n) = match self.factor {
             Factor::One => (ilv, 0, 0),
             Factor::Twiddle { col, log_n } => (ilv | regmap::NTT_MODE_TWIDDLE, col, log_n),
-            Factor::Powers { first } => (ilv | regmap::NTT_MODE_POWERS, first, 0),
+            Factor::Powers { col, log_step, inverse_base } => {
+                let inv = if inverse_base { regmap::NTT_MODE_POWERS_INV } else { 0 };
+                (ilv | regmap::NTT_MODE_POWERS | inv, col, log_step)
+            }
         };
         crate::driver::card_params(mode, self.src, self.dst, None, col, log_n)
     }
@@ -197,6 +224,21 @@ impl<B: Bus> Coprocessor<B> {
     /// passes through a scratch buffer of the same size. n is a power of two
     /// up to 2^NTT_LOG_MAX_CARD; checked, with the buffer, before any work.
     pub fn ntt_buffer(&mut self, buf: &DeviceBuffer, n: usize, dir: Direction) -> Result<JobProfile, DriverError> {
+        self.ntt_buffer_scaled(buf, n, dir, OutputPowers::None)
+    }
+
+    /// `ntt_buffer`, with result j multiplied by g^j or g^-j (g =
+    /// `Fr::GENERATOR`) in the transform's last pass, at no extra pass:
+    /// an inverse transform with `Coset` gives the coefficients a forward
+    /// NTT turns into coset evaluations (ark-poly's `coset_fft` is
+    /// `fft` of them); with `InverseCoset` it is ark-poly's `coset_ifft`.
+    pub fn ntt_buffer_scaled(
+        &mut self,
+        buf: &DeviceBuffer,
+        n: usize,
+        dir: Direction,
+        powers: OutputPowers,
+    ) -> Result<JobProfile, DriverError> {
         let log_n = self.check_card_transform(buf, n)?;
         let mut profile = JobProfile { clock_hz: self.clock_hz(), elements: n as u64, ..Default::default() };
         if n == 1 {
@@ -206,13 +248,14 @@ impl<B: Bus> Coprocessor<B> {
         }
         if log_n as usize <= NTT_LOG_MAX {
             let all = Layout::contiguous(buf.addr());
-            let job = CardJob { count: n as u32, log_m: log_n, in_ilv: 0, out_ilv: 0, src: all, dst: all, factor: Factor::One };
+            let factor = powers.factor(0);
+            let job = CardJob { count: n as u32, log_m: log_n, in_ilv: 0, out_ilv: 0, src: all, dst: all, factor };
             profile.add(&self.card_job(job, dir)?);
         } else {
             let t0 = std::time::Instant::now();
             let scratch = self.alloc_buffer(n as u64 * POINT_BYTES)?;
             profile.glue_s += t0.elapsed().as_secs_f64();
-            let outcome = self.four_step_on_card(buf.addr(), scratch.addr(), log_n, dir);
+            let outcome = self.four_step_on_card(buf.addr(), scratch.addr(), log_n, dir, powers);
             let t1 = std::time::Instant::now();
             self.free_buffer(scratch)?;
             profile.glue_s += t1.elapsed().as_secs_f64();
@@ -239,7 +282,16 @@ impl<B: Bus> Coprocessor<B> {
     /// interleaved), multiplies output k1 of column c by w^(c k1) and writes
     /// them back in the same layout into `scratch`; pass 2 transforms B2
     /// rows of `scratch` per batch and writes X[k1 + n1 k2] transposed into `data`.
-    fn four_step_on_card(&mut self, data: u64, scratch: u64, log_n: u32, dir: Direction) -> Result<JobProfile, DriverError> {
+    /// The second pass's scaler applies `powers` (result k1 + n1 k2 is its
+    /// k2-th output of row k1).
+    fn four_step_on_card(
+        &mut self,
+        data: u64,
+        scratch: u64,
+        log_n: u32,
+        dir: Direction,
+        powers: OutputPowers,
+    ) -> Result<JobProfile, DriverError> {
         let log1 = log_n / 2;
         let log2 = log_n - log1;
         let (n1, n2) = (1u32 << log1, 1u32 << log2);
@@ -266,7 +318,7 @@ impl<B: Bus> Coprocessor<B> {
             out_ilv: b2_log,
             src: Layout::contiguous(scratch).batched(batch, batch),
             dst: Layout::strided(data, b2, n1).batched(batch, b2),
-            factor: Factor::One,
+            factor: powers.factor(log1),
         };
         profile.add(&self.card_job(pass2, dir)?);
         Ok(profile)
@@ -322,19 +374,19 @@ impl<B: Bus> Coprocessor<B> {
 
     /// In-place coset NTT over g H (g = `Fr::GENERATOR`, as ark-poly's
     /// `get_coset(GENERATOR)`) of the first `n` points of a device buffer,
-    /// entirely on the card: forward scales point i by g^i, then transforms;
-    /// inverse transforms, then scales by g^-i. The scaling is a pass of
+    /// entirely on the card: forward scales point i by g^i (a pass of
     /// one-point "transforms" whose results the twiddle scaler multiplies by
-    /// the powers.
+    /// the powers), then transforms; inverse transforms with the scaling by
+    /// g^-i folded into its last pass.
     pub fn coset_ntt_buffer(&mut self, buf: &DeviceBuffer, n: usize, dir: Direction) -> Result<JobProfile, DriverError> {
         self.check_card_transform(buf, n)?;
         let mut profile = JobProfile { clock_hz: self.clock_hz(), ..Default::default() };
-        if dir == Direction::Forward {
-            profile.add(&self.scale_by_powers(buf, n, dir)?);
-        }
-        profile.add(&self.ntt_buffer(buf, n, dir)?);
-        if dir == Direction::Inverse {
-            profile.add(&self.scale_by_powers(buf, n, dir)?);
+        match dir {
+            Direction::Forward => {
+                profile.add(&self.scale_by_powers(buf, n, dir)?);
+                profile.add(&self.ntt_buffer(buf, n, dir)?);
+            }
+            Direction::Inverse => profile.add(&self.ntt_buffer_scaled(buf, n, dir, OutputPowers::InverseCoset)?),
         }
         profile.elements = n as u64;
         profile.finish();
@@ -353,7 +405,7 @@ impl<B: Bus> Coprocessor<B> {
         if n > NTT_MAX_POINTS {
             at = at.batched(NTT_MAX_POINTS as u32, NTT_MAX_POINTS as u32);
         }
-        let factor = Factor::Powers { first: 0 };
+        let factor = Factor::Powers { col: 0, log_step: 0, inverse_base: dir == Direction::Inverse };
         let job = CardJob { count: n as u32, log_m: 0, in_ilv: 0, out_ilv: 0, src: at, dst: at, factor };
         profile.add(&self.card_job(job, dir)?);
         Ok(profile)

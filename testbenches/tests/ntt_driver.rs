@@ -7,7 +7,7 @@ use ark_bn254::Fr;
 use ark_ff::{FftField, One, UniformRand, Zero};
 use ark_poly::{EvaluationDomain, Radix2EvaluationDomain};
 use zkcopro_hdl::ntt::NTT_LOG_MAX;
-use zkcopro_host::{Bus, Coprocessor, Direction, DriverError, ModelBus, VerilatorBus};
+use zkcopro_host::{Bus, Coprocessor, Direction, DriverError, ModelBus, OutputPowers, VerilatorBus};
 use zkcopro_testbenches::on_both_backends;
 use zkcopro_testbenches::seeded_rng;
 
@@ -125,6 +125,30 @@ fn check_device_buffers<B: Bus>(bus: B, name: &str) {
     dev.coset_ntt_buffer(&buf, n, Direction::Inverse).unwrap();
     dev.download_fr(&buf, &mut out).unwrap();
     assert_eq!(first_mismatch(&out, &input), None, "coset round trip on the card");
+    // Powers folded into the last pass (four-step here, one job below): an
+    // inverse NTT times g^j, then a forward NTT, is ark-poly's coset fft of
+    // the coefficients; times g^-j is ark-poly's coset ifft.
+    for size in [n, 1 << 9] {
+        let x = &input[..size];
+        let domain = Radix2EvaluationDomain::<Fr>::new(size).unwrap();
+        let coset = domain.get_coset(Fr::GENERATOR).unwrap();
+        let mut got = vec![Fr::zero(); size];
+        dev.upload_fr(&buf, x).unwrap();
+        let jobs = dev.ntt_buffer_scaled(&buf, size, Direction::Inverse, OutputPowers::Coset).unwrap().jobs;
+        assert_eq!(jobs, if size > 1 << NTT_LOG_MAX { 2 } else { 1 }, "no pass of its own for the powers");
+        dev.ntt_buffer(&buf, size, Direction::Forward).unwrap();
+        dev.download_fr(&buf, &mut got).unwrap();
+        assert_eq!(first_mismatch(&got, &coset.fft(&domain.ifft(x))), None, "ifft times g^j, then fft, 2^{}", size.trailing_zeros());
+        dev.upload_fr(&buf, x).unwrap();
+        dev.ntt_buffer_scaled(&buf, size, Direction::Inverse, OutputPowers::InverseCoset).unwrap();
+        dev.download_fr(&buf, &mut got).unwrap();
+        assert_eq!(first_mismatch(&got, &coset.ifft(x)), None, "coset ifft, 2^{}", size.trailing_zeros());
+        dev.upload_fr(&buf, x).unwrap();
+        dev.ntt_buffer_scaled(&buf, size, Direction::Forward, OutputPowers::Coset).unwrap();
+        dev.download_fr(&buf, &mut got).unwrap();
+        let want: Vec<Fr> = domain.fft(x).iter().zip(std::iter::successors(Some(Fr::one()), |p| Some(*p * Fr::GENERATOR))).map(|(y, g)| *y * g).collect();
+        assert_eq!(first_mismatch(&got, &want), None, "fft times g^j, 2^{}", size.trailing_zeros());
+    }
     // Bad sizes and buffers: refused before any work.
     let cycles = dev.bus().cycles();
     for bad in [0usize, 3, 1 << 23] {

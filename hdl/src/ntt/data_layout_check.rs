@@ -142,6 +142,7 @@ impl Logic for DataLayoutCheck {
             | (self.job_dst_mem.val() & !self.dst_ok.val())
             | (self.job_twiddle.val() & !self.twiddle_ok.val())
             | (self.job_twiddle.val() & self.job_powers.val())
+            | (self.job_powers.val() & (self.job_twiddle_log.val() > 28))
             | !self.batch_ok.val()
             | (self.job_src_b.val() & !(self.job_src_mem.val() & self.srcb_ok.val()))
             | (self.job_src_b.val() != (self.job_alu.val() & self.job_src_mem.val()))

@@ -78,10 +78,17 @@ pub fn core_index(beat: usize, ilv: u32, log_m: u32) -> usize {
     (t << log_m) | i
 }
 
-/// Exponent e of the twiddle w^e of output k of interleaved transform t,
-/// column `col` of a four-step transform: k (col + t).
-pub fn twiddle_exponent(k: u64, t: u64, col: u64) -> u64 {
-    k * (col + t)
+/// Exponent e of the twiddle w^e of output k of the job's q-th transform,
+/// column `col + q` of a four-step transform: k (col + q).
+pub fn twiddle_exponent(k: u64, q: u64, col: u64) -> u64 {
+    k * (col + q)
+}
+
+/// Exponent e of the power g^e of output k of the job's q-th transform in
+/// powers mode: col + q + 2^log_step k (one-point transforms: col + j;
+/// the four-step's second pass with log_step = log2 n1: result index k1 + n1 k2).
+pub fn powers_exponent(k: u64, q: u64, col: u64, log_step: u32) -> u64 {
+    col + q + (k << log_step)
 }
 
 #[cfg(test)]

@@ -3,15 +3,19 @@
 //! w the primitive 2^log_n-th root of unity (w^-1 for inverse transforms).
 //! With twiddles off it multiplies by one, so every job has the same latency.
 //!
-//! In powers mode it multiplies the j-th point by g^(col0 + j) (g^-1 for
-//! inverse jobs), g arkworks' multiplicative generator of Fr: the scaling of
-//! a coset transform, run as a job of one-point transforms.
+//! In powers mode it multiplies output k of the job's q-th transform by
+//! g^(col0 + q + 2^L k) (or g^-1's powers), g arkworks' multiplicative
+//! generator of Fr, L the job's `job_log_n`: with one-point transforms the
+//! j-th point times g^(col0 + j), a coset scaling; after a single transform
+//! (L = 0) output k times g^k; after the four-step's second pass (B rows
+//! per batch, L = log2 n1) result k1 + n1 k2 times g^(k1 + n1 k2), so a
+//! transform's coset scaling needs no pass of its own.
 //!
 //! The factor is made on chip, not read from memory: its exponent (in units
 //! of the primitive 2^28-th root w28, or of g) splits into three fields that
 //! index three ROMs (x^e0, x^(2^10 e1), x^(2^20 e2)); two multipliers run in
 //! parallel (ROM0 x ROM1, point x ROM2) and a third joins them. The exponent
-//! k (col0 + t), or col0 + j, follows the stream by additions only.
+//! k (col0 + q), or col0 + q + 2^L k, follows the stream by additions only.
 
 use super::roots;
 use crate::field::{MONT_MUL_LATENCY, MontMul, MulImpl};
@@ -73,11 +77,15 @@ pub struct TwiddleScaler {
     pub job_twiddle: Signal<In, Bit>,
     /// Inverse transform: twiddles of w^-1 (powers of g^-1).
     pub job_inverse: Signal<In, Bit>,
-    /// Powers mode: multiply point j by g^(col + j) (overrides twiddles).
+    /// Powers mode: multiply output k of transform q by g^(col + q + 2^log_n k)
+    /// (overrides twiddles).
     pub job_powers: Signal<In, Bit>,
+    /// Powers mode: powers of g^-1 instead of g.
+    pub job_powers_inv: Signal<In, Bit>,
     /// Column of the job's first transform.
     pub job_col: Signal<In, Exp>,
-    /// log2 of the whole transform (1..=28) the twiddles belong to.
+    /// log2 of the whole transform (1..=28) the twiddles belong to; in
+    /// powers mode, log2 of the exponent step between outputs k and k + 1 (0..=28).
     pub job_log_n: Signal<In, Bits<5>>,
     /// log2 B of the transforms interleaved in the stream.
     pub job_ilv: Signal<In, Bits<4>>,
@@ -109,6 +117,9 @@ pub struct TwiddleScaler {
     fifo: Fifo,
     twiddle: DFF<Bit>,
     powers: DFF<Bit>,
+    powers_inv: DFF<Bit>,
+    /// Powers mode: the exponent step between outputs k and k + 1.
+    step: DFF<Exp>,
     inverse: DFF<Bit>,
     col: DFF<Exp>,
     shift: DFF<Bits<5>>,
@@ -126,6 +137,8 @@ pub struct TwiddleScaler {
     exp_scaled: Signal<Local, Exp>,
     exp_signed: Signal<Local, Exp>,
     next_row: Signal<Local, Exp>,
+    next_prow: Signal<Local, Exp>,
+    next_col: Signal<Local, Exp>,
     depth: Constant<Bits<{ TWIDDLE_FIFO_LOG2 + 1 }>>,
     exp_bits: Constant<Bits<5>>,
     zero_exp: Constant<Exp>,
@@ -144,6 +157,7 @@ impl TwiddleScaler {
             job_twiddle: Default::default(),
             job_inverse: Default::default(),
             job_powers: Default::default(),
+            job_powers_inv: Default::default(),
             job_col: Default::default(),
             job_log_n: Default::default(),
             job_ilv: Default::default(),
@@ -166,6 +180,8 @@ impl TwiddleScaler {
             fifo: Default::default(),
             twiddle: Default::default(),
             powers: Default::default(),
+            powers_inv: Default::default(),
+            step: Default::default(),
             inverse: Default::default(),
             col: Default::default(),
             shift: Default::default(),
@@ -183,6 +199,8 @@ impl TwiddleScaler {
             exp_scaled: Default::default(),
             exp_signed: Default::default(),
             next_row: Default::default(),
+            next_prow: Default::default(),
+            next_col: Default::default(),
             depth: Constant::new(((1u64 << TWIDDLE_FIFO_LOG2) as u64).into()),
             exp_bits: Constant::new((TWIDDLE_EXP_BITS as u64).into()),
             zero_exp: Constant::new(0u64.into()),
@@ -196,7 +214,10 @@ impl TwiddleScaler {
 impl Logic for TwiddleScaler {
     #[hdl_gen]
     fn update(&mut self) {
-        dff_setup!(self, clock, twiddle, powers, inverse, col, shift, t_mask, t, k, k_last, row_base, exp, x_d, valid_d, slots);
+        dff_setup!(
+            self, clock, twiddle, powers, powers_inv, step, inverse, col, shift, t_mask, t, k, k_last, row_base, exp,
+            x_d, valid_d, slots
+        );
         clock!(self, clock, mul_tw, mul_x, mul_out, fifo);
         self.rom0.read_clock.next = self.clock.val();
         self.rom0.write_clock.next = self.clock.val();
@@ -259,15 +280,33 @@ impl Logic for TwiddleScaler {
         self.pow0.read_address.next = bit_cast::<11, 10>(self.exp.q.val().get_bits::<10>(0));
         self.pow1.read_address.next = bit_cast::<11, 10>(self.exp.q.val().get_bits::<10>(10));
         self.pow2.read_address.next = bit_cast::<9, 8>(self.exp.q.val().get_bits::<8>(20));
-        if self.inverse.q.val() {
+        if self.powers_inv.q.val() {
             self.pow0.read_address.next = bit_cast::<11, 10>(self.exp.q.val().get_bits::<10>(0)) | self.pow_hi10.val();
             self.pow1.read_address.next = bit_cast::<11, 10>(self.exp.q.val().get_bits::<10>(10)) | self.pow_hi10.val();
             self.pow2.read_address.next = bit_cast::<9, 8>(self.exp.q.val().get_bits::<8>(20)) | self.pow_hi8.val();
         }
         // Next point: t + 1 (exponent + k), or the next k (exponent (k + 1) col).
+        // Powers: t + 1 (exponent + 1), the next k (+ step), the next B
+        // transforms (col + B).
         self.next_row.next = self.row_base.q.val() + self.col.q.val();
+        self.next_prow.next = self.row_base.q.val() + self.step.q.val();
+        self.next_col.next = self.col.q.val() + bit_cast::<28, 12>(self.t_mask.q.val()) + 1;
         if self.in_fire.val() & self.powers.q.val() {
-            self.exp.d.next = self.exp.q.val() + 1;
+            if (self.t.q.val() == self.t_mask.q.val()) & (self.k.q.val() == self.k_last.q.val()) {
+                self.t.d.next = 0.into();
+                self.k.d.next = 0.into();
+                self.col.d.next = self.next_col.val();
+                self.row_base.d.next = self.next_col.val();
+                self.exp.d.next = self.next_col.val();
+            } else if self.t.q.val() == self.t_mask.q.val() {
+                self.t.d.next = 0.into();
+                self.k.d.next = self.k.q.val() + 1;
+                self.row_base.d.next = self.next_prow.val();
+                self.exp.d.next = self.next_prow.val();
+            } else {
+                self.t.d.next = self.t.q.val() + 1;
+                self.exp.d.next = self.exp.q.val() + 1;
+            }
         } else if self.in_fire.val() {
             if (self.t.q.val() == self.t_mask.q.val()) & (self.k.q.val() == self.k_last.q.val()) {
                 // The batch's last point: the next B transforms, from k = 0.
@@ -275,7 +314,7 @@ impl Logic for TwiddleScaler {
                 self.k.d.next = 0.into();
                 self.row_base.d.next = 0.into();
                 self.exp.d.next = 0.into();
-                self.col.d.next = self.col.q.val() + bit_cast::<28, 12>(self.t_mask.q.val()) + 1;
+                self.col.d.next = self.next_col.val();
             } else if self.t.q.val() == self.t_mask.q.val() {
                 self.t.d.next = 0.into();
                 self.k.d.next = self.k.q.val() + 1;
@@ -314,6 +353,8 @@ impl Logic for TwiddleScaler {
         if self.start.val() {
             self.twiddle.d.next = self.job_twiddle.val();
             self.powers.d.next = self.job_powers.val();
+            self.powers_inv.d.next = self.job_powers_inv.val();
+            self.step.d.next = bit_cast::<28, 12>(self.one12.val()) << self.job_log_n.val();
             self.inverse.d.next = self.job_inverse.val();
             self.col.d.next = self.job_col.val();
             self.shift.d.next = self.exp_bits.val() - self.job_log_n.val();
@@ -324,6 +365,7 @@ impl Logic for TwiddleScaler {
             self.row_base.d.next = 0.into();
             self.exp.d.next = 0.into();
             if self.job_powers.val() {
+                self.row_base.d.next = self.job_col.val();
                 self.exp.d.next = self.job_col.val();
             }
         }

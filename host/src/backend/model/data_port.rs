@@ -80,6 +80,7 @@ impl ModelBus {
             && (mode & regmap::NTT_MODE_DST_MEM == 0 || self.dst_layout().valid_for(count))
             && (mode & regmap::NTT_MODE_TWIDDLE == 0 || (1..=28).contains(&self.run_ntt_params[10]))
             && (mode & regmap::NTT_MODE_TWIDDLE == 0 || mode & regmap::NTT_MODE_POWERS == 0)
+            && (mode & regmap::NTT_MODE_POWERS == 0 || self.run_ntt_params[10] <= 28)
     }
 
     /// An NTT job whose points are in card memory: read them now; the
@@ -179,18 +180,16 @@ impl ModelBus {
     /// batch by batch.
     pub(super) fn ntt_compute(&self, input: &[Beat]) -> Vec<Beat> {
         let batch = (self.batch_points() as usize).min(input.len()).max(1);
-        let b = 1u64 << self.ilv().1;
-        let col = (self.run_ntt_params[9] & ((1 << 28) - 1)) as u64;
+        let per_batch = (batch >> self.run_log_size).max(1) as u64;
         input
             .chunks(batch)
             .enumerate()
-            .flat_map(|(j, chunk)| self.ntt_batch(chunk, col + j as u64 * b, col + (j * batch) as u64))
+            .flat_map(|(j, chunk)| self.ntt_batch(chunk, j as u64 * per_batch))
             .collect()
     }
 
-    /// One batch: its first transform's twiddle column, and the powers'
-    /// exponent of its first point.
-    fn ntt_batch(&self, input: &[Beat], col: u64, first_power: u64) -> Vec<Beat> {
+    /// One batch, whose first transform is the job's `q0`-th.
+    fn ntt_batch(&self, input: &[Beat], q0: u64) -> Vec<Beat> {
         use ark_poly::{EvaluationDomain, Radix2EvaluationDomain};
         let n = input.len();
         let log_m = self.run_log_size;
@@ -207,30 +206,37 @@ impl ModelBus {
             .chunks(m)
             .flat_map(|chunk| if inverse { domain.ifft(chunk) } else { domain.fft(chunk) })
             .collect();
-        let twiddle = self.mode() & regmap::NTT_MODE_TWIDDLE != 0;
-        let powers = self.mode() & regmap::NTT_MODE_POWERS != 0;
-        let g = if inverse { Fr::GENERATOR.inverse().expect("nonzero") } else { Fr::GENERATOR };
+        let mode = self.mode();
+        let twiddle = mode & regmap::NTT_MODE_TWIDDLE != 0;
+        let powers = mode & regmap::NTT_MODE_POWERS != 0;
+        let g = if mode & regmap::NTT_MODE_POWERS_INV != 0 { Fr::GENERATOR.inverse().expect("nonzero") } else { Fr::GENERATOR };
+        let log_step = self.run_ntt_params[10];
         let w = if twiddle {
-            let w = <Fr as ark_ff::FftField>::get_root_of_unity(1u64 << self.run_ntt_params[10]).expect("log checked");
+            let w = <Fr as ark_ff::FftField>::get_root_of_unity(1u64 << log_step).expect("log checked");
             if inverse { w.inverse().expect("root is nonzero") } else { w }
         } else {
             Fr::one()
         };
-        let out = (0..n)
+        let col = (self.run_ntt_params[9] & ((1 << 28) - 1)) as u64;
+        (0..n)
             .map(|b| {
                 let x = core[ntt_ref::core_index(b, out_ilv, log_m)];
-                let (t, k) = ((b & ((1 << out_ilv) - 1)) as u64, (b >> out_ilv) as u64);
+                // Output k of the job's q-th transform.
+                let (q, k) = if out_ilv > 0 {
+                    (q0 + (b & ((1 << out_ilv) - 1)) as u64, (b >> out_ilv) as u64)
+                } else {
+                    (q0 + (b / m) as u64, (b % m) as u64)
+                };
                 let x = if powers {
-                    x * g.pow([first_power + b as u64])
+                    x * g.pow([ntt_ref::powers_exponent(k, q, col, log_step)])
                 } else if twiddle {
-                    x * w.pow([ntt_ref::twiddle_exponent(k, t, col)])
+                    x * w.pow([ntt_ref::twiddle_exponent(k, q, col)])
                 } else {
                     x
                 };
                 x.to_beat()
             })
-            .collect();
-        out
+            .collect()
     }
 
     /// End an NTT job: counters, cycle estimate (the first batch's load,
