@@ -169,6 +169,23 @@ fn check_bad_layouts_refused<B: Bus>(mut bus: B, _name: &str) {
     r[0] |= regmap::NTT_MODE_SRC_B;
     (r[11], r[13], r[14]) = (12288, 2, 2);
     cases.push(("odd count on card memory", (regmap::OP_MUL, 15, 0), r));
+    // Batches (NTT_BATCH_LOG, the layouts' batch strides) and powers.
+    let ntt_small = (regmap::OP_NTT, 16u32, 2u32);
+    let mut r = good();
+    (r[15], r[16]) = (3, 3);
+    cases.push(("odd source batch stride", ntt_small, r));
+    let mut r = good();
+    (r[15], r[17], r[7]) = (2, 4, 8);
+    cases.push(("destination runs longer than a batch", ntt_small, r));
+    let mut r = good();
+    r[0] |= regmap::NTT_MODE_SRC_B;
+    (r[11], r[13], r[14]) = (12288, 2, 2);
+    r[15] = 13;
+    cases.push(("batches above the on-chip size", alu, r));
+    let mut r = good();
+    r[0] |= regmap::NTT_MODE_POWERS | regmap::NTT_MODE_POWERS_INV;
+    r[10] = 29;
+    cases.push(("powers step above 2^28", ntt, r));
     for (what, (op, count, log), regs) in cases {
         bus.write32(regmap::JOB_OP.offset, op).unwrap();
         bus.write32(regmap::JOB_FIELD.offset, 1).unwrap();

@@ -95,13 +95,19 @@ fn batches_and_edge_inputs_match_reference_model() {
 fn bad_sizes_are_refused() {
     let mut m = TopModel::new(None);
     m.reset(regmap::RESET_CYCLES);
-    for (field, count, log_m, code) in [
-        (1, 3, 0, regmap::ERR_BAD_SIZE),
-        (1, 2 << NTT_LOG_MAX, 1, regmap::ERR_BAD_SIZE),
-        (1, 8, 4, regmap::ERR_BAD_SIZE),
-        (1, 0, 0, regmap::ERR_ZERO_COUNT),
-        (0, 8, 3, regmap::ERR_BAD_FIELD),
+    let max = NTT_LOG_MAX as u32;
+    for (field, count, log_m, batch_log, code) in [
+        (1, 3, 0, 0, regmap::ERR_BAD_SIZE),
+        (1, 2 << NTT_LOG_MAX, 1, 0, regmap::ERR_BAD_SIZE),
+        (1, 8, 4, 0, regmap::ERR_BAD_SIZE),
+        (1, 0, 0, 0, regmap::ERR_ZERO_COUNT),
+        (0, 8, 3, 0, regmap::ERR_BAD_FIELD),
+        // Batches: above the on-chip size, larger than the job, smaller than a transform.
+        (1, 4 << NTT_LOG_MAX, 1, max + 1, regmap::ERR_BAD_SIZE),
+        (1, 8, 1, 4, regmap::ERR_BAD_SIZE),
+        (1, 64, 4, 3, regmap::ERR_BAD_SIZE),
     ] {
+        m.axil_write(regmap::NTT_BATCH_LOG.offset, batch_log, 0xF, T).unwrap();
         m.axil_write(regmap::JOB_OP.offset, regmap::OP_NTT, 0xF, T).unwrap();
         m.axil_write(regmap::JOB_FIELD.offset, field, 0xF, T).unwrap();
         m.axil_write(regmap::JOB_COUNT.offset, count, 0xF, T).unwrap();
@@ -110,8 +116,9 @@ fn bad_sizes_are_refused() {
         m.idle(3);
         let ctrl = m.axil_read(regmap::CTRL.offset, T).unwrap().0;
         assert_ne!(ctrl & regmap::CTRL_AP_IDLE, 0, "count {count} log {log_m}: ctrl {ctrl:#x}");
-        assert_eq!(m.axil_read(regmap::ERROR.offset, T).unwrap().0, code, "count {count} log {log_m}");
+        assert_eq!(m.axil_read(regmap::ERROR.offset, T).unwrap().0, code, "count {count} log {log_m} batch {batch_log}");
     }
+    m.axil_write(regmap::NTT_BATCH_LOG.offset, 0, 0xF, T).unwrap();
 }
 
 /// Jobs of several batches (NTT_BATCH_LOG), back to back and interleaved,
