@@ -27,7 +27,7 @@ impl ModelBus {
         self.run_ntt_params[15]
     }
 
-    /// Points per batch.
+    /// Points per batch of the running job (the job registers, latched at start).
     pub(super) fn batch_points(&self) -> u64 {
         match self.batch_log() {
             0 => self.run_count as u64,
@@ -62,17 +62,14 @@ impl ModelBus {
     pub(super) fn layout_ok(&self, ntt: bool) -> bool {
         let (count, mode) = (self.job_count, self.mode());
         let (in_ilv, out_ilv) = self.ilv();
-        let batch = match self.run_ntt_params[15] {
-            0 => count as u64,
-            log => 1u64 << log.min(63),
-        };
+        let batch = self.batch_points();
         let fill = |ilv: u32| !ntt || ilv == 0 || (batch >> self.job_log_size) == 1 << ilv;
         let src_mem = mode & regmap::NTT_MODE_SRC_MEM != 0;
         let src_b = mode & regmap::NTT_MODE_SRC_B != 0;
         let mem = src_mem || mode & regmap::NTT_MODE_DST_MEM != 0;
         fill(in_ilv)
             && fill(out_ilv)
-            && self.run_ntt_params[15] as usize <= NTT_LOG_MAX
+            && self.batch_log() as usize <= NTT_LOG_MAX
             && (!mem || count % 2 == 0)
             && src_b == (!ntt && src_mem)
             && (!src_b || self.srcb_layout().valid_for(count))

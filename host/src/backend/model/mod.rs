@@ -193,11 +193,11 @@ impl ModelBus {
             regmap::ERR_MEM_RANGE
         } else if ntt
             && !(count.is_power_of_two()
-                && self.ntt_params[15] as usize <= NTT_LOG_MAX
-                && self.job_batch() <= NTT_MAX_POINTS as u64
-                && count >= self.job_batch()
+                && self.batch_log() as usize <= NTT_LOG_MAX
+                && self.batch_points() <= NTT_MAX_POINTS as u64
+                && count >= self.batch_points()
                 && self.job_log_size as usize <= NTT_LOG_MAX
-                && self.job_batch() >> self.job_log_size != 0)
+                && self.batch_points() >> self.job_log_size != 0)
         {
             regmap::ERR_BAD_SIZE
         } else if !msm && !self.layout_ok(ntt) {
@@ -215,14 +215,6 @@ impl ModelBus {
             self.run_ntt_from_memory();
         } else if !msm && self.run_ntt_params[0] & regmap::NTT_MODE_SRC_MEM != 0 {
             self.run_alu_from_memory();
-        }
-    }
-
-    /// Points per batch of the job as written (NTT_BATCH_LOG 0: the whole job).
-    fn job_batch(&self) -> u64 {
-        match self.ntt_params[15] {
-            0 => self.job_count as u64,
-            log => 1u64 << log.min(63),
         }
     }
 
