@@ -292,6 +292,8 @@ pub struct Coprocessor<B: Bus> {
     ntt_regs: Option<[u32; regmap::NTT_PARAM_COUNT]>,
     /// Host wall time of the last wait for ap_done outside the simulator.
     wait_overhead_s: f64,
+    /// All of it since construction (see [`Coprocessor::sim_clock_s`]).
+    wait_overhead_total_s: f64,
     /// Host staging memory for card copies, kept between calls (as XRT
     /// keeps pinned buffers) so large copies do not fault in fresh pages.
     pub(crate) staging: Vec<u8>,
@@ -316,6 +318,7 @@ impl<B: Bus> Coprocessor<B> {
             transfers: TransferProfile::default(),
             ntt_regs: None,
             wait_overhead_s: 0.0,
+            wait_overhead_total_s: 0.0,
             staging: Vec::new(),
         };
         dev.apply_mem_timing();
@@ -596,7 +599,16 @@ impl<B: Bus> Coprocessor<B> {
         let sim0 = self.bus.stats().sim_s;
         let outcome = self.poll_done(patience);
         self.wait_overhead_s = (t0.elapsed().as_secs_f64() - (self.bus.stats().sim_s - sim0)).max(0.0);
+        self.wait_overhead_total_s += self.wait_overhead_s;
         outcome
+    }
+
+    /// Host wall time spent simulating the device since construction: inside
+    /// the simulator, and waiting for it in the done-polling loop. The
+    /// difference over a span of calls is the simulation to take out of the
+    /// span's wall time, including register reads made outside any job.
+    pub fn sim_clock_s(&self) -> f64 {
+        self.bus.stats().sim_s + self.wait_overhead_total_s
     }
 
     fn poll_done(&mut self, patience: u64) -> Result<(), DriverError> {

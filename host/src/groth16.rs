@@ -2,7 +2,8 @@
 //!
 //! The same computation as ark-groth16's `create_proof_with_reduction` with
 //! `LibsnarkReduction`, step for step: circuit synthesis and the constraint
-//! evaluations stay in the glue; the seven NTTs of h(X) and its element-wise
+//! evaluations stay in the glue (the constraint matrices are extracted once
+//! when the key is loaded, so a proof only computes the witness); the seven NTTs of h(X) and its element-wise
 //! products run on the device, as do the four G1 MSMs (A, B in G1, L, H) over
 //! bases loaded into card memory once per proving key. The coprocessor has
 //! no G2 unit, so B's G2 MSM runs on the host, as does the proof's final
@@ -12,11 +13,11 @@ use crate::{DeviceBuffer, Operand};
 use crate::driver::{Coprocessor, DriverError, FieldOp, JobProfile};
 use crate::msm::{BasesProfile, MsmBases, MsmConfig};
 use crate::ntt::{Direction, OutputPowers};
+use crate::r1cs::{R1csError, R1csMatrices};
 use crate::Bus;
 use ark_bn254::{Bn254, Fr, G1Affine, G1Projective, G2Projective};
 use ark_ec::{AffineRepr, CurveGroup, VariableBaseMSM};
 use ark_ff::{FftField, Field, PrimeField, Zero};
-use ark_groth16::r1cs_to_qap::evaluate_constraint;
 use ark_groth16::{Proof, ProvingKey};
 use ark_poly::{EvaluationDomain, Radix2EvaluationDomain};
 use ark_relations::gr1cs::{
@@ -49,6 +50,8 @@ pub struct DeviceProvingKey {
     l: MsmBases,
     h: MsmBases,
     sizes: KeySizes,
+    /// The circuit's constraint matrices (host memory).
+    matrices: R1csMatrices,
     /// Points that tell proving keys apart (a new setup changes every one).
     fingerprint: Vec<G1Affine>,
 }
@@ -169,12 +172,27 @@ impl ProveProfile {
 
 }
 
-/// The circuit, synthesized: matrices and the full assignment (1, inputs, witness).
+/// The full assignment (1, public inputs, witness) of a circuit, computed
+/// without building its constraint matrices (the key holds them).
+fn synthesize_witness<C: ConstraintSynthesizer<Fr>>(circuit: C) -> Result<(Vec<Fr>, usize), ProveError> {
+    let syn = |e: ark_relations::gr1cs::SynthesisError| ProveError::Synthesis(e.to_string());
+    let cs = ConstraintSystem::<Fr>::new_ref();
+    cs.set_optimization_goal(OptimizationGoal::Constraints);
+    cs.set_mode(SynthesisMode::Prove { construct_matrices: false, generate_lc_assignments: false });
+    circuit.generate_constraints(cs.clone()).map_err(syn)?;
+    cs.finalize();
+    let num_inputs = cs.num_instance_variables();
+    let mut z = cs.instance_assignment().map_err(syn)?;
+    z.extend(cs.witness_assignment().map_err(syn)?);
+    Ok((z, num_inputs))
+}
+
+/// The circuit synthesized as ark-groth16's prover does it (matrices and
+/// assignment), for timing arkworks' steps.
 struct Synthesized {
     matrices: Vec<Vec<Vec<(Fr, usize)>>>,
     num_inputs: usize,
     num_constraints: usize,
-    num_witness: usize,
     full_assignment: Vec<Fr>,
 }
 
@@ -193,39 +211,88 @@ fn synthesize<C: ConstraintSynthesizer<Fr>>(circuit: C) -> Result<Synthesized, P
         matrices,
         num_inputs: cs.num_instance_variables(),
         num_constraints: cs.num_constraints(),
-        num_witness: cs.num_witness_variables(),
         full_assignment: [instance, witness].concat(),
     })
 }
 
+impl From<R1csError> for ProveError {
+    fn from(e: R1csError) -> Self {
+        match e {
+            R1csError::Unsatisfied { .. } => ProveError::Unsatisfied(e.to_string()),
+            other => ProveError::Synthesis(other.to_string()),
+        }
+    }
+}
+
+/// What loading a proving key took (outside any proof's time).
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct KeyLoadProfile {
+    /// Extracting the circuit's constraint matrices (host), seconds.
+    pub matrices_s: f64,
+    /// The G1 bases into card memory.
+    pub bases: BasesProfile,
+    /// matrices_s + bases.total_s.
+    pub total_s: f64,
+}
+
+/// The QAP domain of a circuit and whether the key's sizes fit it.
+fn check_key_sizes(pk: &ProvingKey<Bn254>, m: &R1csMatrices) -> Result<Radix2EvaluationDomain<Fr>, ProveError> {
+    let domain = Radix2EvaluationDomain::<Fr>::new(m.num_constraints + m.num_instance)
+        .ok_or(ProveError::Synthesis("the QAP domain is larger than BN254's two-adicity".into()))?;
+    let variables = m.num_instance + m.num_witness;
+    for (what, key_len, need) in [
+        ("a_query", pk.a_query.len(), variables),
+        ("b_g1_query", pk.b_g1_query.len(), variables),
+        ("b_g2_query", pk.b_g2_query.len(), variables),
+        ("l_query", pk.l_query.len(), m.num_witness),
+        ("h_query", pk.h_query.len(), domain.size() - 1),
+    ] {
+        if key_len != need {
+            return Err(ProveError::KeyMismatch { what, key: key_len, circuit: need });
+        }
+    }
+    Ok(domain)
+}
+
 impl<B: Bus> Coprocessor<B> {
-    /// Loads a proving key's G1 query vectors into card memory (each point
-    /// checked once), for any number of proofs.
-    pub fn load_proving_key(&mut self, pk: &ProvingKey<Bn254>) -> Result<(DeviceProvingKey, BasesProfile), DriverError> {
+    /// Loads a proving key for `circuit` (any instance of it: only its
+    /// shape is used): its constraint matrices, extracted once, and its G1
+    /// query vectors into card memory (each point checked once), for any
+    /// number of proofs. A key whose sizes do not fit the circuit is refused.
+    pub fn load_proving_key<C: ConstraintSynthesizer<Fr>>(
+        &mut self,
+        pk: &ProvingKey<Bn254>,
+        circuit: C,
+    ) -> Result<(DeviceProvingKey, KeyLoadProfile), ProveError> {
+        let t = Instant::now();
+        let matrices = R1csMatrices::extract(circuit)?;
+        check_key_sizes(pk, &matrices)?;
+        let matrices_s = t.elapsed().as_secs_f64();
         let sizes = KeySizes::of(pk);
         if sizes.a == 0 || sizes.b_g1 == 0 {
-            return Err(DriverError::EmptyInput);
+            return Err(DriverError::EmptyInput.into());
         }
-        let mut total = BasesProfile::default();
+        let mut bases = BasesProfile::default();
         let mut loaded = Vec::with_capacity(4);
         for points in [&pk.a_query[1..], &pk.b_g1_query[1..], &pk.l_query[..], &pk.h_query[..]] {
             match self.load_bases(points) {
-                Ok((bases, p)) => {
-                    total.add(&p);
-                    loaded.push(bases);
+                Ok((b, p)) => {
+                    bases.add(&p);
+                    loaded.push(b);
                 }
                 Err(e) => {
                     for b in loaded {
                         let _ = self.free_bases(b);
                     }
-                    return Err(e);
+                    return Err(e.into());
                 }
             }
         }
         let mut it = loaded.into_iter();
         let mut next = || it.next().expect("four base sets");
-        let key = DeviceProvingKey { a: next(), b_g1: next(), l: next(), h: next(), sizes, fingerprint: fingerprint(pk) };
-        Ok((key, total))
+        let key = DeviceProvingKey { a: next(), b_g1: next(), l: next(), h: next(), sizes, matrices, fingerprint: fingerprint(pk) };
+        let total_s = matrices_s + bases.total_s;
+        Ok((key, KeyLoadProfile { matrices_s, bases, total_s }))
     }
 
     /// Frees a proving key's card memory.
@@ -254,55 +321,31 @@ impl<B: Bus> Coprocessor<B> {
             return Err(ProveError::ForeignKey);
         }
         let t_prove = Instant::now();
+        let sim0 = self.sim_clock_s();
         let mut prof = ProveProfile::default();
         let t = Instant::now();
-        let syn = synthesize(circuit)?;
-        prof.push(ProveStep::host("synthesis", "synthesize circuit and witness", t.elapsed().as_secs_f64()));
+        let (z, num_inputs) = synthesize_witness(circuit)?;
+        prof.push(ProveStep::host("synthesis", "compute the witness (the key holds the matrices)", t.elapsed().as_secs_f64()));
+        let m = &key.matrices;
+        if num_inputs != m.num_instance {
+            return Err(ProveError::KeyMismatch { what: "public inputs", key: m.num_instance, circuit: num_inputs });
+        }
+        if z.len() != m.num_instance + m.num_witness {
+            return Err(ProveError::KeyMismatch { what: "witness variables", key: m.num_witness, circuit: z.len() - num_inputs });
+        }
 
         let t = Instant::now();
-        let domain = Radix2EvaluationDomain::<Fr>::new(syn.num_constraints + syn.num_inputs)
-            .ok_or(ProveError::Synthesis("the QAP domain is larger than BN254's two-adicity".into()))?;
+        let domain = check_key_sizes(pk, m)?;
         let n = domain.size();
-        let variables = syn.num_inputs + syn.num_witness;
-        for (what, key_len, need) in [
-            ("a_query", pk.a_query.len(), variables),
-            ("b_g1_query", pk.b_g1_query.len(), variables),
-            ("b_g2_query", pk.b_g2_query.len(), variables),
-            ("l_query", pk.l_query.len(), syn.num_witness),
-            ("h_query", pk.h_query.len(), n - 1),
-        ] {
-            if key_len != need {
-                return Err(ProveError::KeyMismatch { what, key: key_len, circuit: need });
-            }
-        }
-        prof.num_constraints = syn.num_constraints;
-        prof.num_instance_variables = syn.num_inputs;
-        prof.num_witness_variables = syn.num_witness;
+        prof.num_constraints = m.num_constraints;
+        prof.num_instance_variables = m.num_instance;
+        prof.num_witness_variables = m.num_witness;
         prof.domain_size = n;
-        // A, B, C evaluated at the constraints (sparse products: glue).
-        let z = &syn.full_assignment;
-        let eval = |m: usize| -> Vec<Fr> {
-            use rayon::prelude::*;
-            let mut v = vec![Fr::zero(); n];
-            v[..syn.num_constraints]
-                .par_iter_mut()
-                .zip(&syn.matrices[m])
-                .for_each(|(out, row)| *out = evaluate_constraint(row, z));
-            v
-        };
-        let mut a = eval(0);
-        a[syn.num_constraints..syn.num_constraints + syn.num_inputs].copy_from_slice(&z[..syn.num_inputs]);
-        let b = eval(1);
-        let c = eval(2);
-        // The R1CS check itself, on the evaluations just made (far cheaper
-        // than re-evaluating through the constraint system).
-        {
-            use rayon::prelude::*;
-            let k = syn.num_constraints;
-            if let Some(i) = (0..k).into_par_iter().find_first(|&i| a[i] * b[i] != c[i]) {
-                return Err(ProveError::Unsatisfied(format!("constraint {i} of {k}: A z * B z != C z")));
-            }
-        }
+        // A, B, C evaluated at the constraints (sparse products: glue),
+        // with the R1CS check on the same pass.
+        let [mut a, b, c] = m.evaluate(&z, n)?;
+        let k = m.num_constraints;
+        a[k..k + num_inputs].copy_from_slice(&z[..num_inputs]);
         prof.push(ProveStep::host("h(X)", "evaluate A, B, C at the constraints", t.elapsed().as_secs_f64()));
 
         // h(X) = (A(X) B(X) - C(X)) / Z_H(X), computed on the coset g H, on
@@ -320,7 +363,7 @@ impl<B: Bus> Coprocessor<B> {
         let config = MsmConfig::default();
         let (h_acc, p) = self.msm_resident_with(&key.h, &h[..n - 1], &config)?;
         prof.push_device("MSM H", "MSM H (G1)", &p.job);
-        let aux = &z[syn.num_inputs..];
+        let aux = &z[num_inputs..];
         let (l_acc, p) = self.msm_resident_with(&key.l, aux, &config)?;
         prof.push_device("MSM L", "MSM L (G1)", &p.job);
         let assignment = &z[1..];
@@ -344,9 +387,11 @@ impl<B: Bus> Coprocessor<B> {
         let proof = assemble(pk, r, s, Sums { a: a_acc, b_g1: b_g1_acc, b_g2: b_g2_acc, l: l_acc, h: h_acc });
         prof.push(ProveStep::host("assembly", "assemble the proof", t.elapsed().as_secs_f64()));
         // What no step timed (allocations, copies and frees between steps):
-        // the whole call's wall time less the steps' host time and the
-        // simulation. Reported, not left out.
-        drop((h, syn));
+        // the whole call's wall time less the steps' host time and all the
+        // simulation (register reads between jobs included). Reported, not
+        // left out.
+        drop((h, z));
+        prof.sim_s = self.sim_clock_s() - sim0;
         let untimed = t_prove.elapsed().as_secs_f64() - prof.glue_s - prof.sim_s;
         prof.push(ProveStep::host("assembly", "glue between the steps (allocations, copies, frees)", untimed.max(0.0)));
         Ok((proof, prof))

@@ -11,6 +11,7 @@ pub mod field;
 pub mod groth16;
 pub mod msm;
 pub mod ntt;
+pub mod r1cs;
 
 pub use backend::{Backend, ModelBus, TracePoint, TraceSpec, TraceSpecError, VerilatorBus};
 pub use bus::{Beat, Bus, BusError, BusStats};
@@ -18,7 +19,8 @@ pub use driver::{Coprocessor, DriverError, FieldOp, JobProfile};
 pub use field::DeviceField;
 pub use card_mem::{CardMemConfig, DeviceBuffer, TransferProfile};
 pub use msm::{BasesProfile, MsmBases, MsmConfig, MsmProfile};
-pub use groth16::{DeviceProvingKey, ProveError, ProveProfile, ProveStep};
+pub use groth16::{DeviceProvingKey, KeyLoadProfile, ProveError, ProveProfile, ProveStep};
+pub use r1cs::{R1csError, R1csMatrices};
 pub use ntt::{Direction, OutputPowers};
 pub use elementwise::Operand;
 

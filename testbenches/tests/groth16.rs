@@ -31,7 +31,7 @@ fn prove_and_check<B: Bus, C: ConstraintSynthesizer<Fr> + Clone>(
     s: Fr,
     what: &str,
 ) {
-    let (key, _) = dev.load_proving_key(pk).unwrap();
+    let (key, _) = dev.load_proving_key(pk, circuit.clone()).unwrap();
     let (proof, profile) = dev.prove(pk, &key, circuit.clone(), r, s).unwrap_or_else(|e| panic!("{what}: {e}"));
     dev.free_proving_key(key).unwrap();
     let want = Groth16::<Bn254>::create_proof_with_reduction(circuit, pk, r, s).unwrap();
@@ -90,8 +90,8 @@ fn unsatisfied_circuit_and_foreign_key_are_typed_errors() {
     let mut dev = Coprocessor::new(ModelBus::new()).unwrap();
     let (a, b) = (Fr::rand(&mut rng), Fr::rand(&mut rng));
     let honest = WrongProduct { a, b, c: a * b };
-    let pk = setup(honest, &mut rng);
-    let (key, _) = dev.load_proving_key(&pk).unwrap();
+    let pk = setup(honest.clone(), &mut rng);
+    let (key, _) = dev.load_proving_key(&pk, honest).unwrap();
     let bad = WrongProduct { a, b, c: a * b + Fr::from(1u64) };
     match dev.prove(&pk, &key, bad, Fr::rand(&mut rng), Fr::rand(&mut rng)) {
         Err(ProveError::Unsatisfied(_)) => {}
@@ -102,8 +102,14 @@ fn unsatisfied_circuit_and_foreign_key_are_typed_errors() {
     // A key for a 2^4 chain used for a 2^5 chain.
     let small = SquaringChain::with_log_constraints(Fr::rand(&mut rng), 4);
     let large = SquaringChain::with_log_constraints(Fr::rand(&mut rng), 5);
-    let pk = setup(small, &mut rng);
-    let (key, _) = dev.load_proving_key(&pk).unwrap();
+    let pk = setup(small.clone(), &mut rng);
+    // Loading a key with a circuit it was not made for is refused first.
+    match dev.load_proving_key(&pk, large.clone()) {
+        Err(ProveError::KeyMismatch { .. }) => {}
+        other => panic!("expected KeyMismatch at load, got {other:?}"),
+    }
+    assert_eq!(dev.card_mem_free(), dev.card_mem_capacity(), "nothing loaded for a refused key");
+    let (key, _) = dev.load_proving_key(&pk, small).unwrap();
     match dev.prove(&pk, &key, large, Fr::rand(&mut rng), Fr::rand(&mut rng)) {
         Err(ProveError::KeyMismatch { .. }) => {}
         other => panic!("expected KeyMismatch, got {other:?}"),
@@ -131,4 +137,52 @@ fn sha256_preimage_proof_on_verilator() {
     let mut dev = Coprocessor::new(VerilatorBus::new(None)).unwrap();
     let inputs = circuit.public_inputs();
     prove_and_check(&mut dev, &pk, circuit, &inputs, Fr::rand(&mut rng), Fr::rand(&mut rng), "sha256");
+}
+
+/// The key's compressed matrices evaluate every constraint exactly as
+/// ark-groth16's `evaluate_constraint` does on the matrices its prover builds,
+/// report the first unsatisfied constraint, and refuse a wrong-length assignment.
+#[test]
+fn key_matrices_evaluate_like_arkworks() {
+    use ark_groth16::r1cs_to_qap::evaluate_constraint;
+    use ark_relations::gr1cs::{ConstraintSystem, OptimizationGoal, SynthesisMode, R1CS_PREDICATE_LABEL};
+    use zkcopro_host::{R1csError, R1csMatrices};
+    let mut rng = seeded_rng("key_matrices_evaluate_like_arkworks");
+    let mut msg = vec![0u8; 8];
+    rng.fill_bytes(&mut msg);
+    let sha = Sha256Preimage::new(msg);
+    let m = R1csMatrices::extract(sha.clone()).unwrap();
+    let cs = ConstraintSystem::<Fr>::new_ref();
+    cs.set_optimization_goal(OptimizationGoal::Constraints);
+    cs.set_mode(SynthesisMode::Prove { construct_matrices: true, generate_lc_assignments: false });
+    sha.generate_constraints(cs.clone()).unwrap();
+    cs.finalize();
+    let want = cs.to_matrices().unwrap().remove(R1CS_PREDICATE_LABEL).unwrap();
+    let mut z = cs.instance_assignment().unwrap();
+    z.extend(cs.witness_assignment().unwrap());
+    assert_eq!((m.num_instance, m.num_witness, m.num_constraints), (cs.num_instance_variables(), cs.num_witness_variables(), want[0].len()));
+    let len = m.num_constraints + 5;
+    let got = m.evaluate(&z, len).unwrap();
+    for (matrix, (rows, values)) in ["A", "B", "C"].iter().zip(want.iter().zip(&got)) {
+        assert_eq!(values.len(), len);
+        for (i, row) in rows.iter().enumerate() {
+            assert_eq!(values[i], evaluate_constraint(row, &z), "{matrix} row {i}");
+        }
+        assert!(values[rows.len()..].iter().all(|v| v.is_zero()), "{matrix}: zero padding");
+    }
+    // One witness changed: the first constraint it breaks is the one reported.
+    let mut bad = z.clone();
+    let j = m.num_instance + m.num_witness / 2;
+    bad[j] += Fr::from(1u64);
+    let first = (0..m.num_constraints)
+        .find(|&i| evaluate_constraint(&want[0][i], &bad) * evaluate_constraint(&want[1][i], &bad) != evaluate_constraint(&want[2][i], &bad))
+        .expect("changing a witness breaks a constraint");
+    match m.evaluate(&bad, len) {
+        Err(R1csError::Unsatisfied { row, rows }) => assert_eq!((row, rows), (first, m.num_constraints)),
+        other => panic!("expected Unsatisfied, got {:?}", other.map(|_| ())),
+    }
+    match m.evaluate(&z[1..], len) {
+        Err(R1csError::AssignmentLength { .. }) => {}
+        other => panic!("expected AssignmentLength, got {:?}", other.map(|_| ())),
+    }
 }

@@ -1,0 +1,171 @@
+//! A circuit's R1CS matrices, extracted once per proving key, and their
+//! evaluation at a full assignment.
+//!
+//! ark-groth16's prover rebuilds the constraint matrices on every proof
+//! (synthesis with `construct_matrices`, then inlining every linear
+//! combination). The matrices depend only on the circuit, which the proving
+//! key already fixes, so this prover extracts them once, in setup mode as
+//! ark-groth16's key generator does, and each proof only computes the
+//! witness, as provers built around a compiled circuit (a zkey, a compiled
+//! constraint system) do.
+
+use ark_bn254::Fr;
+use ark_ff::{One, Zero};
+use ark_relations::gr1cs::{
+    ConstraintSynthesizer, ConstraintSystem, ConstraintSystemRef, OptimizationGoal, R1CS_PREDICATE_LABEL, SynthesisError,
+    SynthesisMode,
+};
+use rayon::prelude::*;
+
+/// Marks a term whose coefficient is one (no multiplication needed): most
+/// terms of real circuits (108k of the SHA-256 circuit's 195k).
+const UNIT_COEFF: u32 = 1 << 31;
+
+/// One of A, B, C in compressed rows.
+#[derive(Clone, Default)]
+struct SparseMatrix {
+    /// Row i's terms are `row_starts[i]..row_starts[i + 1]`.
+    row_starts: Vec<u32>,
+    /// Variable index, with [`UNIT_COEFF`] set when the coefficient is one.
+    columns: Vec<u32>,
+    coeffs: Vec<Fr>,
+}
+
+impl std::fmt::Debug for SparseMatrix {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "SparseMatrix {{ rows: {}, terms: {} }}", self.row_starts.len().saturating_sub(1), self.columns.len())
+    }
+}
+
+impl SparseMatrix {
+    fn from_rows(rows: &[Vec<(Fr, usize)>]) -> Self {
+        let terms: usize = rows.iter().map(Vec::len).sum();
+        let mut m = SparseMatrix {
+            row_starts: Vec::with_capacity(rows.len() + 1),
+            columns: Vec::with_capacity(terms),
+            coeffs: Vec::with_capacity(terms),
+        };
+        m.row_starts.push(0);
+        for row in rows {
+            for &(coeff, var) in row {
+                m.columns.push(var as u32 | if coeff.is_one() { UNIT_COEFF } else { 0 });
+                m.coeffs.push(coeff);
+            }
+            m.row_starts.push(m.columns.len() as u32);
+        }
+        m
+    }
+
+    /// Row i times the assignment z.
+    #[inline]
+    fn row_times(&self, i: usize, z: &[Fr]) -> Fr {
+        let (lo, hi) = (self.row_starts[i] as usize, self.row_starts[i + 1] as usize);
+        let mut sum = Fr::zero();
+        for (&col, coeff) in self.columns[lo..hi].iter().zip(&self.coeffs[lo..hi]) {
+            let x = z[(col & !UNIT_COEFF) as usize];
+            if col & UNIT_COEFF != 0 {
+                sum += x;
+            } else {
+                sum += *coeff * x;
+            }
+        }
+        sum
+    }
+}
+
+/// Why matrices could not be extracted, or an assignment does not satisfy them.
+#[derive(Debug, thiserror::Error)]
+pub enum R1csError {
+    #[error("circuit synthesis failed: {0}")]
+    Synthesis(#[from] SynthesisError),
+    #[error("the circuit has no R1CS constraints")]
+    NoR1cs,
+    #[error("the circuit has {0} variables or terms, above the 2^31 this prover indexes")]
+    TooLarge(usize),
+    #[error("the assignment has {got} entries, the circuit {want}")]
+    AssignmentLength { got: usize, want: usize },
+    #[error("constraint {row} of {rows}: A z * B z != C z")]
+    Unsatisfied { row: usize, rows: usize },
+}
+
+/// A circuit's A, B, C matrices and sizes.
+#[derive(Clone, Debug)]
+pub struct R1csMatrices {
+    /// Public inputs including the constant one.
+    pub num_instance: usize,
+    pub num_witness: usize,
+    pub num_constraints: usize,
+    abc: [SparseMatrix; 3],
+}
+
+impl R1csMatrices {
+    /// Synthesizes `circuit` without a witness (ark-groth16's setup mode and
+    /// optimization goal, so the matrices are the ones its key was made from).
+    pub fn extract<C: ConstraintSynthesizer<Fr>>(circuit: C) -> Result<Self, R1csError> {
+        let cs = ConstraintSystem::<Fr>::new_ref();
+        cs.set_optimization_goal(OptimizationGoal::Constraints);
+        cs.set_mode(SynthesisMode::Setup);
+        circuit.generate_constraints(cs.clone())?;
+        cs.finalize();
+        Self::from_constraint_system(&cs)
+    }
+
+    /// The matrices of a finalized constraint system that kept them.
+    pub fn from_constraint_system(cs: &ConstraintSystemRef<Fr>) -> Result<Self, R1csError> {
+        let mut all = cs.to_matrices()?;
+        let rows = all.remove(R1CS_PREDICATE_LABEL).ok_or(R1csError::NoR1cs)?;
+        let [a, b, c]: [Vec<Vec<(Fr, usize)>>; 3] = rows.try_into().map_err(|_| R1csError::NoR1cs)?;
+        let (num_instance, num_witness) = (cs.num_instance_variables(), cs.num_witness_variables());
+        let terms = [&a, &b, &c].iter().map(|m| m.iter().map(Vec::len).sum::<usize>()).max().unwrap_or(0);
+        let biggest = terms.max(num_instance + num_witness);
+        if biggest >= UNIT_COEFF as usize {
+            return Err(R1csError::TooLarge(biggest));
+        }
+        Ok(R1csMatrices {
+            num_instance,
+            num_witness,
+            num_constraints: a.len(),
+            abc: [SparseMatrix::from_rows(&a), SparseMatrix::from_rows(&b), SparseMatrix::from_rows(&c)],
+        })
+    }
+
+    /// A z, B z and C z, each padded with zeros to `len` (raised to the
+    /// number of constraints if shorter), after checking A z * B z = C z for
+    /// every constraint (the first failing constraint is reported).
+    pub fn evaluate(&self, z: &[Fr], len: usize) -> Result<[Vec<Fr>; 3], R1csError> {
+        let want = self.num_instance + self.num_witness;
+        if z.len() != want {
+            return Err(R1csError::AssignmentLength { got: z.len(), want });
+        }
+        let k = self.num_constraints;
+        let len = len.max(k);
+        let (mut a, mut b, mut c) = (vec![Fr::zero(); len], vec![Fr::zero(); len], vec![Fr::zero(); len]);
+        // Chunks of rows: each evaluates its rows of A, B, C in one pass and
+        // checks them while they are in cache.
+        const ROWS: usize = 1024;
+        let first_bad = a[..k]
+            .par_chunks_mut(ROWS)
+            .zip(b[..k].par_chunks_mut(ROWS))
+            .zip(c[..k].par_chunks_mut(ROWS))
+            .enumerate()
+            .filter_map(|(chunk, ((a, b), c))| {
+                let base = chunk * ROWS;
+                let mut bad = None;
+                for j in 0..a.len() {
+                    let i = base + j;
+                    a[j] = self.abc[0].row_times(i, z);
+                    b[j] = self.abc[1].row_times(i, z);
+                    c[j] = self.abc[2].row_times(i, z);
+                    if bad.is_none() && a[j] * b[j] != c[j] {
+                        bad = Some(i);
+                    }
+                }
+                bad
+            })
+            .min();
+        match first_bad {
+            Some(row) => Err(R1csError::Unsatisfied { row, rows: k }),
+            None => Ok([a, b, c]),
+        }
+    }
+}
