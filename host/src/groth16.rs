@@ -353,11 +353,7 @@ impl<B: Bus> Coprocessor<B> {
         // product in between runs on device buffers.
         let g = Fr::GENERATOR;
         let z_inv = domain.evaluate_vanishing_polynomial(g).inverse().expect("g is outside H");
-        let h = if n.trailing_zeros() <= crate::ntt::NTT_LOG_MAX_CARD {
-            self.h_on_card(&mut prof, [a, b, c], z_inv)?
-        } else {
-            self.h_through_host(&mut prof, [a, b, c], g, z_inv)?
-        };
+        let h = self.h_on_card(&mut prof, [a, b, c], z_inv)?;
 
         // The G1 MSMs over the resident key.
         let config = MsmConfig::default();
@@ -515,36 +511,6 @@ impl<B: Bus> Coprocessor<B> {
         let mut h = vec![Fr::zero(); n];
         p.add(&self.download_fr(a, &mut h)?);
         prof.push_device("h(X)", "h(X): inverse coset NTT, h to the host", &p);
-        Ok(h)
-    }
-
-    /// h(X) with the host in the loop (domains above the card's transforms).
-    fn h_through_host(&mut self, prof: &mut ProveProfile, abc: [Vec<Fr>; 3], g: Fr, z_inv: Fr) -> Result<Vec<Fr>, ProveError> {
-        let [mut a, mut b, mut c] = abc;
-        let n = a.len();
-        let mut p = JobProfile::default();
-        for v in [&mut a, &mut b, &mut c] {
-            p.add(&self.ntt(v, Direction::Inverse)?);
-        }
-        prof.push_device("h(X)", "h(X): 3 inverse NTTs", &p);
-        let mut p = JobProfile::default();
-        for v in [&mut a, &mut b, &mut c] {
-            p.add(&self.coset_ntt(v, g, Direction::Forward)?);
-        }
-        prof.push_device("h(X)", "h(X): 3 coset NTTs", &p);
-        let (ab, p1) = self.field_op(FieldOp::Mul, &a, &b)?;
-        drop((a, b));
-        let (ab_c, p2) = self.field_op(FieldOp::Sub, &ab, &c)?;
-        drop((ab, c));
-        let scale = vec![z_inv; n];
-        let (mut h, p3) = self.field_op(FieldOp::Mul, &ab_c, &scale)?;
-        drop((ab_c, scale));
-        let mut p = p1;
-        p.add(&p2);
-        p.add(&p3);
-        prof.push_device("h(X)", "h(X): (A B - C) / Z_H on the coset", &p);
-        let p = self.coset_ntt(&mut h, g, Direction::Inverse)?;
-        prof.push_device("h(X)", "h(X): inverse coset NTT", &p);
         Ok(h)
     }
 }

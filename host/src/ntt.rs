@@ -2,31 +2,26 @@
 //!
 //! Transforms over device buffers run entirely on the card: up to the
 //! on-chip size as one job in place; larger ones by the four-step method in
-//! two passes of jobs, the transposes made by the jobs' card-memory layouts
-//! and the twiddles by the engine's twiddle scaler. The host only starts
-//! jobs. Slices are uploaded, transformed and downloaded. Sizes above
-//! `NTT_LOG_MAX_CARD` fall back to the host four-step (the glue does the
-//! transposes and twiddles, the device the sub-transforms over the stream).
+//! two passes of jobs (three above 2^(2(L-1)), [`CardPlan`]), the transposes
+//! made by the jobs' card-memory layouts and the twiddles by the engine's
+//! twiddle scaler. The host only starts jobs. Slices are uploaded,
+//! transformed and downloaded.
 
-use crate::bus::{Beat, Bus};
+use crate::bus::Bus;
 use crate::card_mem::DeviceBuffer;
 use crate::driver::{Coprocessor, DeviceJob, DriverError, JobProfile};
-use crate::field::DeviceField;
 use zkcopro_hdl::ntt::reference::{Layout, POINT_BYTES};
 use zkcopro_hdl::ntt::{NTT_DRAIN_CYCLES, NTT_UNITS};
 use ark_bn254::Fr;
-use ark_ff::{FftField, Field, One};
+use ark_ff::{FftField, Field};
 use rayon::prelude::*;
 use zkcopro_hdl::FieldId;
 use zkcopro_hdl::ntt::{NTT_LOG_MAX, NTT_MAX_POINTS};
 use zkcopro_hdl::regmap;
 
-/// Largest transform the glue accepts: 2^(2 * NTT_LOG_MAX) by four-step
-/// (BN254 Fr's two-adicity, 28, is above it for NTT_LOG_MAX = 12).
-pub const NTT_LOG_MAX_TOTAL: u32 = {
-    let four_step = 2 * NTT_LOG_MAX as u32;
-    if four_step < 28 { four_step } else { 28 }
-};
+/// Largest transform: BN254 Fr's two-adicity. Every size runs on the card
+/// (where the card memory holds the buffer and its scratch).
+pub const NTT_LOG_MAX_TOTAL: u32 = 28;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -60,11 +55,60 @@ impl OutputPowers {
     }
 }
 
-/// Largest transform that runs on the card without the host: two passes of
-/// on-chip transforms, each job holding at least two interleaved transforms
-/// (a card-memory record is two points).
-pub const NTT_LOG_MAX_CARD: u32 = 2 * (NTT_LOG_MAX as u32 - 1);
+/// Largest transform that runs on the card without the host: every size.
+pub const NTT_LOG_MAX_CARD: u32 = NTT_LOG_MAX_TOTAL;
 
+/// How a transform of 2^log_n points on the card splits into jobs of
+/// on-chip transforms (L = NTT_LOG_MAX, the on-chip size). A card record is
+/// two points, so every pass that writes or reads across transforms holds at
+/// least two of them per batch: sub-transforms are at most 2^(L-1) points
+/// in every pass that needs it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CardPlan {
+    /// One job in place (n <= 2^L).
+    OneJob,
+    /// Four-step: n = n1 x n2 (n1 = 2^log1). Pass 1 transforms the n2
+    /// columns (n1 points, stride n2) with the twiddles w_n^(c k1); pass 2
+    /// the n1 rows, writing X[k1 + n1 k2]. 1 <= log1, log2 <= L - 1.
+    TwoPass { log1: u32 },
+    /// Six-step with the row transforms split again: n = n1 x m, m = m1 x
+    /// m2 (m2 = 2^(log_n - log1 - log_m1)). Pass 1 as the four-step's, over
+    /// m columns; pass 2, one job per row of m points, transforms its m2
+    /// columns of m1 points with the twiddles w_m^(c j1); pass 3, one job
+    /// per j1, transforms the rows of m2 points at j1 m2 of every row, 2^(L
+    /// - log m2) rows per batch, writing X[k1 + n1 j1 + n1 m1 k2]. Every
+    /// log is 1..=L - 1.
+    ThreePass { log1: u32, log_m1: u32 },
+}
+
+impl CardPlan {
+    /// The plan the driver uses for 2^log_n points: one job, the four-step
+    /// up to 2^(2(L - 1)), then three passes with rows of 2^(L - 1) points
+    /// in the last (the fewest jobs, each as long as possible).
+    pub fn for_size(log_n: u32) -> Self {
+        let l = NTT_LOG_MAX as u32;
+        if log_n <= l {
+            CardPlan::OneJob
+        } else if log_n <= 2 * (l - 1) {
+            CardPlan::TwoPass { log1: log_n / 2 }
+        } else {
+            let outer = log_n - (l - 1);
+            CardPlan::ThreePass { log1: outer / 2, log_m1: outer - outer / 2 }
+        }
+    }
+
+    /// Whether this plan can run 2^log_n points.
+    pub fn fits(self, log_n: u32) -> bool {
+        let part = |log: u32| (1..NTT_LOG_MAX as u32).contains(&log);
+        match self {
+            CardPlan::OneJob => log_n <= NTT_LOG_MAX as u32,
+            CardPlan::TwoPass { log1 } => part(log1) && log_n > log1 && part(log_n - log1),
+            CardPlan::ThreePass { log1, log_m1 } => {
+                part(log1) && part(log_m1) && log_n > log1 + log_m1 && part(log_n - log1 - log_m1)
+            }
+        }
+    }
+}
 
 /// One NTT job over card memory: `count` points from `src` to `dst` (their
 /// `batch_len`, when set, splits the job into batches the core overlaps),
@@ -133,10 +177,7 @@ impl<B: Bus> Coprocessor<B> {
     /// n a power of two. Unlike ark-poly, other sizes are an error, never
     /// padded or truncated.
     pub fn ntt(&mut self, data: &mut [Fr], dir: Direction) -> Result<JobProfile, DriverError> {
-        let log_n = log2_size(data.len())?;
-        if log_n > NTT_LOG_MAX_CARD {
-            return self.ntt_four_step(data, log_n, dir);
-        }
+        log2_size(data.len())?;
         self.through_card(data, |dev, buf, n| dev.ntt_buffer(buf, n, dir))
     }
 
@@ -240,13 +281,35 @@ impl<B: Bus> Coprocessor<B> {
         powers: OutputPowers,
     ) -> Result<JobProfile, DriverError> {
         let log_n = self.check_card_transform(buf, n)?;
+        self.ntt_buffer_planned(buf, n, dir, powers, CardPlan::for_size(log_n))
+    }
+
+    /// `ntt_buffer_scaled` with the decomposition given (any plan that fits
+    /// the size gives the same result; tests run the large sizes' plans at
+    /// small sizes).
+    pub fn ntt_buffer_planned(
+        &mut self,
+        buf: &DeviceBuffer,
+        n: usize,
+        dir: Direction,
+        powers: OutputPowers,
+        plan: CardPlan,
+    ) -> Result<JobProfile, DriverError> {
+        let log_n = self.check_card_transform(buf, n)?;
+        if !plan.fits(log_n) {
+            return Err(DriverError::OutOfRange {
+                what: "NTT plan for this size",
+                value: log_n as u64,
+                range: format!("sizes {plan:?} can split"),
+            });
+        }
         let mut profile = JobProfile { clock_hz: self.clock_hz(), elements: n as u64, ..Default::default() };
         if n == 1 {
             // A one-point transform (either way) is the identity.
             profile.finish();
             return Ok(profile);
         }
-        if log_n as usize <= NTT_LOG_MAX {
+        if plan == CardPlan::OneJob {
             let all = Layout::contiguous(buf.addr());
             let factor = powers.factor(0);
             let job = CardJob { count: n as u32, log_m: log_n, in_ilv: 0, out_ilv: 0, src: all, dst: all, factor };
@@ -255,7 +318,13 @@ impl<B: Bus> Coprocessor<B> {
             let t0 = std::time::Instant::now();
             let scratch = self.alloc_buffer(n as u64 * POINT_BYTES)?;
             profile.glue_s += t0.elapsed().as_secs_f64();
-            let outcome = self.four_step_on_card(buf.addr(), scratch.addr(), log_n, dir, powers);
+            let outcome = match plan {
+                CardPlan::ThreePass { log1, log_m1 } => {
+                    self.three_pass_on_card(buf.addr(), scratch.addr(), log_n, log1, log_m1, dir, powers)
+                }
+                CardPlan::TwoPass { log1 } => self.four_step_on_card(buf.addr(), scratch.addr(), log_n, log1, dir, powers),
+                CardPlan::OneJob => unreachable!("handled above"),
+            };
             let t1 = std::time::Instant::now();
             self.free_buffer(scratch)?;
             profile.glue_s += t1.elapsed().as_secs_f64();
@@ -275,13 +344,32 @@ impl<B: Bus> Coprocessor<B> {
         Ok(n.trailing_zeros())
     }
 
-    /// Four-step on the card, a as an n1 x n2 row-major matrix (n1 <= n2),
-    /// in two jobs, each a pass of on-chip batches the core overlaps (the
-    /// next batch loads and the last one unloads while one transforms):
-    /// pass 1 transforms B1 columns per batch (B1 points of each row,
-    /// interleaved), multiplies output k1 of column c by w^(c k1) and writes
-    /// them back in the same layout into `scratch`; pass 2 transforms B2
-    /// rows of `scratch` per batch and writes X[k1 + n1 k2] transposed into `data`.
+    /// The four-step's first pass, a as an n1 x m row-major matrix at
+    /// `src`: the m columns of n1 points, B of them per batch (B points of
+    /// each row, interleaved), output k1 of column c times w_n^(c k1),
+    /// written in the same layout at `dst`.
+    fn column_pass(&mut self, src: u64, dst: u64, log_n: u32, log1: u32, dir: Direction) -> Result<JobProfile, DriverError> {
+        let log_m = log_n - log1;
+        let b_log = (NTT_LOG_MAX as u32 - log1).min(log_m);
+        let (b, m) = (1u32 << b_log, 1u32 << log_m);
+        let columns = |base: u64| Layout::strided(base, b, m).batched(b << log1, b);
+        let job = CardJob {
+            count: 1 << log_n,
+            log_m: log1,
+            in_ilv: b_log,
+            out_ilv: b_log,
+            src: columns(src),
+            dst: columns(dst),
+            factor: Factor::Twiddle { col: 0, log_n },
+        };
+        self.card_job(job, dir)
+    }
+
+    /// Four-step on the card, a as an n1 x n2 row-major matrix, in two
+    /// jobs, each a pass of on-chip batches the core overlaps (the next
+    /// batch loads and the last one unloads while one transforms): pass 1
+    /// is [`Self::column_pass`] into `scratch`; pass 2 transforms B2 rows of
+    /// `scratch` per batch and writes X[k1 + n1 k2] transposed into `data`.
     /// The second pass's scaler applies `powers` (result k1 + n1 k2 is its
     /// k2-th output of row k1).
     fn four_step_on_card(
@@ -289,30 +377,17 @@ impl<B: Bus> Coprocessor<B> {
         data: u64,
         scratch: u64,
         log_n: u32,
+        log1: u32,
         dir: Direction,
         powers: OutputPowers,
     ) -> Result<JobProfile, DriverError> {
-        let log1 = log_n / 2;
         let log2 = log_n - log1;
-        let (n1, n2) = (1u32 << log1, 1u32 << log2);
-        let (b1_log, b2_log) = (NTT_LOG_MAX as u32 - log1, NTT_LOG_MAX as u32 - log2);
-        let (b1, b2) = (1u32 << b1_log, 1u32 << b2_log);
-        let batch = NTT_MAX_POINTS as u32;
-        let n = 1u32 << log_n;
-        let mut profile = JobProfile { clock_hz: self.clock_hz(), ..Default::default() };
-        let columns = |base: u64| Layout::strided(base, b1, n2).batched(batch, b1);
-        let pass1 = CardJob {
-            count: n,
-            log_m: log1,
-            in_ilv: b1_log,
-            out_ilv: b1_log,
-            src: columns(data),
-            dst: columns(scratch),
-            factor: Factor::Twiddle { col: 0, log_n },
-        };
-        profile.add(&self.card_job(pass1, dir)?);
+        let n1 = 1u32 << log1;
+        let b2_log = (NTT_LOG_MAX as u32 - log2).min(log1);
+        let (b2, batch) = (1u32 << b2_log, 1u32 << (b2_log + log2));
+        let mut profile = self.column_pass(data, scratch, log_n, log1, dir)?;
         let pass2 = CardJob {
-            count: n,
+            count: 1 << log_n,
             log_m: log2,
             in_ilv: 0,
             out_ilv: b2_log,
@@ -321,6 +396,69 @@ impl<B: Bus> Coprocessor<B> {
             factor: powers.factor(log1),
         };
         profile.add(&self.card_job(pass2, dir)?);
+        Ok(profile)
+    }
+
+    /// Three passes on the card (see [`CardPlan::ThreePass`]): the column
+    /// pass into `scratch`; per row of `scratch`, its m2 columns of m1
+    /// points with the twiddles w_m^(c j1), in place; per j1, the rows of m2
+    /// points at j1 m2 of every row, B rows per batch, into `data` at
+    /// k1 + n1 j1 + n1 m1 k2 (with `powers` applied to that index).
+    #[allow(clippy::too_many_arguments)]
+    fn three_pass_on_card(
+        &mut self,
+        data: u64,
+        scratch: u64,
+        log_n: u32,
+        log1: u32,
+        log_m1: u32,
+        dir: Direction,
+        powers: OutputPowers,
+    ) -> Result<JobProfile, DriverError> {
+        let l = NTT_LOG_MAX as u32;
+        let log_m = log_n - log1;
+        let log_m2 = log_m - log_m1;
+        let (n1, m1, m2, m) = (1u32 << log1, 1u32 << log_m1, 1u32 << log_m2, 1u64 << log_m);
+        let mut profile = self.column_pass(data, scratch, log_n, log1, dir)?;
+        // Pass 2: each row its own job, so the twiddles' column restarts.
+        let ba_log = (l - log_m1).min(log_m2);
+        let ba = 1u32 << ba_log;
+        for row in 0..n1 as u64 {
+            let at = Layout::strided(scratch + row * m * POINT_BYTES, ba, m2).batched(ba << log_m1, ba);
+            let job = CardJob {
+                count: m as u32,
+                log_m: log_m1,
+                in_ilv: ba_log,
+                out_ilv: ba_log,
+                src: at,
+                dst: at,
+                factor: Factor::Twiddle { col: 0, log_n: log_m },
+            };
+            profile.add(&self.card_job(job, dir)?);
+        }
+        // Pass 3: for each j1, B rows k1 .. k1 + B - 1 per batch, results
+        // interleaved into X[k1 + n1 j1 + n1 m1 k2].
+        let b_log = (l - log_m2).min(log1);
+        let b = 1u32 << b_log;
+        let batch = b << log_m2;
+        // The step between batches of rows, b rows of m points: a 32-bit register.
+        let rows_step = u32::try_from((b as u64) << log_m).map_err(|_| DriverError::OutOfRange {
+            what: "NTT plan: points between batches of rows",
+            value: (b as u64) << log_m,
+            range: format!("..={}", u32::MAX),
+        })?;
+        for j1 in 0..m1 as u64 {
+            let src = Layout::strided(scratch + j1 * m2 as u64 * POINT_BYTES, m2, m as u32).batched(batch, rows_step);
+            let dst = Layout::strided(data + j1 * n1 as u64 * POINT_BYTES, b, n1 << log_m1).batched(batch, b);
+            let factor = match powers.factor(log1 + log_m1) {
+                Factor::Powers { log_step, inverse_base, .. } => {
+                    Factor::Powers { col: (j1 as u32) << log1, log_step, inverse_base }
+                }
+                other => other,
+            };
+            let job = CardJob { count: n1 << log_m2, log_m: log_m2, in_ilv: 0, out_ilv: b_log, src, dst, factor };
+            profile.add(&self.card_job(job, dir)?);
+        }
         Ok(profile)
     }
 
@@ -408,90 +546,6 @@ impl<B: Bus> Coprocessor<B> {
         let factor = Factor::Powers { col: 0, log_step: 0, inverse_base: dir == Direction::Inverse };
         let job = CardJob { count: n as u32, log_m: 0, in_ilv: 0, out_ilv: 0, src: at, dst: at, factor };
         profile.add(&self.card_job(job, dir)?);
-        Ok(profile)
-    }
-
-    /// Stream jobs of transforms of 2^log_m points, results in order (the host four-step's sub-transforms).
-    fn ntt_beats(&mut self, beats: &[Beat], log_m: u32, dir: Direction) -> Result<(Vec<Beat>, JobProfile), DriverError> {
-        let op = match dir {
-            Direction::Forward => regmap::OP_NTT,
-            Direction::Inverse => regmap::OP_INTT,
-        };
-        let per_job = NTT_MAX_POINTS.max(1 << log_m).min(beats.len());
-        let mut profile = JobProfile { clock_hz: self.clock_hz(), ..Default::default() };
-        let mut out = Vec::with_capacity(beats.len());
-        for chunk in beats.chunks(per_job) {
-            let job = DeviceJob {
-                op,
-                field: FieldId::Fr.code(),
-                count: chunk.len() as u32,
-                log_size: log_m,
-                msm: None,
-                bases: None,
-                patience: 0,
-                ntt: Some(crate::driver::STREAM_PARAMS),
-            };
-            let (results, p) = self.device_job(job, chunk, chunk.len())?;
-            out.extend_from_slice(&results);
-            profile.add(&p);
-        }
-        Ok((out, profile))
-    }
-
-    /// Four-step NTT of n = n1 * n2 points: n2 column transforms of size n1,
-    /// twiddles w_n^(i2 * k1), n1 row transforms of size n2, with
-    /// X[k1 + n1 * k2] the result. The glue's transposes and twiddles run on
-    /// all cores and go straight from and to the stream beats.
-    fn ntt_four_step(&mut self, data: &mut [Fr], log_n: u32, dir: Direction) -> Result<JobProfile, DriverError> {
-        let log1 = log_n / 2;
-        let log2 = log_n - log1;
-        let (n1, n2) = (1usize << log1, 1usize << log2);
-        let mut glue = 0.0;
-        // Columns: col[i2][i1] = a[i1 * n2 + i2].
-        let t0 = std::time::Instant::now();
-        let mut cols = vec![[0u32; 8]; data.len()];
-        {
-            let data = &*data;
-            cols.par_chunks_mut(n1).enumerate().for_each(|(i2, col)| {
-                for (i1, b) in col.iter_mut().enumerate() {
-                    *b = data[i1 * n2 + i2].to_beat();
-                }
-            });
-        }
-        glue += t0.elapsed().as_secs_f64();
-        let (cols, mut profile) = self.ntt_beats(&cols, log1, dir)?;
-        // Twiddles, then rows: row[k1][i2] = B[k1][i2] * w^(i2 * k1).
-        let t1 = std::time::Instant::now();
-        let w = Fr::get_root_of_unity(data.len() as u64).expect("size checked");
-        let w = if dir == Direction::Forward { w } else { w.inverse().expect("root is nonzero") };
-        let mut rows = vec![[0u32; 8]; data.len()];
-        rows.par_chunks_mut(n2).enumerate().try_for_each(|(k1, row)| {
-            let w_k1 = w.pow([k1 as u64]);
-            let mut tw = Fr::one();
-            for (i2, b) in row.iter_mut().enumerate() {
-                let at = i2 * n1 + k1;
-                let x = Fr::from_beat(&cols[at]).ok_or(DriverError::BadResult { index: at })?;
-                *b = (x * tw).to_beat();
-                tw *= w_k1;
-            }
-            Ok::<(), DriverError>(())
-        })?;
-        glue += t1.elapsed().as_secs_f64();
-        let (rows, rows_profile) = self.ntt_beats(&rows, log2, dir)?;
-        profile.add(&rows_profile);
-        // X[k1 + n1 * k2] = row[k1][k2].
-        let t2 = std::time::Instant::now();
-        data.par_chunks_mut(n1).enumerate().try_for_each(|(k2, out)| {
-            for (k1, x) in out.iter_mut().enumerate() {
-                let at = k1 * n2 + k2;
-                *x = Fr::from_beat(&rows[at]).ok_or(DriverError::BadResult { index: at })?;
-            }
-            Ok::<(), DriverError>(())
-        })?;
-        glue += t2.elapsed().as_secs_f64();
-        profile.glue_s += glue;
-        profile.elements = data.len() as u64;
-        profile.finish();
         Ok(profile)
     }
 }

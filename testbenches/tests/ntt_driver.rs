@@ -94,6 +94,86 @@ on_both_backends! {
     device_buffers(check_device_buffers);
     cosets_and_edge_inputs(check_cosets_and_edges);
     bad_sizes_are_errors(check_bad_sizes);
+    every_plan_at_small_sizes(check_plans);
+}
+
+/// Every decomposition the driver uses, run at sizes a test can afford
+/// (the three-pass plan of 2^23 and above included): the same result as
+/// ark-poly, forward and inverse, with the coset powers folded into the
+/// last pass; one job per pass part, every butterfly once, every point
+/// written once per pass.
+fn check_plans<B: Bus>(bus: B, name: &str) {
+    use zkcopro_host::ntt::CardPlan;
+    let mut rng = seeded_rng(name);
+    let mut dev = Coprocessor::new(bus).unwrap();
+    let plans = [
+        (6u32, CardPlan::TwoPass { log1: 2 }),
+        (6, CardPlan::ThreePass { log1: 2, log_m1: 2 }),
+        (7, CardPlan::ThreePass { log1: 1, log_m1: 5 }),
+        // Several batches in every pass (pass 1: 16; pass 2: 4 per row; pass 3: 2 per job).
+        (16, CardPlan::ThreePass { log1: 2, log_m1: 6 }),
+        (16, CardPlan::ThreePass { log1: 5, log_m1: 3 }),
+        (13, CardPlan::TwoPass { log1: 11 }),
+    ];
+    for (log_n, plan) in plans {
+        let n = 1usize << log_n;
+        let domain = Radix2EvaluationDomain::<Fr>::new(n).unwrap();
+        let coset = domain.get_coset(Fr::GENERATOR).unwrap();
+        let input: Vec<Fr> = (0..n).map(|_| Fr::rand(&mut rng)).collect();
+        let buf = dev.alloc_buffer(n as u64 * 32).unwrap();
+        let mut got = vec![Fr::zero(); n];
+        let passes = match plan {
+            CardPlan::OneJob => 1,
+            CardPlan::TwoPass { .. } => 2,
+            CardPlan::ThreePass { .. } => 3,
+        };
+        let jobs = match plan {
+            CardPlan::ThreePass { log1, log_m1 } => 1 + (1 << log1) + (1 << log_m1),
+            _ => passes,
+        };
+        for (dir, powers, want) in [
+            (Direction::Forward, OutputPowers::None, domain.fft(&input)),
+            (Direction::Inverse, OutputPowers::None, domain.ifft(&input)),
+            (Direction::Inverse, OutputPowers::InverseCoset, coset.ifft(&input)),
+            (Direction::Inverse, OutputPowers::Coset, {
+                let mut c = domain.ifft(&input);
+                let mut g = Fr::one();
+                for x in c.iter_mut() {
+                    *x *= g;
+                    g *= Fr::GENERATOR;
+                }
+                c
+            }),
+        ] {
+            dev.upload_fr(&buf, &input).unwrap();
+            let p = dev.ntt_buffer_planned(&buf, n, dir, powers, plan).unwrap();
+            dev.download_fr(&buf, &mut got).unwrap();
+            assert_eq!(first_mismatch(&got, &want), None, "2^{log_n} {plan:?} {dir:?} {powers:?}");
+            assert_eq!(p.jobs, jobs, "2^{log_n} {plan:?}: jobs");
+            assert_eq!(p.ops, (n as u64 / 2) * log_n as u64, "2^{log_n} {plan:?}: every butterfly once");
+            assert_eq!(p.mem_write_bytes, passes * 32 * n as u64, "2^{log_n} {plan:?}: each pass writes every point once");
+        }
+        dev.free_buffer(buf).unwrap();
+    }
+    // Plans that do not fit the size are refused before any work.
+    let buf = dev.alloc_buffer(32 << 13).unwrap();
+    let cycles = dev.bus().cycles();
+    for (log_n, plan) in [
+        (11u32, CardPlan::TwoPass { log1: 11 }),
+        (13, CardPlan::OneJob),
+        (6, CardPlan::ThreePass { log1: 4, log_m1: 2 }),
+        (11, CardPlan::TwoPass { log1: 0 }),
+    ] {
+        let err = dev.ntt_buffer_planned(&buf, 1 << log_n, Direction::Forward, OutputPowers::None, plan);
+        assert!(matches!(err, Err(DriverError::OutOfRange { .. })), "2^{log_n} {plan:?}: {err:?}");
+    }
+    assert_eq!(dev.bus().cycles(), cycles, "refused before any device work");
+    assert_eq!(CardPlan::for_size(23), CardPlan::ThreePass { log1: 6, log_m1: 6 });
+    assert_eq!(CardPlan::for_size(24), CardPlan::ThreePass { log1: 6, log_m1: 7 });
+    assert_eq!(CardPlan::for_size(28), CardPlan::ThreePass { log1: 8, log_m1: 9 });
+    for log_n in 0..=28 {
+        assert!(CardPlan::for_size(log_n).fits(log_n), "2^{log_n}");
+    }
 }
 
 /// Device buffers: a transform chain on the card (forward, then inverse)
@@ -151,7 +231,7 @@ fn check_device_buffers<B: Bus>(bus: B, name: &str) {
     }
     // Bad sizes and buffers: refused before any work.
     let cycles = dev.bus().cycles();
-    for bad in [0usize, 3, 1 << 23] {
+    for bad in [0usize, 3, 1 << 29] {
         assert!(matches!(dev.ntt_buffer(&buf, bad, Direction::Forward), Err(DriverError::NttSize { .. })), "n = {bad}");
     }
     assert!(matches!(dev.ntt_buffer(&buf, 2 * n, Direction::Forward), Err(DriverError::BufferRange { .. })));

@@ -24,9 +24,10 @@ pub struct NttArgs {
     pub run: RunArgs,
 }
 
-/// Host bytes per element a run holds at once: the input, the device's copy,
-/// arkworks' copy, the driver's staging and the domain's twiddles (estimate).
-const HOST_BYTES_PER_ELEMENT: u64 = 8 * 32;
+/// Host bytes per element a run holds at once: the input, the device's copy
+/// and its scratch buffer, arkworks' copy, the driver's staging and the
+/// domain's twiddles (estimate).
+const HOST_BYTES_PER_ELEMENT: u64 = 9 * 32;
 
 impl NttArgs {
     pub fn check(&self) -> Result<(), String> {
