@@ -90,16 +90,25 @@ pub fn fr_from_beat_unchecked(beat: &Beat) -> ark_bn254::Fr {
     Fp256::new_unchecked(BigInt::new(beat_to_limbs(beat)))
 }
 
-/// The Fr whose Montgomery representation card memory holds in these 32
-/// bytes, or `None` if they are not a reduced residue.
-pub fn fr_from_le_bytes(bytes: &[u8]) -> Option<ark_bn254::Fr> {
-    let limbs: [u64; 4] = std::array::from_fn(|i| u64::from_le_bytes(bytes[8 * i..8 * i + 8].try_into().expect("32 bytes")));
-    let repr = BigInt::new(limbs);
-    (repr < <ark_bn254::Fr as PrimeField>::MODULUS).then(|| Fp256::new_unchecked(repr))
+/// The 32 bytes card memory holds for `x`: its Montgomery representation,
+/// little-endian limbs (arkworks' own layout, so no conversion).
+#[inline]
+pub fn fr_to_le_bytes(x: &ark_bn254::Fr, out: &mut [u8; 32]) {
+    for (l, limb) in x.0.0.iter().enumerate() {
+        out[8 * l..8 * l + 8].copy_from_slice(&limb.to_le_bytes());
+    }
 }
 
-/// `out[i]` from the 32 bytes at `bytes[32 i..]`, as `fr_from_le_bytes`,
-/// or the index of the first that is not a reduced residue (`out` then
+/// Every element's 32 bytes, as `fr_to_le_bytes` (the upload's hot path).
+pub fn frs_to_le_bytes(xs: &[ark_bn254::Fr], out: &mut [u8]) {
+    assert_eq!(out.len(), 32 * xs.len(), "32 bytes per element");
+    for (x, o) in xs.iter().zip(out.chunks_exact_mut(32)) {
+        fr_to_le_bytes(x, o.try_into().expect("32-byte chunk"));
+    }
+}
+
+/// `out[i]` from the 32 bytes at `bytes[32 i..]` (the Montgomery
+/// representation, little-endian limbs, checked reduced), or the index of the first that is not a reduced residue (`out` then
 /// holds unchecked values). Branch-free per element, so the compiler keeps
 /// it at memory speed: the download's hot path.
 pub fn frs_from_le_bytes(out: &mut [ark_bn254::Fr], bytes: &[u8]) -> Result<(), usize> {

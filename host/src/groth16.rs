@@ -15,6 +15,7 @@ use crate::msm::{BasesProfile, MsmBases, MsmConfig};
 use crate::ntt::{Direction, OutputPowers};
 use crate::r1cs::{R1csError, R1csMatrices};
 use crate::Bus;
+use crate::field::fr_to_le_bytes;
 use ark_bn254::{Bn254, Fr, G1Affine, G1Projective, G2Projective};
 use ark_ec::{AffineRepr, CurveGroup, VariableBaseMSM};
 use ark_ff::{FftField, Field, PrimeField, Zero};
@@ -343,9 +344,12 @@ impl<B: Bus> Coprocessor<B> {
         prof.domain_size = n;
         // A, B, C evaluated at the constraints (sparse products: glue),
         // with the R1CS check on the same pass.
-        let [mut a, b, c] = m.evaluate(&z, n)?;
+        // Packed for the card as they are made (no pass of their own).
+        let [mut a, b, c] = m.evaluate_packed(&z, n)?;
         let k = m.num_constraints;
-        a[k..k + num_inputs].copy_from_slice(&z[..num_inputs]);
+        for (i, x) in z[..num_inputs].iter().enumerate() {
+            fr_to_le_bytes(x, (&mut a[32 * (k + i)..32 * (k + i + 1)]).try_into().expect("32 bytes"));
+        }
         prof.push(ProveStep::host("h(X)", "evaluate A, B, C at the constraints", t.elapsed().as_secs_f64()));
 
         // h(X) = (A(X) B(X) - C(X)) / Z_H(X), computed on the coset g H, on
@@ -466,8 +470,9 @@ pub fn arkworks_parts<C: ConstraintSynthesizer<Fr>>(
 
 impl<B: Bus> Coprocessor<B> {
     /// h(X) from the evaluations of A, B, C at H, entirely on the card.
-    fn h_on_card(&mut self, prof: &mut ProveProfile, abc: [Vec<Fr>; 3], z_inv: Fr) -> Result<Vec<Fr>, ProveError> {
-        let n = abc[0].len();
+    /// `abc`: A, B, C's evaluations as card-memory bytes (32 per point).
+    fn h_on_card(&mut self, prof: &mut ProveProfile, abc: [Vec<u8>; 3], z_inv: Fr) -> Result<Vec<Fr>, ProveError> {
+        let n = abc[0].len() / 32;
         let mut bufs = Vec::with_capacity(3);
         for _ in 0..3 {
             match self.alloc_buffer(n as u64 * 32) {
@@ -487,13 +492,14 @@ impl<B: Bus> Coprocessor<B> {
         outcome
     }
 
-    fn h_chain(&mut self, prof: &mut ProveProfile, abc: &[Vec<Fr>; 3], bufs: &[DeviceBuffer], z_inv: Fr) -> Result<Vec<Fr>, ProveError> {
-        let n = abc[0].len();
+    fn h_chain(&mut self, prof: &mut ProveProfile, abc: &[Vec<u8>; 3], bufs: &[DeviceBuffer], z_inv: Fr) -> Result<Vec<Fr>, ProveError> {
+        let n = abc[0].len() / 32;
         let mut p = JobProfile::default();
         // coset_fft(ifft(v)) = fft(ifft(v) g^j): the powers ride on the
         // inverse NTT's last pass, so the coset NTTs are plain forward NTTs.
         for (v, buf) in abc.iter().zip(bufs) {
-            p.add(&self.upload_fr(buf, v)?);
+            let t = self.write_buffer(buf, 0, v)?;
+            p.add(&JobProfile { clock_hz: self.clock_hz(), transfer_s: t.transfer_s, ..Default::default() });
             p.add(&self.ntt_buffer_scaled(buf, n, Direction::Inverse, OutputPowers::Coset)?);
         }
         prof.push_device("h(X)", "h(X): A, B, C to the card, 3 inverse NTTs (times g^j)", &p);

@@ -214,12 +214,7 @@ impl<B: Bus> Coprocessor<B> {
         bytes.resize(data.len() * POINT_BYTES as usize, 0);
         // One thread: the copy runs at memory speed, which a second core
         // does not raise on this host, and the thread pool's hand-off costs.
-        for (x, o) in data.iter().zip(bytes.chunks_exact_mut(32)) {
-            let o: &mut [u8; 32] = o.try_into().expect("32-byte chunk");
-            for (l, limb) in x.0.0.iter().enumerate() {
-                o[8 * l..8 * l + 8].copy_from_slice(&limb.to_le_bytes());
-            }
-        }
+        crate::field::frs_to_le_bytes(data, &mut bytes);
         let pack_s = t0.elapsed().as_secs_f64();
         let t = self.write_buffer(buf, 0, &bytes);
         self.staging = bytes;

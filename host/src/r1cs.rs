@@ -15,6 +15,7 @@ use ark_relations::gr1cs::{
     ConstraintSynthesizer, ConstraintSystem, ConstraintSystemRef, OptimizationGoal, R1CS_PREDICATE_LABEL, SynthesisError,
     SynthesisMode,
 };
+use crate::field::fr_to_le_bytes;
 use rayon::prelude::*;
 
 /// Marks a term whose coefficient is one (no multiplication needed): most
@@ -130,34 +131,38 @@ impl R1csMatrices {
     }
 
     /// A z, B z and C z, each padded with zeros to `len` (raised to the
-    /// number of constraints if shorter), after checking A z * B z = C z for
-    /// every constraint (the first failing constraint is reported).
-    pub fn evaluate(&self, z: &[Fr], len: usize) -> Result<[Vec<Fr>; 3], R1csError> {
+    /// number of constraints if shorter), as card-memory bytes (32 per
+    /// element, `field::fr_to_le_bytes`), after checking A z * B z = C z for
+    /// every constraint (the first failing constraint is reported). Packing
+    /// while evaluating spares the upload a pass over the vectors.
+    pub fn evaluate_packed(&self, z: &[Fr], len: usize) -> Result<[Vec<u8>; 3], R1csError> {
         let want = self.num_instance + self.num_witness;
         if z.len() != want {
             return Err(R1csError::AssignmentLength { got: z.len(), want });
         }
         let k = self.num_constraints;
         let len = len.max(k);
-        let (mut a, mut b, mut c) = (vec![Fr::zero(); len], vec![Fr::zero(); len], vec![Fr::zero(); len]);
+        // Zero bytes are Fr's zero: the padding is the allocation's own zeros.
+        let (mut a, mut b, mut c) = (vec![0u8; 32 * len], vec![0u8; 32 * len], vec![0u8; 32 * len]);
         // Chunks of rows: each evaluates its rows of A, B, C in one pass and
         // checks them while they are in cache.
         const ROWS: usize = 1024;
-        let first_bad = a[..k]
-            .par_chunks_mut(ROWS)
-            .zip(b[..k].par_chunks_mut(ROWS))
-            .zip(c[..k].par_chunks_mut(ROWS))
+        let first_bad = a[..32 * k]
+            .par_chunks_mut(32 * ROWS)
+            .zip(b[..32 * k].par_chunks_mut(32 * ROWS))
+            .zip(c[..32 * k].par_chunks_mut(32 * ROWS))
             .enumerate()
             .filter_map(|(chunk, ((a, b), c))| {
-                let base = chunk * ROWS;
                 let mut bad = None;
-                for j in 0..a.len() {
-                    let i = base + j;
-                    a[j] = self.abc[0].row_times(i, z);
-                    b[j] = self.abc[1].row_times(i, z);
-                    c[j] = self.abc[2].row_times(i, z);
-                    if bad.is_none() && a[j] * b[j] != c[j] {
+                let rows = a.chunks_exact_mut(32).zip(b.chunks_exact_mut(32)).zip(c.chunks_exact_mut(32));
+                for (j, ((a, b), c)) in rows.enumerate() {
+                    let i = chunk * ROWS + j;
+                    let [x, y, w] = [0, 1, 2].map(|m| self.abc[m].row_times(i, z));
+                    if bad.is_none() && x * y != w {
                         bad = Some(i);
+                    }
+                    for (v, out) in [(x, a), (y, b), (w, c)] {
+                        fr_to_le_bytes(&v, out.try_into().expect("32-byte chunk"));
                     }
                 }
                 bad

@@ -162,7 +162,11 @@ fn key_matrices_evaluate_like_arkworks() {
     z.extend(cs.witness_assignment().unwrap());
     assert_eq!((m.num_instance, m.num_witness, m.num_constraints), (cs.num_instance_variables(), cs.num_witness_variables(), want[0].len()));
     let len = m.num_constraints + 5;
-    let got = m.evaluate(&z, len).unwrap();
+    let got = m.evaluate_packed(&z, len).unwrap().map(|bytes| {
+        let mut v = vec![Fr::zero(); bytes.len() / 32];
+        zkcopro_host::field::frs_from_le_bytes(&mut v, &bytes).unwrap();
+        v
+    });
     for (matrix, (rows, values)) in ["A", "B", "C"].iter().zip(want.iter().zip(&got)) {
         assert_eq!(values.len(), len);
         for (i, row) in rows.iter().enumerate() {
@@ -177,11 +181,11 @@ fn key_matrices_evaluate_like_arkworks() {
     let first = (0..m.num_constraints)
         .find(|&i| evaluate_constraint(&want[0][i], &bad) * evaluate_constraint(&want[1][i], &bad) != evaluate_constraint(&want[2][i], &bad))
         .expect("changing a witness breaks a constraint");
-    match m.evaluate(&bad, len) {
+    match m.evaluate_packed(&bad, len) {
         Err(R1csError::Unsatisfied { row, rows }) => assert_eq!((row, rows), (first, m.num_constraints)),
         other => panic!("expected Unsatisfied, got {:?}", other.map(|_| ())),
     }
-    match m.evaluate(&z[1..], len) {
+    match m.evaluate_packed(&z[1..], len) {
         Err(R1csError::AssignmentLength { .. }) => {}
         other => panic!("expected AssignmentLength, got {:?}", other.map(|_| ())),
     }
