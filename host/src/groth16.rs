@@ -379,7 +379,10 @@ impl<B: Bus> Coprocessor<B> {
 
         // B in G2: no G2 unit on the device.
         let t = Instant::now();
-        let bigints: Vec<_> = assignment.iter().map(|x| x.into_bigint()).collect();
+        let bigints: Vec<_> = {
+            use rayon::prelude::*;
+            assignment.par_iter().map(|x| x.into_bigint()).collect()
+        };
         let b_g2_acc = G2Projective::msm_bigint(&pk.b_g2_query[1..], &bigints);
         prof.push(ProveStep::host("MSM B (G2)", "MSM B (G2, no device unit)", t.elapsed().as_secs_f64()));
 
