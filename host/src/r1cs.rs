@@ -10,7 +10,8 @@
 //! constraint system) do.
 
 use ark_bn254::Fr;
-use ark_ff::{One, Zero};
+use ark_ff::{AdditiveGroup, One, Zero};
+use std::collections::HashMap;
 use ark_relations::gr1cs::{
     ConstraintSynthesizer, ConstraintSystem, ConstraintSystemRef, OptimizationGoal, R1CS_PREDICATE_LABEL, SynthesisError,
     SynthesisMode,
@@ -18,56 +19,69 @@ use ark_relations::gr1cs::{
 use crate::field::fr_to_le_bytes;
 use rayon::prelude::*;
 
-/// Marks a term whose coefficient is one (no multiplication needed): most
-/// terms of real circuits (108k of the SHA-256 circuit's 195k).
-const UNIT_COEFF: u32 = 1 << 31;
+/// Coefficient ids with no multiplication: most terms of real circuits
+/// (of the SHA-256 circuit's 195k terms, 108k are 1, 32k are -1 and 19k are 2).
+const COEFF_ONE: u32 = 0;
+const COEFF_MINUS_ONE: u32 = 1;
+const COEFF_TWO: u32 = 2;
 
-/// One of A, B, C in compressed rows.
+/// A, B and C in compressed rows over one table of distinct coefficients
+/// (a few hundred in real circuits, so the table stays in cache).
 #[derive(Clone, Default)]
-struct SparseMatrix {
-    /// Row i's terms are `row_starts[i]..row_starts[i + 1]`.
-    row_starts: Vec<u32>,
-    /// Variable index, with [`UNIT_COEFF`] set when the coefficient is one.
-    columns: Vec<u32>,
+struct SparseMatrices {
+    /// coeffs[id]: ids COEFF_ONE, COEFF_MINUS_ONE and COEFF_TWO are 1, -1 and 2.
     coeffs: Vec<Fr>,
+    /// Per matrix: row i's terms are `row_starts[i]..row_starts[i + 1]`.
+    row_starts: [Vec<u32>; 3],
+    /// Per matrix and term: the variable and its coefficient's id.
+    columns: [Vec<u32>; 3],
+    coeff_ids: [Vec<u32>; 3],
 }
 
-impl std::fmt::Debug for SparseMatrix {
+impl std::fmt::Debug for SparseMatrices {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "SparseMatrix {{ rows: {}, terms: {} }}", self.row_starts.len().saturating_sub(1), self.columns.len())
+        let terms: Vec<usize> = self.columns.iter().map(Vec::len).collect();
+        write!(f, "SparseMatrices {{ terms: {terms:?}, distinct coefficients: {} }}", self.coeffs.len())
     }
 }
 
-impl SparseMatrix {
-    fn from_rows(rows: &[Vec<(Fr, usize)>]) -> Self {
-        let terms: usize = rows.iter().map(Vec::len).sum();
-        let mut m = SparseMatrix {
-            row_starts: Vec::with_capacity(rows.len() + 1),
-            columns: Vec::with_capacity(terms),
-            coeffs: Vec::with_capacity(terms),
-        };
-        m.row_starts.push(0);
-        for row in rows {
-            for &(coeff, var) in row {
-                m.columns.push(var as u32 | if coeff.is_one() { UNIT_COEFF } else { 0 });
-                m.coeffs.push(coeff);
+impl SparseMatrices {
+    fn from_rows(abc: [&[Vec<(Fr, usize)>]; 3]) -> Self {
+        let mut m = SparseMatrices { coeffs: vec![Fr::one(), -Fr::one(), Fr::from(2u64)], ..Default::default() };
+        let mut ids: HashMap<Fr, u32> = m.coeffs.iter().enumerate().map(|(i, c)| (*c, i as u32)).collect();
+        for (k, rows) in abc.into_iter().enumerate() {
+            let terms: usize = rows.iter().map(Vec::len).sum();
+            m.row_starts[k] = Vec::with_capacity(rows.len() + 1);
+            m.columns[k] = Vec::with_capacity(terms);
+            m.coeff_ids[k] = Vec::with_capacity(terms);
+            m.row_starts[k].push(0);
+            for row in rows {
+                for &(coeff, var) in row {
+                    let id = *ids.entry(coeff).or_insert_with(|| {
+                        m.coeffs.push(coeff);
+                        m.coeffs.len() as u32 - 1
+                    });
+                    m.columns[k].push(var as u32);
+                    m.coeff_ids[k].push(id);
+                }
+                m.row_starts[k].push(m.columns[k].len() as u32);
             }
-            m.row_starts.push(m.columns.len() as u32);
         }
         m
     }
 
-    /// Row i times the assignment z.
+    /// Row i of matrix k times the assignment z.
     #[inline]
-    fn row_times(&self, i: usize, z: &[Fr]) -> Fr {
-        let (lo, hi) = (self.row_starts[i] as usize, self.row_starts[i + 1] as usize);
+    fn row_times(&self, k: usize, i: usize, z: &[Fr]) -> Fr {
+        let (lo, hi) = (self.row_starts[k][i] as usize, self.row_starts[k][i + 1] as usize);
         let mut sum = Fr::zero();
-        for (&col, coeff) in self.columns[lo..hi].iter().zip(&self.coeffs[lo..hi]) {
-            let x = z[(col & !UNIT_COEFF) as usize];
-            if col & UNIT_COEFF != 0 {
-                sum += x;
-            } else {
-                sum += *coeff * x;
+        for (&col, &id) in self.columns[k][lo..hi].iter().zip(&self.coeff_ids[k][lo..hi]) {
+            let x = z[col as usize];
+            match id {
+                COEFF_ONE => sum += x,
+                COEFF_MINUS_ONE => sum -= x,
+                COEFF_TWO => sum += x.double(),
+                _ => sum += self.coeffs[id as usize] * x,
             }
         }
         sum
@@ -96,7 +110,7 @@ pub struct R1csMatrices {
     pub num_instance: usize,
     pub num_witness: usize,
     pub num_constraints: usize,
-    abc: [SparseMatrix; 3],
+    abc: SparseMatrices,
 }
 
 impl R1csMatrices {
@@ -119,14 +133,14 @@ impl R1csMatrices {
         let (num_instance, num_witness) = (cs.num_instance_variables(), cs.num_witness_variables());
         let terms = [&a, &b, &c].iter().map(|m| m.iter().map(Vec::len).sum::<usize>()).max().unwrap_or(0);
         let biggest = terms.max(num_instance + num_witness);
-        if biggest >= UNIT_COEFF as usize {
+        if biggest >= 1 << 31 {
             return Err(R1csError::TooLarge(biggest));
         }
         Ok(R1csMatrices {
             num_instance,
             num_witness,
             num_constraints: a.len(),
-            abc: [SparseMatrix::from_rows(&a), SparseMatrix::from_rows(&b), SparseMatrix::from_rows(&c)],
+            abc: SparseMatrices::from_rows([&a, &b, &c]),
         })
     }
 
@@ -157,7 +171,7 @@ impl R1csMatrices {
                 let rows = a.chunks_exact_mut(32).zip(b.chunks_exact_mut(32)).zip(c.chunks_exact_mut(32));
                 for (j, ((a, b), c)) in rows.enumerate() {
                     let i = chunk * ROWS + j;
-                    let [x, y, w] = [0, 1, 2].map(|m| self.abc[m].row_times(i, z));
+                    let [x, y, w] = [0, 1, 2].map(|m| self.abc.row_times(m, i, z));
                     if bad.is_none() && x * y != w {
                         bad = Some(i);
                     }
