@@ -355,9 +355,10 @@ impl<B: Bus> Coprocessor<B> {
         // h(X) = (A(X) B(X) - C(X)) / Z_H(X), computed on the coset g H, on
         // the card: A, B, C go up once and h comes back; every transform and
         // product in between runs on device buffers.
-        let g = Fr::GENERATOR;
-        let z_inv = domain.evaluate_vanishing_polynomial(g).inverse().expect("g is outside H");
-        let h = self.h_on_card(&mut prof, [a, b, c], z_inv)?;
+        let (h, stages) = self.h_on_card([a, b, c])?;
+        for (name, p) in H_STAGES.iter().zip(&stages) {
+            prof.push_device("h(X)", name, p);
+        }
 
         // The G1 MSMs over the resident key.
         let config = MsmConfig::default();
@@ -472,9 +473,43 @@ pub fn arkworks_parts<C: ConstraintSynthesizer<Fr>>(
 }
 
 impl<B: Bus> Coprocessor<B> {
-    /// h(X) from the evaluations of A, B, C at H, entirely on the card.
-    /// `abc`: A, B, C's evaluations as card-memory bytes (32 per point).
-    fn h_on_card(&mut self, prof: &mut ProveProfile, abc: [Vec<u8>; 3], z_inv: Fr) -> Result<Vec<Fr>, ProveError> {
+    /// h(X) = (A(X) B(X) - C(X)) / Z_H(X) as ark-groth16's
+    /// `LibsnarkReduction` computes it, from the evaluations of A, B and C
+    /// over the QAP domain H (n points, a power of two from 2 to
+    /// 2^NTT_LOG_MAX_TOTAL): its n coefficients. The whole chain runs on
+    /// the card (three inverse NTTs, three coset NTTs, A B - C and the
+    /// division by Z_H on the coset, one inverse coset NTT); A, B and C go
+    /// up once and h comes back. Lengths and sizes are checked before any
+    /// work.
+    pub fn qap_h(&mut self, a: &[Fr], b: &[Fr], c: &[Fr]) -> Result<(Vec<Fr>, JobProfile), DriverError> {
+        let n = a.len();
+        for other in [b.len(), c.len()] {
+            if other != n {
+                return Err(DriverError::LengthMismatch { left: n, right: other });
+            }
+        }
+        if n < 2 || !n.is_power_of_two() || n.trailing_zeros() > crate::ntt::NTT_LOG_MAX_TOTAL {
+            return Err(DriverError::NttSize { n, max_log: crate::ntt::NTT_LOG_MAX_TOTAL });
+        }
+        let t = Instant::now();
+        let abc = [a, b, c].map(|v| {
+            let mut bytes = vec![0u8; 32 * n];
+            crate::field::frs_to_le_bytes(v, &mut bytes);
+            bytes
+        });
+        let pack_s = t.elapsed().as_secs_f64();
+        let (h, stages) = self.h_on_card(abc)?;
+        let mut profile = JobProfile { clock_hz: self.clock_hz(), glue_s: pack_s, ..Default::default() };
+        for p in &stages {
+            profile.add(p);
+        }
+        profile.elements = n as u64;
+        Ok((h, profile))
+    }
+
+    /// h(X) from A, B, C's evaluations as card-memory bytes (32 per point),
+    /// with the profile of each of [`H_STAGES`].
+    fn h_on_card(&mut self, abc: [Vec<u8>; 3]) -> Result<(Vec<Fr>, [JobProfile; 4]), DriverError> {
         let n = abc[0].len() / 32;
         let mut bufs = Vec::with_capacity(3);
         for _ in 0..3 {
@@ -484,42 +519,47 @@ impl<B: Bus> Coprocessor<B> {
                     for b in bufs {
                         self.free_buffer(b)?;
                     }
-                    return Err(e.into());
+                    return Err(e);
                 }
             }
         }
-        let outcome = self.h_chain(prof, &abc, &bufs, z_inv);
+        let outcome = self.h_chain(&abc, &bufs);
         for b in bufs {
             self.free_buffer(b)?;
         }
         outcome
     }
 
-    fn h_chain(&mut self, prof: &mut ProveProfile, abc: &[Vec<u8>; 3], bufs: &[DeviceBuffer], z_inv: Fr) -> Result<Vec<Fr>, ProveError> {
+    fn h_chain(&mut self, abc: &[Vec<u8>; 3], bufs: &[DeviceBuffer]) -> Result<(Vec<Fr>, [JobProfile; 4]), DriverError> {
         let n = abc[0].len() / 32;
-        let mut p = JobProfile::default();
+        let domain = Radix2EvaluationDomain::<Fr>::new(n).ok_or(DriverError::NttSize { n, max_log: crate::ntt::NTT_LOG_MAX_TOTAL })?;
+        let z_inv = domain.evaluate_vanishing_polynomial(Fr::GENERATOR).inverse().expect("g is outside H");
+        let mut stages: [JobProfile; 4] = Default::default();
         // coset_fft(ifft(v)) = fft(ifft(v) g^j): the powers ride on the
         // inverse NTT's last pass, so the coset NTTs are plain forward NTTs.
         for (v, buf) in abc.iter().zip(bufs) {
             let t = self.write_buffer(buf, 0, v)?;
-            p.add(&JobProfile { clock_hz: self.clock_hz(), transfer_s: t.transfer_s, ..Default::default() });
-            p.add(&self.ntt_buffer_scaled(buf, n, Direction::Inverse, OutputPowers::Coset)?);
+            stages[0].add(&JobProfile { clock_hz: self.clock_hz(), transfer_s: t.transfer_s, ..Default::default() });
+            stages[0].add(&self.ntt_buffer_scaled(buf, n, Direction::Inverse, OutputPowers::Coset)?);
         }
-        prof.push_device("h(X)", "h(X): A, B, C to the card, 3 inverse NTTs (times g^j)", &p);
-        let mut p = JobProfile::default();
         for buf in bufs {
-            p.add(&self.ntt_buffer(buf, n, Direction::Forward)?);
+            stages[1].add(&self.ntt_buffer(buf, n, Direction::Forward)?);
         }
-        prof.push_device("h(X)", "h(X): 3 coset NTTs", &p);
         let (a, b, c) = (&bufs[0], &bufs[1], &bufs[2]);
-        let mut p = self.field_op_buffers::<Fr>(FieldOp::Mul, a, Operand::Buffer(b), a, n)?;
-        p.add(&self.field_op_buffers::<Fr>(FieldOp::Sub, a, Operand::Buffer(c), a, n)?);
-        p.add(&self.field_op_buffers::<Fr>(FieldOp::Mul, a, Operand::Constant(z_inv), a, n)?);
-        prof.push_device("h(X)", "h(X): (A B - C) / Z_H on the coset", &p);
-        let mut p = self.coset_ntt_buffer(a, n, Direction::Inverse)?;
+        stages[2].add(&self.field_op_buffers::<Fr>(FieldOp::Mul, a, Operand::Buffer(b), a, n)?);
+        stages[2].add(&self.field_op_buffers::<Fr>(FieldOp::Sub, a, Operand::Buffer(c), a, n)?);
+        stages[2].add(&self.field_op_buffers::<Fr>(FieldOp::Mul, a, Operand::Constant(z_inv), a, n)?);
+        stages[3].add(&self.coset_ntt_buffer(a, n, Direction::Inverse)?);
         let mut h = vec![Fr::zero(); n];
-        p.add(&self.download_fr(a, &mut h)?);
-        prof.push_device("h(X)", "h(X): inverse coset NTT, h to the host", &p);
-        Ok(h)
+        stages[3].add(&self.download_fr(a, &mut h)?);
+        Ok((h, stages))
     }
 }
+
+/// The stages of h(X) on the card, as the proof profile names them.
+const H_STAGES: [&str; 4] = [
+    "h(X): A, B, C to the card, 3 inverse NTTs (times g^j)",
+    "h(X): 3 coset NTTs",
+    "h(X): (A B - C) / Z_H on the coset",
+    "h(X): inverse coset NTT, h to the host",
+];

@@ -2,7 +2,9 @@
 //! ark-groth16: with the same (r, s) the proof is identical to
 //! `create_proof_with_reduction` (LibsnarkReduction), it verifies, a wrong
 //! public input fails; an unsatisfied circuit, a proving key of another
-//! circuit and a resident key of another setup are typed errors. The SHA-256 proof is behind `--ignored`.
+//! circuit and a resident key of another setup are typed errors. The h(X)
+//! chain on the card (`qap_h`) equals `LibsnarkReduction`'s h; the key's
+//! matrices evaluate as ark-groth16's. The SHA-256 proof is behind `--ignored`.
 
 use ark_bn254::{Bn254, Fr};
 use ark_ff::{UniformRand, Zero};
@@ -189,4 +191,75 @@ fn key_matrices_evaluate_like_arkworks() {
         Err(R1csError::AssignmentLength { .. }) => {}
         other => panic!("expected AssignmentLength, got {:?}", other.map(|_| ())),
     }
+}
+
+/// The h(X) chain on the card (`qap_h`: three inverse NTTs, three coset
+/// NTTs, (A B - C) / Z_H on the coset, one inverse coset NTT) against
+/// ark-groth16's `LibsnarkReduction::witness_map_from_matrices` on the same
+/// circuit, bit for bit; lengths and sizes refused before any work.
+fn qap_h_matches_libsnark<B: Bus>(bus: B, name: &str, circuits: Vec<(&str, Box<dyn FnOnce(ConstraintSystemRef<Fr>)>)>) {
+    use ark_groth16::r1cs_to_qap::{evaluate_constraint, LibsnarkReduction, R1CSToQAP};
+    use ark_poly::GeneralEvaluationDomain;
+    use ark_relations::gr1cs::{ConstraintSystem, OptimizationGoal, SynthesisMode, R1CS_PREDICATE_LABEL};
+    let mut dev = Coprocessor::new(bus).unwrap();
+    for (what, synthesize) in circuits {
+        let cs = ConstraintSystem::<Fr>::new_ref();
+        cs.set_optimization_goal(OptimizationGoal::Constraints);
+        cs.set_mode(SynthesisMode::Prove { construct_matrices: true, generate_lc_assignments: false });
+        synthesize(cs.clone());
+        cs.finalize();
+        let m = cs.to_matrices().unwrap().remove(R1CS_PREDICATE_LABEL).unwrap();
+        let mut z = cs.instance_assignment().unwrap();
+        z.extend(cs.witness_assignment().unwrap());
+        let (k, inputs) = (cs.num_constraints(), cs.num_instance_variables());
+        let want = LibsnarkReduction::witness_map_from_matrices::<Fr, GeneralEvaluationDomain<Fr>>(&m, inputs, k, &z).unwrap();
+        let n = want.len();
+        let eval = |mat: &Vec<Vec<(Fr, usize)>>| {
+            let mut v = vec![Fr::zero(); n];
+            for (out, row) in v.iter_mut().zip(mat) {
+                *out = evaluate_constraint(row, &z);
+            }
+            v
+        };
+        let mut a = eval(&m[0]);
+        a[k..k + inputs].copy_from_slice(&z[..inputs]);
+        let (b, c) = (eval(&m[1]), eval(&m[2]));
+        let (h, p) = dev.qap_h(&a, &b, &c).unwrap();
+        assert_eq!(h, want, "{name} {what}: h(X) identical to LibsnarkReduction's");
+        assert!(p.device_cycles > 0 && p.jobs >= 10, "{name} {what}: the chain ran on the device");
+    }
+    let cycles = dev.bus().cycles();
+    let v = vec![Fr::from(1u64); 8];
+    assert!(matches!(dev.qap_h(&v, &v, &v[..4]), Err(zkcopro_host::DriverError::LengthMismatch { .. })));
+    let odd = vec![Fr::from(1u64); 6];
+    assert!(matches!(dev.qap_h(&odd, &odd, &odd), Err(zkcopro_host::DriverError::NttSize { .. })));
+    assert!(matches!(dev.qap_h(&v[..1], &v[..1], &v[..1]), Err(zkcopro_host::DriverError::NttSize { .. })));
+    assert_eq!(dev.bus().cycles(), cycles, "refused before any device work");
+}
+
+fn small_circuits(rng: &mut rand_chacha::ChaCha8Rng) -> Vec<(&'static str, Box<dyn FnOnce(ConstraintSystemRef<Fr>)>)> {
+    let chain = SquaringChain::with_log_constraints(Fr::rand(rng), 10);
+    let (a, b) = (Fr::rand(rng), Fr::rand(rng));
+    let product = WrongProduct { a, b, c: a * b };
+    vec![
+        ("chain 2^10", Box::new(move |cs| chain.generate_constraints(cs).unwrap())),
+        ("one product", Box::new(move |cs| product.generate_constraints(cs).unwrap())),
+    ]
+}
+
+#[test]
+fn qap_h_matches_libsnark_reduction_on_the_model() {
+    let mut rng = seeded_rng("qap_h_matches_libsnark_reduction_on_the_model");
+    let mut circuits = small_circuits(&mut rng);
+    let mut msg = vec![0u8; 16];
+    rng.fill_bytes(&mut msg);
+    let sha = Sha256Preimage::new(msg);
+    circuits.push(("sha256 (domain 2^16)", Box::new(move |cs| sha.generate_constraints(cs).unwrap())));
+    qap_h_matches_libsnark(ModelBus::new(), "model", circuits);
+}
+
+#[test]
+fn qap_h_matches_libsnark_reduction_on_verilator() {
+    let mut rng = seeded_rng("qap_h_matches_libsnark_reduction_on_verilator");
+    qap_h_matches_libsnark(VerilatorBus::new(None), "verilator", small_circuits(&mut rng));
 }
