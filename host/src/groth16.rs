@@ -22,7 +22,7 @@ use ark_ff::{FftField, Field, PrimeField, Zero};
 use ark_groth16::{Proof, ProvingKey};
 use ark_poly::{EvaluationDomain, Radix2EvaluationDomain};
 use ark_relations::gr1cs::{
-    ConstraintSynthesizer, ConstraintSystem, OptimizationGoal, R1CS_PREDICATE_LABEL, SynthesisMode,
+    ConstraintSynthesizer, ConstraintSystem, ConstraintSystemRef, OptimizationGoal, R1CS_PREDICATE_LABEL, SynthesisMode,
 };
 use serde::Serialize;
 use std::time::Instant;
@@ -53,6 +53,8 @@ pub struct DeviceProvingKey {
     sizes: KeySizes,
     /// The circuit's constraint matrices (host memory).
     matrices: R1csMatrices,
+    /// The QAP domain's size, checked against the key's h_query at load.
+    domain_size: usize,
     /// Points that tell proving keys apart (a new setup changes every one).
     fingerprint: Vec<G1Affine>,
 }
@@ -169,23 +171,34 @@ impl ProveProfile {
         self.sim_s += p.sim_s;
         self.push(ProveStep::device(part, name, p));
     }
-
-
 }
 
-/// The full assignment (1, public inputs, witness) of a circuit, computed
-/// without building its constraint matrices (the key holds them).
-fn synthesize_witness<C: ConstraintSynthesizer<Fr>>(circuit: C) -> Result<(Vec<Fr>, usize), ProveError> {
-    let syn = |e: ark_relations::gr1cs::SynthesisError| ProveError::Synthesis(e.to_string());
+fn synthesis_error(e: ark_relations::gr1cs::SynthesisError) -> ProveError {
+    ProveError::Synthesis(e.to_string())
+}
+
+/// `circuit` synthesized in prove mode (ark-groth16's optimization goal),
+/// with or without its constraint matrices, and its full assignment (1,
+/// public inputs, witness).
+fn synthesize_for_proof<C: ConstraintSynthesizer<Fr>>(
+    circuit: C,
+    construct_matrices: bool,
+) -> Result<(ConstraintSystemRef<Fr>, Vec<Fr>), ProveError> {
     let cs = ConstraintSystem::<Fr>::new_ref();
     cs.set_optimization_goal(OptimizationGoal::Constraints);
-    cs.set_mode(SynthesisMode::Prove { construct_matrices: false, generate_lc_assignments: false });
-    circuit.generate_constraints(cs.clone()).map_err(syn)?;
+    cs.set_mode(SynthesisMode::Prove { construct_matrices, generate_lc_assignments: false });
+    circuit.generate_constraints(cs.clone()).map_err(synthesis_error)?;
     cs.finalize();
-    let num_inputs = cs.num_instance_variables();
-    let mut z = cs.instance_assignment().map_err(syn)?;
-    z.extend(cs.witness_assignment().map_err(syn)?);
-    Ok((z, num_inputs))
+    let mut z = cs.instance_assignment().map_err(synthesis_error)?;
+    z.extend(cs.witness_assignment().map_err(synthesis_error)?);
+    Ok((cs, z))
+}
+
+/// The full assignment and the number of public inputs (the constant one
+/// included), without building the constraint matrices (the key holds them).
+fn synthesize_witness<C: ConstraintSynthesizer<Fr>>(circuit: C) -> Result<(Vec<Fr>, usize), ProveError> {
+    let (cs, z) = synthesize_for_proof(circuit, false)?;
+    Ok((z, cs.num_instance_variables()))
 }
 
 /// The circuit synthesized as ark-groth16's prover does it (matrices and
@@ -198,21 +211,14 @@ struct Synthesized {
 }
 
 fn synthesize<C: ConstraintSynthesizer<Fr>>(circuit: C) -> Result<Synthesized, ProveError> {
-    let syn = |e: ark_relations::gr1cs::SynthesisError| ProveError::Synthesis(e.to_string());
-    let cs = ConstraintSystem::<Fr>::new_ref();
-    cs.set_optimization_goal(OptimizationGoal::Constraints);
-    cs.set_mode(SynthesisMode::Prove { construct_matrices: true, generate_lc_assignments: false });
-    circuit.generate_constraints(cs.clone()).map_err(syn)?;
-    cs.finalize();
-    let mut all = cs.to_matrices().map_err(syn)?;
+    let (cs, full_assignment) = synthesize_for_proof(circuit, true)?;
+    let mut all = cs.to_matrices().map_err(synthesis_error)?;
     let matrices = all.remove(R1CS_PREDICATE_LABEL).ok_or_else(|| ProveError::Synthesis("no R1CS constraints".into()))?;
-    let instance = cs.instance_assignment().map_err(syn)?;
-    let witness = cs.witness_assignment().map_err(syn)?;
     Ok(Synthesized {
         matrices,
         num_inputs: cs.num_instance_variables(),
         num_constraints: cs.num_constraints(),
-        full_assignment: [instance, witness].concat(),
+        full_assignment,
     })
 }
 
@@ -267,7 +273,7 @@ impl<B: Bus> Coprocessor<B> {
     ) -> Result<(DeviceProvingKey, KeyLoadProfile), ProveError> {
         let t = Instant::now();
         let matrices = R1csMatrices::extract(circuit)?;
-        check_key_sizes(pk, &matrices)?;
+        let domain_size = check_key_sizes(pk, &matrices)?.size();
         let matrices_s = t.elapsed().as_secs_f64();
         let sizes = KeySizes::of(pk);
         if sizes.a == 0 || sizes.b_g1 == 0 {
@@ -291,7 +297,7 @@ impl<B: Bus> Coprocessor<B> {
         }
         let mut it = loaded.into_iter();
         let mut next = || it.next().expect("four base sets");
-        let key = DeviceProvingKey { a: next(), b_g1: next(), l: next(), h: next(), sizes, matrices, fingerprint: fingerprint(pk) };
+        let key = DeviceProvingKey { a: next(), b_g1: next(), l: next(), h: next(), sizes, matrices, domain_size, fingerprint: fingerprint(pk) };
         let total_s = matrices_s + bases.total_s;
         Ok((key, KeyLoadProfile { matrices_s, bases, total_s }))
     }
@@ -336,8 +342,9 @@ impl<B: Bus> Coprocessor<B> {
         }
 
         let t = Instant::now();
-        let domain = check_key_sizes(pk, m)?;
-        let n = domain.size();
+        // The key's sizes were checked against the matrices at load, and pk
+        // is the loaded key (sizes and fingerprint above).
+        let n = key.domain_size;
         prof.num_constraints = m.num_constraints;
         prof.num_instance_variables = m.num_instance;
         prof.num_witness_variables = m.num_witness;

@@ -275,8 +275,8 @@ impl<B: Bus> Coprocessor<B> {
         dir: Direction,
         powers: OutputPowers,
     ) -> Result<JobProfile, DriverError> {
-        let log_n = self.check_card_transform(buf, n)?;
-        self.ntt_buffer_planned(buf, n, dir, powers, CardPlan::for_size(log_n))
+        // ntt_buffer_planned checks n and the buffer before any work.
+        self.ntt_buffer_planned(buf, n, dir, powers, CardPlan::for_size(n.trailing_zeros()))
     }
 
     /// `ntt_buffer_scaled` with the decomposition given (any plan that fits
@@ -436,12 +436,8 @@ impl<B: Bus> Coprocessor<B> {
         let b_log = (l - log_m2).min(log1);
         let b = 1u32 << b_log;
         let batch = b << log_m2;
-        // The step between batches of rows, b rows of m points: a 32-bit register.
-        let rows_step = u32::try_from((b as u64) << log_m).map_err(|_| DriverError::OutOfRange {
-            what: "NTT plan: points between batches of rows",
-            value: (b as u64) << log_m,
-            range: format!("..={}", u32::MAX),
-        })?;
+        // b rows of m points between batches: b <= n1, so at most n <= 2^28.
+        let rows_step = b << log_m;
         for j1 in 0..m1 as u64 {
             let src = Layout::strided(scratch + j1 * m2 as u64 * POINT_BYTES, m2, m as u32).batched(batch, rows_step);
             let dst = Layout::strided(data + j1 * n1 as u64 * POINT_BYTES, b, n1 << log_m1).batched(batch, b);
