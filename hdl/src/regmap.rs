@@ -15,7 +15,7 @@ pub const RESP_DECERR: u32 = 0b11;
 /// Value of the ID register: ASCII "ZKCP".
 pub const DEVICE_ID: u32 = 0x5A4B_4350;
 /// Register-map version: major << 16 | minor << 8 | patch.
-pub const REGMAP_VERSION: u32 = 0x0004_0000;
+pub const REGMAP_VERSION: u32 = 0x0005_0000;
 
 /// Minimum number of cycles `ap_rst_n` must be held low: the output FIFO is
 /// drained and the MSM's bucket occupancy flags are swept clear (one word of
@@ -139,7 +139,7 @@ registers! {
     PERF_MSM_COMBINE = 0x80, ReadOnly, 0,
         "MSM: cycles of the combination phase (sum 2^(c w + b) R(w, b) on the device)";
     NTT_MODE = 0x84, ReadWrite, 0,
-        "NTT: bit0 points come from card memory (NTT_SRC_*) instead of s_axis, bit1 results go to card memory (NTT_DST_*) instead of m_axis, bits[7:4] log2 B of the transforms interleaved on input (point i of transform t is input point i B + t), bits[11:8] the same for the output, bit12 multiply output k of the job's q-th transform by the twiddle w^((NTT_TWIDDLE_COL + q) k) (with B > 1, transform t of batch r is q = r B + t), w the primitive 2^NTT_TWIDDLE_LOG-th root of unity (its inverse for INTT), bit13 (powers, not with bit12) multiply output k of the job's q-th transform by g^(NTT_TWIDDLE_COL + q + 2^NTT_TWIDDLE_LOG k), g = 5 the generator of Fr, bit15 (with bit13) by the powers of g^-1 instead (with JOB_LOG_SIZE 0 and NTT_TWIDDLE_LOG 0, point j times g^(NTT_TWIDDLE_COL + j): a coset scaling; after a four-step's second pass, NTT_TWIDDLE_LOG = log2 of its row count, result j times g^j); with B > 1, each batch (NTT_BATCH_LOG) must be B x 2^JOB_LOG_SIZE points. Field-ALU jobs use bits 0 and 1 (operand a from NTT_SRC_*, results to NTT_DST_*) and bit14 (with bit0: operand b from NTT_SRC_B_*); the other bits must be 0 for them";
+        "NTT: bit0 points come from card memory (NTT_SRC_*) instead of s_axis, bit1 results go to card memory (NTT_DST_*) instead of m_axis, bits[7:4] log2 B of the transforms interleaved on input (point i of transform t is input point i B + t), bits[11:8] the same for the output, bit12 multiply output k of the job's q-th transform by the twiddle w^((NTT_TWIDDLE_COL + q) k) (with B > 1, transform t of batch r is q = r B + t), w the primitive 2^NTT_TWIDDLE_LOG-th root of unity (its inverse for INTT), bit13 (powers, not with bit12) multiply output k of the job's q-th transform by g^(NTT_TWIDDLE_COL + q + 2^NTT_TWIDDLE_LOG k), g = 5 the generator of Fr, bit15 (with bit13) by the powers of g^-1 instead (with JOB_LOG_SIZE 0 and NTT_TWIDDLE_LOG 0, point j times g^(NTT_TWIDDLE_COL + j): a coset scaling; after a four-step's second pass, NTT_TWIDDLE_LOG = log2 of its row count, result j times g^j); with B > 1, each batch (NTT_BATCH_LOG) must be B x 2^JOB_LOG_SIZE points; bit16 the core's output multiplier multiplies every result by NTT_SCALE instead of 1 (NTT) or 1/2^JOB_LOG_SIZE (INTT), before the twiddles or powers (a constant folded into a transform: NTT_SCALE = c, or c / 2^JOB_LOG_SIZE for an INTT; with JOB_LOG_SIZE 0, scaling by a constant at one read per point). Field-ALU jobs use bits 0 and 1 (operand a from NTT_SRC_*, results to NTT_DST_*) and bit14 (with bit0: operand b from NTT_SRC_B_*); the other bits must be 0 for them (bit16 is refused)";
     NTT_SRC_ADDR_LO = 0x88, ReadWrite, 0,
         "NTT from card memory: byte address of the first run, bits [31:0] (64-byte aligned; 32 bytes per point, Montgomery form)";
     NTT_SRC_ADDR_HI = 0x8C, ReadWrite, 0,
@@ -174,9 +174,25 @@ registers! {
         "NTT from card memory, with NTT_BATCH_LOG: points from one batch's first point to the next's (even)";
     NTT_DST_BATCH_STRIDE = 0xC8, ReadWrite, 0,
         "NTT to card memory, with NTT_BATCH_LOG: points from one batch's first result to the next's (even)";
-    PERF_MEM_WRITES = 0xCC, ReadOnly, 0,
+    NTT_SCALE_0 = 0xCC, ReadWrite, 0,
+        "NTT output factor (NTT_MODE bit16), bits [31:0] of its Montgomery representation (a reduced residue, below r)";
+    NTT_SCALE_1 = 0xD0, ReadWrite, 0,
+        "NTT output factor (NTT_MODE bit16), bits [63:32] of its Montgomery representation (a reduced residue, below r)";
+    NTT_SCALE_2 = 0xD4, ReadWrite, 0,
+        "NTT output factor (NTT_MODE bit16), bits [95:64] of its Montgomery representation (a reduced residue, below r)";
+    NTT_SCALE_3 = 0xD8, ReadWrite, 0,
+        "NTT output factor (NTT_MODE bit16), bits [127:96] of its Montgomery representation (a reduced residue, below r)";
+    NTT_SCALE_4 = 0xDC, ReadWrite, 0,
+        "NTT output factor (NTT_MODE bit16), bits [159:128] of its Montgomery representation (a reduced residue, below r)";
+    NTT_SCALE_5 = 0xE0, ReadWrite, 0,
+        "NTT output factor (NTT_MODE bit16), bits [191:160] of its Montgomery representation (a reduced residue, below r)";
+    NTT_SCALE_6 = 0xE4, ReadWrite, 0,
+        "NTT output factor (NTT_MODE bit16), bits [223:192] of its Montgomery representation (a reduced residue, below r)";
+    NTT_SCALE_7 = 0xE8, ReadWrite, 0,
+        "NTT output factor (NTT_MODE bit16), bits [255:224] of its Montgomery representation (a reduced residue, below r)";
+    PERF_MEM_WRITES = 0xEC, ReadOnly, 0,
         "Card memory: write bursts the last job issued";
-    PERF_MEM_WBEATS = 0xD0, ReadOnly, 0,
+    PERF_MEM_WBEATS = 0xF0, ReadOnly, 0,
         "Card memory: write beats the last job sent (32 bytes each)";
 }
 
@@ -215,7 +231,7 @@ impl Caps {
     }
 }
 
-/// The data-port registers, NTT_MODE .. NTT_DST_BATCH_STRIDE (NTT jobs, and
+/// The data-port registers, NTT_MODE .. NTT_SCALE_7 (NTT jobs, and
 /// field-ALU jobs on card memory): consecutive, so the register block holds
 /// them as one array.
 pub const NTT_PARAMS: &[Register] = &[
@@ -237,9 +253,19 @@ pub const NTT_PARAMS: &[Register] = &[
     NTT_BATCH_LOG,
     NTT_SRC_BATCH_STRIDE,
     NTT_DST_BATCH_STRIDE,
+    NTT_SCALE_0,
+    NTT_SCALE_1,
+    NTT_SCALE_2,
+    NTT_SCALE_3,
+    NTT_SCALE_4,
+    NTT_SCALE_5,
+    NTT_SCALE_6,
+    NTT_SCALE_7,
 ];
 /// Number of NTT parameter registers.
-pub const NTT_PARAM_COUNT: usize = 18;
+pub const NTT_PARAM_COUNT: usize = 26;
+/// Index in NTT_PARAMS of NTT_SCALE_0 (the factor's eight words follow).
+pub const NTT_SCALE_INDEX: usize = 18;
 const _: () = {
     assert!(NTT_PARAMS.len() == NTT_PARAM_COUNT);
     let mut i = 0;
@@ -258,6 +284,7 @@ pub const NTT_MODE_TWIDDLE: u32 = 1 << 12;
 pub const NTT_MODE_POWERS: u32 = 1 << 13;
 pub const NTT_MODE_SRC_B: u32 = 1 << 14;
 pub const NTT_MODE_POWERS_INV: u32 = 1 << 15;
+pub const NTT_MODE_SCALE: u32 = 1 << 16;
 
 /// CTRL bits.
 pub const CTRL_AP_START: u32 = 1 << 0;
@@ -364,6 +391,7 @@ pub fn c_header(prefix: &str) -> String {
         ("NTT_MODE_POWERS", NTT_MODE_POWERS),
         ("NTT_MODE_SRC_B", NTT_MODE_SRC_B),
         ("NTT_MODE_POWERS_INV", NTT_MODE_POWERS_INV),
+        ("NTT_MODE_SCALE", NTT_MODE_SCALE),
     ] {
         s += &format!("#define {up}_{name} 0x{v:X}u\n");
     }

@@ -156,6 +156,8 @@ pub struct Top {
     op_msm: Constant<Bits<32>>,
     is_ntt_op: Signal<Local, Bit>,
     is_msm_op: Signal<Local, Bit>,
+    /// NTT_SCALE_0..7 as one field element.
+    ntt_scale: Signal<Local, Bits<256>>,
     err_mem_resp: Constant<Bits<32>>,
     // The engine that ran the last job owns the output stream and counters.
     ntt_active: DFF<Bit>,
@@ -233,6 +235,7 @@ impl Top {
             op_msm: Constant::new((regmap::OP_MSM as u64).into()),
             is_ntt_op: Default::default(),
             is_msm_op: Default::default(),
+            ntt_scale: Default::default(),
             err_mem_resp: Constant::new((regmap::ERR_MEM_RESP as u64).into()),
             ntt_active: Default::default(),
             msm_active: Default::default(),
@@ -430,6 +433,19 @@ impl Logic for Top {
         self.layout_check.job_src_batch_stride.next = self.regs.ntt_params[16].val();
         self.layout_check.job_dst_batch_stride.next = self.regs.ntt_params[17].val();
         self.ntt_scaler.job_log_m.next = self.regs.job_log_size.val().get_bits::<4>(0);
+        // NTT_SCALE_0..7 (NTT_PARAMS from regmap::NTT_SCALE_INDEX), low word first.
+        self.ntt_scale.next = bit_cast::<256, 32>(self.regs.ntt_params[18].val())
+            | (bit_cast::<256, 32>(self.regs.ntt_params[19].val()) << 32)
+            | (bit_cast::<256, 32>(self.regs.ntt_params[20].val()) << 64)
+            | (bit_cast::<256, 32>(self.regs.ntt_params[21].val()) << 96)
+            | (bit_cast::<256, 32>(self.regs.ntt_params[22].val()) << 128)
+            | (bit_cast::<256, 32>(self.regs.ntt_params[23].val()) << 160)
+            | (bit_cast::<256, 32>(self.regs.ntt_params[24].val()) << 192)
+            | (bit_cast::<256, 32>(self.regs.ntt_params[25].val()) << 224);
+        self.ntt.job_scale_en.next = self.regs.ntt_params[0].val().get_bit(16);
+        self.ntt.job_scale.next = self.ntt_scale.val();
+        self.layout_check.job_scale_en.next = self.regs.ntt_params[0].val().get_bit(16);
+        self.layout_check.job_scale.next = self.ntt_scale.val();
         self.alu.job_ext_refuse.next = self.layout_check.layout_error.val();
         // The port and the scaler take their job with the start pulse (only
         // registers are in that path); a job the engine refuses ends the

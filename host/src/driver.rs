@@ -257,6 +257,15 @@ pub(crate) fn card_params(
         batch_log,
         src.batch_stride,
         dst.batch_stride,
+        // NTT_SCALE: unused without NTT_MODE_SCALE.
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
     ]
 }
 

@@ -18,7 +18,7 @@ use crate::Bus;
 use crate::field::fr_to_le_bytes;
 use ark_bn254::{Bn254, Fr, G1Affine, G1Projective, G2Projective};
 use ark_ec::{AffineRepr, CurveGroup, VariableBaseMSM};
-use ark_ff::{FftField, Field, PrimeField, Zero};
+use ark_ff::{FftField, Field, One, PrimeField, Zero};
 use ark_groth16::{Proof, ProvingKey};
 use ark_poly::{EvaluationDomain, Radix2EvaluationDomain};
 use ark_relations::gr1cs::{
@@ -484,9 +484,11 @@ impl<B: Bus> Coprocessor<B> {
     /// `LibsnarkReduction` computes it, from the evaluations of A, B and C
     /// over the QAP domain H (n points, a power of two from 2 to
     /// 2^NTT_LOG_MAX_TOTAL): its n coefficients. The whole chain runs on
-    /// the card (three inverse NTTs, three coset NTTs, A B - C and the
-    /// division by Z_H on the coset, one inverse coset NTT); A, B and C go
-    /// up once and h comes back. Lengths and sizes are checked before any
+    /// the card (three inverse NTTs, two coset NTTs, A B on the coset, one
+    /// inverse coset NTT, the division by Z_H folded into two of them, and
+    /// C's coefficients subtracted: the same elements as the reduction's
+    /// seven transforms, see `h_chain`); A, B and C go up once and h comes
+    /// back. Lengths and sizes are checked before any
     /// work.
     pub fn qap_h(&mut self, a: &[Fr], b: &[Fr], c: &[Fr]) -> Result<(Vec<Fr>, JobProfile), DriverError> {
         let n = a.len();
@@ -542,21 +544,27 @@ impl<B: Bus> Coprocessor<B> {
         let domain = Radix2EvaluationDomain::<Fr>::new(n).ok_or(DriverError::NttSize { n, max_log: crate::ntt::NTT_LOG_MAX_TOTAL })?;
         let z_inv = domain.evaluate_vanishing_polynomial(Fr::GENERATOR).inverse().expect("g is outside H");
         let mut stages: [JobProfile; 4] = Default::default();
-        // coset_fft(ifft(v)) = fft(ifft(v) g^j): the powers ride on the
-        // inverse NTT's last pass, so the coset NTTs are plain forward NTTs.
-        for (v, buf) in abc.iter().zip(bufs) {
+        // LibsnarkReduction's h = coset_ifft((coset_fft(a) coset_fft(b) -
+        // coset_fft(c)) z), z = 1/Z_H(g) a constant on the coset g H, with
+        // a, b, c = ifft(A), ifft(B), ifft(C). coset_ifft is linear and
+        // undoes coset_fft exactly (c has degree < n), so h =
+        // coset_ifft(coset_fft(a) coset_fft(b)) z - c z: C needs no coset
+        // transform (six NTTs, not seven), and the same field elements come
+        // out. coset_fft(v) = fft(v g^j): the powers ride on the inverse
+        // NTT's last pass, z on its output multiplier.
+        for (i, (v, buf)) in abc.iter().zip(bufs).enumerate() {
             let t = self.write_buffer(buf, 0, v)?;
             stages[0].add(&JobProfile { clock_hz: self.clock_hz(), transfer_s: t.transfer_s, ..Default::default() });
-            stages[0].add(&self.ntt_buffer_scaled(buf, n, Direction::Inverse, OutputPowers::Coset)?);
-        }
-        for buf in bufs {
-            stages[1].add(&self.ntt_buffer(buf, n, Direction::Forward)?);
+            let (powers, factor) = if i < 2 { (OutputPowers::Coset, Fr::one()) } else { (OutputPowers::None, z_inv) };
+            stages[0].add(&self.ntt_buffer_scaled(buf, n, Direction::Inverse, powers, factor)?);
         }
         let (a, b, c) = (&bufs[0], &bufs[1], &bufs[2]);
+        for buf in [a, b] {
+            stages[1].add(&self.ntt_buffer(buf, n, Direction::Forward)?);
+        }
         stages[2].add(&self.field_op_buffers::<Fr>(FieldOp::Mul, a, Operand::Buffer(b), a, n)?);
-        stages[2].add(&self.field_op_buffers::<Fr>(FieldOp::Sub, a, Operand::Buffer(c), a, n)?);
-        stages[2].add(&self.field_op_buffers::<Fr>(FieldOp::Mul, a, Operand::Constant(z_inv), a, n)?);
-        stages[3].add(&self.coset_ntt_buffer(a, n, Direction::Inverse)?);
+        stages[3].add(&self.ntt_buffer_scaled(a, n, Direction::Inverse, OutputPowers::InverseCoset, z_inv)?);
+        stages[3].add(&self.field_op_buffers::<Fr>(FieldOp::Sub, a, Operand::Buffer(c), a, n)?);
         let mut h = vec![Fr::zero(); n];
         stages[3].add(&self.download_fr(a, &mut h)?);
         Ok((h, stages))
@@ -565,8 +573,8 @@ impl<B: Bus> Coprocessor<B> {
 
 /// The stages of h(X) on the card, as the proof profile names them.
 const H_STAGES: [&str; 4] = [
-    "h(X): A, B, C to the card, 3 inverse NTTs (times g^j)",
-    "h(X): 3 coset NTTs",
-    "h(X): (A B - C) / Z_H on the coset",
-    "h(X): inverse coset NTT, h to the host",
+    "h(X): A, B, C to the card, 3 inverse NTTs (A, B times g^j; C times 1/Z_H)",
+    "h(X): 2 coset NTTs (A, B)",
+    "h(X): A B on the coset",
+    "h(X): inverse coset NTT times 1/Z_H, minus C's, h to the host",
 ];

@@ -10,10 +10,11 @@
 use crate::bus::Bus;
 use crate::card_mem::DeviceBuffer;
 use crate::driver::{Coprocessor, DeviceJob, DriverError, JobProfile};
+use crate::field::DeviceField;
 use zkcopro_hdl::ntt::reference::{Layout, POINT_BYTES};
 use zkcopro_hdl::ntt::{NTT_DRAIN_CYCLES, NTT_UNITS};
 use ark_bn254::Fr;
-use ark_ff::{FftField, Field};
+use ark_ff::{FftField, Field, One, Zero};
 use rayon::prelude::*;
 use zkcopro_hdl::FieldId;
 use zkcopro_hdl::ntt::{NTT_LOG_MAX, NTT_MAX_POINTS};
@@ -124,6 +125,9 @@ struct CardJob {
     src: Layout,
     dst: Layout,
     factor: Factor,
+    /// The core's output factor in place of its 1 (NTT) or 1/2^log_m
+    /// (INTT); None keeps those.
+    scale: Option<Fr>,
 }
 
 /// What the twiddle scaler multiplies the results of a card job by.
@@ -148,7 +152,12 @@ impl CardJob {
                 (ilv | regmap::NTT_MODE_POWERS | inv, col, log_step)
             }
         };
-        crate::driver::card_params(mode, self.src, self.dst, None, col, log_n)
+        let mut params = crate::driver::card_params(mode, self.src, self.dst, None, col, log_n);
+        if let Some(s) = self.scale {
+            params[0] |= regmap::NTT_MODE_SCALE;
+            params[regmap::NTT_SCALE_INDEX..regmap::NTT_SCALE_INDEX + 8].copy_from_slice(&s.to_beat());
+        }
+        params
     }
 
     /// Cycles the job may take: twice its loads, stages, drains and
@@ -162,6 +171,18 @@ impl CardJob {
         let stages = self.log_m as u64 * ((n / 2).div_ceil(NTT_UNITS as u64) + batches * NTT_DRAIN_CYCLES as u64);
         2 * (2 * n + stages) + 10_000
     }
+}
+
+/// The core's output factor that multiplies a job's results by `factor`
+/// (an INTT job's 1/2^log_m included), or None for factor 1.
+fn core_scale(factor: Fr, log_m: u32, dir: Direction) -> Option<Fr> {
+    if factor.is_one() {
+        return None;
+    }
+    Some(match dir {
+        Direction::Forward => factor,
+        Direction::Inverse => factor * Fr::from(1u64 << log_m).inverse().expect("2^k is nonzero"),
+    })
 }
 
 fn log2_size(n: usize) -> Result<u32, DriverError> {
@@ -260,23 +281,26 @@ impl<B: Bus> Coprocessor<B> {
     /// passes through a scratch buffer of the same size. n is a power of two
     /// up to 2^NTT_LOG_MAX_CARD; checked, with the buffer, before any work.
     pub fn ntt_buffer(&mut self, buf: &DeviceBuffer, n: usize, dir: Direction) -> Result<JobProfile, DriverError> {
-        self.ntt_buffer_scaled(buf, n, dir, OutputPowers::None)
+        self.ntt_buffer_scaled(buf, n, dir, OutputPowers::None, Fr::one())
     }
 
-    /// `ntt_buffer`, with result j multiplied by g^j or g^-j (g =
-    /// `Fr::GENERATOR`) in the transform's last pass, at no extra pass:
-    /// an inverse transform with `Coset` gives the coefficients a forward
-    /// NTT turns into coset evaluations (ark-poly's `coset_fft` is
-    /// `fft` of them); with `InverseCoset` it is ark-poly's `coset_ifft`.
+    /// `ntt_buffer`, with result j multiplied by `factor` g^j or `factor`
+    /// g^-j (g = `Fr::GENERATOR`), at no extra pass: the powers in the
+    /// transform's last pass, the constant in the core's output multiplier
+    /// of its first. An inverse transform with `Coset` gives the
+    /// coefficients a forward NTT turns into coset evaluations (ark-poly's
+    /// `coset_fft` is `fft` of them); with `InverseCoset` it is ark-poly's
+    /// `coset_ifft`; with a factor, that times a constant (Groth16's 1/Z_H).
     pub fn ntt_buffer_scaled(
         &mut self,
         buf: &DeviceBuffer,
         n: usize,
         dir: Direction,
         powers: OutputPowers,
+        factor: Fr,
     ) -> Result<JobProfile, DriverError> {
         // ntt_buffer_planned checks n and the buffer before any work.
-        self.ntt_buffer_planned(buf, n, dir, powers, CardPlan::for_size(n.trailing_zeros()))
+        self.ntt_buffer_planned(buf, n, dir, powers, factor, CardPlan::for_size(n.trailing_zeros()))
     }
 
     /// `ntt_buffer_scaled` with the decomposition given (any plan that fits
@@ -288,6 +312,7 @@ impl<B: Bus> Coprocessor<B> {
         n: usize,
         dir: Direction,
         powers: OutputPowers,
+        factor: Fr,
         plan: CardPlan,
     ) -> Result<JobProfile, DriverError> {
         let log_n = self.check_card_transform(buf, n)?;
@@ -300,14 +325,20 @@ impl<B: Bus> Coprocessor<B> {
         }
         let mut profile = JobProfile { clock_hz: self.clock_hz(), elements: n as u64, ..Default::default() };
         if n == 1 {
-            // A one-point transform (either way) is the identity.
+            // A one-point transform (either way) is the identity, and a
+            // card job moves at least a record of two points: the factor
+            // (if any) is the glue's.
+            if !factor.is_one() {
+                profile.add(&self.scale_one_point(buf, factor)?);
+            }
             profile.finish();
             return Ok(profile);
         }
         if plan == CardPlan::OneJob {
             let all = Layout::contiguous(buf.addr());
-            let factor = powers.factor(0);
-            let job = CardJob { count: n as u32, log_m: log_n, in_ilv: 0, out_ilv: 0, src: all, dst: all, factor };
+            let scale = core_scale(factor, log_n, dir);
+            let job =
+                CardJob { count: n as u32, log_m: log_n, in_ilv: 0, out_ilv: 0, src: all, dst: all, factor: powers.factor(0), scale };
             profile.add(&self.card_job(job, dir)?);
         } else {
             let t0 = std::time::Instant::now();
@@ -315,9 +346,11 @@ impl<B: Bus> Coprocessor<B> {
             profile.glue_s += t0.elapsed().as_secs_f64();
             let outcome = match plan {
                 CardPlan::ThreePass { log1, log_m1 } => {
-                    self.three_pass_on_card(buf.addr(), scratch.addr(), log_n, log1, log_m1, dir, powers)
+                    self.three_pass_on_card(buf.addr(), scratch.addr(), log_n, [log1, log_m1], dir, powers, factor)
                 }
-                CardPlan::TwoPass { log1 } => self.four_step_on_card(buf.addr(), scratch.addr(), log_n, log1, dir, powers),
+                CardPlan::TwoPass { log1 } => {
+                    self.four_step_on_card(buf.addr(), scratch.addr(), log_n, log1, dir, powers, factor)
+                }
                 CardPlan::OneJob => unreachable!("handled above"),
             };
             let t1 = std::time::Instant::now();
@@ -341,9 +374,17 @@ impl<B: Bus> Coprocessor<B> {
 
     /// The four-step's first pass, a as an n1 x m row-major matrix at
     /// `src`: the m columns of n1 points, B of them per batch (B points of
-    /// each row, interleaved), output k1 of column c times w_n^(c k1),
-    /// written in the same layout at `dst`.
-    fn column_pass(&mut self, src: u64, dst: u64, log_n: u32, log1: u32, dir: Direction) -> Result<JobProfile, DriverError> {
+    /// each row, interleaved), output k1 of column c times `factor`
+    /// w_n^(c k1), written in the same layout at `dst`.
+    fn column_pass(
+        &mut self,
+        src: u64,
+        dst: u64,
+        log_n: u32,
+        log1: u32,
+        dir: Direction,
+        factor: Fr,
+    ) -> Result<JobProfile, DriverError> {
         let log_m = log_n - log1;
         let b_log = (NTT_LOG_MAX as u32 - log1).min(log_m);
         let (b, m) = (1u32 << b_log, 1u32 << log_m);
@@ -356,6 +397,7 @@ impl<B: Bus> Coprocessor<B> {
             src: columns(src),
             dst: columns(dst),
             factor: Factor::Twiddle { col: 0, log_n },
+            scale: core_scale(factor, log1, dir),
         };
         self.card_job(job, dir)
     }
@@ -366,7 +408,8 @@ impl<B: Bus> Coprocessor<B> {
     /// is [`Self::column_pass`] into `scratch`; pass 2 transforms B2 rows of
     /// `scratch` per batch and writes X[k1 + n1 k2] transposed into `data`.
     /// The second pass's scaler applies `powers` (result k1 + n1 k2 is its
-    /// k2-th output of row k1).
+    /// k2-th output of row k1); the first pass's core, `factor`.
+    #[allow(clippy::too_many_arguments)]
     fn four_step_on_card(
         &mut self,
         data: u64,
@@ -375,12 +418,13 @@ impl<B: Bus> Coprocessor<B> {
         log1: u32,
         dir: Direction,
         powers: OutputPowers,
+        factor: Fr,
     ) -> Result<JobProfile, DriverError> {
         let log2 = log_n - log1;
         let n1 = 1u32 << log1;
         let b2_log = (NTT_LOG_MAX as u32 - log2).min(log1);
         let (b2, batch) = (1u32 << b2_log, 1u32 << (b2_log + log2));
-        let mut profile = self.column_pass(data, scratch, log_n, log1, dir)?;
+        let mut profile = self.column_pass(data, scratch, log_n, log1, dir, factor)?;
         let pass2 = CardJob {
             count: 1 << log_n,
             log_m: log2,
@@ -389,6 +433,7 @@ impl<B: Bus> Coprocessor<B> {
             src: Layout::contiguous(scratch).batched(batch, batch),
             dst: Layout::strided(data, b2, n1).batched(batch, b2),
             factor: powers.factor(log1),
+            scale: None,
         };
         profile.add(&self.card_job(pass2, dir)?);
         Ok(profile)
@@ -405,16 +450,16 @@ impl<B: Bus> Coprocessor<B> {
         data: u64,
         scratch: u64,
         log_n: u32,
-        log1: u32,
-        log_m1: u32,
+        [log1, log_m1]: [u32; 2],
         dir: Direction,
         powers: OutputPowers,
+        factor: Fr,
     ) -> Result<JobProfile, DriverError> {
         let l = NTT_LOG_MAX as u32;
         let log_m = log_n - log1;
         let log_m2 = log_m - log_m1;
         let (n1, m1, m2, m) = (1u32 << log1, 1u32 << log_m1, 1u32 << log_m2, 1u64 << log_m);
-        let mut profile = self.column_pass(data, scratch, log_n, log1, dir)?;
+        let mut profile = self.column_pass(data, scratch, log_n, log1, dir, factor)?;
         // Pass 2: each row its own job, so the twiddles' column restarts.
         let ba_log = (l - log_m1).min(log_m2);
         let ba = 1u32 << ba_log;
@@ -428,6 +473,7 @@ impl<B: Bus> Coprocessor<B> {
                 src: at,
                 dst: at,
                 factor: Factor::Twiddle { col: 0, log_n: log_m },
+                scale: None,
             };
             profile.add(&self.card_job(job, dir)?);
         }
@@ -447,7 +493,8 @@ impl<B: Bus> Coprocessor<B> {
                 }
                 other => other,
             };
-            let job = CardJob { count: n1 << log_m2, log_m: log_m2, in_ilv: 0, out_ilv: b_log, src, dst, factor };
+            let job =
+                CardJob { count: n1 << log_m2, log_m: log_m2, in_ilv: 0, out_ilv: b_log, src, dst, factor, scale: None };
             profile.add(&self.card_job(job, dir)?);
         }
         Ok(profile)
@@ -515,7 +562,7 @@ impl<B: Bus> Coprocessor<B> {
                 profile.add(&self.scale_by_powers(buf, n, dir)?);
                 profile.add(&self.ntt_buffer(buf, n, dir)?);
             }
-            Direction::Inverse => profile.add(&self.ntt_buffer_scaled(buf, n, dir, OutputPowers::InverseCoset)?),
+            Direction::Inverse => profile.add(&self.ntt_buffer_scaled(buf, n, dir, OutputPowers::InverseCoset, Fr::one())?),
         }
         profile.elements = n as u64;
         profile.finish();
@@ -535,8 +582,66 @@ impl<B: Bus> Coprocessor<B> {
             at = at.batched(NTT_MAX_POINTS as u32, NTT_MAX_POINTS as u32);
         }
         let factor = Factor::Powers { col: 0, log_step: 0, inverse_base: dir == Direction::Inverse };
-        let job = CardJob { count: n as u32, log_m: 0, in_ilv: 0, out_ilv: 0, src: at, dst: at, factor };
+        let job = CardJob { count: n as u32, log_m: 0, in_ilv: 0, out_ilv: 0, src: at, dst: at, factor, scale: None };
         profile.add(&self.card_job(job, dir)?);
+        Ok(profile)
+    }
+
+    /// The first `n` points of a device buffer times the constant `k`, in
+    /// place, entirely on the card: one job of one-point transforms whose
+    /// results the core's output multiplier scales (one read and one write
+    /// per point, where a field-ALU job with a constant operand reads two),
+    /// a job per power of two in n, in batches of the on-chip size. n is even
+    /// (a card record is two points), 2..=2^NTT_LOG_MAX_CARD; checked with
+    /// the buffer before any work.
+    pub fn scale_buffer(&mut self, buf: &DeviceBuffer, n: usize, k: Fr) -> Result<JobProfile, DriverError> {
+        if n == 0 || n % 2 != 0 || n > 1 << NTT_LOG_MAX_CARD {
+            return Err(DriverError::OutOfRange {
+                what: "points to scale",
+                value: n as u64,
+                range: format!("even, 2..={}", 1u64 << NTT_LOG_MAX_CARD),
+            });
+        }
+        self.check_buffer(buf, 0, n as u64 * POINT_BYTES)?;
+        let mut profile = JobProfile { clock_hz: self.clock_hz(), ..Default::default() };
+        // NTT jobs hold a power of two of points: one job per set bit of n,
+        // in batches of the on-chip size above it.
+        let mut jobs = Vec::new();
+        let mut start = 0usize;
+        for bit in (1..=NTT_LOG_MAX_CARD).rev().filter(|b| n >> b & 1 == 1) {
+            let count = 1usize << bit;
+            let mut at = Layout::contiguous(buf.addr() + start as u64 * POINT_BYTES);
+            if count > NTT_MAX_POINTS {
+                at = at.batched(NTT_MAX_POINTS as u32, NTT_MAX_POINTS as u32);
+            }
+            jobs.push((count, at));
+            start += count;
+        }
+        for (count, at) in jobs {
+            let job = CardJob {
+                count: count as u32,
+                log_m: 0,
+                in_ilv: 0,
+                out_ilv: 0,
+                src: at,
+                dst: at,
+                factor: Factor::One,
+                scale: Some(k),
+            };
+            profile.add(&self.card_job(job, Direction::Forward)?);
+        }
+        profile.elements = n as u64;
+        profile.finish();
+        Ok(profile)
+    }
+
+    /// A one-point buffer's point times `k`: no card job moves less than a
+    /// record, so the glue reads, multiplies and writes it back.
+    fn scale_one_point(&mut self, buf: &DeviceBuffer, k: Fr) -> Result<JobProfile, DriverError> {
+        let mut x = [Fr::zero()];
+        let mut profile = self.download_fr(buf, &mut x)?;
+        x[0] *= k;
+        profile.add(&self.upload_fr(buf, &x)?);
         Ok(profile)
     }
 }

@@ -186,6 +186,21 @@ fn check_bad_layouts_refused<B: Bus>(mut bus: B, _name: &str) {
     r[0] |= regmap::NTT_MODE_POWERS | regmap::NTT_MODE_POWERS_INV;
     r[10] = 29;
     cases.push(("powers step above 2^28", ntt, r));
+    // An output factor (NTT_SCALE) that is not a reduced residue, or on an
+    // ALU job (a valid factor, -1, there).
+    let words = |limbs: [u64; 4]| -> [u32; 8] { std::array::from_fn(|i| (limbs[i / 2] >> (32 * (i % 2))) as u32) };
+    let modulus = <Fr as ark_ff::PrimeField>::MODULUS.0;
+    for (what, factor) in [("output factor r", words(modulus)), ("output factor 2^256 - 1", [u32::MAX; 8])] {
+        let mut r = good();
+        r[0] |= regmap::NTT_MODE_SCALE;
+        r[regmap::NTT_SCALE_INDEX..regmap::NTT_SCALE_INDEX + 8].copy_from_slice(&factor);
+        cases.push((what, ntt, r));
+    }
+    let mut r = good();
+    r[0] |= regmap::NTT_MODE_SRC_B | regmap::NTT_MODE_SCALE;
+    (r[11], r[13], r[14]) = (12288, 2, 2);
+    r[regmap::NTT_SCALE_INDEX..regmap::NTT_SCALE_INDEX + 8].copy_from_slice(&(-Fr::from(1u64)).to_beat());
+    cases.push(("output factor on an ALU job", alu, r));
     for (what, (op, count, log), regs) in cases {
         bus.write32(regmap::JOB_OP.offset, op).unwrap();
         bus.write32(regmap::JOB_FIELD.offset, 1).unwrap();

@@ -193,8 +193,9 @@ fn key_matrices_evaluate_like_arkworks() {
     }
 }
 
-/// The h(X) chain on the card (`qap_h`: three inverse NTTs, three coset
-/// NTTs, (A B - C) / Z_H on the coset, one inverse coset NTT) against
+/// The h(X) chain on the card (`qap_h`: three inverse NTTs, two coset
+/// NTTs, A B on the coset, one inverse coset NTT, 1/Z_H folded into two
+/// of them, C's coefficients subtracted) against
 /// ark-groth16's `LibsnarkReduction::witness_map_from_matrices` on the same
 /// circuit, bit for bit; lengths and sizes refused before any work.
 fn qap_h_matches_libsnark<B: Bus>(bus: B, name: &str, circuits: Vec<(&str, Box<dyn FnOnce(ConstraintSystemRef<Fr>)>)>) {
@@ -226,7 +227,8 @@ fn qap_h_matches_libsnark<B: Bus>(bus: B, name: &str, circuits: Vec<(&str, Box<d
         let (b, c) = (eval(&m[1]), eval(&m[2]));
         let (h, p) = dev.qap_h(&a, &b, &c).unwrap();
         assert_eq!(h, want, "{name} {what}: h(X) identical to LibsnarkReduction's");
-        assert!(p.device_cycles > 0 && p.jobs >= 10, "{name} {what}: the chain ran on the device");
+        // Six transforms of at least one job each, A B, minus C's.
+        assert!(p.device_cycles > 0 && p.jobs >= 8, "{name} {what}: the chain ran on the device");
     }
     let cycles = dev.bus().cycles();
     let v = vec![Fr::from(1u64); 8];

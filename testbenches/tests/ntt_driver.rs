@@ -102,14 +102,16 @@ on_both_backends! {
 /// Every decomposition the driver uses, run at sizes a test can afford
 /// (the three-pass plan of 2^23 and above included): the same result as
 /// ark-poly, forward and inverse, with the coset powers folded into the
-/// last pass; one job per pass part, every butterfly once, every point
+/// last pass and a constant into the core's output multiplier; one job per
+/// pass part, every butterfly once, every point
 /// written once per pass.
 fn check_plans<B: Bus>(bus: B, name: &str) {
     use zkcopro_host::ntt::CardPlan;
     let mut rng = seeded_rng(name);
     let mut dev = Coprocessor::new(bus).unwrap();
     let plans = [
-        (6u32, CardPlan::TwoPass { log1: 2 }),
+        (9u32, CardPlan::OneJob),
+        (6, CardPlan::TwoPass { log1: 2 }),
         (6, CardPlan::ThreePass { log1: 2, log_m1: 2 }),
         (7, CardPlan::ThreePass { log1: 1, log_m1: 5 }),
         // Several batches in every pass (pass 1: 16; pass 2: 4 per row; pass 3: 2 per job).
@@ -133,11 +135,16 @@ fn check_plans<B: Bus>(bus: B, name: &str) {
             CardPlan::ThreePass { log1, log_m1 } => 1 + (1 << log1) + (1 << log_m1),
             _ => passes,
         };
-        for (dir, powers, want) in [
-            (Direction::Forward, OutputPowers::None, domain.fft(&input)),
-            (Direction::Inverse, OutputPowers::None, domain.ifft(&input)),
-            (Direction::Inverse, OutputPowers::InverseCoset, coset.ifft(&input)),
-            (Direction::Inverse, OutputPowers::Coset, {
+        // A constant in the core's output multiplier, with and without powers.
+        let k = Fr::rand(&mut rng);
+        let times_k = |v: Vec<Fr>| v.into_iter().map(|x| x * k).collect::<Vec<_>>();
+        for (dir, powers, factor, want) in [
+            (Direction::Forward, OutputPowers::None, Fr::one(), domain.fft(&input)),
+            (Direction::Inverse, OutputPowers::None, Fr::one(), domain.ifft(&input)),
+            (Direction::Inverse, OutputPowers::InverseCoset, Fr::one(), coset.ifft(&input)),
+            (Direction::Forward, OutputPowers::None, k, times_k(domain.fft(&input))),
+            (Direction::Inverse, OutputPowers::InverseCoset, k, times_k(coset.ifft(&input))),
+            (Direction::Inverse, OutputPowers::Coset, Fr::one(), {
                 let mut c = domain.ifft(&input);
                 let mut g = Fr::one();
                 for x in c.iter_mut() {
@@ -148,9 +155,9 @@ fn check_plans<B: Bus>(bus: B, name: &str) {
             }),
         ] {
             dev.upload_fr(&buf, &input).unwrap();
-            let p = dev.ntt_buffer_planned(&buf, n, dir, powers, plan).unwrap();
+            let p = dev.ntt_buffer_planned(&buf, n, dir, powers, factor, plan).unwrap();
             dev.download_fr(&buf, &mut got).unwrap();
-            assert_eq!(first_mismatch(&got, &want), None, "2^{log_n} {plan:?} {dir:?} {powers:?}");
+            assert_eq!(first_mismatch(&got, &want), None, "2^{log_n} {plan:?} {dir:?} {powers:?} factor {factor}");
             assert_eq!(p.jobs, jobs, "2^{log_n} {plan:?}: jobs");
             assert_eq!(p.ops, (n as u64 / 2) * log_n as u64, "2^{log_n} {plan:?}: every butterfly once");
             assert_eq!(p.mem_write_bytes, passes * 32 * n as u64, "2^{log_n} {plan:?}: each pass writes every point once");
@@ -166,7 +173,7 @@ fn check_plans<B: Bus>(bus: B, name: &str) {
         (6, CardPlan::ThreePass { log1: 4, log_m1: 2 }),
         (11, CardPlan::TwoPass { log1: 0 }),
     ] {
-        let err = dev.ntt_buffer_planned(&buf, 1 << log_n, Direction::Forward, OutputPowers::None, plan);
+        let err = dev.ntt_buffer_planned(&buf, 1 << log_n, Direction::Forward, OutputPowers::None, Fr::one(), plan);
         assert!(matches!(err, Err(DriverError::OutOfRange { .. })), "2^{log_n} {plan:?}: {err:?}");
     }
     assert_eq!(dev.bus().cycles(), cycles, "refused before any device work");
@@ -216,27 +223,50 @@ fn check_device_buffers<B: Bus>(bus: B, name: &str) {
         let coset = domain.get_coset(Fr::GENERATOR).unwrap();
         let mut got = vec![Fr::zero(); size];
         dev.upload_fr(&buf, x).unwrap();
-        let jobs = dev.ntt_buffer_scaled(&buf, size, Direction::Inverse, OutputPowers::Coset).unwrap().jobs;
+        let jobs = dev.ntt_buffer_scaled(&buf, size, Direction::Inverse, OutputPowers::Coset, Fr::one()).unwrap().jobs;
         assert_eq!(jobs, if size > 1 << NTT_LOG_MAX { 2 } else { 1 }, "no pass of its own for the powers");
         dev.ntt_buffer(&buf, size, Direction::Forward).unwrap();
         dev.download_fr(&buf, &mut got).unwrap();
         assert_eq!(first_mismatch(&got, &coset.fft(&domain.ifft(x))), None, "ifft times g^j, then fft, 2^{}", size.trailing_zeros());
         dev.upload_fr(&buf, x).unwrap();
-        dev.ntt_buffer_scaled(&buf, size, Direction::Inverse, OutputPowers::InverseCoset).unwrap();
+        dev.ntt_buffer_scaled(&buf, size, Direction::Inverse, OutputPowers::InverseCoset, Fr::one()).unwrap();
         dev.download_fr(&buf, &mut got).unwrap();
         assert_eq!(first_mismatch(&got, &coset.ifft(x)), None, "coset ifft, 2^{}", size.trailing_zeros());
         dev.upload_fr(&buf, x).unwrap();
-        dev.ntt_buffer_scaled(&buf, size, Direction::Forward, OutputPowers::Coset).unwrap();
+        dev.ntt_buffer_scaled(&buf, size, Direction::Forward, OutputPowers::Coset, Fr::one()).unwrap();
         dev.download_fr(&buf, &mut got).unwrap();
         let want: Vec<Fr> = domain.fft(x).iter().zip(std::iter::successors(Some(Fr::one()), |p| Some(*p * Fr::GENERATOR))).map(|(y, g)| *y * g).collect();
         assert_eq!(first_mismatch(&got, &want), None, "fft times g^j, 2^{}", size.trailing_zeros());
     }
+    // Scaling by a constant: jobs of one-point transforms, the points read once.
+    let k = Fr::rand(&mut rng);
+    for size in [n, 2, (1 << NTT_LOG_MAX) + 6] {
+        let x = &input[..size];
+        dev.upload_fr(&buf, x).unwrap();
+        let p = dev.scale_buffer(&buf, size, k).unwrap();
+        assert_eq!(p.jobs, size.count_ones() as u64, "a job per power of two in the size");
+        assert_eq!(p.mem_bytes, 32 * size as u64, "one read per point");
+        let mut got = vec![Fr::zero(); size];
+        dev.download_fr(&buf, &mut got).unwrap();
+        let want: Vec<Fr> = x.iter().map(|v| *v * k).collect();
+        assert_eq!(first_mismatch(&got, &want), None, "times a constant, {size} points");
+    }
+    // A one-point transform times a constant (no card job moves one point).
+    dev.upload_fr(&buf, &input[..1]).unwrap();
+    dev.ntt_buffer_scaled(&buf, 1, Direction::Inverse, OutputPowers::InverseCoset, k).unwrap();
+    let mut one = [Fr::zero()];
+    dev.download_fr(&buf, &mut one).unwrap();
+    assert_eq!(one[0], input[0] * k, "1 point times a constant");
     // Bad sizes and buffers: refused before any work.
     let cycles = dev.bus().cycles();
     for bad in [0usize, 3, 1 << 29] {
         assert!(matches!(dev.ntt_buffer(&buf, bad, Direction::Forward), Err(DriverError::NttSize { .. })), "n = {bad}");
     }
     assert!(matches!(dev.ntt_buffer(&buf, 2 * n, Direction::Forward), Err(DriverError::BufferRange { .. })));
+    for bad in [0usize, 3] {
+        assert!(matches!(dev.scale_buffer(&buf, bad, k), Err(DriverError::OutOfRange { .. })), "scale {bad} points");
+    }
+    assert!(matches!(dev.scale_buffer(&buf, 2 * n, k), Err(DriverError::BufferRange { .. })));
     assert_eq!(dev.bus().cycles(), cycles, "refused before any device work");
     dev.free_buffer(buf).unwrap();
     assert_eq!(dev.ntt_buffer(&buf, n, Direction::Forward), Err(DriverError::InvalidBuffer));

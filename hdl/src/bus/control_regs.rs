@@ -296,7 +296,7 @@ impl ControlRegs {
     }
 }
 
-const _: () = assert!(regmap::NTT_PARAM_COUNT == 18, "the loops below are written for 18");
+const _: () = assert!(regmap::NTT_PARAM_COUNT == 26, "the loops below are written for 26");
 
 impl Logic for ControlRegs {
     #[hdl_gen]
@@ -430,7 +430,7 @@ impl Logic for ControlRegs {
         {
             self.reg_wresp.next = self.resp_slverr.val();
         }
-        for i in 0..18 {
+        for i in 0..26 {
             self.ntt_params_r[i].clock.next = self.clock.val();
             self.ntt_params_r[i].d.next = self.ntt_params_r[i].q.val();
             if self.reg_waddr.val() == self.off_ntt_params[i].val() {
@@ -553,7 +553,7 @@ impl Logic for ControlRegs {
         } else {
             self.reg_rresp.next = self.resp_decerr.val();
         }
-        for i in 0..18 {
+        for i in 0..26 {
             if self.reg_raddr.val() == self.off_ntt_params[i].val() {
                 self.reg_rdata.next = self.ntt_params_r[i].q.val();
                 self.reg_rresp.next = self.resp_okay.val();
@@ -587,7 +587,7 @@ impl Logic for ControlRegs {
             self.msm_bases_addr_lo_r.d.next = 0.into();
             self.msm_bases_addr_hi_r.d.next = 0.into();
             self.msm_bases_count_r.d.next = 0.into();
-            for i in 0..18 {
+            for i in 0..26 {
                 self.ntt_params_r[i].d.next = 0.into();
             }
         }

@@ -1,9 +1,10 @@
 //! The data port's job check: whether the job registers describe layouts
-//! and factors the NTT data port and twiddle scaler can serve. Its own
+//! and factors the NTT data port, core and twiddle scaler can serve. Its own
 //! block, apart from the port: it reads only job registers, so the engines
 //! can refuse a job in the cycle it starts without a loop through the port.
 
 use crate::mem::CARD_ADDR_BITS;
+use crate::params::FieldId;
 use crate::regmap;
 use rust_hdl::prelude::*;
 
@@ -21,6 +22,10 @@ pub struct DataLayoutCheck {
     pub job_powers: Signal<In, Bit>,
     /// NTT_MODE bit14: operand b from its own layout.
     pub job_src_b: Signal<In, Bit>,
+    /// NTT_MODE bit16: the core multiplies its results by `job_scale`.
+    pub job_scale_en: Signal<In, Bit>,
+    /// NTT_SCALE: the factor's Montgomery representation (must be below r).
+    pub job_scale: Signal<In, Bits<256>>,
     /// The job is a field-ALU job.
     pub job_alu: Signal<In, Bit>,
     /// Points (NTT) or operations (ALU) in the job.
@@ -62,6 +67,7 @@ pub struct DataLayoutCheck {
     err_bad_layout: Constant<Bits<32>>,
     max_batch_log: Constant<Bits<32>>,
     one32: Constant<Bits<32>>,
+    fr_modulus: Constant<Bits<256>>,
 }
 
 impl DataLayoutCheck {
@@ -72,6 +78,8 @@ impl DataLayoutCheck {
             job_twiddle: Default::default(),
             job_powers: Default::default(),
             job_src_b: Default::default(),
+            job_scale_en: Default::default(),
+            job_scale: Default::default(),
             job_alu: Default::default(),
             job_count: Default::default(),
             job_src_addr: Default::default(),
@@ -97,6 +105,7 @@ impl DataLayoutCheck {
             err_bad_layout: Constant::new((regmap::ERR_BAD_LAYOUT as u64).into()),
             max_batch_log: Constant::new((crate::ntt::NTT_LOG_MAX as u64).into()),
             one32: Constant::new(1u64.into()),
+            fr_modulus: Constant::new(FieldId::Fr.modulus().into()),
         }
     }
 }
@@ -113,7 +122,8 @@ impl Logic for DataLayoutCheck {
         // Run lengths powers of two in 2..=count, even strides, 64-byte
         // aligned addresses, twiddle sizes 1..=28, operand b exactly for ALU
         // jobs from memory, even counts on memory; batches of at most the
-        // on-chip size, each holding whole runs, even batch strides.
+        // on-chip size, each holding whole runs, even batch strides; an
+        // output factor only for NTT jobs, and reduced.
         self.src_ok.next = (self.job_src_addr.val().get_bits::<6>(0) == 0)
             & (self.job_src_run_len.val() >= 2)
             & (self.job_src_run_len.val() <= self.job_count.val())
@@ -147,6 +157,7 @@ impl Logic for DataLayoutCheck {
             | (self.job_src_b.val() & !(self.job_src_mem.val() & self.srcb_ok.val()))
             | (self.job_src_b.val() != (self.job_alu.val() & self.job_src_mem.val()))
             | ((self.job_src_mem.val() | self.job_dst_mem.val()) & self.job_count.val().get_bit(0))
+            | (self.job_scale_en.val() & (self.job_alu.val() | (self.job_scale.val() >= self.fr_modulus.val())))
         {
             self.layout_error.next = self.err_bad_layout.val();
         }

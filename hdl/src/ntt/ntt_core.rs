@@ -9,7 +9,8 @@
 //! COMPUTE runs batch j in another, U butterflies per cycle, stage by stage
 //! (draining the butterfly pipeline between stages so no value is read
 //! before it is written), and UNLOAD reads batch j - 1 from the third in
-//! bit-reversed order through the output multiplier (1 or 1/n). A set's
+//! bit-reversed order through the output multiplier (1 or 1/n, or a factor
+//! the job gives, so a constant rides on a transform). A set's
 //! status (free, loaded, computed) hands it from one process to the next.
 //!
 //! U butterfly units (U = 2^NTT_UNITS_LOG2) issue butterflies jg = kU .. kU+U-1
@@ -101,6 +102,11 @@ pub struct NttCore {
     pub job_out_ilv: Signal<In, Bits<4>>,
     /// A refusal code from outside the core (the data port's layout check; 0 accepts).
     pub job_ext_refuse: Signal<In, Bits<32>>,
+    /// NTT_MODE bit16: multiply every result by `job_scale` instead of 1
+    /// (NTT) or 1/m (INTT).
+    pub job_scale_en: Signal<In, Bit>,
+    /// NTT_SCALE: that factor, Montgomery form, reduced (checked outside).
+    pub job_scale: Signal<In, Bits<256>>,
     /// No job is running.
     pub idle: Signal<Out, Bit>,
     /// Pulse: a job ended (successfully or with an error).
@@ -191,6 +197,9 @@ pub struct NttCore {
     in_ilv: DFF<Bits<4>>,
     out_ilv: DFF<Bits<4>>,
     inverse: DFF<Bit>,
+    /// The job's output factor replaces the 1 or 1/m of `scales`.
+    scale_en: DFF<Bit>,
+    scale_value: DFF<Bits<256>>,
     counter: DFF<Count>,
     stage: DFF<Bits<4>>,
     drain_left: DFF<Bits<6>>,
@@ -298,6 +307,8 @@ impl NttCore {
             job_in_ilv: Default::default(),
             job_out_ilv: Default::default(),
             job_ext_refuse: Default::default(),
+            job_scale_en: Default::default(),
+            job_scale: Default::default(),
             idle: Default::default(),
             done: Default::default(),
             error: Default::default(),
@@ -365,6 +376,8 @@ impl NttCore {
             in_ilv: Default::default(),
             out_ilv: Default::default(),
             inverse: Default::default(),
+            scale_en: Default::default(),
+            scale_value: Default::default(),
             counter: Default::default(),
             stage: Default::default(),
             drain_left: Default::default(),
@@ -455,7 +468,7 @@ macro_rules! ntt_core_logic {
             #[hdl_gen]
             fn update(&mut self) {
                 dff_setup!(
-                    self, clock, running, phase, log_m, in_ilv, out_ilv, inverse, counter, stage, drain_left,
+                    self, clock, running, phase, log_m, in_ilv, out_ilv, inverse, scale_en, scale_value, counter, stage, drain_left,
                     results_left, unload_issue_d, unload_bank_d, drain_total, ld_set, cp_set, ul_set, ul_set_d,
                     batch, ld_count, ul_count, ld_left
                 );
@@ -708,7 +721,7 @@ macro_rules! ntt_core_logic {
                     }
                 }
 
-                // Output multiplier (1 or 1/n), then the FIFO.
+                // Output multiplier (1 or 1/n, or the job's factor), then the FIFO.
                 self.scale_mul.a.next = 0.into();
                 for b in 0..$banks {
                     if self.unload_bank_d.q.val() == self.bank_id[b].val() {
@@ -716,6 +729,9 @@ macro_rules! ntt_core_logic {
                     }
                 }
                 self.scale_mul.b.next = self.scales.read_data.val();
+                if self.scale_en.q.val() {
+                    self.scale_mul.b.next = self.scale_value.q.val();
+                }
                 self.scale_mul.valid_in.next = self.unload_issue_d.q.val();
                 self.out_fifo.write.next = self.scale_mul.valid_out.val() & self.reset_n.val();
                 self.out_fifo.data_in.next = self.scale_mul.y.val();
@@ -855,6 +871,8 @@ macro_rules! ntt_core_logic {
                     self.in_ilv.d.next = self.job_in_ilv.val();
                     self.out_ilv.d.next = self.job_out_ilv.val();
                     self.inverse.d.next = self.job_op.val() == self.op_intt.val();
+                    self.scale_en.d.next = self.job_scale_en.val();
+                    self.scale_value.d.next = self.job_scale.val();
                     self.batch.d.next = self.job_batch.val().get_bits::<13>(0);
                     self.ld_left.d.next = self.job_count.val() >> self.job_batch_log.val().get_bits::<5>(0);
                     if self.job_batch_log.val() == 0 {

@@ -78,6 +78,13 @@ impl ModelBus {
             && (mode & regmap::NTT_MODE_TWIDDLE == 0 || (1..=28).contains(&self.run_ntt_params[10]))
             && (mode & regmap::NTT_MODE_TWIDDLE == 0 || mode & regmap::NTT_MODE_POWERS == 0)
             && (mode & regmap::NTT_MODE_POWERS == 0 || self.run_ntt_params[10] <= 28)
+            && (mode & regmap::NTT_MODE_SCALE == 0 || (ntt && self.output_scale().is_some()))
+    }
+
+    /// NTT_SCALE as a field element, or None if it is not a reduced residue.
+    fn output_scale(&self) -> Option<Fr> {
+        let words = &self.run_ntt_params[regmap::NTT_SCALE_INDEX..regmap::NTT_SCALE_INDEX + 8];
+        Fr::from_beat(&words.try_into().expect("eight words"))
     }
 
     /// An NTT job whose points are in card memory: read them now; the
@@ -215,9 +222,16 @@ impl ModelBus {
             Fr::one()
         };
         let col = (self.run_ntt_params[9] & ((1 << 28) - 1)) as u64;
+        // NTT_SCALE replaces the core's 1 or 1/m (ark-poly's ifft holds the 1/m).
+        let scale = if mode & regmap::NTT_MODE_SCALE != 0 {
+            let s = self.output_scale().expect("checked at start");
+            if inverse { s * Fr::from(m as u64) } else { s }
+        } else {
+            Fr::one()
+        };
         (0..n)
             .map(|b| {
-                let x = core[ntt_ref::core_index(b, out_ilv, log_m)];
+                let x = core[ntt_ref::core_index(b, out_ilv, log_m)] * scale;
                 // Output k of the job's q-th transform.
                 let (q, k) = if out_ilv > 0 {
                     (q0 + (b & ((1 << out_ilv) - 1)) as u64, (b >> out_ilv) as u64)
