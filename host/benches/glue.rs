@@ -59,5 +59,26 @@ fn ntt(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, msm, ntt);
+/// The prover's glue for h(X): A, B, C of the SHA-256 circuit evaluated at
+/// its witness (with the satisfaction check), packed for the card.
+fn r1cs(c: &mut Criterion) {
+    use ark_relations::gr1cs::{ConstraintSynthesizer, ConstraintSystem, SynthesisMode};
+    use zkcopro_host::circuits::Sha256Preimage;
+    use zkcopro_host::r1cs::R1csMatrices;
+    let circuit = Sha256Preimage::new(vec![7u8; 32]);
+    let matrices = R1csMatrices::extract(circuit.clone()).unwrap();
+    let cs = ConstraintSystem::<Fr>::new_ref();
+    cs.set_mode(SynthesisMode::Prove { construct_matrices: false, generate_lc_assignments: false });
+    circuit.generate_constraints(cs.clone()).unwrap();
+    cs.finalize();
+    let mut z = cs.instance_assignment().unwrap();
+    z.extend(cs.witness_assignment().unwrap());
+    let n = matrices.num_constraints.next_power_of_two();
+    let mut g = c.benchmark_group("r1cs");
+    g.sample_size(20);
+    g.bench_function("evaluate_packed_sha256", |b| b.iter(|| matrices.evaluate_packed(&z, n).unwrap()));
+    g.finish();
+}
+
+criterion_group!(benches, msm, ntt, r1cs);
 criterion_main!(benches);

@@ -121,10 +121,8 @@ pub struct NttCardPort {
     dst_addrs: RunAddresses,
     src_b: DFF<Bit>,
     next_b: DFF<Bit>,
-    hold_valid: DFF<Bit>,
     hold: DFF<Bits<CARD_RECORD_BITS>>,
     quad: DFF<Bits<2>>,
-    hold_take: Signal<Local, Bit>,
     pending: DFF<Bit>,
     src_mem: DFF<Bit>,
     dst_mem: DFF<Bit>,
@@ -205,10 +203,8 @@ impl NttCardPort {
             dst_addrs: RunAddresses::new(),
             src_b: Default::default(),
             next_b: Default::default(),
-            hold_valid: Default::default(),
             hold: Default::default(),
             quad: Default::default(),
-            hold_take: Default::default(),
             pending: Default::default(),
             src_mem: Default::default(),
             dst_mem: Default::default(),
@@ -244,7 +240,7 @@ impl Logic for NttCardPort {
     fn update(&mut self) {
         dff_setup!(
             self, clock, pending, src_mem, dst_mem, reqs_left, in_left, out_left, upper, have_low, low,
-            pair_valid, pair_addr, pair_data, read_error, src_b, next_b, hold_valid, hold, quad
+            pair_valid, pair_addr, pair_data, read_error, src_b, next_b, hold, quad
         );
         clock!(self, clock, src_addrs, srcb_addrs, dst_addrs);
 
@@ -287,17 +283,17 @@ impl Logic for NttCardPort {
             self.reqs_left.d.next = self.reqs_left.q.val() - 1;
             self.next_b.d.next = !self.next_b.q.val();
         }
-        // One source: each record gives two points. Two sources: a's record
-        // is held, then with b's at the head: a.lo, b.lo, a.hi, b.hi.
-        self.hold_take.next = self.src_active.val() & self.src_b.q.val() & !self.hold_valid.q.val() & self.mem_rsp_valid.val();
+        // One source: each record gives two points. Two sources, four beats
+        // per record pair at one a beat: a.lo leaves as a's record is taken
+        // (and held), then b.lo, a.hi (held), b.hi with b's at the head.
         self.c_tvalid.next = self.src_active.val() & self.mem_rsp_valid.val();
-        if self.src_b.q.val() {
-            self.c_tvalid.next = self.src_active.val() & self.hold_valid.q.val() & self.mem_rsp_valid.val();
+        if self.src_b.q.val() & (self.quad.q.val() == 2) {
+            self.c_tvalid.next = self.src_active.val();
         }
         self.c_tdata.next = self.mem_rsp_data.val().get_bits::<256>(0);
         if self.src_b.q.val() {
             if self.quad.q.val() == 0 {
-                self.c_tdata.next = self.hold.q.val().get_bits::<256>(0);
+                self.c_tdata.next = self.mem_rsp_data.val().get_bits::<256>(0);
             } else if self.quad.q.val() == 1 {
                 self.c_tdata.next = self.mem_rsp_data.val().get_bits::<256>(0);
             } else if self.quad.q.val() == 2 {
@@ -312,13 +308,9 @@ impl Logic for NttCardPort {
         self.c_fire.next = self.c_tvalid.val() & self.c_tready.val();
         self.mem_rsp_ready.next = self.c_fire.val() & self.upper.q.val();
         if self.src_b.q.val() {
-            self.mem_rsp_ready.next = self.hold_take.val() | (self.c_fire.val() & (self.quad.q.val() == 3));
-        }
-        if self.hold_take.val() {
-            self.hold_valid.d.next = true;
-            self.hold.d.next = self.mem_rsp_data.val();
-            if self.mem_rsp_error.val() {
-                self.read_error.d.next = true;
+            self.mem_rsp_ready.next = self.c_fire.val() & ((self.quad.q.val() == 0) | (self.quad.q.val() == 3));
+            if self.c_fire.val() & (self.quad.q.val() == 0) {
+                self.hold.d.next = self.mem_rsp_data.val();
             }
         }
         if self.c_fire.val() {
@@ -327,9 +319,6 @@ impl Logic for NttCardPort {
             self.in_left.d.next = self.in_left.q.val() - 1;
             if self.mem_rsp_ready.val() & self.mem_rsp_error.val() {
                 self.read_error.d.next = true;
-            }
-            if self.src_b.q.val() & (self.quad.q.val() == 3) {
-                self.hold_valid.d.next = false;
             }
         }
 
@@ -384,7 +373,6 @@ impl Logic for NttCardPort {
             self.dst_mem.d.next = self.job_dst_mem.val();
             self.src_b.d.next = self.job_src_b.val();
             self.next_b.d.next = false;
-            self.hold_valid.d.next = false;
             self.quad.d.next = 0.into();
             self.reqs_left.d.next = self.job_count.val() >> 1;
             self.in_left.d.next = self.job_count.val();
@@ -404,7 +392,6 @@ impl Logic for NttCardPort {
             self.dst_mem.d.next = false;
             self.pair_valid.d.next = false;
             self.have_low.d.next = false;
-            self.hold_valid.d.next = false;
         }
     }
 }

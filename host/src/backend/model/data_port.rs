@@ -138,12 +138,11 @@ impl ModelBus {
     }
 
     /// End a field-ALU job on card memory: counters, a cycle estimate (two
-    /// operand beats per operation, one cycle in five lost to pairing the
-    /// records, the pipeline, first-beat latencies), done.
+    /// operand beats per operation, the pipeline, first-beat latencies), done.
     pub(super) fn alu_finish(&mut self, mem_ok: bool) {
         self.note_mem_error(mem_ok);
         let n = self.run_count as u64;
-        let beats = if self.mode() & regmap::NTT_MODE_SRC_MEM != 0 { 2 * n + n / 2 } else { 2 * n };
+        let beats = 2 * n;
         let busy = beats + self.alu_latency() + 3 + self.mem_latency_cycles();
         self.cycles += busy;
         self.perf = [busy as u32, 0, 0, 2 * n as u32, n as u32, n as u32, 0];
