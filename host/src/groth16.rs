@@ -25,6 +25,7 @@ use ark_relations::gr1cs::{
     ConstraintSynthesizer, ConstraintSystem, ConstraintSystemRef, OptimizationGoal, R1CS_PREDICATE_LABEL, SynthesisMode,
 };
 use serde::Serialize;
+use std::sync::Mutex;
 use std::time::Instant;
 
 /// Why a proof was not made. Nothing is returned that would not verify.
@@ -57,6 +58,10 @@ pub struct DeviceProvingKey {
     domain_size: usize,
     /// Points that tell proving keys apart (a new setup changes every one).
     fingerprint: Vec<G1Affine>,
+    /// A, B, C's host buffers for the card (32 bytes per point of the
+    /// domain), allocated and touched at load and reused by every proof,
+    /// as a driver keeps its DMA staging buffers.
+    staging: Mutex<[Vec<u8>; 3]>,
 }
 
 /// delta, alpha, beta and the ends of every G1 query: a fresh setup of the
@@ -234,7 +239,8 @@ impl From<R1csError> for ProveError {
 /// What loading a proving key took (outside any proof's time).
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct KeyLoadProfile {
-    /// Extracting the circuit's constraint matrices (host), seconds.
+    /// Extracting the circuit's constraint matrices and allocating the
+    /// host buffers their evaluations go to the card from, seconds.
     pub matrices_s: f64,
     /// The G1 bases into card memory.
     pub bases: BasesProfile,
@@ -274,6 +280,12 @@ impl<B: Bus> Coprocessor<B> {
         let t = Instant::now();
         let matrices = R1csMatrices::extract(circuit)?;
         let domain_size = check_key_sizes(pk, &matrices)?.size();
+        // Written once, so no proof's time goes to mapping fresh pages.
+        let staging = [(); 3].map(|_| {
+            let mut v = Vec::with_capacity(32 * domain_size);
+            v.resize(32 * domain_size, 0u8);
+            v
+        });
         let matrices_s = t.elapsed().as_secs_f64();
         let sizes = KeySizes::of(pk);
         if sizes.a == 0 || sizes.b_g1 == 0 {
@@ -297,7 +309,12 @@ impl<B: Bus> Coprocessor<B> {
         }
         let mut it = loaded.into_iter();
         let mut next = || it.next().expect("four base sets");
-        let key = DeviceProvingKey { a: next(), b_g1: next(), l: next(), h: next(), sizes, matrices, domain_size, fingerprint: fingerprint(pk) };
+        let key = DeviceProvingKey { a: next(), b_g1: next(), l: next(), h: next(), sizes,
+            matrices,
+            domain_size,
+            fingerprint: fingerprint(pk),
+            staging: Mutex::new(staging),
+        };
         let total_s = matrices_s + bases.total_s;
         Ok((key, KeyLoadProfile { matrices_s, bases, total_s }))
     }
@@ -352,17 +369,23 @@ impl<B: Bus> Coprocessor<B> {
         // A, B, C evaluated at the constraints (sparse products: glue),
         // with the R1CS check on the same pass.
         // Packed for the card as they are made (no pass of their own).
-        let [mut a, b, c] = m.evaluate_packed(&z, n)?;
+        let mut abc = std::mem::take(&mut *key.staging.lock().unwrap_or_else(|e| e.into_inner()));
+        if let Err(e) = m.evaluate_packed_into(&z, n, &mut abc) {
+            *key.staging.lock().unwrap_or_else(|e| e.into_inner()) = abc;
+            return Err(e.into());
+        }
         let k = m.num_constraints;
         for (i, x) in z[..num_inputs].iter().enumerate() {
-            fr_to_le_bytes(x, (&mut a[32 * (k + i)..32 * (k + i + 1)]).try_into().expect("32 bytes"));
+            fr_to_le_bytes(x, (&mut abc[0][32 * (k + i)..32 * (k + i + 1)]).try_into().expect("32 bytes"));
         }
         prof.push(ProveStep::host("h(X)", "evaluate A, B, C at the constraints", t.elapsed().as_secs_f64()));
 
         // h(X) = (A(X) B(X) - C(X)) / Z_H(X), computed on the coset g H, on
         // the card: A, B, C go up once and h comes back; every transform and
         // product in between runs on device buffers.
-        let (h, stages) = self.h_on_card([a, b, c])?;
+        let outcome = self.h_on_card(&abc);
+        *key.staging.lock().unwrap_or_else(|e| e.into_inner()) = abc;
+        let (h, stages) = outcome?;
         for (name, p) in H_STAGES.iter().zip(&stages) {
             prof.push_device("h(X)", name, p);
         }
@@ -507,7 +530,7 @@ impl<B: Bus> Coprocessor<B> {
             bytes
         });
         let pack_s = t.elapsed().as_secs_f64();
-        let (h, stages) = self.h_on_card(abc)?;
+        let (h, stages) = self.h_on_card(&abc)?;
         let mut profile = JobProfile { clock_hz: self.clock_hz(), glue_s: pack_s, ..Default::default() };
         for p in &stages {
             profile.add(p);
@@ -518,7 +541,7 @@ impl<B: Bus> Coprocessor<B> {
 
     /// h(X) from A, B, C's evaluations as card-memory bytes (32 per point),
     /// with the profile of each of [`H_STAGES`].
-    fn h_on_card(&mut self, abc: [Vec<u8>; 3]) -> Result<(Vec<Fr>, [JobProfile; 4]), DriverError> {
+    fn h_on_card(&mut self, abc: &[Vec<u8>; 3]) -> Result<(Vec<Fr>, [JobProfile; 4]), DriverError> {
         let n = abc[0].len() / 32;
         let mut bufs = Vec::with_capacity(3);
         for _ in 0..3 {
@@ -532,7 +555,7 @@ impl<B: Bus> Coprocessor<B> {
                 }
             }
         }
-        let outcome = self.h_chain(&abc, &bufs);
+        let outcome = self.h_chain(abc, &bufs);
         for b in bufs {
             self.free_buffer(b)?;
         }

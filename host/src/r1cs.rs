@@ -150,14 +150,27 @@ impl R1csMatrices {
     /// every constraint (the first failing constraint is reported). Packing
     /// while evaluating spares the upload a pass over the vectors.
     pub fn evaluate_packed(&self, z: &[Fr], len: usize) -> Result<[Vec<u8>; 3], R1csError> {
+        let mut out = Default::default();
+        self.evaluate_packed_into(z, len, &mut out)?;
+        Ok(out)
+    }
+
+    /// `evaluate_packed` into `out`, whose vectors are resized to 32 `len`
+    /// bytes (no allocation when they already hold that many: a prover
+    /// keeps them from proof to proof, so no proof pays for fresh pages).
+    pub fn evaluate_packed_into(&self, z: &[Fr], len: usize, out: &mut [Vec<u8>; 3]) -> Result<(), R1csError> {
         let want = self.num_instance + self.num_witness;
         if z.len() != want {
             return Err(R1csError::AssignmentLength { got: z.len(), want });
         }
         let k = self.num_constraints;
         let len = len.max(k);
-        // Zero bytes are Fr's zero: the padding is the allocation's own zeros.
-        let (mut a, mut b, mut c) = (vec![0u8; 32 * len], vec![0u8; 32 * len], vec![0u8; 32 * len]);
+        // Zero bytes are Fr's zero: the padding rows.
+        for v in out.iter_mut() {
+            v.resize(32 * len, 0);
+            v[32 * k..].fill(0);
+        }
+        let [a, b, c] = out;
         // Chunks of rows: each evaluates its rows of A, B, C in one pass and
         // checks them while they are in cache.
         const ROWS: usize = 1024;
@@ -184,7 +197,7 @@ impl R1csMatrices {
             .min();
         match first_bad {
             Some(row) => Err(R1csError::Unsatisfied { row, rows: k }),
-            None => Ok([a, b, c]),
+            None => Ok(()),
         }
     }
 }
