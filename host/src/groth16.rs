@@ -383,7 +383,7 @@ impl<B: Bus> Coprocessor<B> {
         // h(X) = (A(X) B(X) - C(X)) / Z_H(X), computed on the coset g H, on
         // the card: A, B, C go up once and h comes back; every transform and
         // product in between runs on device buffers.
-        let outcome = self.h_on_card(&abc);
+        let outcome = self.h_on_card(HInputs::Packed(&abc));
         *key.staging.lock().unwrap_or_else(|e| e.into_inner()) = abc;
         let (h, stages) = outcome?;
         for (name, p) in H_STAGES.iter().zip(&stages) {
@@ -523,15 +523,8 @@ impl<B: Bus> Coprocessor<B> {
         if n < 2 || !n.is_power_of_two() || n.trailing_zeros() > crate::ntt::NTT_LOG_MAX_TOTAL {
             return Err(DriverError::NttSize { n, max_log: crate::ntt::NTT_LOG_MAX_TOTAL });
         }
-        let t = Instant::now();
-        let abc = [a, b, c].map(|v| {
-            let mut bytes = vec![0u8; 32 * n];
-            crate::field::frs_to_le_bytes(v, &mut bytes);
-            bytes
-        });
-        let pack_s = t.elapsed().as_secs_f64();
-        let (h, stages) = self.h_on_card(&abc)?;
-        let mut profile = JobProfile { clock_hz: self.clock_hz(), glue_s: pack_s, ..Default::default() };
+        let (h, stages) = self.h_on_card(HInputs::Elements([a, b, c]))?;
+        let mut profile = JobProfile { clock_hz: self.clock_hz(), ..Default::default() };
         for p in &stages {
             profile.add(p);
         }
@@ -539,10 +532,10 @@ impl<B: Bus> Coprocessor<B> {
         Ok((h, profile))
     }
 
-    /// h(X) from A, B, C's evaluations as card-memory bytes (32 per point),
-    /// with the profile of each of [`H_STAGES`].
-    fn h_on_card(&mut self, abc: &[Vec<u8>; 3]) -> Result<(Vec<Fr>, [JobProfile; 4]), DriverError> {
-        let n = abc[0].len() / 32;
+    /// h(X) from A, B, C's evaluations, with the profile of each of
+    /// [`H_STAGES`].
+    fn h_on_card(&mut self, abc: HInputs<'_>) -> Result<(Vec<Fr>, [JobProfile; 4]), DriverError> {
+        let n = abc.len();
         let mut bufs = Vec::with_capacity(3);
         for _ in 0..3 {
             match self.alloc_buffer(n as u64 * 32) {
@@ -562,8 +555,8 @@ impl<B: Bus> Coprocessor<B> {
         outcome
     }
 
-    fn h_chain(&mut self, abc: &[Vec<u8>; 3], bufs: &[DeviceBuffer]) -> Result<(Vec<Fr>, [JobProfile; 4]), DriverError> {
-        let n = abc[0].len() / 32;
+    fn h_chain(&mut self, abc: HInputs<'_>, bufs: &[DeviceBuffer]) -> Result<(Vec<Fr>, [JobProfile; 4]), DriverError> {
+        let n = abc.len();
         let domain = Radix2EvaluationDomain::<Fr>::new(n).ok_or(DriverError::NttSize { n, max_log: crate::ntt::NTT_LOG_MAX_TOTAL })?;
         let z_inv = domain.evaluate_vanishing_polynomial(Fr::GENERATOR).inverse().expect("g is outside H");
         let mut stages: [JobProfile; 4] = Default::default();
@@ -575,9 +568,14 @@ impl<B: Bus> Coprocessor<B> {
         // transform (six NTTs, not seven), and the same field elements come
         // out. coset_fft(v) = fft(v g^j): the powers ride on the inverse
         // NTT's last pass, z on its output multiplier.
-        for (i, (v, buf)) in abc.iter().zip(bufs).enumerate() {
-            let t = self.write_buffer(buf, 0, v)?;
-            stages[0].add(&JobProfile { clock_hz: self.clock_hz(), transfer_s: t.transfer_s, ..Default::default() });
+        for (i, buf) in bufs.iter().enumerate() {
+            match abc {
+                HInputs::Packed(v) => {
+                    let t = self.write_buffer(buf, 0, &v[i])?;
+                    stages[0].add(&JobProfile { clock_hz: self.clock_hz(), transfer_s: t.transfer_s, ..Default::default() });
+                }
+                HInputs::Elements(v) => stages[0].add(&self.upload_fr(buf, v[i])?),
+            }
             let (powers, factor) = if i < 2 { (OutputPowers::Coset, Fr::one()) } else { (OutputPowers::None, z_inv) };
             stages[0].add(&self.ntt_buffer_scaled(buf, n, Direction::Inverse, powers, factor)?);
         }
@@ -591,6 +589,23 @@ impl<B: Bus> Coprocessor<B> {
         let mut h = vec![Fr::zero(); n];
         stages[3].add(&self.download_fr(a, &mut h)?);
         Ok((h, stages))
+    }
+}
+
+/// A, B, C's evaluations for h(X): card-memory bytes the glue packed as it
+/// evaluated them (32 per point), or elements the driver packs on upload.
+#[derive(Clone, Copy)]
+enum HInputs<'a> {
+    Packed(&'a [Vec<u8>; 3]),
+    Elements([&'a [Fr]; 3]),
+}
+
+impl HInputs<'_> {
+    fn len(&self) -> usize {
+        match self {
+            HInputs::Packed(v) => v[0].len() / 32,
+            HInputs::Elements(v) => v[0].len(),
+        }
     }
 }
 

@@ -33,6 +33,8 @@ fn out_of_range_arguments_are_refused_at_once() {
     refused(&["msm", "--trace", "t.fst", "--trace-scope", "zkcopro_top.msm"], "scope");
     refused(&["msm", "--trace-depth", "3"], "needs --trace");
     refused(&["ntt", "--log-size", "0"], "--log-size 0");
+    refused(&["qap-h", "--log-size", "0"], "--log-size 0");
+    refused(&["qap-h", "--log-size", "29"], "--log-size 29");
     refused(&["bench", "--max-log", "30"], "--max-log 30");
     refused(&["bench", "--max-verilator-log", "18", "--max-log", "16"], "above --max-log");
 }

@@ -54,3 +54,16 @@ fn prove_reports_an_identical_verified_proof() {
     assert!((total - r["end_to_end_s"].as_f64().unwrap()).abs() < 1e-9, "the parts add up to the proof");
     assert!(parts.iter().any(|p| p["on"] == "device") && parts.iter().any(|p| p["part"] == "MSM B (G2)" && p["on"] == "host"));
 }
+
+#[test]
+fn qap_h_matches_the_ark_poly_chain() {
+    let (ok, text) = zkcopro(&["qap-h", "--log-size", "8", "--seed", "5", "--json"]);
+    assert!(ok, "{text}");
+    let r: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(r["verified"], true);
+    assert_eq!(r["n"], 256);
+    assert!(r["device_cycles"].as_u64().unwrap() > 0 && r["device_jobs"].as_u64().unwrap() >= 8);
+    let parts = ["glue_s", "transfer_s", "projected_bus_s", "projected_device_s"].map(|k| r[k].as_f64().unwrap());
+    let sum: f64 = parts.iter().sum();
+    assert!((sum - r["end_to_end_s"].as_f64().unwrap()).abs() < 1e-9, "the parts add up to end_to_end_s");
+}

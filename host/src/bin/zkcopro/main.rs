@@ -10,6 +10,7 @@ mod msm;
 mod ntt;
 mod plot;
 mod prove;
+mod qap_h;
 mod verilog;
 
 use clap::{Parser, Subcommand};
@@ -41,6 +42,9 @@ enum Command {
     /// A Groth16 proof (BN254) with h(X) and the G1 MSMs on the device,
     /// against ark-groth16 on the same input, step by step.
     Prove(prove::ProveArgs),
+    /// Groth16's h(X) chain alone (A, B, C's evaluations to h's
+    /// coefficients) on device buffers, against the same chain in ark-poly.
+    QapH(qap_h::QapHArgs),
     /// Write the coprocessor's Verilog, lint waivers and register map to DIR.
     Verilog(verilog::VerilogArgs),
     /// Show the build configuration as the device reports it, and the register map.
@@ -55,6 +59,7 @@ fn check(command: &Command) -> Result<(), String> {
         Command::Msm(a) => a.check(),
         Command::Bench(a) => a.check(),
         Command::Prove(a) => a.check(),
+        Command::QapH(a) => a.check(),
         Command::Verilog(_) | Command::Info(_) => Ok(()),
     }
 }
@@ -100,6 +105,7 @@ fn main() -> ExitCode {
         Command::Msm(a) => job_status(msm::run(&a)),
         Command::Bench(a) => job_status(bench::run(&a)),
         Command::Prove(a) => job_status(prove::run(&a)),
+        Command::QapH(a) => job_status(qap_h::run(&a)),
         Command::Verilog(a) => verilog::run(&a),
         Command::Info(a) => job_status(info::run(&a).map(|()| true)),
     }

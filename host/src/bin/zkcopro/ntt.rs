@@ -10,8 +10,8 @@ use zkcopro_host::{Backend, Direction, DriverError};
 
 #[derive(clap::Args, Clone)]
 pub struct NttArgs {
-    /// log2 of the transform size (1 <= K <= 24): up to 2^12 one job on chip, to 2^22
-    /// four-step on the card, above that the host four-step.
+    /// log2 of the transform size (1 <= K <= 28): up to 2^12 one job on chip, to 2^22
+    /// four-step on the card, above that three passes on the card.
     #[arg(long, default_value_t = 12)]
     pub log_size: u32,
     /// Inverse transform (scaled by 1/n).
@@ -170,7 +170,7 @@ fn print(r: &NttReport, clock_mhz: f64) {
     );
     println!(
         "  {}; card memory: {:.1} MB read, {:.1} MB written, {} cycles waiting for points",
-        if r.on_card { "whole transform on the card" } else { "host four-step (above 2^22)" },
+        if r.on_card { "whole transform on the card" } else { "not on the card" },
         r.mem_read_bytes as f64 / 1e6,
         r.mem_write_bytes as f64 / 1e6,
         r.mem_stall_cycles
