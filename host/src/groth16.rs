@@ -309,7 +309,12 @@ impl<B: Bus> Coprocessor<B> {
         }
         let mut it = loaded.into_iter();
         let mut next = || it.next().expect("four base sets");
-        let key = DeviceProvingKey { a: next(), b_g1: next(), l: next(), h: next(), sizes,
+        let key = DeviceProvingKey {
+            a: next(),
+            b_g1: next(),
+            l: next(),
+            h: next(),
+            sizes,
             matrices,
             domain_size,
             fingerprint: fingerprint(pk),
