@@ -507,6 +507,10 @@ pub fn arkworks_parts<C: ConstraintSynthesizer<Fr>>(
     Ok((t, proof))
 }
 
+/// NTTs `qap_h` runs on the card (see `h_chain`; ark-groth16's reduction
+/// runs seven).
+pub const QAP_H_TRANSFORMS: u32 = 6;
+
 impl<B: Bus> Coprocessor<B> {
     /// h(X) = (A(X) B(X) - C(X)) / Z_H(X) as ark-groth16's
     /// `LibsnarkReduction` computes it, from the evaluations of A, B and C

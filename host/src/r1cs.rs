@@ -165,10 +165,11 @@ impl R1csMatrices {
         }
         let k = self.num_constraints;
         let len = len.max(k);
-        // Zero bytes are Fr's zero: the padding rows.
+        // Zero bytes are Fr's zero: the padding rows, written once (rows
+        // below k are all overwritten).
         for v in out.iter_mut() {
+            v.truncate(32 * k);
             v.resize(32 * len, 0);
-            v[32 * k..].fill(0);
         }
         let [a, b, c] = out;
         // Chunks of rows: each evaluates its rows of A, B, C in one pass and

@@ -229,6 +229,10 @@ fn qap_h_matches_libsnark<B: Bus>(bus: B, name: &str, circuits: Vec<(&str, Box<d
         assert_eq!(h, want, "{name} {what}: h(X) identical to LibsnarkReduction's");
         // Six transforms of at least one job each, A B, minus C's.
         assert!(p.device_cycles > 0 && p.jobs >= 8, "{name} {what}: the chain ran on the device");
+        // Every butterfly of QAP_H_TRANSFORMS transforms once, and one ALU
+        // operation per point in each of the two element-wise passes.
+        let butterflies = zkcopro_host::groth16::QAP_H_TRANSFORMS as u64 * (n as u64 / 2) * n.trailing_zeros() as u64;
+        assert_eq!(p.ops, butterflies + 2 * n as u64, "{name} {what}: six transforms and two passes");
     }
     let cycles = dev.bus().cycles();
     let v = vec![Fr::from(1u64); 8];

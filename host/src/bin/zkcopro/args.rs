@@ -118,6 +118,35 @@ impl RunArgs {
     }
 }
 
+/// A `--log-size` of a transform-sized job: 1..=NTT_LOG_MAX_TOTAL (every
+/// size the driver runs), with its host buffers (`bytes_per_point` each)
+/// within this machine's memory; `cmd` names the subcommand in the message.
+pub fn check_transform_log(cmd: &str, log_size: u32, bytes_per_point: u64) -> Result<(), String> {
+    let max = zkcopro_host::ntt::NTT_LOG_MAX_TOTAL;
+    if log_size == 0 || log_size > max {
+        return Err(format!("--log-size {log_size} is outside 1..={max} (the transform sizes the driver runs)"));
+    }
+    check_host_memory(&format!("{cmd} --log-size {log_size}"), bytes_per_point << log_size)
+}
+
+/// A spinner with `message` on the terminal, or a hidden one when `quiet`
+/// (JSON output).
+pub fn spinner(quiet: bool, message: &'static str) -> indicatif::ProgressBar {
+    let bar = if quiet { indicatif::ProgressBar::hidden() } else { indicatif::ProgressBar::new_spinner() };
+    bar.set_message(message);
+    bar.enable_steady_tick(std::time::Duration::from_millis(200));
+    bar
+}
+
+/// Readies a device run of `bytes` on the card as a host program that has
+/// run before: the driver's staging allocated (a real host sets up its DMA
+/// buffers once; arkworks, too, is timed warm) and the glue's worker
+/// threads started (the first parallel call starts the pool).
+pub fn warm_host<B: Bus>(dev: &mut Coprocessor<B>, bytes: usize) {
+    dev.reserve_staging(bytes);
+    rayon::broadcast(|_| ());
+}
+
 /// Refuses a job whose host-side buffers would not fit in this machine's
 /// available memory (with the estimate in the message), before allocating.
 pub fn check_host_memory(what: &str, bytes: u64) -> Result<(), String> {

@@ -3,7 +3,6 @@
 
 use crate::args::{RunArgs, best_of, check_host_memory, emit};
 use ark_ff::UniformRand;
-use indicatif::ProgressBar;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use serde::Serialize;
@@ -158,9 +157,7 @@ pub fn measure(a: &MsmArgs, quiet: bool) -> Result<MsmReport, DriverError> {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let (points, scalars) = msm_input(&mut rng, n, kind);
     let mut dev = a.run.open()?;
-    let spinner = if json { ProgressBar::hidden() } else { ProgressBar::new_spinner() };
-    spinner.set_message("simulating the coprocessor (accumulate, reduce, unload)");
-    spinner.enable_steady_tick(std::time::Duration::from_millis(200));
+    let spinner = crate::args::spinner(json, "simulating the coprocessor (accumulate, reduce, unload)");
     let config = zkcopro_host::MsmConfig { window_bits: window };
     // Resident bases: loaded once (reported apart), then only scalars move.
     let (got, p, load) = if one_off {

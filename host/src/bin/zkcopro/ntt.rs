@@ -1,8 +1,7 @@
 //! `zkcopro ntt`: one transform on the device against ark-poly in the same run.
 
-use crate::args::{RunArgs, best_of, check_host_memory, emit};
+use crate::args::{RunArgs, best_of, check_transform_log, emit, spinner, warm_host};
 use ark_ff::UniformRand;
-use indicatif::ProgressBar;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use serde::Serialize;
@@ -31,11 +30,7 @@ const HOST_BYTES_PER_ELEMENT: u64 = 9 * 32;
 
 impl NttArgs {
     pub fn check(&self) -> Result<(), String> {
-        let max = zkcopro_host::ntt::NTT_LOG_MAX_TOTAL;
-        if self.log_size == 0 || self.log_size > max {
-            return Err(format!("--log-size {} is outside 1..={max} (the NTT sizes the driver runs)", self.log_size));
-        }
-        check_host_memory(&format!("ntt --log-size {}", self.log_size), HOST_BYTES_PER_ELEMENT << self.log_size)?;
+        check_transform_log("ntt", self.log_size, HOST_BYTES_PER_ELEMENT)?;
         self.run.check()
     }
 }
@@ -101,15 +96,8 @@ pub fn measure(a: &NttArgs, quiet: bool) -> Result<NttReport, DriverError> {
         println!("zkcopro ntt: n = 2^{log_size}, {direction:?}{}, backend {backend:?} (multiplier: {multiplier}), seed {seed}", if coset { " coset" } else { "" });
     }
     let mut dev = a.run.open()?;
-    // Staging for the card copies, set up before the run, as a real host
-    // allocates its DMA buffers once (arkworks, too, is timed warm).
-    dev.reserve_staging(n * 32);
-    // The glue's worker threads are up before the run, as in a host program
-    // that has run before (the first parallel call starts the pool).
-    rayon::broadcast(|_| ());
-    let spinner = if json { ProgressBar::hidden() } else { ProgressBar::new_spinner() };
-    spinner.set_message("simulating the coprocessor");
-    spinner.enable_steady_tick(std::time::Duration::from_millis(200));
+    warm_host(&mut dev, n * 32);
+    let spinner = spinner(json, "simulating the coprocessor");
     let mut data = input.clone();
     let offset = ark_bn254::Fr::GENERATOR;
     let profile = if coset { dev.coset_ntt(&mut data, offset, direction)? } else { dev.ntt(&mut data, direction)? };

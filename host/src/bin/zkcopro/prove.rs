@@ -6,7 +6,6 @@ use ark_bn254::{Bn254, Fr};
 use ark_ff::UniformRand;
 use ark_groth16::Groth16;
 use ark_snark::SNARK;
-use indicatif::ProgressBar;
 use rand::{RngCore, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde::Serialize;
@@ -137,9 +136,7 @@ pub fn measure(a: &ProveArgs, quiet: bool) -> Result<ProveReport, String> {
             a.run.clock_mhz
         );
     }
-    let spinner = if quiet { ProgressBar::hidden() } else { ProgressBar::new_spinner() };
-    spinner.enable_steady_tick(std::time::Duration::from_millis(200));
-    spinner.set_message("trusted setup (ark-groth16)");
+    let spinner = crate::args::spinner(quiet, "trusted setup (ark-groth16)");
     let t0 = Instant::now();
     let pk = Groth16::<Bn254>::generate_random_parameters_with_reduction(circuit.clone(), &mut rng)
         .map_err(|e| format!("setup: {e}"))?;

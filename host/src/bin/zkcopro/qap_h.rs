@@ -3,12 +3,11 @@
 //! (`Coprocessor::qap_h`), against the same chain in ark-poly as
 //! ark-groth16's `LibsnarkReduction` runs it, on the same input.
 
-use crate::args::{RunArgs, best_of, check_host_memory, emit};
+use crate::args::{RunArgs, best_of, check_transform_log, emit, spinner, warm_host};
 use ark_bn254::Fr;
 use ark_ff::{FftField, Field, UniformRand};
 use ark_poly::{EvaluationDomain, Radix2EvaluationDomain};
 use clap::Args;
-use indicatif::ProgressBar;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
@@ -31,11 +30,7 @@ const HOST_BYTES_PER_POINT: u64 = 16 * 32;
 
 impl QapHArgs {
     pub fn check(&self) -> Result<(), String> {
-        let max = zkcopro_host::ntt::NTT_LOG_MAX_TOTAL;
-        if self.log_size == 0 || self.log_size > max {
-            return Err(format!("--log-size {} is outside 1..={max} (the domain sizes the driver runs)", self.log_size));
-        }
-        check_host_memory(&format!("qap-h --log-size {}", self.log_size), HOST_BYTES_PER_POINT << self.log_size)?;
+        check_transform_log("qap-h", self.log_size, HOST_BYTES_PER_POINT)?;
         self.run.check()
     }
 }
@@ -82,13 +77,8 @@ pub fn run(a: &QapHArgs) -> Result<bool, DriverError> {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let [ea, eb, ec]: [Vec<Fr>; 3] = std::array::from_fn(|_| (0..n).map(|_| Fr::rand(&mut rng)).collect());
     let mut dev = a.run.open()?;
-    // As in `zkcopro ntt`: the driver's staging and the glue's threads are
-    // set up before the run, as in a host program that has run before.
-    dev.reserve_staging(n * 32);
-    rayon::broadcast(|_| ());
-    let spinner = if json { ProgressBar::hidden() } else { ProgressBar::new_spinner() };
-    spinner.set_message("simulating the coprocessor");
-    spinner.enable_steady_tick(std::time::Duration::from_millis(200));
+    warm_host(&mut dev, n * 32);
+    let spinner = spinner(json, "simulating the coprocessor");
     let (h, profile) = dev.qap_h(&ea, &eb, &ec)?;
     spinner.finish_and_clear();
     let (reference, arkworks_s) = best_of(3, || libsnark_chain(&ea, &eb, &ec));
@@ -99,8 +89,8 @@ pub fn run(a: &QapHArgs) -> Result<bool, DriverError> {
         multiplier,
         seed,
         verified: h == reference,
-        device_transforms: 6,
-        arkworks_transforms: 7,
+        device_transforms: zkcopro_host::groth16::QAP_H_TRANSFORMS,
+        arkworks_transforms: LIBSNARK_TRANSFORMS,
         device_cycles: profile.device_cycles,
         device_jobs: profile.jobs,
         mem_read_bytes: profile.mem_bytes,
@@ -118,6 +108,9 @@ pub fn run(a: &QapHArgs) -> Result<bool, DriverError> {
     emit(&r, json, print);
     Ok(r.verified)
 }
+
+/// Transforms in `libsnark_chain`: three inverse, three coset, one inverse coset.
+const LIBSNARK_TRANSFORMS: u32 = 7;
 
 /// The chain as ark-groth16's `LibsnarkReduction::witness_map_from_matrices`
 /// runs it after evaluating the constraints: A, B, C to coefficients and onto
