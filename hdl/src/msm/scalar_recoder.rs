@@ -60,6 +60,11 @@ pub struct ScalarRecoder {
     mask: DFF<Bits<17>>,
     half: DFF<Bits<17>>,
     full: DFF<Bits<17>>,
+    // Bits at or above c and 2c: whether anything is left after one or two
+    // windows, read off the step's input rather than after its shifts.
+    above_c: DFF<Bits<256>>,
+    above_2c: DFF<Bits<256>>,
+    c10: DFF<Bits<6>>,
     c5_next: Signal<Local, Bits<5>>,
     one: Signal<Local, Bits<17>>,
     t0: Signal<Local, Bits<17>>,
@@ -70,6 +75,9 @@ pub struct ScalarRecoder {
     d1: Signal<Local, Bits<17>>,
     rem1: Signal<Local, Bits<256>>,
     rem2: Signal<Local, Bits<256>>,
+    zero_256: Signal<Local, Bits<256>>,
+    left1: Signal<Local, Bit>,
+    left2: Signal<Local, Bit>,
     shift0: Signal<Local, Bits<10>>,
     shift1: Signal<Local, Bits<10>>,
     w1: Signal<Local, Bits<6>>,
@@ -85,7 +93,7 @@ pub struct ScalarRecoder {
 impl Logic for ScalarRecoder {
     #[hdl_gen]
     fn update(&mut self) {
-        dff_setup!(self, clock, busy, out_full, overflow, rem, carry, w, digits, c5, mask, half, full);
+        dff_setup!(self, clock, busy, out_full, overflow, rem, carry, w, digits, c5, mask, half, full, above_c, above_2c, c10);
         self.in_ready.next =
             self.reset_n.val() & !self.busy.q.val() & (!self.out_full.q.val() | self.out_ready.val());
         self.load.next = self.in_valid.val() & self.in_ready.val();
@@ -107,6 +115,10 @@ impl Logic for ScalarRecoder {
         self.full.d.next = self.one.val() << self.c5_next.val();
         self.half.d.next = self.one.val() << self.c_minus_1.val();
         self.mask.d.next = (self.one.val() << self.c5_next.val()) - 1;
+        self.zero_256.next = 0.into();
+        self.above_c.d.next = (!self.zero_256.val()) << self.c5_next.val();
+        self.above_2c.d.next = (!self.zero_256.val()) << (bit_cast::<6, 5>(self.c5_next.val()) << 1);
+        self.c10.d.next = bit_cast::<6, 5>(self.c5_next.val()) << 1;
 
         // Window w: raw bits plus the carry; at or above half it becomes
         // negative and carries one into window w + 1.
@@ -129,7 +141,10 @@ impl Logic for ScalarRecoder {
         if self.neg1.val() {
             self.d1.next = self.t1.val() - self.full.q.val();
         }
-        self.rem2.next = self.rem1.val() >> self.c5.q.val();
+        // Both windows' shifts from the step's input, side by side.
+        self.rem2.next = self.src_rem.val() >> self.c10.q.val();
+        self.left1.next = (self.src_rem.val() & self.above_c.q.val()).any();
+        self.left2.next = (self.src_rem.val() & self.above_2c.q.val()).any();
 
         self.w1.next = self.src_w.val() + 1;
         self.w2.next = self.src_w.val() + 2;
@@ -142,11 +157,11 @@ impl Logic for ScalarRecoder {
             self.lane1.next = bit_cast::<512, 16>(self.d1.val().get_bits::<16>(0)) << self.shift1.val();
         }
         // Done when the windows run out or nothing is left to recode.
-        self.rest_zero.next = !self.rem2.val().any() & !self.neg1.val();
+        self.rest_zero.next = !self.left2.val() & !self.neg1.val();
         self.last_step.next = (self.w2.val() >= self.windows.val()) | self.rest_zero.val();
         self.step_overflow.next = false;
         if !self.second_in.val() {
-            self.step_overflow.next = self.rem1.val().any() | self.neg0.val();
+            self.step_overflow.next = self.left1.val() | self.neg0.val();
         } else if self.w2.val() >= self.windows.val() {
             self.step_overflow.next = !self.rest_zero.val();
         }
