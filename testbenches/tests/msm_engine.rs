@@ -1,6 +1,6 @@
 //! The MSM engine (`zkcopro_hdl::msm::MsmEngine`, with its scalar feed) on
 //! its own, in rust-hdl's simulator (fast behavioural multipliers, the Rust
-//! models of the bucket memory, flag table and digit picker): a short job
+//! models of the bucket memory, flag table and lane selection): a short job
 //! with small windows under random stream stalls on both sides and a
 //! card-memory port that accepts requests at random and answers after random
 //! delays, against the engine's reference model

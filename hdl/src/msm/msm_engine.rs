@@ -33,7 +33,8 @@
 
 use super::bucket_flags::BucketFlags;
 use super::bucket_ram::{BucketRam, POINT_BITS};
-use super::digit_picker::{DigitPicker, PICKER_LANES};
+use super::lane_keys::LaneKeys;
+use super::lane_picker::{LanePicker, PICKER_LANES};
 use super::msm_combiner::MsmCombiner;
 use super::msm_feed::MsmFeed;
 use crate::engine::JobShell;
@@ -172,7 +173,8 @@ pub struct MsmEngine {
     combiner: MsmCombiner,
     ram: BucketRam<MSM_KEY_BITS>,
     flags: BucketFlags<MSM_KEY_BITS>,
-    picker: DigitPicker,
+    lane_keys: LaneKeys,
+    picker: LanePicker,
     field_fq: Constant<Bits<32>>,
     err_bad_field: Constant<Bits<32>>,
     err_zero_count: Constant<Bits<32>>,
@@ -201,7 +203,11 @@ pub struct MsmEngine {
     ld_x: DFF<Fe>,
     ld_y: DFF<Fe>,
     ld_z: DFF<Fe>,
-    ld_digits: DFF<Bits<512>>,
+    // Each lane's bucket key, sign, item and bad-digit flags (`LaneKeys`).
+    ld_keys: DFF<Bits<512>>,
+    ld_neg: DFF<Bits<32>>,
+    ld_nonzero: DFF<Bits<32>>,
+    ld_bad: DFF<Bits<32>>,
     ld_pending: DFF<Bits<32>>,
     ld_reduce: DFF<Bit>,
     ld_base: DFF<Key>,
@@ -209,7 +215,10 @@ pub struct MsmEngine {
     ex_x: DFF<Fe>,
     ex_y: DFF<Fe>,
     ex_z: DFF<Fe>,
-    ex_digits: DFF<Bits<512>>,
+    ex_keys: DFF<Bits<512>>,
+    ex_neg: DFF<Bits<32>>,
+    ex_nonzero: DFF<Bits<32>>,
+    ex_bad: DFF<Bits<32>>,
     ex_pending: DFF<Bits<32>>,
     ex_reduce: DFF<Bit>,
     ex_base: DFF<Key>,
@@ -278,7 +287,6 @@ pub struct MsmEngine {
     ex_take: Signal<Local, Bit>,
     ex_load: Signal<Local, Bit>,
     digit_neg: Signal<Local, Bit>,
-    digit_mag: Signal<Local, Bits<16>>,
     item_key: Signal<Local, Key>,
     sel_bit: Signal<Local, Bits<32>>,
     fetch_key: Signal<Local, Key>,
@@ -349,6 +357,7 @@ impl MsmEngine {
             combiner: MsmCombiner::new(one_mont().into()),
             ram: Default::default(),
             flags: Default::default(),
+            lane_keys: Default::default(),
             picker: Default::default(),
             field_fq: c32(FieldId::Fq.code() as u64),
             err_bad_field: c32(regmap::ERR_BAD_FIELD as u64),
@@ -375,14 +384,20 @@ impl MsmEngine {
             ld_x: Default::default(),
             ld_y: Default::default(),
             ld_z: Default::default(),
-            ld_digits: Default::default(),
+            ld_keys: Default::default(),
+            ld_neg: Default::default(),
+            ld_nonzero: Default::default(),
+            ld_bad: Default::default(),
             ld_pending: Default::default(),
             ld_reduce: Default::default(),
             ld_base: Default::default(),
             ex_x: Default::default(),
             ex_y: Default::default(),
             ex_z: Default::default(),
-            ex_digits: Default::default(),
+            ex_keys: Default::default(),
+            ex_neg: Default::default(),
+            ex_nonzero: Default::default(),
+            ex_bad: Default::default(),
             ex_pending: Default::default(),
             ex_reduce: Default::default(),
             ex_base: Default::default(),
@@ -444,7 +459,6 @@ impl MsmEngine {
             ex_take: Default::default(),
             ex_load: Default::default(),
             digit_neg: Default::default(),
-            digit_mag: Default::default(),
             item_key: Default::default(),
             sel_bit: Default::default(),
             fetch_key: Default::default(),
@@ -472,12 +486,15 @@ impl Logic for MsmEngine {
     fn update(&mut self) {
         dff_setup!(
             self, clock, phase, c_minus_1, windows, window_mask, total, ld_full, ld_x, ld_y, ld_z,
-            ld_digits, ld_pending, ld_reduce, ld_base, ex_x, ex_y, ex_z, ex_digits, ex_pending, ex_reduce, ex_base, fb_valid,
+            ld_keys, ld_neg, ld_nonzero, ld_bad, ld_pending, ld_reduce, ld_base, ex_x, ex_y, ex_z, ex_keys, ex_neg,
+            ex_nonzero, ex_bad, ex_pending, ex_reduce, ex_base, fb_valid,
             fb_fetch, fb_key, fb_x, fb_y, fb_z, wk_w, wk_j, wk_done, fetch_out, fetch_w, fetch_j, c_valid,
             c_b_ram, c_key, c_fetch, c_ax, c_ay, c_az, c_bx, c_by, c_bz, in_flight, un_beat, combine_cycles,
             accum_cycles, reduce_cycles, conflicts, idle_cycles, reduce_adds
         );
         clock!(self, clock, adder, feed, combiner, ram, flags, shell);
+        self.lane_keys.digits.next = self.feed.p_digits.val();
+        self.lane_keys.c_minus_1.next = self.c_minus_1.q.val();
         self.shell.reset_n.next = self.reset_n.val();
         self.shell.start.next = self.start.val();
         self.shell.credit_take.next = false;
@@ -531,28 +548,27 @@ impl Logic for MsmEngine {
                 self.ld_y.d.next = self.one.val();
                 self.ld_z.d.next = 0.into();
             }
-            self.ld_digits.d.next = self.feed.p_digits.val();
+            self.ld_keys.d.next = self.lane_keys.keys.val();
+            self.ld_neg.d.next = self.lane_keys.neg.val();
+            self.ld_nonzero.d.next = self.lane_keys.nonzero.val();
+            self.ld_bad.d.next = self.lane_keys.bad.val();
             self.ld_pending.d.next = self.window_mask.q.val();
             self.ld_reduce.d.next = false;
         }
 
         // ---- Expander: the next item of the current point (or bucket).
-        self.picker.digits.next = self.ex_digits.q.val();
+        // The lane's key, sign and check were worked out at load (LaneKeys).
+        self.picker.keys.next = self.ex_keys.q.val();
+        self.picker.nonzero.next = self.ex_nonzero.q.val();
         self.picker.pending.next = self.ex_pending.q.val();
         self.picker.any_lane.next = self.ex_reduce.q.val();
-        self.digit_neg.next = self.picker.digit.val().get_bit(15) & !self.ex_reduce.q.val();
-        self.digit_mag.next = self.picker.digit.val();
-        if self.picker.digit.val().get_bit(15) {
-            self.digit_mag.next = (!self.picker.digit.val()) + 1;
-        }
+        self.sel_bit.next = self.one_lane.val() << self.picker.sel.val();
+        self.digit_neg.next = (self.ex_neg.q.val() & self.sel_bit.val()).any() & !self.ex_reduce.q.val();
         if self.ex_reduce.q.val() {
             self.item_key.next = self.ex_base.q.val() + bit_cast::<16, 5>(self.picker.sel.val());
         } else {
-            self.item_key.next = (bit_cast::<16, 5>(self.picker.sel.val()) << self.c_minus_1.q.val())
-                + self.digit_mag.val()
-                - 1;
+            self.item_key.next = self.picker.key.val();
         }
-        self.sel_bit.next = self.one_lane.val() << self.picker.sel.val();
         self.fetch_key.next =
             (bit_cast::<16, 6>(self.wk_w.q.val()) << self.c_minus_1.q.val()) + self.wk_j.q.val() - 1;
 
@@ -727,8 +743,7 @@ impl Logic for MsmEngine {
         }
         // A digit beyond the window's buckets (|d| > 2^(c-1)) is refused,
         // never turned into a key outside the job's bucket range.
-        self.bad_digit.next = !self.ex_reduce.q.val()
-            & (self.digit_mag.val() > (self.one_key.val() << self.c_minus_1.q.val()));
+        self.bad_digit.next = !self.ex_reduce.q.val() & (self.ex_bad.q.val() & self.sel_bit.val()).any();
         if self.fetch_skip.val() {
             self.fetch_out.d.next = false;
         }
@@ -770,7 +785,10 @@ impl Logic for MsmEngine {
             self.ex_x.d.next = self.ld_x.q.val();
             self.ex_y.d.next = self.ld_y.q.val();
             self.ex_z.d.next = self.ld_z.q.val();
-            self.ex_digits.d.next = self.ld_digits.q.val();
+            self.ex_keys.d.next = self.ld_keys.q.val();
+            self.ex_neg.d.next = self.ld_neg.q.val();
+            self.ex_nonzero.d.next = self.ld_nonzero.q.val();
+            self.ex_bad.d.next = self.ld_bad.q.val();
             self.ex_pending.d.next = self.ld_pending.q.val();
             self.ex_reduce.d.next = self.ld_reduce.q.val();
             self.ex_base.d.next = self.ld_base.q.val();

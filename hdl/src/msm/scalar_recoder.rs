@@ -73,7 +73,7 @@ pub struct ScalarRecoder {
     neg1: Signal<Local, Bit>,
     d0: Signal<Local, Bits<17>>,
     d1: Signal<Local, Bits<17>>,
-    rem1: Signal<Local, Bits<256>>,
+    rem1: Signal<Local, Bits<17>>,
     rem2: Signal<Local, Bits<256>>,
     zero_256: Signal<Local, Bits<256>>,
     left1: Signal<Local, Bit>,
@@ -131,10 +131,11 @@ impl Logic for ScalarRecoder {
         if self.neg0.val() {
             self.d0.next = self.t0.val() - self.full.q.val();
         }
-        self.rem1.next = self.src_rem.val() >> self.c5.q.val();
-        self.t1.next = self.rem1.val().get_bits::<17>(0) & self.mask.q.val();
+        // Only the next window's bits of the scalar shifted by one window.
+        self.rem1.next = bit_cast::<17, 256>(self.src_rem.val() >> self.c5.q.val());
+        self.t1.next = self.rem1.val() & self.mask.q.val();
         if self.neg0.val() {
-            self.t1.next = (self.rem1.val().get_bits::<17>(0) & self.mask.q.val()) + 1;
+            self.t1.next = (self.rem1.val() & self.mask.q.val()) + 1;
         }
         self.neg1.next = self.t1.val() >= self.half.q.val();
         self.d1.next = self.t1.val();
