@@ -64,8 +64,9 @@ pub struct ScalarRecoder {
     // windows, read off the step's input rather than after its shifts.
     above_c: DFF<Bits<256>>,
     above_2c: DFF<Bits<256>>,
-    c10: DFF<Bits<6>>,
+    two_c: DFF<Bits<6>>,
     c5_next: Signal<Local, Bits<5>>,
+    two_c_next: Signal<Local, Bits<6>>,
     one: Signal<Local, Bits<17>>,
     t0: Signal<Local, Bits<17>>,
     t1: Signal<Local, Bits<17>>,
@@ -93,7 +94,7 @@ pub struct ScalarRecoder {
 impl Logic for ScalarRecoder {
     #[hdl_gen]
     fn update(&mut self) {
-        dff_setup!(self, clock, busy, out_full, overflow, rem, carry, w, digits, c5, mask, half, full, above_c, above_2c, c10);
+        dff_setup!(self, clock, busy, out_full, overflow, rem, carry, w, digits, c5, mask, half, full, above_c, above_2c, two_c);
         self.in_ready.next =
             self.reset_n.val() & !self.busy.q.val() & (!self.out_full.q.val() | self.out_ready.val());
         self.load.next = self.in_valid.val() & self.in_ready.val();
@@ -117,8 +118,9 @@ impl Logic for ScalarRecoder {
         self.mask.d.next = (self.one.val() << self.c5_next.val()) - 1;
         self.zero_256.next = 0.into();
         self.above_c.d.next = (!self.zero_256.val()) << self.c5_next.val();
-        self.above_2c.d.next = (!self.zero_256.val()) << (bit_cast::<6, 5>(self.c5_next.val()) << 1);
-        self.c10.d.next = bit_cast::<6, 5>(self.c5_next.val()) << 1;
+        self.two_c_next.next = bit_cast::<6, 5>(self.c5_next.val()) << 1;
+        self.above_2c.d.next = (!self.zero_256.val()) << self.two_c_next.val();
+        self.two_c.d.next = self.two_c_next.val();
 
         // Window w: raw bits plus the carry; at or above half it becomes
         // negative and carries one into window w + 1.
@@ -143,7 +145,7 @@ impl Logic for ScalarRecoder {
             self.d1.next = self.t1.val() - self.full.q.val();
         }
         // Both windows' shifts from the step's input, side by side.
-        self.rem2.next = self.src_rem.val() >> self.c10.q.val();
+        self.rem2.next = self.src_rem.val() >> self.two_c.q.val();
         self.left1.next = (self.src_rem.val() & self.above_c.q.val()).any();
         self.left2.next = (self.src_rem.val() & self.above_2c.q.val()).any();
 
