@@ -38,7 +38,10 @@ fn verilate(model: &Model, out_dir: &Path, waivers: &Path) -> PathBuf {
     let v_path = src_dir.join(format!("{}.v", model.top_name));
     std::fs::write(&v_path, &model.verilog).unwrap();
     let status = Command::new("verilator")
-        .args(["--cc", "--trace-fst", "-O3", "--x-assign", "fast", "--x-initial", "fast"])
+        // Initial values and X assignments come from Verilator's random
+        // reset, which the shim sets per model: zeros by default (the speed
+        // of `fast`), random from a seed to find flops that miss a reset.
+        .args(["--cc", "--trace-fst", "-O3", "--x-assign", "unique", "--x-initial", "unique"])
         .args(["--noassert", "-Wno-fatal", "-Wno-lint", "-Wno-style"])
         .arg("--top-module")
         .arg(model.top_name)
@@ -52,6 +55,33 @@ fn verilate(model: &Model, out_dir: &Path, waivers: &Path) -> PathBuf {
         .expect("running verilator");
     assert!(status.success(), "verilator failed on {}", v_path.display());
     obj_dir
+}
+
+/// The Verilog without its flops' power-up values: rust-hdl gives every
+/// DFF `initial q = 0`, which an FPGA bitstream honours but an ASIC does not
+/// and a reset in the middle of work never restores. Without them the
+/// model's flops start where Verilator's random reset puts them (zero by
+/// default, random from a seed: see the shim), so a flop the design forgets
+/// to reset shows. Memory contents (ROMs) keep their `initial` blocks.
+fn without_flop_power_up_values(verilog: &str) -> String {
+    let lines: Vec<&str> = verilog.lines().collect();
+    let mut out = String::with_capacity(verilog.len());
+    let mut i = 0;
+    while i < lines.len() {
+        let flop_init = i + 2 < lines.len()
+            && lines[i].trim() == "initial begin"
+            && lines[i + 1].trim().starts_with("q = ")
+            && lines[i + 1].trim().ends_with(';')
+            && lines[i + 2].trim() == "end";
+        if flop_init {
+            i += 3;
+            continue;
+        }
+        out.push_str(lines[i]);
+        out.push('\n');
+        i += 1;
+    }
+    out
 }
 
 fn main() {
@@ -84,12 +114,12 @@ fn build() {
         Model {
             prefix: "Vzk_top",
             top_name: "zkcopro_top",
-            verilog: export::top_verilog(&TopConfig { mul }, "zkcopro_top"),
+            verilog: without_flop_power_up_values(&export::top_verilog(&TopConfig { mul }, "zkcopro_top")),
         },
         Model {
             prefix: "Vzk_units",
             top_name: "zkcopro_units",
-            verilog: export::block_verilog(&FieldUnitsHarness::connected(), "zkcopro_units"),
+            verilog: without_flop_power_up_values(&export::block_verilog(&FieldUnitsHarness::connected(), "zkcopro_units")),
         },
     ];
 

@@ -5,7 +5,7 @@
 use serde::Serialize;
 use thiserror::Error;
 
-pub use zkcopro_sim::{Beat, CardMemTiming};
+pub use zkcopro_sim::{Beat, CardMemTiming, InitState, RANDOM_INIT_SEED_MAX};
 
 /// Bytes in one stream beat.
 pub const BEAT_BYTES: u64 = 32;
@@ -21,6 +21,10 @@ pub enum BusError {
     /// The device did not complete a transfer within the cycle budget.
     #[error("device did not answer: {what} stalled for {cycles} cycles")]
     Timeout { what: &'static str, cycles: u64 },
+    /// The device was reset while the transaction ran (or since the last
+    /// one): whatever job was running is gone.
+    #[error("the device was reset during {what}")]
+    Reset { what: &'static str },
     /// A card-memory copy falls outside the card's memory.
     #[error("card-memory range 0x{addr:X}+{len} leaves the card's {capacity} bytes")]
     MemRange { addr: u64, len: u64, capacity: u64 },

@@ -297,7 +297,11 @@ pub struct Coprocessor<B: Bus> {
     mem_config: CardMemConfig,
     allocator: Allocator,
     transfers: TransferProfile,
-    /// NTT_PARAMS as last written (None: unknown, e.g. after a reset).
+    /// NTT_PARAMS as this driver last wrote them, so a job writes only the
+    /// ones that change. None: unknown. Every path that can change the
+    /// device without this driver's knowledge clears it: [`Coprocessor::bus`]
+    /// (raw register access, a bus reset), [`Coprocessor::reset`] and every
+    /// failed job (see [`Coprocessor::forget_device_state`]).
     ntt_regs: Option<[u32; regmap::NTT_PARAM_COUNT]>,
     /// Host wall time of the last wait for ap_done outside the simulator.
     wait_overhead_s: f64,
@@ -438,8 +442,41 @@ impl<B: Bus> Coprocessor<B> {
         self.clock_hz
     }
 
+    /// Raw access to the bus: register reads and writes, resets, card
+    /// memory. Whatever the caller does through it, the driver no longer
+    /// trusts what it remembers of the device's registers: the next job
+    /// writes every register it needs.
     pub fn bus(&mut self) -> &mut B {
+        self.forget_device_state();
         &mut self.bus
+    }
+
+    /// Read-only view of the bus (cycle and transfer counters); no device access.
+    pub fn bus_ref(&self) -> &B {
+        &self.bus
+    }
+
+    /// Reset the device (`ap_rst_n`) and forget every register value the
+    /// driver remembers. Card memory keeps its contents, as the card's DRAM
+    /// does, so device buffers and resident MSM bases stay valid.
+    pub fn reset(&mut self) {
+        self.bus.reset();
+        self.forget_device_state();
+    }
+
+    /// Drop every cached belief about the device's registers. Called on each
+    /// path that can change them behind the driver's back: raw bus access,
+    /// resets, and failed jobs (a job that fails may have stopped between
+    /// register writes).
+    fn forget_device_state(&mut self) {
+        self.ntt_regs = None;
+    }
+
+    /// Read a register (identification, counters after a job). A read
+    /// changes no register the driver remembers, so unlike
+    /// [`Coprocessor::bus`] this keeps the driver's register cache.
+    pub fn read_reg(&mut self, reg: regmap::Register) -> Result<u32, DriverError> {
+        Ok(self.bus.read32(reg.offset)?)
     }
 
     pub fn into_bus(self) -> B {
@@ -504,9 +541,10 @@ impl<B: Bus> Coprocessor<B> {
         let cycles0 = self.bus.cycles();
         self.wait_overhead_s = 0.0;
         let outcome = self.try_job(job, input, n_out);
-        if let Err(DriverError::Timeout(_)) = outcome {
-            self.bus.reset();
-            self.ntt_regs = None;
+        match &outcome {
+            Err(DriverError::Timeout(_)) => self.reset(),
+            Err(_) => self.forget_device_state(),
+            Ok(_) => {}
         }
         let (out, perf) = outcome?;
         let stats = self.bus.stats().since(&stats0);

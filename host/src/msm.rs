@@ -406,13 +406,12 @@ impl<B: Bus> Coprocessor<B> {
             ntt: None,
         };
         let (out, mut job_profile) = self.device_job(job, &beats, MSM_BEATS_PER_RESULT)?;
-        let bus = self.bus();
-        let accumulate_cycles = bus.read32(regmap::PERF_MSM_ACCUM.offset)? as u64;
-        let reduce_cycles = bus.read32(regmap::PERF_MSM_REDUCE.offset)? as u64;
-        let conflicts = bus.read32(regmap::PERF_MSM_CONFLICTS.offset)? as u64;
-        let idle_cycles = bus.read32(regmap::PERF_MSM_IDLE.offset)? as u64;
-        let reduce_additions = bus.read32(regmap::PERF_MSM_REDUCE_ADDS.offset)? as u64;
-        let combine_cycles = bus.read32(regmap::PERF_MSM_COMBINE.offset)? as u64;
+        let accumulate_cycles = self.read_reg(regmap::PERF_MSM_ACCUM)? as u64;
+        let reduce_cycles = self.read_reg(regmap::PERF_MSM_REDUCE)? as u64;
+        let conflicts = self.read_reg(regmap::PERF_MSM_CONFLICTS)? as u64;
+        let idle_cycles = self.read_reg(regmap::PERF_MSM_IDLE)? as u64;
+        let reduce_additions = self.read_reg(regmap::PERF_MSM_REDUCE_ADDS)? as u64;
+        let combine_cycles = self.read_reg(regmap::PERF_MSM_COMBINE)? as u64;
 
         let t2 = Instant::now();
         let (x, y, z) = result_point(&out, 0)?;

@@ -9,6 +9,7 @@
 #include <array>
 #include <deque>
 #include <memory>
+#include <mutex>
 #include <unordered_map>
 #include "verilated.h"
 #include "verilated_fst_c.h"
@@ -227,9 +228,23 @@ struct Harness {
 
     // `clock`: the clock's full name; it is always traced, because
     // Verilator's FST writer crashes on a trace with no signal at all.
-    Harness(const ZkTrace* t, const char* clock) : ctx(new VerilatedContext) {
+    // `rand_reset`: Verilator's initial state for every flop and memory
+    // word and for X assignments (0 all zeros, 2 random from `seed`); the
+    // model is built with --x-initial unique --x-assign unique, so this is
+    // what a power-up gives.
+    Harness(const ZkTrace* t, const char* clock, int rand_reset = 0, int seed = 0) : ctx(new VerilatedContext) {
         if (t) ctx->traceEverOn(true);
-        m.reset(new M(ctx.get()));
+        ctx->randReset(rand_reset);
+        {
+            // Verilator reseeds its thread-local generator when any context's
+            // seed changes (a process-wide epoch): build one model at a time
+            // so another thread's seed cannot cut into this construction.
+            static std::mutex construct;
+            std::lock_guard<std::mutex> lock(construct);
+            Verilated::threadContextp(ctx.get());
+            if (rand_reset != 0) ctx->randSeed(seed);
+            m.reset(new M(ctx.get()));
+        }
         if (!t) return;
         from = t->from;
         to = t->to;
@@ -279,11 +294,42 @@ struct Top : Harness<Vzk_top> {
     uint32_t in_valid_pct = 100;
     uint32_t out_ready_pct = 100;
     CardMem mem;
-    explicit Top(const ZkTrace* p) : Harness(p, "TOP.zkcopro_top.ap_clk") {
+    // A reset armed to strike when the cycle count reaches `strike_at`, in
+    // the middle of whatever transaction runs then (zk_top_strike_reset).
+    uint64_t strike_at = UINT64_MAX;
+    uint32_t strike_len = 0;
+    uint64_t strikes = 0;
+    Top(const ZkTrace* p, int rand_reset, int seed) : Harness(p, "TOP.zkcopro_top.ap_clk", rand_reset, seed) {
         m->ap_clk = 0;
         m->ap_rst_n = 1;
         mem.drive(m.get(), 0);
         m->eval();  // settle with the clock low before the first edge
+    }
+    // Hold ap_rst_n low for n cycles with every master idle, then release.
+    void reset(uint32_t n) {
+        m->ap_rst_n = 0;
+        m->s_axil_awvalid = 0;
+        m->s_axil_wvalid = 0;
+        m->s_axil_arvalid = 0;
+        m->s_axil_bready = 0;
+        m->s_axil_rready = 0;
+        m->s_axis_tvalid = 0;
+        m->s_axis_tlast = 0;
+        m->m_axis_tready = 0;
+        mem.reset();  // the card's memory controller resets with it (contents stay)
+        mem.drive(m.get(), cycles);
+        m->eval();
+        for (uint32_t i = 0; i < n; i++) tick();
+        m->ap_rst_n = 1;
+        tick();
+    }
+    // Whether an armed reset strikes now (it then runs at once).
+    bool struck() {
+        if (cycles < strike_at) return false;
+        strike_at = UINT64_MAX;
+        strikes++;
+        reset(strike_len);
+        return true;
     }
     // One full clock cycle; inputs set (and evaluated) before the call are
     // sampled at the edge. The card memory answers right after it.
@@ -341,9 +387,13 @@ void get256(uint32_t* dst, const W& src) {
 extern "C" {
 
 // Status codes shared with Rust.
-enum { ZK_OK = 0, ZK_TIMEOUT = 1, ZK_RANGE = 2 };
+enum { ZK_OK = 0, ZK_TIMEOUT = 1, ZK_RANGE = 2, ZK_RESET = 3 };
 
-Top* zk_top_new(const ZkTrace* trace) { return new Top(trace); }
+// `random_seed` 0: every flop starts at zero; else at random values from
+// that seed (Verilator's randReset(2), replayable).
+Top* zk_top_new(const ZkTrace* trace, uint32_t random_seed) {
+    return new Top(trace, random_seed ? 2 : 0, static_cast<int>(random_seed & 0x7FFFFFFF));
+}
 // Moves the dumped cycle window (e.g. to a job's start, known only then).
 void zk_top_trace_window(Top* t, uint64_t from, uint64_t to) {
     t->from = from;
@@ -390,27 +440,22 @@ int zk_top_mem_read(Top* t, uint64_t addr, uint8_t* dst, uint64_t len) {
 }
 
 void zk_top_idle(Top* t, uint64_t n) {
-    for (uint64_t i = 0; i < n; i++) t->tick();
+    for (uint64_t i = 0; i < n; i++) {
+        t->struck();
+        t->tick();
+    }
 }
 
-void zk_top_reset(Top* t, uint32_t n) {
-    auto* m = t->m.get();
-    m->ap_rst_n = 0;
-    m->s_axil_awvalid = 0;
-    m->s_axil_wvalid = 0;
-    m->s_axil_arvalid = 0;
-    m->s_axil_bready = 0;
-    m->s_axil_rready = 0;
-    m->s_axis_tvalid = 0;
-    m->s_axis_tlast = 0;
-    m->m_axis_tready = 0;
-    t->mem.reset();  // the card's memory controller resets with it (contents stay)
-    t->mem.drive(m, t->cycles);
-    m->eval();
-    for (uint32_t i = 0; i < n; i++) t->tick();
-    m->ap_rst_n = 1;
-    t->tick();
+// Arm a reset of `len` cycles to strike at cycle `at` (UINT64_MAX disarms).
+// A transaction it interrupts returns ZK_RESET at once.
+void zk_top_strike_reset(Top* t, uint64_t at, uint32_t len) {
+    t->strike_at = at;
+    t->strike_len = len;
 }
+// Resets that struck so far.
+uint64_t zk_top_strikes(const Top* t) { return t->strikes; }
+
+void zk_top_reset(Top* t, uint32_t n) { t->reset(n); }
 
 // One AXI4-Lite write. Address and data are offered together and held until
 // each is accepted; then the response is awaited.
@@ -423,6 +468,7 @@ int zk_top_axil_write(Top* t, uint32_t addr, uint32_t data, uint32_t strb, uint6
     m->s_axil_wstrb = strb;
     m->s_axil_bready = 0;
     for (uint64_t c = 0;; c++) {
+        if (t->struck()) return ZK_RESET;
         if (c >= timeout) {
             m->s_axil_awvalid = 0;
             m->s_axil_wvalid = 0;
@@ -442,6 +488,7 @@ int zk_top_axil_write(Top* t, uint32_t addr, uint32_t data, uint32_t strb, uint6
     m->s_axil_wvalid = 0;
     m->s_axil_bready = 1;
     for (uint64_t c = 0;; c++) {
+        if (t->struck()) return ZK_RESET;
         if (c >= timeout) {
             m->s_axil_bready = 0;
             return ZK_TIMEOUT;
@@ -462,6 +509,7 @@ int zk_top_axil_read(Top* t, uint32_t addr, uint64_t timeout, uint32_t* data, ui
     m->s_axil_arvalid = 1;
     m->s_axil_rready = 0;
     for (uint64_t c = 0;; c++) {
+        if (t->struck()) return ZK_RESET;
         if (c >= timeout) {
             m->s_axil_arvalid = 0;
             return ZK_TIMEOUT;
@@ -474,6 +522,7 @@ int zk_top_axil_read(Top* t, uint32_t addr, uint64_t timeout, uint32_t* data, ui
     m->s_axil_arvalid = 0;
     m->s_axil_rready = 1;
     for (uint64_t c = 0;; c++) {
+        if (t->struck()) return ZK_RESET;
         if (c >= timeout) {
             m->s_axil_rready = 0;
             return ZK_TIMEOUT;
@@ -503,6 +552,10 @@ int zk_top_stream(Top* t, const uint32_t* in_words, uint64_t n_in, int tlast_on_
     bool offering = false;
     int status = ZK_OK;
     while (sent < n_in || got < n_expect) {
+        if (t->struck()) {
+            status = ZK_RESET;
+            break;
+        }
         if (idle >= timeout) {
             status = ZK_TIMEOUT;
             break;

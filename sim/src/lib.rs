@@ -25,6 +25,7 @@ struct RawUnits {
 }
 
 const ZK_OK: c_int = 0;
+const ZK_RESET: c_int = 3;
 
 /// Card-memory capacity of the simulated card, bytes (sparse: only written
 /// pages take host memory).
@@ -136,13 +137,15 @@ fn trace_ptr(arg: &Option<TraceArg>) -> *const RawTrace {
 
 unsafe extern "C" {
     fn zk_fst_summary(path: *const c_char, names: *mut c_char, cap: u64, start: *mut u64, end: *mut u64) -> i64;
-    fn zk_top_new(trace: *const RawTrace) -> *mut RawTop;
+    fn zk_top_new(trace: *const RawTrace, random_seed: u32) -> *mut RawTop;
     fn zk_top_trace_window(t: *mut RawTop, from: u64, to: u64);
     fn zk_top_free(t: *mut RawTop);
     fn zk_top_cycles(t: *const RawTop) -> u64;
     fn zk_top_interrupt(t: *const RawTop) -> c_int;
     fn zk_top_set_stalls(t: *mut RawTop, seed: u64, in_valid_pct: u32, out_ready_pct: u32);
     fn zk_top_idle(t: *mut RawTop, n: u64);
+    fn zk_top_strike_reset(t: *mut RawTop, at: u64, len: u32);
+    fn zk_top_strikes(t: *const RawTop) -> u64;
     fn zk_top_mem_config(t: *mut RawTop, capacity: u64, latency: u32, bytes_per_cycle_milli: u64);
     fn zk_top_mem_delays(t: *mut RawTop, seed: u64, extra_delay_max: u32, beat_stall_pct: u32);
     fn zk_top_mem_write(t: *mut RawTop, addr: u64, src: *const u8, len: u64) -> c_int;
@@ -222,11 +225,19 @@ pub fn read_fst_summary(path: &Path) -> Option<FstSummary> {
     }
 }
 
-/// A bus transaction did not complete within its cycle budget.
+/// Why a bus transaction did not complete.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct SimTimeout {
-    /// Cycles waited without progress.
-    pub cycles: u64,
+pub enum SimStop {
+    /// Nothing moved for `cycles` cycles (the transaction's budget).
+    Timeout { cycles: u64 },
+    /// An armed reset ([`TopModel::strike_reset_at`]) struck during it.
+    Reset,
+}
+
+impl SimStop {
+    fn from_status(s: c_int, timeout: u64) -> Self {
+        if s == ZK_RESET { SimStop::Reset } else { SimStop::Timeout { cycles: timeout } }
+    }
 }
 
 
@@ -241,6 +252,25 @@ pub struct StreamOutcome {
     pub out_last: Vec<bool>,
     /// The transfer stalled for the whole timeout before finishing.
     pub timed_out: bool,
+    /// An armed reset struck during the transfer (which stopped there).
+    pub reset: bool,
+}
+
+/// Largest seed of [`InitState::Random`] (Verilator's seed is a C `int`;
+/// 0 would mean a different seed every run).
+pub const RANDOM_INIT_SEED_MAX: u32 = 0x7FFF_FFFF;
+
+/// The state the model's flops and memories start in. The model is built
+/// with `--x-initial unique --x-assign unique`: what the RTL leaves
+/// undefined comes from Verilator's random reset.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum InitState {
+    /// All zeros (what the simulator did before; fastest to reason about).
+    #[default]
+    Zero,
+    /// Random values from this seed (1..=RANDOM_INIT_SEED_MAX), as an FPGA
+    /// or ASIC may power up: a flop the design forgets to reset shows.
+    Random(u32),
 }
 
 /// The verilated coprocessor top level.
@@ -255,8 +285,21 @@ impl TopModel {
     /// A new model with the clock low and reset released (call [`reset`](Self::reset)
     /// before use). `trace` writes a waveform (written out when the model drops).
     pub fn new(trace: Option<&TraceConfig>) -> Self {
+        Self::with_init(trace, InitState::Zero)
+    }
+
+    /// [`new`](Self::new), every flop and memory word starting in `init`
+    /// (panics on a seed outside 1..=[`RANDOM_INIT_SEED_MAX`]).
+    pub fn with_init(trace: Option<&TraceConfig>, init: InitState) -> Self {
+        let seed = match init {
+            InitState::Zero => 0,
+            InitState::Random(seed) => {
+                assert!((1..=RANDOM_INIT_SEED_MAX).contains(&seed), "random-init seed {seed} outside 1..={RANDOM_INIT_SEED_MAX}");
+                seed
+            }
+        };
         let arg = trace.map(TraceArg::new);
-        let raw = unsafe { zk_top_new(trace_ptr(&arg)) };
+        let raw = unsafe { zk_top_new(trace_ptr(&arg), seed) };
         Self { raw: NonNull::new(raw).expect("zk_top_new") }
     }
 
@@ -283,6 +326,20 @@ impl TopModel {
     /// Run `n` cycles with the buses idle.
     pub fn idle(&mut self, n: u64) {
         unsafe { zk_top_idle(self.raw.as_ptr(), n) }
+    }
+
+    /// Arm a reset of `len` cycles (at least regmap::RESET_CYCLES for a
+    /// full reset) to strike when the cycle count reaches `at`, in the
+    /// middle of whatever runs then: a register access or stream transfer
+    /// it interrupts stops with [`SimStop::Reset`]; idle cycles go on after
+    /// it. `u64::MAX` disarms.
+    pub fn strike_reset_at(&mut self, at: u64, len: u32) {
+        unsafe { zk_top_strike_reset(self.raw.as_ptr(), at, len) }
+    }
+
+    /// Armed resets that have struck since the model was built.
+    pub fn strikes(&self) -> u64 {
+        unsafe { zk_top_strikes(self.raw.as_ptr()) }
     }
 
     /// Random back-pressure on later stream transfers: each cycle the host
@@ -317,17 +374,17 @@ impl TopModel {
     }
 
     /// One AXI4-Lite write; returns the BRESP code.
-    pub fn axil_write(&mut self, addr: u32, data: u32, strb: u32, timeout: u64) -> Result<u32, SimTimeout> {
+    pub fn axil_write(&mut self, addr: u32, data: u32, strb: u32, timeout: u64) -> Result<u32, SimStop> {
         let mut resp = 0;
         let s = unsafe { zk_top_axil_write(self.raw.as_ptr(), addr, data, strb, timeout, &mut resp) };
-        if s == ZK_OK { Ok(resp) } else { Err(SimTimeout { cycles: timeout }) }
+        if s == ZK_OK { Ok(resp) } else { Err(SimStop::from_status(s, timeout)) }
     }
 
     /// One AXI4-Lite read; returns (RDATA, RRESP).
-    pub fn axil_read(&mut self, addr: u32, timeout: u64) -> Result<(u32, u32), SimTimeout> {
+    pub fn axil_read(&mut self, addr: u32, timeout: u64) -> Result<(u32, u32), SimStop> {
         let (mut data, mut resp) = (0, 0);
         let s = unsafe { zk_top_axil_read(self.raw.as_ptr(), addr, timeout, &mut data, &mut resp) };
-        if s == ZK_OK { Ok((data, resp)) } else { Err(SimTimeout { cycles: timeout }) }
+        if s == ZK_OK { Ok((data, resp)) } else { Err(SimStop::from_status(s, timeout)) }
     }
 
     /// Stream `input` into `s_axis` (TLAST on the last beat if `tlast_on_last`)
@@ -357,7 +414,8 @@ impl TopModel {
             sent: sent as usize,
             out,
             out_last: last.into_iter().map(|b| b != 0).collect(),
-            timed_out: s != ZK_OK,
+            timed_out: s != ZK_OK && s != ZK_RESET,
+            reset: s == ZK_RESET,
         }
     }
 }

@@ -7,6 +7,8 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use zkcopro_host::{Beat, Bus, BusError, BusStats, DeviceField};
 
+pub mod job_mix;
+
 /// A seeded RNG: `ZKCOPRO_SEED` if set, else random. The seed is printed so
 /// a failure can be replayed.
 pub fn seeded_rng(test: &str) -> ChaCha8Rng {
@@ -119,5 +121,73 @@ impl<B: Bus> Bus for CutStream<B> {
     }
     fn set_mem_delays(&mut self, seed: u64, extra_delay_max: u32, beat_stall_pct: u32) {
         self.0.set_mem_delays(seed, extra_delay_max, beat_stall_pct)
+    }
+}
+
+/// A bus whose register writes fail from the `fail_at`-th on (counting from
+/// 0, while `failing` is set), as a link that drops in the middle of
+/// programming a job: the writes before it land, the rest do not.
+pub struct FlakyWrites<B: Bus> {
+    pub inner: B,
+    pub writes: u64,
+    pub fail_at: Option<u64>,
+}
+
+impl<B: Bus> FlakyWrites<B> {
+    pub fn new(inner: B) -> Self {
+        FlakyWrites { inner, writes: 0, fail_at: None }
+    }
+}
+
+impl<B: Bus> Bus for FlakyWrites<B> {
+    fn name(&self) -> &'static str {
+        "flaky-writes"
+    }
+    fn cycle_accurate(&self) -> bool {
+        self.inner.cycle_accurate()
+    }
+    fn read32(&mut self, addr: u32) -> Result<u32, BusError> {
+        self.inner.read32(addr)
+    }
+    fn write32(&mut self, addr: u32, value: u32) -> Result<(), BusError> {
+        let n = self.writes;
+        self.writes += 1;
+        if self.fail_at.is_some_and(|k| n >= k) {
+            return Err(BusError::Refused { addr });
+        }
+        self.inner.write32(addr, value)
+    }
+    fn stream(&mut self, input: &[Beat], expect_out: usize) -> Result<Vec<Beat>, BusError> {
+        self.inner.stream(input, expect_out)
+    }
+    fn stream_patient(&mut self, input: &[Beat], expect_out: usize, patience: u64) -> Result<Vec<Beat>, BusError> {
+        self.inner.stream_patient(input, expect_out, patience)
+    }
+    fn idle(&mut self, cycles: u64) {
+        self.inner.idle(cycles)
+    }
+    fn reset(&mut self) {
+        self.inner.reset()
+    }
+    fn cycles(&self) -> u64 {
+        self.inner.cycles()
+    }
+    fn stats(&self) -> BusStats {
+        self.inner.stats()
+    }
+    fn mem_capacity(&self) -> u64 {
+        self.inner.mem_capacity()
+    }
+    fn mem_write(&mut self, addr: u64, data: &[u8]) -> Result<(), BusError> {
+        self.inner.mem_write(addr, data)
+    }
+    fn mem_read(&mut self, addr: u64, out: &mut [u8]) -> Result<(), BusError> {
+        self.inner.mem_read(addr, out)
+    }
+    fn set_mem_timing(&mut self, timing: &zkcopro_host::bus::CardMemTiming) {
+        self.inner.set_mem_timing(timing)
+    }
+    fn set_mem_delays(&mut self, seed: u64, extra_delay_max: u32, beat_stall_pct: u32) {
+        self.inner.set_mem_delays(seed, extra_delay_max, beat_stall_pct)
     }
 }

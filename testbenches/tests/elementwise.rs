@@ -79,7 +79,7 @@ fn check_bad_inputs<B: Bus>(bus: B, _name: &str) {
     let mut dev = Coprocessor::new(bus).unwrap();
     let a = dev.alloc_buffer(64 * 32).unwrap();
     let small = dev.alloc_buffer(8 * 32).unwrap();
-    let cycles = dev.bus().cycles();
+    let cycles = dev.bus_ref().cycles();
     let op = FieldOp::Mul;
     assert_eq!(dev.field_op_buffers::<Fr>(op, &a, Operand::Buffer(&a), &a, 0), Err(DriverError::EmptyInput));
     assert!(matches!(dev.field_op_buffers::<Fr>(op, &a, Operand::Buffer(&a), &a, 7), Err(DriverError::OutOfRange { .. })));
@@ -90,7 +90,7 @@ fn check_bad_inputs<B: Bus>(bus: B, _name: &str) {
     assert!(matches!(dev.field_op_buffers::<Fr>(op, &a, Operand::Buffer(&a), &small, 64), Err(DriverError::BufferRange { .. })));
     dev.free_buffer(small).unwrap();
     assert_eq!(dev.field_op_buffers::<Fr>(op, &a, Operand::Buffer(&small), &a, 8), Err(DriverError::InvalidBuffer));
-    assert_eq!(dev.bus().cycles(), cycles, "refused before any device work");
+    assert_eq!(dev.bus_ref().cycles(), cycles, "refused before any device work");
     // Still usable.
     dev.field_op_buffers::<Fr>(op, &a, Operand::Constant(Fr::from(3u64)), &a, 64).unwrap();
 }

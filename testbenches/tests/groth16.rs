@@ -234,13 +234,13 @@ fn qap_h_matches_libsnark<B: Bus>(bus: B, name: &str, circuits: Vec<(&str, Box<d
         let butterflies = zkcopro_host::groth16::QAP_H_TRANSFORMS as u64 * (n as u64 / 2) * n.trailing_zeros() as u64;
         assert_eq!(p.ops, butterflies + 2 * n as u64, "{name} {what}: six transforms and two passes");
     }
-    let cycles = dev.bus().cycles();
+    let cycles = dev.bus_ref().cycles();
     let v = vec![Fr::from(1u64); 8];
     assert!(matches!(dev.qap_h(&v, &v, &v[..4]), Err(zkcopro_host::DriverError::LengthMismatch { .. })));
     let odd = vec![Fr::from(1u64); 6];
     assert!(matches!(dev.qap_h(&odd, &odd, &odd), Err(zkcopro_host::DriverError::NttSize { .. })));
     assert!(matches!(dev.qap_h(&v[..1], &v[..1], &v[..1]), Err(zkcopro_host::DriverError::NttSize { .. })));
-    assert_eq!(dev.bus().cycles(), cycles, "refused before any device work");
+    assert_eq!(dev.bus_ref().cycles(), cycles, "refused before any device work");
 }
 
 fn small_circuits(rng: &mut rand_chacha::ChaCha8Rng) -> Vec<(&'static str, Box<dyn FnOnce(ConstraintSystemRef<Fr>)>)> {

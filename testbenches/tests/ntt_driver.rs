@@ -166,7 +166,7 @@ fn check_plans<B: Bus>(bus: B, name: &str) {
     }
     // Plans that do not fit the size are refused before any work.
     let buf = dev.alloc_buffer(32 << 13).unwrap();
-    let cycles = dev.bus().cycles();
+    let cycles = dev.bus_ref().cycles();
     for (log_n, plan) in [
         (11u32, CardPlan::TwoPass { log1: 11 }),
         (13, CardPlan::OneJob),
@@ -176,7 +176,7 @@ fn check_plans<B: Bus>(bus: B, name: &str) {
         let err = dev.ntt_buffer_planned(&buf, 1 << log_n, Direction::Forward, OutputPowers::None, Fr::one(), plan);
         assert!(matches!(err, Err(DriverError::OutOfRange { .. })), "2^{log_n} {plan:?}: {err:?}");
     }
-    assert_eq!(dev.bus().cycles(), cycles, "refused before any device work");
+    assert_eq!(dev.bus_ref().cycles(), cycles, "refused before any device work");
     assert_eq!(CardPlan::for_size(23), CardPlan::ThreePass { log1: 6, log_m1: 6 });
     assert_eq!(CardPlan::for_size(24), CardPlan::ThreePass { log1: 6, log_m1: 7 });
     assert_eq!(CardPlan::for_size(28), CardPlan::ThreePass { log1: 8, log_m1: 9 });
@@ -258,7 +258,7 @@ fn check_device_buffers<B: Bus>(bus: B, name: &str) {
     dev.download_fr(&buf, &mut one).unwrap();
     assert_eq!(one[0], input[0] * k, "1 point times a constant");
     // Bad sizes and buffers: refused before any work.
-    let cycles = dev.bus().cycles();
+    let cycles = dev.bus_ref().cycles();
     for bad in [0usize, 3, 1 << 29] {
         assert!(matches!(dev.ntt_buffer(&buf, bad, Direction::Forward), Err(DriverError::NttSize { .. })), "n = {bad}");
     }
@@ -267,7 +267,7 @@ fn check_device_buffers<B: Bus>(bus: B, name: &str) {
         assert!(matches!(dev.scale_buffer(&buf, bad, k), Err(DriverError::OutOfRange { .. })), "scale {bad} points");
     }
     assert!(matches!(dev.scale_buffer(&buf, 2 * n, k), Err(DriverError::BufferRange { .. })));
-    assert_eq!(dev.bus().cycles(), cycles, "refused before any device work");
+    assert_eq!(dev.bus_ref().cycles(), cycles, "refused before any device work");
     dev.free_buffer(buf).unwrap();
     assert_eq!(dev.ntt_buffer(&buf, n, Direction::Forward), Err(DriverError::InvalidBuffer));
 }

@@ -945,6 +945,13 @@ impl Logic for MsmEngine {
             self.c_fetch.d.next = false;
             self.in_flight.d.next = 0.into();
             self.fetch_out.d.next = false;
+            // The PERF_MSM_* counters read 0 after a reset (register map).
+            self.accum_cycles.d.next = 0.into();
+            self.reduce_cycles.d.next = 0.into();
+            self.combine_cycles.d.next = 0.into();
+            self.conflicts.d.next = 0.into();
+            self.idle_cycles.d.next = 0.into();
+            self.reduce_adds.d.next = 0.into();
         }
 
         self.idle.next = self.shell.idle.val();

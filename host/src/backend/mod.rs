@@ -8,7 +8,7 @@ pub use model::ModelBus;
 pub use trace::{DEFAULT_TRACE_DEPTH, DEFAULT_TRACE_SCOPE, TracePoint, TraceSpec, TraceSpecError};
 pub use verilator::{Timeouts, VerilatorBus};
 
-use crate::bus::Bus;
+use crate::bus::{Bus, InitState};
 
 /// Which backend to drive.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum, serde::Serialize, serde::Deserialize)]
@@ -26,6 +26,13 @@ impl Backend {
     /// `ZKCOPRO_TRACE=<file.fst|file.vcd>` traces with the default window and
     /// scope (ignored, with a warning, if its extension is neither).
     pub fn open(self, trace: Option<&TraceSpec>) -> Box<dyn Bus + Send> {
+        self.open_with(trace, InitState::Zero)
+    }
+
+    /// [`open`](Self::open), the Verilator model's flops and memories
+    /// starting in `init` (the functional model has no such state and
+    /// ignores it).
+    pub fn open_with(self, trace: Option<&TraceSpec>, init: InitState) -> Box<dyn Bus + Send> {
         let env_trace = std::env::var_os("ZKCOPRO_TRACE")
             .map(|p| TraceSpec::new(std::path::Path::new(&p)))
             .filter(|t| match t.validate() {
@@ -37,7 +44,7 @@ impl Backend {
             });
         let trace = trace.or(env_trace.as_ref());
         match self {
-            Backend::Verilator => Box::new(VerilatorBus::new(trace)),
+            Backend::Verilator => Box::new(VerilatorBus::with_init(trace, init)),
             Backend::Model => Box::new(ModelBus::new()),
         }
     }

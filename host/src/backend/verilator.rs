@@ -4,7 +4,7 @@ use crate::bus::{Beat, Bus, BusError, BusStats};
 use super::trace::TraceSpec;
 use std::time::Instant;
 use zkcopro_hdl::regmap;
-use zkcopro_sim::{CardMemTiming, DEFAULT_CARD_MEM_BYTES, TopModel};
+use zkcopro_sim::{CardMemTiming, DEFAULT_CARD_MEM_BYTES, InitState, SimStop, TopModel};
 
 /// Timeouts, in clock cycles without progress.
 #[derive(Clone, Copy, Debug)]
@@ -29,19 +29,29 @@ pub struct VerilatorBus {
     mem_capacity: u64,
     /// A trace window waiting for the first job start.
     trace_armed: Option<TraceSpec>,
+    /// Struck resets already reported to the host.
+    strikes_seen: u64,
 }
 
 impl VerilatorBus {
     /// A reset coprocessor model; `trace` writes a waveform (check it with
     /// [`TraceSpec::validate`] first: an invalid one panics here).
     pub fn new(trace: Option<&TraceSpec>) -> Self {
+        Self::with_init(trace, InitState::Zero)
+    }
+
+    /// [`new`](Self::new) with the model's flops and memories starting in
+    /// `init` (random from a seed, or zero); the reset that follows must
+    /// bring the device to its documented state either way.
+    pub fn with_init(trace: Option<&TraceSpec>, init: InitState) -> Self {
         let config = trace.map(|t| t.sim_config().expect("trace spec validated by the caller"));
         let mut bus = VerilatorBus {
-            model: TopModel::new(config.as_ref()),
+            model: TopModel::with_init(config.as_ref(), init),
             timeouts: Timeouts::default(),
             stats: BusStats::default(),
             mem_capacity: DEFAULT_CARD_MEM_BYTES,
             trace_armed: trace.filter(|t| t.waits_for_start()).cloned(),
+            strikes_seen: 0,
         };
         bus.reset();
         bus
@@ -61,6 +71,39 @@ impl VerilatorBus {
     /// Multiplier implementation the model was built with.
     pub fn multiplier(&self) -> &'static str {
         zkcopro_sim::SIM_MUL
+    }
+
+    /// Arm a full reset (`RESET_CYCLES`) to strike at device cycle `at`,
+    /// in the middle of whatever runs then, as a reset from elsewhere in the
+    /// system would. The transaction it interrupts, or the next one if it
+    /// strikes while the bus idles, fails with [`BusError::Reset`].
+    pub fn strike_reset_at(&mut self, at: u64) {
+        self.model.strike_reset_at(at, regmap::RESET_CYCLES);
+    }
+
+    /// Struck resets so far.
+    pub fn strikes(&self) -> u64 {
+        self.model.strikes()
+    }
+
+    /// A reset struck since the last transaction (while idling): report it once.
+    fn check_struck(&mut self, what: &'static str) -> Result<(), BusError> {
+        let strikes = self.model.strikes();
+        if strikes == self.strikes_seen {
+            return Ok(());
+        }
+        self.strikes_seen = strikes;
+        Err(BusError::Reset { what })
+    }
+
+    fn stopped(&mut self, stop: SimStop, what: &'static str) -> BusError {
+        match stop {
+            SimStop::Timeout { cycles } => BusError::Timeout { what, cycles },
+            SimStop::Reset => {
+                self.strikes_seen = self.model.strikes();
+                BusError::Reset { what }
+            }
+        }
     }
 
     fn timed<T>(&mut self, f: impl FnOnce(&mut TopModel) -> T) -> T {
@@ -91,9 +134,11 @@ impl Bus for VerilatorBus {
     fn read32(&mut self, addr: u32) -> Result<u32, BusError> {
         self.stats.mmio_reads += 1;
         let timeout = self.timeouts.mmio;
-        let (data, resp) = self
-            .timed(|m| m.axil_read(addr, timeout))
-            .map_err(|t| BusError::Timeout { what: "AXI4-Lite read", cycles: t.cycles })?;
+        self.check_struck("the cycles before an AXI4-Lite read")?;
+        let (data, resp) = match self.timed(|m| m.axil_read(addr, timeout)) {
+            Ok(r) => r,
+            Err(stop) => return Err(self.stopped(stop, "AXI4-Lite read")),
+        };
         check_resp(addr, resp)?;
         Ok(data)
     }
@@ -109,9 +154,11 @@ impl Bus for VerilatorBus {
             }
         }
         let timeout = self.timeouts.mmio;
-        let resp = self
-            .timed(|m| m.axil_write(addr, value, 0xF, timeout))
-            .map_err(|t| BusError::Timeout { what: "AXI4-Lite write", cycles: t.cycles })?;
+        self.check_struck("the cycles before an AXI4-Lite write")?;
+        let resp = match self.timed(|m| m.axil_write(addr, value, 0xF, timeout)) {
+            Ok(r) => r,
+            Err(stop) => return Err(self.stopped(stop, "AXI4-Lite write")),
+        };
         check_resp(addr, resp)
     }
 
@@ -121,9 +168,13 @@ impl Bus for VerilatorBus {
 
     fn stream_patient(&mut self, input: &[Beat], expect_out: usize, patience: u64) -> Result<Vec<Beat>, BusError> {
         let timeout = self.timeouts.stream.max(patience);
+        self.check_struck("the cycles before an AXI4-Stream transfer")?;
         let outcome = self.timed(|m| m.stream(input, true, expect_out, timeout));
         self.stats.beats_in += outcome.sent as u64;
         self.stats.beats_out += outcome.out.len() as u64;
+        if outcome.reset {
+            return Err(self.stopped(SimStop::Reset, "AXI4-Stream transfer"));
+        }
         if outcome.timed_out {
             return Err(BusError::Timeout { what: "AXI4-Stream transfer", cycles: timeout });
         }
@@ -140,6 +191,8 @@ impl Bus for VerilatorBus {
 
     fn reset(&mut self) {
         self.timed(|m| m.reset(regmap::RESET_CYCLES));
+        // The host's own reset supersedes any struck one it has not seen.
+        self.strikes_seen = self.model.strikes();
     }
 
     fn cycles(&self) -> u64 {

@@ -2,6 +2,7 @@
 //! argument passes before any allocation or simulation.
 
 use std::path::PathBuf;
+use zkcopro_host::bus::{InitState, RANDOM_INIT_SEED_MAX};
 use zkcopro_host::{Backend, Bus, Coprocessor, DriverError, TracePoint, TraceSpec};
 
 /// Accepted `--clock-mhz` range.
@@ -21,6 +22,11 @@ pub struct RunArgs {
     /// Print one JSON object instead of tables.
     #[arg(long)]
     pub json: bool,
+    /// Start the Verilator model's flops and memories at random values from
+    /// SEED (1..=2147483647) instead of zero, as hardware may power up; the
+    /// reset must bring it to the same results (verilator backend).
+    #[arg(long, value_name = "SEED")]
+    pub random_init: Option<u32>,
     #[command(flatten)]
     pub trace: TraceArgs,
 }
@@ -108,13 +114,28 @@ impl RunArgs {
         if self.trace.spec(self.clock_mhz)?.is_some() && self.backend != Backend::Verilator {
             return Err("--trace needs the verilator backend".into());
         }
+        if let Some(seed) = self.random_init {
+            if self.backend != Backend::Verilator {
+                return Err("--random-init needs the verilator backend".into());
+            }
+            if !(1..=RANDOM_INIT_SEED_MAX).contains(&seed) {
+                return Err(format!("--random-init {seed} is outside 1..={RANDOM_INIT_SEED_MAX}"));
+            }
+        }
         Ok(())
     }
 
     /// The device, reset, with the clock and trace these options ask for.
     pub fn open(&self) -> Result<Coprocessor<Box<dyn Bus + Send>>, DriverError> {
         let spec = self.trace.spec(self.clock_mhz).expect("trace options checked before the run");
-        Ok(Coprocessor::new(self.backend.open(spec.as_ref()))?.with_clock_hz(self.clock_hz()))
+        let init = match self.random_init {
+            Some(seed) => {
+                eprintln!("random initial state: seed {seed} (replay with --random-init {seed})");
+                InitState::Random(seed)
+            }
+            None => InitState::Zero,
+        };
+        Ok(Coprocessor::new(self.backend.open_with(spec.as_ref(), init))?.with_clock_hz(self.clock_hz()))
     }
 }
 

@@ -84,6 +84,7 @@ impl BenchArgs {
             backend: if log_size <= v { Backend::Verilator } else { Backend::Model },
             clock_mhz: self.clock_mhz,
             json: true,
+            random_init: None,
             trace: TraceArgs::default(),
         }
     }

@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 use zkcopro_hdl::regmap::{self, Caps};
-use zkcopro_host::{Backend, Bus, Coprocessor, DriverError};
+use zkcopro_host::{Backend, Coprocessor, DriverError};
 
 #[derive(clap::Args)]
 pub struct InfoArgs {
@@ -52,9 +52,9 @@ fn version_string(v: u32) -> String {
 pub fn run(a: &InfoArgs) -> Result<(), DriverError> {
     // Opening checks the device ID and version.
     let mut dev = Coprocessor::new(a.backend.open(None))?;
-    let id = dev.bus().read32(regmap::ID.offset)?;
-    let version = dev.bus().read32(regmap::VERSION.offset)?;
-    let caps_raw = dev.bus().read32(regmap::CAPS.offset)?;
+    let id = dev.read_reg(regmap::ID)?;
+    let version = dev.read_reg(regmap::VERSION)?;
+    let caps_raw = dev.read_reg(regmap::CAPS)?;
     let caps = Caps::decode(caps_raw);
     let info = Info {
         backend: a.backend,
