@@ -490,7 +490,12 @@ impl Logic for Top {
         // The port serves the one engine that runs: the NTT or the field ALU.
         self.ntt_port.core_idle.next = self.ntt.idle.val() & self.alu.idle.val();
         self.ntt_port.core_done.next = self.ntt.done.val() | self.alu.done.val();
-        self.ntt_port.core_error.next = self.ntt.error.val() | self.alu.error.val();
+        // The running engine's error only: the other keeps its last job's
+        // refusal code, which would end this job's port early.
+        self.ntt_port.core_error.next = self.alu.error.val();
+        if self.ntt_active.q.val() {
+            self.ntt_port.core_error.next = self.ntt.error.val();
+        }
         self.ntt_scaler.start.next = self.regs.start.val() & self.is_ntt_op.val();
         self.ntt_scaler.job_twiddle.next = self.regs.ntt_params[0].val().get_bit(12);
         self.ntt_scaler.job_powers.next = self.regs.ntt_params[0].val().get_bit(13);

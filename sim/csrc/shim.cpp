@@ -142,6 +142,18 @@ struct CardMem {
     // Drive the port for the next cycle; returns whether any input changed.
     template <typename M>
     bool drive(M* m, uint64_t now) {
+        if (in_reset) {
+            // The card's memory controller is held in reset with the kernel:
+            // it takes no request and answers none, so a burst the kernel
+            // was in the middle of when the reset came is not half-taken.
+            arready = rvalid = awready = wready = bvalid = false;
+            m->m_axi_arready = 0;
+            m->m_axi_rvalid = 0;
+            m->m_axi_awready = 0;
+            m->m_axi_wready = 0;
+            m->m_axi_bvalid = 0;
+            return true;
+        }
         bool was_valid = rvalid, was_ready = arready;
         arready = q.size() < MAX_OUTSTANDING;
         rvalid = !q.empty() && now >= q.front().ready && credit_milli >= 0 &&
@@ -171,6 +183,7 @@ struct CardMem {
         return rvalid || was_valid || arready != was_ready || awready != was_awready || wready != was_wready ||
                bvalid || was_bvalid;
     }
+    bool in_reset = false;
     void reset() {
         q.clear();
         awq.clear();
@@ -317,10 +330,14 @@ struct Top : Harness<Vzk_top> {
         m->s_axis_tlast = 0;
         m->m_axis_tready = 0;
         mem.reset();  // the card's memory controller resets with it (contents stay)
+        mem.in_reset = true;
         mem.drive(m.get(), cycles);
         m->eval();
         for (uint32_t i = 0; i < n; i++) tick();
         m->ap_rst_n = 1;
+        mem.in_reset = false;
+        mem.drive(m.get(), cycles);
+        m->eval();
         tick();
     }
     // Whether an armed reset strikes now (it then runs at once).

@@ -181,6 +181,9 @@ impl Logic for CardMemReader {
             self.reserved.d.next = 0.into();
             self.beat.d.next = false;
             self.first_err.d.next = false;
+            // PERF_MEM_READS / PERF_MEM_BEATS read 0 after a reset.
+            self.reads.d.next = 0.into();
+            self.beats.d.next = 0.into();
         }
     }
 }

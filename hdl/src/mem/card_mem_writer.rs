@@ -172,6 +172,9 @@ impl Logic for CardMemWriter {
             self.w_beat.d.next = false;
             self.owed.d.next = 0.into();
             self.err.d.next = false;
+            // PERF_MEM_WRITES / PERF_MEM_WBEATS read 0 after a reset.
+            self.writes.d.next = 0.into();
+            self.beats.d.next = 0.into();
         }
 
         self.idle.next = (self.owed.q.val() == 0) & !self.aw_valid.q.val() & !self.w_pending.q.val();

@@ -259,6 +259,7 @@ impl Logic for MsmFeed {
             self.queued.d.next = 0.into();
             self.error_r.d.next = 0.into();
             self.accepted.d.next = 0.into();
+            self.mem_stall.d.next = 0.into();
         }
     }
 }
