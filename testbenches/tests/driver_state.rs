@@ -187,7 +187,43 @@ fn check_coprocessor_reset_keeps_card_memory<B: Bus>(bus: B, name: &str) {
     assert!(matches!(dev.ntt(&mut [Fr::from(1u64); 3], Direction::Forward), Err(DriverError::NttSize { .. })));
 }
 
+/// A job the device refuses at start, of each kind, then every job type:
+/// each exact. (A refused field-ALU job left its refusal code on the data
+/// port's error input, which ended the next card NTT before its last
+/// results were written.)
+fn check_device_refusal_then_every_job_type<B: Bus>(bus: B, name: &str) {
+    let mut rng = seeded_rng(name);
+    let mut dev = Coprocessor::new(bus).unwrap();
+    let mix = MixDevice::new(&mut dev, &mut rng).unwrap();
+    let ok_msm = (8, 32);
+    let refusals = [
+        (7, 0, 4, ok_msm, regmap::ERR_BAD_OP),
+        (regmap::OP_ADD, 0, 0, ok_msm, regmap::ERR_ZERO_COUNT),
+        (regmap::OP_MUL, 3, 4, ok_msm, regmap::ERR_BAD_FIELD),
+        (regmap::OP_NTT, 0, 4, ok_msm, regmap::ERR_BAD_FIELD),
+        (regmap::OP_INTT, 1, 6, ok_msm, regmap::ERR_BAD_SIZE),
+        (regmap::OP_MSM, 1, 4, ok_msm, regmap::ERR_BAD_FIELD),
+        (regmap::OP_MSM, 0, 4, (8, 33), regmap::ERR_BAD_SIZE),
+    ];
+    let jobs = [
+        Job::CardNtt { log_n: 9, dir: Direction::Inverse },
+        Job::CardScale { n: 62 },
+        Job::CardAlu { op: FieldOp::Sub, n: 64, constant: false },
+        Job::Ntt { log_n: 7, dir: Direction::Forward, coset: true },
+        Job::Alu { fq: true, op: FieldOp::Add, n: 33 },
+        Job::Msm { n: 64, scalars: Scalars::Edge, window: None },
+    ];
+    for (op, field, count, msm, code) in refusals {
+        for job in &jobs {
+            let refused = Job::Refused { op, field, count, msm, code };
+            assert_eq!(run_job(&mut dev, &mix, &refused, &mut rng), Ok(Outcome::Refused), "{refused}");
+            assert_eq!(run_job(&mut dev, &mix, job, &mut rng), Ok(Outcome::Exact), "{job} after {refused}");
+        }
+    }
+}
+
 on_both_backends! {
+    device_refusal_then_every_job_type(check_device_refusal_then_every_job_type);
     reset_through_the_bus(check_reset_through_the_bus);
     raw_write_to_a_cached_register(check_raw_write_to_a_cached_register);
     every_register_every_job_type(check_every_register_every_job_type);

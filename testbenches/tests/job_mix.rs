@@ -3,8 +3,8 @@
 //! device error code, raw register writes mixed in. The Verilator runs add
 //! random stream back-pressure, card-memory delays and a random initial state.
 //!
-//! Default run: 1500 jobs on the model, 60 on Verilator. The full counts
-//! (ignored tests): 10^4 on the model, 500 on Verilator;
+//! Default run: 10^4 jobs on the model, 500 on Verilator (about 6 s and
+//! 15 s). Longer (ignored tests): 10^5 on the model, 5000 on Verilator;
 //! `ZKCOPRO_MIX_JOBS=N` overrides any of them; `ZKCOPRO_MIX_CALM=init,stalls,delays`
 //! turns the named disturbances off in the Verilator runs (same jobs).
 
@@ -57,23 +57,23 @@ fn verilator_mix(name: &str, n: usize) {
 }
 
 #[test]
-fn model_mix_short() {
-    model_mix("model_mix_short", jobs(1500));
-}
-
-#[test]
-fn verilator_mix_short() {
-    verilator_mix("verilator_mix_short", jobs(60));
-}
-
-#[test]
-#[ignore = "long: 10^4 jobs (cargo test --release --test job_mix -- --ignored)"]
 fn model_mix_10k() {
     model_mix("model_mix_10k", jobs(10_000));
 }
 
 #[test]
-#[ignore = "long: 500 Verilator jobs (cargo test --release --test job_mix -- --ignored)"]
 fn verilator_mix_500() {
     verilator_mix("verilator_mix_500", jobs(500));
+}
+
+#[test]
+#[ignore = "long: 10^5 model jobs (cargo test --release --test job_mix -- --ignored)"]
+fn model_mix_100k() {
+    model_mix("model_mix_100k", jobs(100_000));
+}
+
+#[test]
+#[ignore = "long: 5000 Verilator jobs (cargo test --release --test job_mix -- --ignored)"]
+fn verilator_mix_5000() {
+    verilator_mix("verilator_mix_5000", jobs(5_000));
 }

@@ -8,7 +8,7 @@
 //! finished), every register must then read its reset value, and the same
 //! job run again must equal arkworks.
 //!
-//! `ZKCOPRO_STRIKES=N` sets the strikes per job type (default 6).
+//! `ZKCOPRO_STRIKES=N` sets the strikes per job type (default 20).
 
 use rand::Rng;
 use zkcopro_hdl::regmap;
@@ -21,7 +21,7 @@ use zkcopro_testbenches::seeded_rng;
 fn resets_strike_during_every_job_type() {
     let name = "resets_strike_during_every_job_type";
     let mut rng = seeded_rng(name);
-    let strikes_per_job: usize = std::env::var("ZKCOPRO_STRIKES").ok().and_then(|s| s.parse().ok()).unwrap_or(6);
+    let strikes_per_job: usize = std::env::var("ZKCOPRO_STRIKES").ok().and_then(|s| s.parse().ok()).unwrap_or(20);
     let init = rng.gen_range(1..=RANDOM_INIT_SEED_MAX);
     let (in_pct, out_pct, delay, beat_pct) = (rng.gen_range(50..=100), rng.gen_range(50..=100), rng.gen_range(0..=30), rng.gen_range(0..=25));
     println!("{name}: initial-state seed {init}, stalls {in_pct}%/{out_pct}%, memory delays up to {delay} cycles, {beat_pct}% beats withheld");
