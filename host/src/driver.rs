@@ -474,9 +474,13 @@ impl<B: Bus> Coprocessor<B> {
 
     /// Read a register (identification, counters after a job). A read
     /// changes no register the driver remembers, so unlike
-    /// [`Coprocessor::bus`] this keeps the driver's register cache.
+    /// [`Coprocessor::bus`] this keeps the driver's register cache, unless
+    /// the read fails (the device may have been reset under it).
     pub fn read_reg(&mut self, reg: regmap::Register) -> Result<u32, DriverError> {
-        Ok(self.bus.read32(reg.offset)?)
+        self.bus.read32(reg.offset).map_err(|e| {
+            self.forget_device_state();
+            e.into()
+        })
     }
 
     pub fn into_bus(self) -> B {

@@ -20,7 +20,7 @@ use std::fmt;
 use zkcopro_hdl::regmap;
 use zkcopro_host::{Bus, Coprocessor, DeviceField, Direction, DriverError, FieldOp, MsmBases, MsmConfig, Operand};
 
-use crate::edge_values;
+use crate::{edge_values, expected_field_op};
 
 /// Largest NTT in the mix: one past the on-chip size, so the card's
 /// four-step runs too.
@@ -228,17 +228,6 @@ fn random_field<F: DeviceField + UniformRand>(rng: &mut ChaCha8Rng, n: usize) ->
     (0..n).map(|_| if rng.gen_bool(0.1) { edges[rng.gen_range(0..edges.len())] } else { F::rand(rng) }).collect()
 }
 
-fn apply<F: DeviceField>(op: FieldOp, a: &[F], b: &[F]) -> Vec<F> {
-    a.iter()
-        .zip(b)
-        .map(|(x, y)| match op {
-            FieldOp::Add => *x + y,
-            FieldOp::Sub => *x - y,
-            FieldOp::Mul => *x * y,
-        })
-        .collect()
-}
-
 fn scalars(rng: &mut ChaCha8Rng, kind: Scalars, n: usize) -> Vec<Fr> {
     let full = Fr::rand(rng);
     let edges = edge_values::<Fr>();
@@ -292,11 +281,11 @@ pub fn run_job<B: Bus>(dev: &mut Coprocessor<B>, mix: &MixDevice, job: &Job, rng
     match *job {
         Job::Alu { fq: true, op, n } => {
             let (a, b) = (random_field::<Fq>(rng, n), random_field::<Fq>(rng, n));
-            same(&dev.field_op(op, &a, &b).map_err(e)?.0, &apply(op, &a, &b))
+            same(&dev.field_op(op, &a, &b).map_err(e)?.0, &expected_field_op(op, &a, &b))
         }
         Job::Alu { fq: false, op, n } => {
             let (a, b) = (random_fr(rng, n), random_fr(rng, n));
-            same(&dev.field_op(op, &a, &b).map_err(e)?.0, &apply(op, &a, &b))
+            same(&dev.field_op(op, &a, &b).map_err(e)?.0, &expected_field_op(op, &a, &b))
         }
         Job::Ntt { log_n, dir, coset } => {
             let input = random_fr(rng, 1 << log_n);
@@ -324,7 +313,7 @@ pub fn run_job<B: Bus>(dev: &mut Coprocessor<B>, mix: &MixDevice, job: &Job, rng
             let got = run(dev);
             dev.free_buffer(ba).map_err(e)?;
             dev.free_buffer(bb).map_err(e)?;
-            let want = if constant { apply(op, &a, &vec![b[0]; n]) } else { apply(op, &a, &b) };
+            let want = if constant { expected_field_op(op, &a, &vec![b[0]; n]) } else { expected_field_op(op, &a, &b) };
             same(&got.map_err(e)?, &want)
         }
         Job::CardNtt { log_n, dir } => {

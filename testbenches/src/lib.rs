@@ -36,6 +36,19 @@ pub fn edge_values<F: DeviceField>() -> Vec<F> {
     ]
 }
 
+/// What the device's field ALU must give: `a[i] op b[i]` in arkworks.
+pub fn expected_field_op<F: DeviceField>(op: zkcopro_host::FieldOp, a: &[F], b: &[F]) -> Vec<F> {
+    use zkcopro_host::FieldOp;
+    a.iter()
+        .zip(b)
+        .map(|(x, y)| match op {
+            FieldOp::Add => *x + y,
+            FieldOp::Sub => *x - y,
+            FieldOp::Mul => *x * y,
+        })
+        .collect()
+}
+
 /// Every ordered pair of edge values, then `n` random pairs.
 pub fn operand_pairs<F: DeviceField + UniformRand>(rng: &mut ChaCha8Rng, n: usize) -> (Vec<F>, Vec<F>) {
     let edges = edge_values::<F>();

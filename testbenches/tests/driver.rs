@@ -5,20 +5,9 @@
 use ark_bn254::{Fq, Fr};
 use ark_ff::UniformRand;
 use zkcopro_hdl::regmap;
-use zkcopro_host::{Bus, BusError, Coprocessor, DeviceField, DriverError, FieldOp, ModelBus, VerilatorBus};
+use zkcopro_host::{Bus, BusError, Coprocessor, DriverError, FieldOp, ModelBus, VerilatorBus};
 use zkcopro_testbenches::{CutStream, on_both_backends};
-use zkcopro_testbenches::{operand_pairs, seeded_rng};
-
-fn expected<F: DeviceField>(op: FieldOp, a: &[F], b: &[F]) -> Vec<F> {
-    a.iter()
-        .zip(b)
-        .map(|(x, y)| match op {
-            FieldOp::Add => *x + y,
-            FieldOp::Sub => *x - y,
-            FieldOp::Mul => *x * y,
-        })
-        .collect()
-}
+use zkcopro_testbenches::{expected_field_op, operand_pairs, seeded_rng};
 
 fn check_all_ops_match_arkworks<B: Bus>(bus: B, name: &str) {
     let mut rng = seeded_rng(name);
@@ -27,13 +16,13 @@ fn check_all_ops_match_arkworks<B: Bus>(bus: B, name: &str) {
     let (c, d) = operand_pairs::<Fr>(&mut rng, 500);
     for op in FieldOp::ALL {
         let (got, profile) = dev.field_op(op, &a, &b).unwrap();
-        assert_eq!(got, expected(op, &a, &b), "Fq {op:?}");
+        assert_eq!(got, expected_field_op(op, &a, &b), "Fq {op:?}");
         assert_eq!(profile.elements, a.len() as u64);
         assert_eq!(profile.beats_in, 2 * a.len() as u64);
         assert_eq!(profile.beats_out, a.len() as u64);
         assert!(profile.device_cycles >= 2 * a.len() as u64, "input takes one beat per cycle at best");
         let (got, _) = dev.field_op(op, &c, &d).unwrap();
-        assert_eq!(got, expected(op, &c, &d), "Fr {op:?}");
+        assert_eq!(got, expected_field_op(op, &c, &d), "Fr {op:?}");
     }
 }
 
@@ -42,7 +31,7 @@ fn check_batches_split_into_jobs<B: Bus>(bus: B, name: &str) {
     let mut dev = Coprocessor::new(bus).unwrap().with_max_job(7);
     let (a, b) = operand_pairs::<Fr>(&mut rng, 30);
     let (got, profile) = dev.mul(&a, &b).unwrap();
-    assert_eq!(got, expected(FieldOp::Mul, &a, &b));
+    assert_eq!(got, expected_field_op(FieldOp::Mul, &a, &b));
     assert_eq!(profile.jobs, a.len().div_ceil(7) as u64);
 }
 

@@ -16,6 +16,7 @@ use zkcopro_hdl::regmap;
 use zkcopro_host::bus::{InitState, RANDOM_INIT_SEED_MAX};
 use zkcopro_host::{Coprocessor, Direction, FieldOp, VerilatorBus};
 use zkcopro_sim::TopModel;
+use zkcopro_testbenches::expected_field_op;
 use zkcopro_testbenches::job_mix::run_mix;
 
 /// The default seeds: eight, spread over the seed range.
@@ -49,20 +50,8 @@ fn demo_mix_from_random_state(seed: u32) -> u64 {
     let (a, b): (Vec<Fq>, Vec<Fq>) = ((0..n).map(|_| Fq::rand(&mut rng)).collect(), (0..n).map(|_| Fq::rand(&mut rng)).collect());
     let (c, d): (Vec<Fr>, Vec<Fr>) = ((0..n).map(|_| Fr::rand(&mut rng)).collect(), (0..n).map(|_| Fr::rand(&mut rng)).collect());
     for op in FieldOp::ALL {
-        let f = |x: &Fq, y: &Fq| match op {
-            FieldOp::Add => *x + y,
-            FieldOp::Sub => *x - y,
-            FieldOp::Mul => *x * y,
-        };
-        let want: Vec<Fq> = a.iter().zip(&b).map(|(x, y)| f(x, y)).collect();
-        assert_eq!(dev.field_op(op, &a, &b).unwrap().0, want, "seed {seed}: Fq {op:?}");
-        let g = |x: &Fr, y: &Fr| match op {
-            FieldOp::Add => *x + y,
-            FieldOp::Sub => *x - y,
-            FieldOp::Mul => *x * y,
-        };
-        let want: Vec<Fr> = c.iter().zip(&d).map(|(x, y)| g(x, y)).collect();
-        assert_eq!(dev.field_op(op, &c, &d).unwrap().0, want, "seed {seed}: Fr {op:?}");
+        assert_eq!(dev.field_op(op, &a, &b).unwrap().0, expected_field_op(op, &a, &b), "seed {seed}: Fq {op:?}");
+        assert_eq!(dev.field_op(op, &c, &d).unwrap().0, expected_field_op(op, &c, &d), "seed {seed}: Fr {op:?}");
     }
     let domain = Radix2EvaluationDomain::<Fr>::new(4096).unwrap();
     let input: Vec<Fr> = (0..4096).map(|_| Fr::rand(&mut rng)).collect();
