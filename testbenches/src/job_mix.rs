@@ -166,8 +166,16 @@ fn random_refusal(rng: &mut ChaCha8Rng) -> Job {
         0 => Job::Refused { op: rng.gen_range(6..16), field: 0, count: 4, msm: ok_msm, code: regmap::ERR_BAD_OP },
         1 => Job::Refused { op: regmap::OP_NTT, field: 0, count: 4, msm: ok_msm, code: regmap::ERR_BAD_FIELD },
         2 => Job::Refused { op: regmap::OP_MSM, field: 1, count: 4, msm: ok_msm, code: regmap::ERR_BAD_FIELD },
-        3 => Job::Refused { op: rng.gen_range(0..=5), field: if rng.gen_bool(0.5) { 0 } else { 1 }, count: 0, msm: ok_msm, code: regmap::ERR_ZERO_COUNT }
-            .fix_zero_count_field(),
+        3 => {
+            // The field check comes before the count check: the field the operation needs.
+            let op = rng.gen_range(0..=regmap::OP_MSM);
+            let field = match op {
+                regmap::OP_NTT | regmap::OP_INTT => 1,
+                regmap::OP_MSM => 0,
+                _ => rng.gen_range(0..=1),
+            };
+            Job::Refused { op, field, count: 0, msm: ok_msm, code: regmap::ERR_ZERO_COUNT }
+        }
         4 => Job::Refused { op: regmap::OP_NTT, field: 1, count: 3 + 2 * rng.gen_range(0..100), msm: ok_msm, code: regmap::ERR_BAD_SIZE },
         _ => Job::Refused {
             op: regmap::OP_MSM,
@@ -176,24 +184,6 @@ fn random_refusal(rng: &mut ChaCha8Rng) -> Job {
             msm: [(1, 32), (8, 33), (8, 0), (13, 20), (17, 1)][rng.gen_range(0..5)],
             code: regmap::ERR_BAD_SIZE,
         },
-    }
-}
-
-impl Job {
-    /// The field check comes before the count check: give a zero-count job
-    /// the field its operation needs.
-    fn fix_zero_count_field(self) -> Job {
-        match self {
-            Job::Refused { op, count: 0, msm, code, .. } => {
-                let field = match op {
-                    regmap::OP_NTT | regmap::OP_INTT => 1,
-                    regmap::OP_MSM => 0,
-                    _ => (op & 1) as u32,
-                };
-                Job::Refused { op, field, count: 0, msm, code }
-            }
-            j => j,
-        }
     }
 }
 
