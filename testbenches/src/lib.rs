@@ -49,6 +49,20 @@ pub fn expected_field_op<F: DeviceField>(op: zkcopro_host::FieldOp, a: &[F], b: 
         .collect()
 }
 
+/// The registers that do not read their reset value now, as "NAME = 0xV"
+/// (CAPS reads the build's word, `caps`). Empty right after a reset.
+pub fn registers_off_reset<B: Bus>(dev: &mut zkcopro_host::Coprocessor<B>, caps: u32) -> Vec<String> {
+    use zkcopro_hdl::regmap;
+    regmap::ALL
+        .iter()
+        .filter_map(|r| {
+            let want = if r.name == regmap::CAPS.name { caps } else { r.reset };
+            let got = dev.read_reg(*r).unwrap();
+            (got != want).then(|| format!("{} = 0x{got:X}", r.name))
+        })
+        .collect()
+}
+
 /// Every ordered pair of edge values, then `n` random pairs.
 pub fn operand_pairs<F: DeviceField + UniformRand>(rng: &mut ChaCha8Rng, n: usize) -> (Vec<F>, Vec<F>) {
     let edges = edge_values::<F>();

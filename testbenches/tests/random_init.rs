@@ -16,7 +16,7 @@ use zkcopro_hdl::regmap;
 use zkcopro_host::bus::{InitState, RANDOM_INIT_SEED_MAX};
 use zkcopro_host::{Coprocessor, Direction, FieldOp, VerilatorBus};
 use zkcopro_sim::TopModel;
-use zkcopro_testbenches::expected_field_op;
+use zkcopro_testbenches::{expected_field_op, registers_off_reset};
 use zkcopro_testbenches::job_mix::run_mix;
 
 /// The default seeds: eight, spread over the seed range.
@@ -36,14 +36,7 @@ fn demo_mix_from_random_state(seed: u32) -> u64 {
     println!("random initial state: seed {seed} (replay with ZKCOPRO_INIT_SEEDS={seed})");
     let mut dev = Coprocessor::new(VerilatorBus::with_init(None, InitState::Random(seed))).unwrap();
     let caps = dev.read_reg(regmap::CAPS).unwrap();
-    let wrong: Vec<String> = regmap::ALL
-        .iter()
-        .filter_map(|r| {
-            let want = if r.name == "CAPS" { caps } else { r.reset };
-            let got = dev.read_reg(*r).unwrap();
-            (got != want).then(|| format!("{} = 0x{got:X}", r.name))
-        })
-        .collect();
+    let wrong = registers_off_reset(&mut dev, caps);
     assert!(wrong.is_empty(), "seed {seed}: registers not at their reset value after the power-up reset: {}", wrong.join(", "));
     let mut rng = ChaCha8Rng::seed_from_u64(seed as u64);
     let n = 512;
