@@ -8,10 +8,10 @@ pub mod circuits;
 pub mod driver;
 pub mod elementwise;
 pub mod field;
-pub mod groth16;
 pub mod msm;
+pub use prover::{circom, groth16, r1cs};
 pub mod ntt;
-pub mod r1cs;
+pub mod prover;
 
 pub use backend::{Backend, ModelBus, TracePoint, TraceSpec, TraceSpecError, VerilatorBus};
 pub use bus::{Beat, Bus, BusError, BusStats};

@@ -7,6 +7,7 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use zkcopro_host::{Beat, Bus, BusError, BusStats, DeviceField};
 
+pub mod circom;
 pub mod job_mix;
 
 /// A seeded RNG: `ZKCOPRO_SEED` if set, else random. The seed is printed so

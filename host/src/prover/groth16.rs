@@ -13,7 +13,7 @@ use crate::{DeviceBuffer, Operand};
 use crate::driver::{Coprocessor, DriverError, FieldOp, JobProfile};
 use crate::msm::{BasesProfile, MsmBases, MsmConfig};
 use crate::ntt::{Direction, OutputPowers};
-use crate::r1cs::{R1csError, R1csMatrices};
+use crate::prover::r1cs::{R1csError, R1csMatrices};
 use crate::Bus;
 use crate::field::fr_to_le_bytes;
 use ark_bn254::{Bn254, Fr, G1Affine, G1Projective, G2Projective};

@@ -70,6 +70,32 @@ impl SparseMatrices {
         m
     }
 
+    /// A, B and C from (row, column, coefficient) terms sorted by row, over
+    /// `rows` rows.
+    fn from_sorted_terms(abc: [&[(usize, usize, Fr)]; 3], rows: usize) -> Self {
+        let mut m = SparseMatrices { coeffs: vec![Fr::one(), -Fr::one(), Fr::from(2u64)], ..Default::default() };
+        let mut ids: HashMap<Fr, u32> = m.coeffs.iter().enumerate().map(|(i, c)| (*c, i as u32)).collect();
+        for (k, terms) in abc.into_iter().enumerate() {
+            m.row_starts[k] = Vec::with_capacity(rows + 1);
+            m.columns[k] = Vec::with_capacity(terms.len());
+            m.coeff_ids[k] = Vec::with_capacity(terms.len());
+            m.row_starts[k].push(0);
+            let mut next = terms.iter().peekable();
+            for row in 0..rows {
+                while let Some(&(_, var, coeff)) = next.next_if(|t| t.0 == row) {
+                    let id = *ids.entry(coeff).or_insert_with(|| {
+                        m.coeffs.push(coeff);
+                        m.coeffs.len() as u32 - 1
+                    });
+                    m.columns[k].push(var as u32);
+                    m.coeff_ids[k].push(id);
+                }
+                m.row_starts[k].push(m.columns[k].len() as u32);
+            }
+        }
+        m
+    }
+
     /// Row i of matrix k times the assignment z.
     #[inline]
     fn row_times(&self, k: usize, i: usize, z: &[Fr]) -> Fr {
@@ -99,6 +125,8 @@ pub enum R1csError {
     TooLarge(usize),
     #[error("the assignment has {got} entries, the circuit {want}")]
     AssignmentLength { got: usize, want: usize },
+    #[error("{0}")]
+    BadTerms(String),
     #[error("constraint {row} of {rows}: A z * B z != C z")]
     Unsatisfied { row: usize, rows: usize },
 }
@@ -111,6 +139,9 @@ pub struct R1csMatrices {
     pub num_witness: usize,
     pub num_constraints: usize,
     abc: SparseMatrices,
+    /// C is not given: C z is A z * B z row by row (snarkjs's zkey stores
+    /// only A and B), so evaluation checks nothing.
+    c_implied: bool,
 }
 
 impl R1csMatrices {
@@ -130,24 +161,77 @@ impl R1csMatrices {
         let mut all = cs.to_matrices()?;
         let rows = all.remove(R1CS_PREDICATE_LABEL).ok_or(R1csError::NoR1cs)?;
         let [a, b, c]: [Vec<Vec<(Fr, usize)>>; 3] = rows.try_into().map_err(|_| R1csError::NoR1cs)?;
-        let (num_instance, num_witness) = (cs.num_instance_variables(), cs.num_witness_variables());
-        let terms = [&a, &b, &c].iter().map(|m| m.iter().map(Vec::len).sum::<usize>()).max().unwrap_or(0);
-        let biggest = terms.max(num_instance + num_witness);
+        Self::from_rows(cs.num_instance_variables(), cs.num_witness_variables(), [&a, &b, &c])
+    }
+
+    /// A, B and C given as rows of (coefficient, variable) terms (arkworks'
+    /// `ConstraintMatrices` layout), all with the same number of rows and
+    /// every variable below num_instance + num_witness.
+    pub fn from_rows(
+        num_instance: usize,
+        num_witness: usize,
+        [a, b, c]: [&[Vec<(Fr, usize)>]; 3],
+    ) -> Result<Self, R1csError> {
+        let terms = [a, b, c].iter().map(|m| m.iter().map(Vec::len).sum::<usize>()).max().unwrap_or(0);
+        let variables = num_instance + num_witness;
+        let biggest = terms.max(variables);
         if biggest >= 1 << 31 {
             return Err(R1csError::TooLarge(biggest));
+        }
+        if b.len() != a.len() || c.len() != a.len() {
+            return Err(R1csError::BadTerms(format!("A, B and C have {}, {} and {} rows", a.len(), b.len(), c.len())));
+        }
+        if [a, b, c].iter().any(|m| m.iter().flatten().any(|t| t.1 >= variables)) {
+            return Err(R1csError::BadTerms(format!("a term names a variable beyond the {variables} there are")));
         }
         Ok(R1csMatrices {
             num_instance,
             num_witness,
             num_constraints: a.len(),
-            abc: SparseMatrices::from_rows([&a, &b, &c]),
+            abc: SparseMatrices::from_rows([a, b, c]),
+            c_implied: false,
+        })
+    }
+
+    /// A and B from (row, variable, coefficient) terms sorted by row, over
+    /// `rows` rows; C is implied as A z * B z (a circom zkey's matrices).
+    /// Rows, variables and sizes are checked.
+    pub fn from_ab_terms(
+        num_instance: usize,
+        num_witness: usize,
+        rows: usize,
+        [a, b]: [&[(usize, usize, Fr)]; 2],
+    ) -> Result<Self, R1csError> {
+        let variables = num_instance + num_witness;
+        let biggest = a.len().max(b.len()).max(variables).max(rows);
+        if biggest >= 1 << 31 {
+            return Err(R1csError::TooLarge(biggest));
+        }
+        for terms in [a, b] {
+            if let Some(w) = terms.windows(2).find(|w| w[0].0 > w[1].0) {
+                return Err(R1csError::BadTerms(format!("terms not sorted by row ({} after {})", w[1].0, w[0].0)));
+            }
+            if let Some(t) = terms.iter().find(|t| t.0 >= rows || t.1 >= variables) {
+                return Err(R1csError::BadTerms(format!(
+                    "term at row {}, variable {} (rows below {rows}, variables below {variables})",
+                    t.0, t.1
+                )));
+            }
+        }
+        Ok(R1csMatrices {
+            num_instance,
+            num_witness,
+            num_constraints: rows,
+            abc: SparseMatrices::from_sorted_terms([a, b, &[]], rows),
+            c_implied: true,
         })
     }
 
     /// A z, B z and C z, each padded with zeros to `len` (raised to the
     /// number of constraints if shorter), as card-memory bytes (32 per
     /// element, `field::fr_to_le_bytes`), after checking A z * B z = C z for
-    /// every constraint (the first failing constraint is reported). Packing
+    /// every constraint (the first failing constraint is reported; with C
+    /// implied, C z is A z * B z and there is nothing to check). Packing
     /// while evaluating spares the upload a pass over the vectors.
     pub fn evaluate_packed(&self, z: &[Fr], len: usize) -> Result<[Vec<u8>; 3], R1csError> {
         let mut out = Default::default();
@@ -185,7 +269,8 @@ impl R1csMatrices {
                 let rows = a.chunks_exact_mut(32).zip(b.chunks_exact_mut(32)).zip(c.chunks_exact_mut(32));
                 for (j, ((a, b), c)) in rows.enumerate() {
                     let i = chunk * ROWS + j;
-                    let [x, y, w] = [0, 1, 2].map(|m| self.abc.row_times(m, i, z));
+                    let [x, y] = [0, 1].map(|m| self.abc.row_times(m, i, z));
+                    let w = if self.c_implied { x * y } else { self.abc.row_times(2, i, z) };
                     if bad.is_none() && x * y != w {
                         bad = Some(i);
                     }

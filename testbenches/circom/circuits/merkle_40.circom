@@ -1,0 +1,3 @@
+pragma circom 2.0.0;
+include "merkle_membership.circom";
+component main {public [externalNullifier]} = MerkleMembership(40);
