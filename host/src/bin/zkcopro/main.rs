@@ -10,6 +10,7 @@ mod msm;
 mod ntt;
 mod plot;
 mod prove;
+mod prove_circom;
 mod qap_h;
 mod verilog;
 
@@ -40,7 +41,8 @@ enum Command {
     /// bench.json and SVG plots.
     Bench(bench::BenchArgs),
     /// A Groth16 proof (BN254) with h(X) and the G1 MSMs on the device,
-    /// against ark-groth16 on the same input, step by step.
+    /// against ark-groth16 on the same input, step by step: a built-in
+    /// circuit, or a circom circuit's snarkjs zkey and witness (--zkey, --wtns).
     Prove(prove::ProveArgs),
     /// Groth16's h(X) chain alone (A, B, C's evaluations to h's
     /// coefficients) on device buffers, against the same chain in ark-poly.
@@ -104,7 +106,15 @@ fn main() -> ExitCode {
         Command::Ntt(a) => job_status(ntt::run(&a)),
         Command::Msm(a) => job_status(msm::run(&a)),
         Command::Bench(a) => job_status(bench::run(&a)),
-        Command::Prove(a) => job_status(prove::run(&a)),
+        Command::Prove(a) => match prove_circom::load(&a.circom) {
+            // Bad circom files are bad input: one line, exit 2, nothing run.
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::from(2)
+            }
+            Ok(Some(inputs)) => job_status(prove::run_circom(&a, inputs)),
+            Ok(None) => job_status(prove::run(&a)),
+        },
         Command::QapH(a) => job_status(qap_h::run(&a)),
         Command::Verilog(a) => verilog::run(&a),
         Command::Info(a) => job_status(info::run(&a).map(|()| true)),

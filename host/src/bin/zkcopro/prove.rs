@@ -2,6 +2,7 @@
 //! against ark-groth16 on the same input in the same run, step by step.
 
 use crate::args::{RunArgs, best_of, check_host_memory, emit};
+use crate::prove_circom::{CircomArgs, CircomExtras};
 use ark_bn254::{Bn254, Fr};
 use ark_ff::UniformRand;
 use ark_groth16::Groth16;
@@ -35,6 +36,8 @@ pub struct ProveArgs {
     #[arg(long, default_value_t = 12)]
     pub log_constraints: u32,
     #[command(flatten)]
+    pub circom: CircomArgs,
+    #[command(flatten)]
     pub run: RunArgs,
 }
 
@@ -43,6 +46,9 @@ const HOST_BYTES_PER_CONSTRAINT: u64 = 4096;
 
 impl ProveArgs {
     pub fn check(&self) -> Result<(), String> {
+        if self.circom.zkey.is_some() {
+            return self.circom.check().and_then(|()| self.run.check());
+        }
         if self.circuit == CircuitKind::Chain {
             if !CHAIN_LOG_RANGE.contains(&self.log_constraints) {
                 return Err(format!(
@@ -74,7 +80,8 @@ pub struct PartRow {
 
 #[derive(Serialize)]
 pub struct ProveReport {
-    pub circuit: CircuitKind,
+    /// sha256, chain, or the circom circuit's zkey file name.
+    pub circuit: String,
     pub backend: Backend,
     pub multiplier: &'static str,
     pub seed: u64,
@@ -83,6 +90,9 @@ pub struct ProveReport {
     pub num_instance_variables: usize,
     pub num_witness_variables: usize,
     pub domain_size: usize,
+    /// The same as num_constraints and domain_size.
+    pub constraints: usize,
+    pub domain: usize,
     pub verified: bool,
     pub identical_to_arkworks: bool,
     pub wrong_input_rejected: bool,
@@ -107,12 +117,23 @@ pub struct ProveReport {
     pub sim_s: f64,
     pub parts: Vec<PartRow>,
     pub profile: ProveProfile,
+    /// circom proofs: the files, their read time, snarkjs's own time.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub circom: Option<CircomExtras>,
 }
 
 pub fn run(a: &ProveArgs) -> Result<bool, String> {
     let r = measure(a, a.run.json)?;
     emit(&r, a.run.json, print);
     Ok(r.verified && r.identical_to_arkworks && r.wrong_input_rejected)
+}
+
+/// `run` for a circom circuit whose files were read beforehand.
+pub fn run_circom(a: &ProveArgs, inputs: crate::prove_circom::CircomInputs) -> Result<bool, String> {
+    let r = crate::prove_circom::measure(a, inputs, a.run.json)?;
+    emit(&r, a.run.json, print);
+    let snarkjs_ok = r.circom.as_ref().and_then(|c| c.snarkjs_verified) != Some(false);
+    Ok(r.verified && r.identical_to_arkworks && r.wrong_input_rejected && snarkjs_ok)
 }
 
 pub fn measure(a: &ProveArgs, quiet: bool) -> Result<ProveReport, String> {
@@ -174,7 +195,49 @@ pub fn measure(a: &ProveArgs, quiet: bool) -> Result<ProveReport, String> {
     let wrong_input_rejected = !Groth16::<Bn254>::verify_with_processed_vk(&pvk, &wrong, &proof).map_err(|e| e.to_string())?;
 
     let e2e = profile.end_to_end_s.max(f64::MIN_POSITIVE);
-    let parts: Vec<PartRow> = PROOF_PARTS
+    let parts = part_rows(&profile, ark_parts);
+    let (heavy_s, arkworks_heavy_s) = heavy_sums(&parts);
+    Ok(ProveReport {
+        circuit: format!("{:?}", a.circuit).to_lowercase(),
+        backend: a.run.backend,
+        multiplier: a.run.multiplier(),
+        seed,
+        clock_hz: a.run.clock_hz(),
+        num_constraints: profile.num_constraints,
+        num_instance_variables: profile.num_instance_variables,
+        num_witness_variables: profile.num_witness_variables,
+        domain_size: profile.domain_size,
+        constraints: profile.num_constraints,
+        domain: profile.domain_size,
+        verified,
+        identical_to_arkworks: proof == ark_proof,
+        wrong_input_rejected,
+        end_to_end_s: profile.end_to_end_s,
+        glue_s: profile.glue_s,
+        transfer_s: profile.transfer_s,
+        bus_s: profile.bus_s,
+        device_s: profile.device_s,
+        glue_share: profile.glue_share,
+        arkworks_s,
+        speedup_vs_arkworks: arkworks_s / e2e,
+        heavy_s,
+        arkworks_heavy_s,
+        heavy_speedup_vs_arkworks: arkworks_heavy_s / heavy_s.max(f64::MIN_POSITIVE),
+        setup_s,
+        load_key_s: load.total_s,
+        load_key_matrices_s: load.matrices_s,
+        load_key_bases_s: load.bases.total_s,
+        sim_s: profile.sim_s,
+        parts,
+        profile,
+        circom: None,
+    })
+}
+
+/// Our steps summed part by part, beside arkworks' time for each part.
+pub fn part_rows(profile: &ProveProfile, ark_parts: [f64; 8]) -> Vec<PartRow> {
+    let e2e = profile.end_to_end_s.max(f64::MIN_POSITIVE);
+    PROOF_PARTS
         .iter()
         .zip(ark_parts)
         .map(|(&part, ark)| {
@@ -200,45 +263,18 @@ pub fn measure(a: &ProveArgs, quiet: bool) -> Result<ProveReport, String> {
                 speedup_vs_arkworks: if total > 0.0 { ark / total } else { 0.0 },
             }
         })
-        .collect();
-    let heavy = ["h(X)", "MSM H", "MSM L", "MSM A", "MSM B (G1)"];
-    let heavy_s: f64 = parts.iter().filter(|p| heavy.contains(&p.part)).map(|p| p.total_s).sum();
-    let arkworks_heavy_s: f64 = parts.iter().filter(|p| heavy.contains(&p.part)).map(|p| p.arkworks_s).sum();
-    Ok(ProveReport {
-        circuit: a.circuit,
-        backend: a.run.backend,
-        multiplier: a.run.multiplier(),
-        seed,
-        clock_hz: a.run.clock_hz(),
-        num_constraints: profile.num_constraints,
-        num_instance_variables: profile.num_instance_variables,
-        num_witness_variables: profile.num_witness_variables,
-        domain_size: profile.domain_size,
-        verified,
-        identical_to_arkworks: proof == ark_proof,
-        wrong_input_rejected,
-        end_to_end_s: profile.end_to_end_s,
-        glue_s: profile.glue_s,
-        transfer_s: profile.transfer_s,
-        bus_s: profile.bus_s,
-        device_s: profile.device_s,
-        glue_share: profile.glue_share,
-        arkworks_s,
-        speedup_vs_arkworks: arkworks_s / e2e,
-        heavy_s,
-        arkworks_heavy_s,
-        heavy_speedup_vs_arkworks: arkworks_heavy_s / heavy_s.max(f64::MIN_POSITIVE),
-        setup_s,
-        load_key_s: load.total_s,
-        load_key_matrices_s: load.matrices_s,
-        load_key_bases_s: load.bases.total_s,
-        sim_s: profile.sim_s,
-        parts,
-        profile,
-    })
+        .collect()
 }
 
-fn print(r: &ProveReport) {
+/// h(X) and the four G1 MSMs, ours and arkworks'.
+pub fn heavy_sums(parts: &[PartRow]) -> (f64, f64) {
+    let heavy = ["h(X)", "MSM H", "MSM L", "MSM A", "MSM B (G1)"];
+    let ours = parts.iter().filter(|p| heavy.contains(&p.part)).map(|p| p.total_s).sum();
+    let theirs = parts.iter().filter(|p| heavy.contains(&p.part)).map(|p| p.arkworks_s).sum();
+    (ours, theirs)
+}
+
+pub fn print(r: &ProveReport) {
     let ms = |s: f64| s * 1e3;
     println!(
         "{} constraints, {} public inputs, {} witnesses, QAP domain {}",
@@ -286,14 +322,18 @@ fn print(r: &ProveReport) {
         ms(r.arkworks_heavy_s),
         r.heavy_speedup_vs_arkworks
     );
-    println!(
-        "Not in the proof time: trusted setup {:.0} ms; proving key loaded once {:.1} ms (the circuit's constraint matrices extracted and A, B, C's host buffers allocated {:.1} ms, G1 bases into card memory {:.1} ms); simulation took {:.1} s.",
-        ms(r.setup_s),
-        ms(r.load_key_s),
-        ms(r.load_key_matrices_s),
-        ms(r.load_key_bases_s),
-        r.sim_s
-    );
+    if let Some(c) = &r.circom {
+        crate::prove_circom::print_extras(r, c);
+    } else {
+        println!(
+            "Not in the proof time: trusted setup {:.0} ms; proving key loaded once {:.1} ms (the circuit's constraint matrices extracted and A, B, C's host buffers allocated {:.1} ms, G1 bases into card memory {:.1} ms); simulation took {:.1} s.",
+            ms(r.setup_s),
+            ms(r.load_key_s),
+            ms(r.load_key_matrices_s),
+            ms(r.load_key_bases_s),
+            r.sim_s
+        );
+    }
     println!("arkworks column: ark-groth16's prover (release, parallel) on the same input, whole proof and each step best of two (steps timed call by call).");
     println!(
         "Result: proof {} ark-groth16's, {}; a wrong public input {}",

@@ -12,6 +12,8 @@
 
 mod container;
 mod encoding;
+pub mod prove;
+pub mod qap_card;
 pub mod reduction;
 pub mod r1cs_file;
 pub mod snarkjs_json;

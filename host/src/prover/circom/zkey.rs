@@ -23,8 +23,9 @@ const GROTH16: u32 = 1;
 const GROTH16_HEADER_BYTES: u64 = (4 + N8 + 4 + N8 + 12 + 3 * G1_BYTES + 3 * G2_BYTES) as u64;
 /// One coefficient: matrix, constraint, signal (u32 each), value.
 const COEF_BYTES: usize = 12 + N8;
-/// Largest QAP domain: BN254 Fr's two-adicity.
-pub const ZKEY_LOG_DOMAIN_MAX: u32 = 28;
+/// Largest QAP domain: snarkjs evaluates on the 2n-th roots of unity, and
+/// BN254 Fr has them up to 2^28.
+pub const ZKEY_LOG_DOMAIN_MAX: u32 = 27;
 
 /// One nonzero entry of A (matrix 0) or B (matrix 1).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

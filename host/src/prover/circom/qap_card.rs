@@ -1,0 +1,82 @@
+//! snarkjs's QAP on the card: the chain of [`super::reduction`] on device
+//! buffers, A, B and C up once and h back once.
+
+use crate::driver::{Coprocessor, DriverError, FieldOp, JobProfile};
+use crate::ntt::{Direction, NTT_LOG_MAX_TOTAL, OutputPowers};
+use crate::prover::groth16::HInputs;
+use crate::{Bus, DeviceBuffer, Operand};
+use ark_bn254::Fr;
+use ark_ff::{One, Zero};
+
+/// The stages of snarkjs's h on the card, as the proof profile names them.
+pub const SNARKJS_H_STAGES: [&str; 4] = [
+    "h(X): A, B, C to the card, 3 inverse NTTs (coefficient j times w_2n^j)",
+    "h(X): 3 NTTs (A, B, C on the odd 2n-th roots of unity)",
+    "h(X): A B - C on the odd roots",
+    "h(X): h to the host",
+];
+
+/// NTTs in snarkjs's chain (three inverse, three forward).
+pub const SNARKJS_QAP_TRANSFORMS: u32 = 6;
+
+/// Largest domain: its 2n-th roots of unity must exist in Fr.
+pub const SNARKJS_QAP_LOG_MAX: u32 = NTT_LOG_MAX_TOTAL - 1;
+
+impl<B: Bus> Coprocessor<B> {
+    /// snarkjs's h (ark-circom's `CircomReduction`): from A, B, C's values
+    /// on the n-point domain H (C = A B row by row for a circom key), A B - C
+    /// on the odd 2n-th roots of unity, n values, bit for bit as
+    /// [`super::reduction::CircomReduction`] on the CPU. The whole chain
+    /// runs on the card: three inverse NTTs whose last pass multiplies
+    /// coefficient j by w_2n^j, three NTTs, a product and a difference.
+    /// Lengths and the size (a power of two from 2 to 2^27) are checked
+    /// before any work.
+    pub fn qap_h_circom(&mut self, a: &[Fr], b: &[Fr], c: &[Fr]) -> Result<(Vec<Fr>, JobProfile), DriverError> {
+        let n = a.len();
+        for other in [b.len(), c.len()] {
+            if other != n {
+                return Err(DriverError::LengthMismatch { left: n, right: other });
+            }
+        }
+        if n < 2 || !n.is_power_of_two() || n.trailing_zeros() > SNARKJS_QAP_LOG_MAX {
+            return Err(DriverError::NttSize { n, max_log: SNARKJS_QAP_LOG_MAX });
+        }
+        let (h, stages) = self.h_on_card(HInputs::Elements([a, b, c]), crate::groth16::Qap::Snarkjs)?;
+        let mut profile = JobProfile { clock_hz: self.clock_hz(), ..Default::default() };
+        for p in &stages {
+            profile.add(p);
+        }
+        profile.elements = n as u64;
+        Ok((h, profile))
+    }
+
+    /// The chain over three allocated buffers of n points.
+    pub(crate) fn snarkjs_h_chain(
+        &mut self,
+        abc: HInputs<'_>,
+        bufs: &[DeviceBuffer],
+    ) -> Result<(Vec<Fr>, [JobProfile; 4]), DriverError> {
+        let n = abc.len();
+        let log_n = n.trailing_zeros();
+        if n < 2 || !n.is_power_of_two() || log_n > SNARKJS_QAP_LOG_MAX {
+            return Err(DriverError::NttSize { n, max_log: SNARKJS_QAP_LOG_MAX });
+        }
+        let mut stages: [JobProfile; 4] = Default::default();
+        // Coefficient j times w_2n^j rides on the inverse NTT's last pass,
+        // so evaluating on the odd roots is a plain NTT after it.
+        let odd = OutputPowers::Root { log_order: log_n + 1 };
+        for (i, buf) in bufs.iter().enumerate() {
+            stages[0].add(&self.upload_h_input(abc, i, buf)?);
+            stages[0].add(&self.ntt_buffer_scaled(buf, n, Direction::Inverse, odd, Fr::one())?);
+        }
+        for buf in bufs {
+            stages[1].add(&self.ntt_buffer(buf, n, Direction::Forward)?);
+        }
+        let (a, b, c) = (&bufs[0], &bufs[1], &bufs[2]);
+        stages[2].add(&self.field_op_buffers::<Fr>(FieldOp::Mul, a, Operand::Buffer(b), a, n)?);
+        stages[2].add(&self.field_op_buffers::<Fr>(FieldOp::Sub, a, Operand::Buffer(c), a, n)?);
+        let mut h = vec![Fr::zero(); n];
+        stages[3].add(&self.download_fr(a, &mut h)?);
+        Ok((h, stages))
+    }
+}
