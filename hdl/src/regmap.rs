@@ -15,7 +15,7 @@ pub const RESP_DECERR: u32 = 0b11;
 /// Value of the ID register: ASCII "ZKCP".
 pub const DEVICE_ID: u32 = 0x5A4B_4350;
 /// Register-map version: major << 16 | minor << 8 | patch.
-pub const REGMAP_VERSION: u32 = 0x0005_0000;
+pub const REGMAP_VERSION: u32 = 0x0005_0100;
 
 /// Minimum number of cycles `ap_rst_n` must be held low: the output FIFO is
 /// drained and the MSM's bucket occupancy flags are swept clear (one word of
@@ -139,7 +139,7 @@ registers! {
     PERF_MSM_COMBINE = 0x80, ReadOnly, 0,
         "MSM: cycles of the combination phase (sum 2^(c w + b) R(w, b) on the device)";
     NTT_MODE = 0x84, ReadWrite, 0,
-        "NTT: bit0 points come from card memory (NTT_SRC_*) instead of s_axis, bit1 results go to card memory (NTT_DST_*) instead of m_axis, bits[7:4] log2 B of the transforms interleaved on input (point i of transform t is input point i B + t), bits[11:8] the same for the output, bit12 multiply output k of the job's q-th transform by the twiddle w^((NTT_TWIDDLE_COL + q) k) (with B > 1, transform t of batch r is q = r B + t), w the primitive 2^NTT_TWIDDLE_LOG-th root of unity (its inverse for INTT), bit13 (powers, not with bit12) multiply output k of the job's q-th transform by g^(NTT_TWIDDLE_COL + q + 2^NTT_TWIDDLE_LOG k), g = 5 the generator of Fr, bit15 (with bit13) by the powers of g^-1 instead (with JOB_LOG_SIZE 0 and NTT_TWIDDLE_LOG 0, point j times g^(NTT_TWIDDLE_COL + j): a coset scaling; after a four-step's second pass, NTT_TWIDDLE_LOG = log2 of its row count, result j times g^j); with B > 1, each batch (NTT_BATCH_LOG) must be B x 2^JOB_LOG_SIZE points; bit16 the core's output multiplier multiplies every result by NTT_SCALE instead of 1 (NTT) or 1/2^JOB_LOG_SIZE (INTT), before the twiddles or powers (a constant folded into a transform: NTT_SCALE = c, or c / 2^JOB_LOG_SIZE for an INTT; with JOB_LOG_SIZE 0, scaling by a constant at one read per point). Field-ALU jobs use bits 0 and 1 (operand a from NTT_SRC_*, results to NTT_DST_*) and bit14 (with bit0: operand b from NTT_SRC_B_*); the other bits must be 0 for them (bit16 is refused)";
+        "NTT: bit0 points come from card memory (NTT_SRC_*) instead of s_axis, bit1 results go to card memory (NTT_DST_*) instead of m_axis, bits[7:4] log2 B of the transforms interleaved on input (point i of transform t is input point i B + t), bits[11:8] the same for the output, bit12 multiply output k of the job's q-th transform by the twiddle w^((NTT_TWIDDLE_COL + q) k) (with B > 1, transform t of batch r is q = r B + t), w the primitive 2^NTT_TWIDDLE_LOG-th root of unity (its inverse for INTT), bit13 (powers, not with bit12) multiply output k of the job's q-th transform by g^(NTT_TWIDDLE_COL + q + 2^NTT_TWIDDLE_LOG k), g = 5 the generator of Fr, bit15 (with bit13) by the powers of g^-1 instead (with JOB_LOG_SIZE 0 and NTT_TWIDDLE_LOG 0, point j times g^(NTT_TWIDDLE_COL + j): a coset scaling; after a four-step's second pass, NTT_TWIDDLE_LOG = log2 of its row count, result j times g^j), bit17 (with bit13, not with bit15) by the powers of the primitive 2^L-th root of unity instead of g, L = bits[24:20] (1..=28; ark-poly's group_gen of the domain of 2^L points), by the same exponents (col + q + 2^NTT_TWIDDLE_LOG k, reduced mod 2^L); with B > 1, each batch (NTT_BATCH_LOG) must be B x 2^JOB_LOG_SIZE points; bit16 the core's output multiplier multiplies every result by NTT_SCALE instead of 1 (NTT) or 1/2^JOB_LOG_SIZE (INTT), before the twiddles or powers (a constant folded into a transform: NTT_SCALE = c, or c / 2^JOB_LOG_SIZE for an INTT; with JOB_LOG_SIZE 0, scaling by a constant at one read per point). Field-ALU jobs use bits 0 and 1 (operand a from NTT_SRC_*, results to NTT_DST_*) and bit14 (with bit0: operand b from NTT_SRC_B_*); the other bits must be 0 for them (bit16 is refused)";
     NTT_SRC_ADDR_LO = 0x88, ReadWrite, 0,
         "NTT from card memory: byte address of the first run, bits [31:0] (64-byte aligned; 32 bytes per point, Montgomery form)";
     NTT_SRC_ADDR_HI = 0x8C, ReadWrite, 0,
@@ -285,6 +285,14 @@ pub const NTT_MODE_POWERS: u32 = 1 << 13;
 pub const NTT_MODE_SRC_B: u32 = 1 << 14;
 pub const NTT_MODE_POWERS_INV: u32 = 1 << 15;
 pub const NTT_MODE_SCALE: u32 = 1 << 16;
+/// With NTT_MODE_POWERS: the base is the primitive 2^L-th root of unity
+/// (L in NTT_MODE_ROOT_LOG) instead of g; refused without NTT_MODE_POWERS,
+/// with NTT_MODE_POWERS_INV, or with L outside 1..=28.
+pub const NTT_MODE_POWERS_ROOT: u32 = 1 << 17;
+/// Lowest bit of the 5-bit field L (1..=28) of NTT_MODE_POWERS_ROOT.
+pub const NTT_MODE_ROOT_LOG_SHIFT: u32 = 20;
+/// Mask of L (after shifting down by NTT_MODE_ROOT_LOG_SHIFT).
+pub const NTT_MODE_ROOT_LOG_MASK: u32 = 0x1F;
 
 /// CTRL bits.
 pub const CTRL_AP_START: u32 = 1 << 0;
@@ -392,6 +400,9 @@ pub fn c_header(prefix: &str) -> String {
         ("NTT_MODE_SRC_B", NTT_MODE_SRC_B),
         ("NTT_MODE_POWERS_INV", NTT_MODE_POWERS_INV),
         ("NTT_MODE_SCALE", NTT_MODE_SCALE),
+        ("NTT_MODE_POWERS_ROOT", NTT_MODE_POWERS_ROOT),
+        ("NTT_MODE_ROOT_LOG_SHIFT", NTT_MODE_ROOT_LOG_SHIFT),
+        ("NTT_MODE_ROOT_LOG_MASK", NTT_MODE_ROOT_LOG_MASK),
     ] {
         s += &format!("#define {up}_{name} 0x{v:X}u\n");
     }

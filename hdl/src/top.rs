@@ -455,6 +455,9 @@ impl Logic for Top {
         self.ntt_port.job_dst_mem.next = self.regs.ntt_params[0].val().get_bit(1);
         self.layout_check.job_twiddle.next = self.regs.ntt_params[0].val().get_bit(12);
         self.layout_check.job_powers.next = self.regs.ntt_params[0].val().get_bit(13);
+        self.layout_check.job_powers_inv.next = self.regs.ntt_params[0].val().get_bit(15);
+        self.layout_check.job_powers_root.next = self.regs.ntt_params[0].val().get_bit(17);
+        self.layout_check.job_root_log.next = self.regs.ntt_params[0].val().get_bits::<5>(20);
         self.ntt_port.job_src_b.next = self.regs.ntt_params[0].val().get_bit(14);
         self.layout_check.job_alu.next = !self.is_ntt_op.val() & !self.is_msm_op.val();
         self.ntt_port.job_srcb_addr.next = bit_cast::<64, 32>(self.regs.ntt_params[11].val())
@@ -500,6 +503,8 @@ impl Logic for Top {
         self.ntt_scaler.job_twiddle.next = self.regs.ntt_params[0].val().get_bit(12);
         self.ntt_scaler.job_powers.next = self.regs.ntt_params[0].val().get_bit(13);
         self.ntt_scaler.job_powers_inv.next = self.regs.ntt_params[0].val().get_bit(15);
+        self.ntt_scaler.job_powers_root.next = self.regs.ntt_params[0].val().get_bit(17);
+        self.ntt_scaler.job_root_log.next = self.regs.ntt_params[0].val().get_bits::<5>(20);
         self.ntt_scaler.job_inverse.next = self.regs.job_op.val() == self.op_intt.val();
         self.ntt_scaler.job_col.next = self.regs.ntt_params[9].val().get_bits::<28>(0);
         self.ntt_scaler.job_log_n.next = self.regs.ntt_params[10].val().get_bits::<5>(0);

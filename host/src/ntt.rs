@@ -33,7 +33,8 @@ pub enum Direction {
     Inverse,
 }
 
-/// A coset scaling folded into a transform's last pass (`ntt_buffer_scaled`).
+/// Powers folded into a transform's last pass (`ntt_buffer_scaled`): result
+/// j times x^j, at no extra pass or cycle.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum OutputPowers {
     /// Results as they are.
@@ -42,16 +43,42 @@ pub enum OutputPowers {
     Coset,
     /// Result j times g^-j.
     InverseCoset,
+    /// Result j times w^j, w the primitive 2^log_order-th root of unity
+    /// (`Fr::get_root_of_unity(2^log_order)`, ark-poly's `group_gen` of
+    /// `Radix2EvaluationDomain::new(2^log_order)`); log_order is 1..=28
+    /// (else `DriverError::OutOfRange`). With log_order = log2 n + 1 after an
+    /// inverse transform of n points, the coefficients a forward transform
+    /// turns into evaluations on the odd coset w_2n <w_n> (snarkjs's QAP).
+    Root { log_order: u32 },
 }
+
+/// Largest `OutputPowers::Root` order: 2^28, Fr's two-adicity.
+pub const ROOT_LOG_ORDER_MAX: u32 = 28;
 
 impl OutputPowers {
     /// The scaler's factor for a last pass whose q-th transform's output k
     /// is result q + 2^log_step k.
     fn factor(self, log_step: u32) -> Factor {
+        let powers = |base| Factor::Powers { col: 0, log_step, base };
         match self {
             OutputPowers::None => Factor::One,
-            OutputPowers::Coset => Factor::Powers { col: 0, log_step, inverse_base: false },
-            OutputPowers::InverseCoset => Factor::Powers { col: 0, log_step, inverse_base: true },
+            OutputPowers::Coset => powers(PowerBase::Generator),
+            OutputPowers::InverseCoset => powers(PowerBase::InverseGenerator),
+            OutputPowers::Root { log_order } => powers(PowerBase::Root { log_order }),
+        }
+    }
+
+    /// The typed error for powers the scaler cannot make.
+    fn check(self) -> Result<(), DriverError> {
+        match self {
+            OutputPowers::Root { log_order } if !(1..=ROOT_LOG_ORDER_MAX).contains(&log_order) => {
+                Err(DriverError::OutOfRange {
+                    what: "OutputPowers::Root log2 of the root's order",
+                    value: log_order as u64,
+                    range: format!("1..={ROOT_LOG_ORDER_MAX}"),
+                })
+            }
+            _ => Ok(()),
         }
     }
 }
@@ -130,6 +157,17 @@ struct CardJob {
     scale: Option<Fr>,
 }
 
+/// The base x of the scaler's powers mode.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum PowerBase {
+    /// g = `Fr::GENERATOR`.
+    Generator,
+    /// g^-1.
+    InverseGenerator,
+    /// The primitive 2^log_order-th root of unity (NTT_MODE_POWERS_ROOT).
+    Root { log_order: u32 },
+}
+
 /// What the twiddle scaler multiplies the results of a card job by.
 #[derive(Clone, Copy, Debug)]
 enum Factor {
@@ -137,8 +175,8 @@ enum Factor {
     /// Four-step twiddles: first column, log2 of the whole transform.
     Twiddle { col: u32, log_n: u32 },
     /// Output k of the job's q-th transform times x^(col + q + 2^log_step k),
-    /// x = g, or g^-1 if `inverse_base`.
-    Powers { col: u32, log_step: u32, inverse_base: bool },
+    /// x = `base`.
+    Powers { col: u32, log_step: u32, base: PowerBase },
 }
 
 impl CardJob {
@@ -147,9 +185,16 @@ impl CardJob {
         let (mode, col, log_n) = match self.factor {
             Factor::One => (ilv, 0, 0),
             Factor::Twiddle { col, log_n } => (ilv | regmap::NTT_MODE_TWIDDLE, col, log_n),
-            Factor::Powers { col, log_step, inverse_base } => {
-                let inv = if inverse_base { regmap::NTT_MODE_POWERS_INV } else { 0 };
-                (ilv | regmap::NTT_MODE_POWERS | inv, col, log_step)
+            Factor::Powers { col, log_step, base } => {
+                let base_bits = match base {
+                    PowerBase::Generator => 0,
+                    PowerBase::InverseGenerator => regmap::NTT_MODE_POWERS_INV,
+                    PowerBase::Root { log_order } => {
+                        regmap::NTT_MODE_POWERS_ROOT
+                            | (log_order & regmap::NTT_MODE_ROOT_LOG_MASK) << regmap::NTT_MODE_ROOT_LOG_SHIFT
+                    }
+                };
+                (ilv | regmap::NTT_MODE_POWERS | base_bits, col, log_step)
             }
         };
         let mut params = crate::driver::card_params(mode, self.src, self.dst, None, col, log_n);
@@ -284,13 +329,18 @@ impl<B: Bus> Coprocessor<B> {
         self.ntt_buffer_scaled(buf, n, dir, OutputPowers::None, Fr::one())
     }
 
-    /// `ntt_buffer`, with result j multiplied by `factor` g^j or `factor`
-    /// g^-j (g = `Fr::GENERATOR`), at no extra pass: the powers in the
-    /// transform's last pass, the constant in the core's output multiplier
-    /// of its first. An inverse transform with `Coset` gives the
-    /// coefficients a forward NTT turns into coset evaluations (ark-poly's
-    /// `coset_fft` is `fft` of them); with `InverseCoset` it is ark-poly's
-    /// `coset_ifft`; with a factor, that times a constant (Groth16's 1/Z_H).
+    /// `ntt_buffer`, with result j multiplied by `factor` x^j, x = g, g^-1
+    /// (g = `Fr::GENERATOR`) or a primitive 2^L-th root of unity (see
+    /// [`OutputPowers`]), at no extra pass: the powers in the transform's
+    /// last pass, the constant in the core's output multiplier of its
+    /// first. An inverse transform with `Coset` gives the coefficients a
+    /// forward NTT turns into coset evaluations (ark-poly's `coset_fft` is
+    /// `fft` of them); with `InverseCoset` it is ark-poly's `coset_ifft`;
+    /// with a factor, that times a constant (Groth16's 1/Z_H). With
+    /// `Root { log_order: log2 n + 1 }` an inverse transform gives the
+    /// coefficients a forward NTT turns into evaluations on the coset
+    /// w_2n <w_n> (snarkjs's / circom's QAP). A `Root` order outside
+    /// 2^1..=2^28 is `DriverError::OutOfRange`, before any work.
     pub fn ntt_buffer_scaled(
         &mut self,
         buf: &DeviceBuffer,
@@ -315,6 +365,7 @@ impl<B: Bus> Coprocessor<B> {
         factor: Fr,
         plan: CardPlan,
     ) -> Result<JobProfile, DriverError> {
+        powers.check()?;
         let log_n = self.check_card_transform(buf, n)?;
         if !plan.fits(log_n) {
             return Err(DriverError::OutOfRange {
@@ -488,9 +539,7 @@ impl<B: Bus> Coprocessor<B> {
             let src = Layout::strided(scratch + j1 * m2 as u64 * POINT_BYTES, m2, m as u32).batched(batch, rows_step);
             let dst = Layout::strided(data + j1 * n1 as u64 * POINT_BYTES, b, n1 << log_m1).batched(batch, b);
             let factor = match powers.factor(log1 + log_m1) {
-                Factor::Powers { log_step, inverse_base, .. } => {
-                    Factor::Powers { col: (j1 as u32) << log1, log_step, inverse_base }
-                }
+                Factor::Powers { log_step, base, .. } => Factor::Powers { col: (j1 as u32) << log1, log_step, base },
                 other => other,
             };
             let job =
@@ -581,7 +630,8 @@ impl<B: Bus> Coprocessor<B> {
         if n > NTT_MAX_POINTS {
             at = at.batched(NTT_MAX_POINTS as u32, NTT_MAX_POINTS as u32);
         }
-        let factor = Factor::Powers { col: 0, log_step: 0, inverse_base: dir == Direction::Inverse };
+        let base = if dir == Direction::Inverse { PowerBase::InverseGenerator } else { PowerBase::Generator };
+        let factor = Factor::Powers { col: 0, log_step: 0, base };
         let job = CardJob { count: n as u32, log_m: 0, in_ilv: 0, out_ilv: 0, src: at, dst: at, factor, scale: None };
         profile.add(&self.card_job(job, dir)?);
         Ok(profile)

@@ -186,6 +186,22 @@ fn check_bad_layouts_refused<B: Bus>(mut bus: B, _name: &str) {
     r[0] |= regmap::NTT_MODE_POWERS | regmap::NTT_MODE_POWERS_INV;
     r[10] = 29;
     cases.push(("powers step above 2^28", ntt, r));
+    // Powers of a root of unity (NTT_MODE_POWERS_ROOT): only with powers,
+    // not with g^-1's, of order 2^1..=2^28.
+    let root = |log_order: u32| regmap::NTT_MODE_POWERS_ROOT | log_order << regmap::NTT_MODE_ROOT_LOG_SHIFT;
+    for (what, bits) in [
+        ("root powers without powers mode", root(5)),
+        ("root powers with g^-1's", regmap::NTT_MODE_POWERS | regmap::NTT_MODE_POWERS_INV | root(5)),
+        ("root of order 2^0", regmap::NTT_MODE_POWERS | root(0)),
+        ("root of order 2^29", regmap::NTT_MODE_POWERS | root(29)),
+        ("root of order 2^31", regmap::NTT_MODE_POWERS | root(31)),
+        ("root powers with twiddles", regmap::NTT_MODE_TWIDDLE | root(5)),
+    ] {
+        let mut r = good();
+        r[0] |= bits;
+        r[10] = 2;
+        cases.push((what, ntt, r));
+    }
     // An output factor (NTT_SCALE) that is not a reduced residue, or on an
     // ALU job (a valid factor, -1, there).
     let words = |limbs: [u64; 4]| -> [u32; 8] { std::array::from_fn(|i| (limbs[i / 2] >> (32 * (i % 2))) as u32) };

@@ -2,11 +2,12 @@
 //! every size to 2^16 (on chip, and four-step on the card above 2^12), every
 //! decomposition plan (the three-pass one of 2^23 and above at small sizes),
 //! 2^18, 2^20 and 2^23 on the model,
-//! coset variants, round trips, edge inputs, random card-memory delays,
+//! coset variants, powers of roots of unity (OutputPowers::Root) on every
+//! plan, round trips, edge inputs, random card-memory delays,
 //! device buffers, bad sizes and bad buffers.
 
 use ark_bn254::Fr;
-use ark_ff::{FftField, One, UniformRand, Zero};
+use ark_ff::{FftField, Field, One, UniformRand, Zero};
 use ark_poly::{EvaluationDomain, Radix2EvaluationDomain};
 use zkcopro_hdl::ntt::NTT_LOG_MAX;
 use zkcopro_host::{Bus, Coprocessor, Direction, DriverError, ModelBus, OutputPowers, VerilatorBus};
@@ -97,6 +98,93 @@ on_both_backends! {
     cosets_and_edge_inputs(check_cosets_and_edges);
     bad_sizes_are_errors(check_bad_sizes);
     every_plan_at_small_sizes(check_plans);
+    root_powers_on_every_plan(check_root_powers);
+}
+
+/// `OutputPowers::Root { log_order }` on every plan: result j times w^j, w
+/// ark-poly's `group_gen` of the domain of 2^log_order points, for orders
+/// 2, n, 2n (snarkjs's QAP: ifft, times w_2n^i, fft gives the evaluations
+/// on the coset w_2n <w_n>), 2^28 and one drawn at random; either direction,
+/// with a constant; orders outside 2^1..=2^28 refused before any work.
+fn check_root_powers<B: Bus>(bus: B, name: &str) {
+    use zkcopro_host::ntt::CardPlan;
+    let mut rng = seeded_rng(name);
+    let mut dev = Coprocessor::new(bus).unwrap();
+    let root = |log_order: u32| Radix2EvaluationDomain::<Fr>::new(1 << log_order).unwrap().group_gen;
+    let times_powers = |v: Vec<Fr>, w: Fr, k: Fr| {
+        let mut x = k;
+        v.into_iter()
+            .map(|y| {
+                let r = y * x;
+                x *= w;
+                r
+            })
+            .collect::<Vec<_>>()
+    };
+    let plans = [
+        (1u32, CardPlan::OneJob),
+        (9, CardPlan::OneJob),
+        (6, CardPlan::TwoPass { log1: 2 }),
+        (6, CardPlan::ThreePass { log1: 2, log_m1: 2 }),
+        (7, CardPlan::ThreePass { log1: 1, log_m1: 5 }),
+        (13, CardPlan::TwoPass { log1: 11 }),
+        (14, CardPlan::ThreePass { log1: 2, log_m1: 6 }),
+    ];
+    for (log_n, plan) in plans {
+        let n = 1usize << log_n;
+        let domain = Radix2EvaluationDomain::<Fr>::new(n).unwrap();
+        let input: Vec<Fr> = (0..n).map(|_| Fr::rand(&mut rng)).collect();
+        let buf = dev.alloc_buffer(n as u64 * 32).unwrap();
+        let mut got = vec![Fr::zero(); n];
+        let drawn = rand::Rng::gen_range(&mut rng, 2..=27u32);
+        let k = Fr::rand(&mut rng);
+        for log_order in [1, log_n, log_n + 1, 28, drawn] {
+            let w = root(log_order);
+            assert_eq!(w.pow([1u64 << (log_order - 1)]), -Fr::one(), "w is a primitive 2^{log_order}-th root");
+            for (dir, factor) in [(Direction::Inverse, Fr::one()), (Direction::Forward, k)] {
+                let transformed = match dir {
+                    Direction::Inverse => domain.ifft(&input),
+                    Direction::Forward => domain.fft(&input),
+                };
+                let want = times_powers(transformed, w, factor);
+                dev.upload_fr(&buf, &input).unwrap();
+                let powers = OutputPowers::Root { log_order };
+                let p = dev.ntt_buffer_planned(&buf, n, dir, powers, factor, plan).unwrap();
+                dev.download_fr(&buf, &mut got).unwrap();
+                assert_eq!(first_mismatch(&got, &want), None, "2^{log_n} {plan:?} {dir:?} {powers:?} factor {factor}");
+                assert_eq!(p.ops, (n as u64 / 2) * log_n as u64, "2^{log_n} {plan:?}: no pass of its own for the powers");
+            }
+        }
+        // snarkjs's QAP step: ifft, times w_2n^i, fft: the odd coset of the 2n domain.
+        dev.upload_fr(&buf, &input).unwrap();
+        let p = dev
+            .ntt_buffer_planned(&buf, n, Direction::Inverse, OutputPowers::Root { log_order: log_n + 1 }, Fr::one(), plan)
+            .unwrap();
+        let p2 = dev.ntt_buffer_planned(&buf, n, Direction::Forward, OutputPowers::None, Fr::one(), plan).unwrap();
+        assert_eq!(p.jobs, p2.jobs, "2^{log_n} {plan:?}: the powers cost no job");
+        dev.download_fr(&buf, &mut got).unwrap();
+        let odd = domain.get_coset(root(log_n + 1)).unwrap();
+        assert_eq!(first_mismatch(&got, &odd.fft(&domain.ifft(&input))), None, "2^{log_n} {plan:?}: odd-coset evaluations");
+        dev.free_buffer(buf).unwrap();
+    }
+    // Orders the scaler cannot make: a typed error before any device work.
+    let buf = dev.alloc_buffer(32 * 16).unwrap();
+    let cycles = dev.bus_ref().cycles();
+    for log_order in [0u32, 29, 31, 32, u32::MAX] {
+        for n in [1usize, 16] {
+            let err = dev.ntt_buffer_scaled(&buf, n, Direction::Inverse, OutputPowers::Root { log_order }, Fr::one());
+            assert!(matches!(err, Err(DriverError::OutOfRange { .. })), "2^{log_order}, {n} points: {err:?}");
+        }
+    }
+    assert_eq!(dev.bus_ref().cycles(), cycles, "refused before any device work");
+    // One point: times w^0 = 1 (and the constant).
+    let x = Fr::rand(&mut rng);
+    dev.upload_fr(&buf, &[x]).unwrap();
+    dev.ntt_buffer_scaled(&buf, 1, Direction::Inverse, OutputPowers::Root { log_order: 1 }, Fr::from(3u64)).unwrap();
+    let mut one = [Fr::zero()];
+    dev.download_fr(&buf, &mut one).unwrap();
+    assert_eq!(one[0], x * Fr::from(3u64), "1 point");
+    dev.free_buffer(buf).unwrap();
 }
 
 /// Every decomposition the driver uses, run at sizes a test can afford

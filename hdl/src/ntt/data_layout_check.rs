@@ -20,6 +20,12 @@ pub struct DataLayoutCheck {
     pub job_twiddle: Signal<In, Bit>,
     /// NTT_MODE bit13: powers of g.
     pub job_powers: Signal<In, Bit>,
+    /// NTT_MODE bit15: powers of g^-1.
+    pub job_powers_inv: Signal<In, Bit>,
+    /// NTT_MODE bit17: powers of a root of unity (with bit13, not bit15).
+    pub job_powers_root: Signal<In, Bit>,
+    /// NTT_MODE bits[24:20]: log2 of that root's order (1..=28).
+    pub job_root_log: Signal<In, Bits<5>>,
     /// NTT_MODE bit14: operand b from its own layout.
     pub job_src_b: Signal<In, Bit>,
     /// NTT_MODE bit16: the core multiplies its results by `job_scale`.
@@ -62,11 +68,13 @@ pub struct DataLayoutCheck {
     dst_ok: Signal<Local, Bit>,
     srcb_ok: Signal<Local, Bit>,
     twiddle_ok: Signal<Local, Bit>,
+    root_ok: Signal<Local, Bit>,
     batch_ok: Signal<Local, Bit>,
     batch_points: Signal<Local, Bits<32>>,
     err_bad_layout: Constant<Bits<32>>,
     max_batch_log: Constant<Bits<32>>,
     one32: Constant<Bits<32>>,
+    max_root_log: Constant<Bits<5>>,
     fr_modulus: Constant<Bits<256>>,
 }
 
@@ -77,6 +85,9 @@ impl DataLayoutCheck {
             job_dst_mem: Default::default(),
             job_twiddle: Default::default(),
             job_powers: Default::default(),
+            job_powers_inv: Default::default(),
+            job_powers_root: Default::default(),
+            job_root_log: Default::default(),
             job_src_b: Default::default(),
             job_scale_en: Default::default(),
             job_scale: Default::default(),
@@ -100,11 +111,13 @@ impl DataLayoutCheck {
             dst_ok: Default::default(),
             srcb_ok: Default::default(),
             twiddle_ok: Default::default(),
+            root_ok: Default::default(),
             batch_ok: Default::default(),
             batch_points: Default::default(),
             err_bad_layout: Constant::new((regmap::ERR_BAD_LAYOUT as u64).into()),
             max_batch_log: Constant::new((crate::ntt::NTT_LOG_MAX as u64).into()),
             one32: Constant::new(1u64.into()),
+            max_root_log: Constant::new(28u64.into()),
             fr_modulus: Constant::new(FieldId::Fr.modulus().into()),
         }
     }
@@ -120,7 +133,8 @@ impl Logic for DataLayoutCheck {
     #[hdl_gen]
     fn update(&mut self) {
         // Run lengths powers of two in 2..=count, even strides, 64-byte
-        // aligned addresses, twiddle sizes 1..=28, operand b exactly for ALU
+        // aligned addresses, twiddle sizes 1..=28, root-of-unity powers only
+        // as powers of a root of order 2^1..=2^28, not g^-1's; operand b exactly for ALU
         // jobs from memory, even counts on memory; batches of at most the
         // on-chip size, each holding whole runs, even batch strides; an
         // output factor only for NTT jobs, and reduced.
@@ -147,12 +161,17 @@ impl Logic for DataLayoutCheck {
                 & (!self.job_dst_mem.val()
                     | ((self.job_dst_run_len.val() <= self.batch_points.val()) & !self.job_dst_batch_stride.val().get_bit(0))));
         self.twiddle_ok.next = (self.job_twiddle_log.val() >= 1) & (self.job_twiddle_log.val() <= 28);
+        self.root_ok.next = self.job_powers.val()
+            & !self.job_powers_inv.val()
+            & (self.job_root_log.val() != 0)
+            & (self.job_root_log.val() <= self.max_root_log.val());
         self.layout_error.next = 0.into();
         if (self.job_src_mem.val() & !self.src_ok.val())
             | (self.job_dst_mem.val() & !self.dst_ok.val())
             | (self.job_twiddle.val() & !self.twiddle_ok.val())
             | (self.job_twiddle.val() & self.job_powers.val())
             | (self.job_powers.val() & (self.job_twiddle_log.val() > 28))
+            | (self.job_powers_root.val() & !self.root_ok.val())
             | !self.batch_ok.val()
             | (self.job_src_b.val() & !(self.job_src_mem.val() & self.srcb_ok.val()))
             | (self.job_src_b.val() != (self.job_alu.val() & self.job_src_mem.val()))

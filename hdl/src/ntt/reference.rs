@@ -3,6 +3,8 @@
 //! transforms map to the core's memory, and each result's twiddle exponent.
 //! Index arithmetic only; the field arithmetic is `crate::reference`.
 
+use super::roots::FR_TWO_ADICITY;
+
 /// Bytes of one point in card memory.
 pub const POINT_BYTES: u64 = 32;
 
@@ -91,9 +93,41 @@ pub fn powers_exponent(k: u64, q: u64, col: u64, log_step: u32) -> u64 {
     col + q + (k << log_step)
 }
 
+/// Root mode (powers mode with the base the primitive 2^log_order-th root of
+/// unity w28^(2^(28 - log_order))): the exponent, in units of w28, at which
+/// the scaler reads its twiddle ROMs for output k of the job's q-th
+/// transform: the powers exponent shifted left by 28 - log_order, mod 2^28.
+/// `log_order` is 1..=28.
+pub fn root_exponent_w28(k: u64, q: u64, col: u64, log_step: u32, log_order: u32) -> u64 {
+    assert!((1..=FR_TWO_ADICITY).contains(&log_order), "root order 2^{log_order}");
+    let mask = (1u64 << FR_TWO_ADICITY) - 1;
+    ((powers_exponent(k, q, col, log_step) & mask) << (FR_TWO_ADICITY - log_order)) & mask
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn root_exponents_are_powers_of_the_root() {
+        use crate::ntt::roots;
+        use num_bigint::BigUint;
+        let r = crate::params::FieldId::Fr.modulus();
+        let w28 = roots::two_adic_root();
+        for log_order in [1u32, 2, 5, 13, 27, 28] {
+            let root = roots::root_of_unity(log_order);
+            for (k, q, col, log_step) in [(0u64, 0u64, 0u64, 0u32), (3, 1, 0, 2), (5, 2, 7, 4), (1, 0, (1 << 28) - 1, 0), (9, 3, 1 << 20, 6)] {
+                let e = powers_exponent(k, q, col, log_step);
+                let want = root.modpow(&BigUint::from(e), &r);
+                let got = w28.modpow(&BigUint::from(root_exponent_w28(k, q, col, log_step, log_order)), &r);
+                assert_eq!(got, want, "2^{log_order}: k {k} q {q} col {col} step 2^{log_step}");
+                assert!(root_exponent_w28(k, q, col, log_step, log_order) < 1 << 28);
+            }
+        }
+        // Order 2: the exponent's parity picks 1 or -1.
+        assert_eq!(root_exponent_w28(3, 0, 0, 0, 1), 1 << 27);
+        assert_eq!(root_exponent_w28(2, 0, 0, 0, 1), 0);
+    }
 
     #[test]
     fn core_index_is_a_transpose() {

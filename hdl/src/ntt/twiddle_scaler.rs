@@ -11,6 +11,12 @@
 //! per batch, L = log2 n1) result k1 + n1 k2 times g^(k1 + n1 k2), so a
 //! transform's coset scaling needs no pass of its own.
 //!
+//! In root mode (powers mode with `job_powers_root`) the exponents are the
+//! same, the base is the primitive 2^R-th root of unity w28^(2^(28 - R)),
+//! R = `job_root_log`: the twiddle ROMs read at the exponent shifted left
+//! by 28 - R (it wraps mod 2^28, w28's order). Only a mux on the ROM set
+//! and on the shift, so the latency is the same in every mode.
+//!
 //! The factor is made on chip, not read from memory: its exponent (in units
 //! of the primitive 2^28-th root w28, or of g) splits into three fields that
 //! index three ROMs (x^e0, x^(2^10 e1), x^(2^20 e2)); two multipliers run in
@@ -82,6 +88,11 @@ pub struct TwiddleScaler {
     pub job_powers: Signal<In, Bit>,
     /// Powers mode: powers of g^-1 instead of g.
     pub job_powers_inv: Signal<In, Bit>,
+    /// Powers mode: powers of the primitive 2^job_root_log-th root of unity
+    /// instead of g (with `job_powers`; not with `job_powers_inv`).
+    pub job_powers_root: Signal<In, Bit>,
+    /// Root mode: log2 of the root's order (1..=28).
+    pub job_root_log: Signal<In, Bits<5>>,
     /// Column of the job's first transform.
     pub job_col: Signal<In, Exp>,
     /// log2 of the whole transform (1..=28) the twiddles belong to; in
@@ -118,6 +129,8 @@ pub struct TwiddleScaler {
     twiddle: DFF<Bit>,
     powers: DFF<Bit>,
     powers_inv: DFF<Bit>,
+    /// Root mode: the powers' base is a root of unity (the twiddle ROMs).
+    root: DFF<Bit>,
     /// Powers mode: the exponent step between outputs k and k + 1.
     step: DFF<Exp>,
     inverse: DFF<Bit>,
@@ -158,6 +171,8 @@ impl TwiddleScaler {
             job_inverse: Default::default(),
             job_powers: Default::default(),
             job_powers_inv: Default::default(),
+            job_powers_root: Default::default(),
+            job_root_log: Default::default(),
             job_col: Default::default(),
             job_log_n: Default::default(),
             job_ilv: Default::default(),
@@ -181,6 +196,7 @@ impl TwiddleScaler {
             twiddle: Default::default(),
             powers: Default::default(),
             powers_inv: Default::default(),
+            root: Default::default(),
             step: Default::default(),
             inverse: Default::default(),
             col: Default::default(),
@@ -215,7 +231,7 @@ impl Logic for TwiddleScaler {
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(
-            self, clock, twiddle, powers, powers_inv, step, inverse, col, shift, t_mask, t, k, k_last, row_base, exp,
+            self, clock, twiddle, powers, powers_inv, root, step, inverse, col, shift, t_mask, t, k, k_last, row_base, exp,
             x_d, valid_d, slots
         );
         clock!(self, clock, mul_tw, mul_x, mul_out, fifo);
@@ -264,13 +280,14 @@ impl Logic for TwiddleScaler {
         }
 
         // Exponent of this point in units of w28: k (col + t) << (28 - log n),
-        // negated for the inverse (w28 has order 2^28, so this wraps).
+        // negated for the inverse (w28 has order 2^28, so this wraps); in
+        // root mode the powers exponent << (28 - R), never negated.
         self.exp_scaled.next = 0.into();
-        if self.twiddle.q.val() {
+        if self.twiddle.q.val() | self.root.q.val() {
             self.exp_scaled.next = self.exp.q.val() << self.shift.q.val();
         }
         self.exp_signed.next = self.exp_scaled.val();
-        if self.inverse.q.val() {
+        if self.inverse.q.val() & !self.root.q.val() {
             self.exp_signed.next = self.zero_exp.val() - self.exp_scaled.val();
         }
         self.rom0.read_address.next = self.exp_signed.val().get_bits::<10>(0);
@@ -329,18 +346,20 @@ impl Logic for TwiddleScaler {
         // ROM data arrive one cycle after the address, with the point.
         self.x_d.d.next = self.s_tdata.val();
         self.valid_d.d.next = self.in_fire.val();
+        // Powers of g (or g^-1) from their ROMs; twiddles and root-mode
+        // powers from the w28 ROMs.
         self.mul_tw.a.next = self.rom0.read_data.val();
-        if self.powers.q.val() {
+        if self.powers.q.val() & !self.root.q.val() {
             self.mul_tw.a.next = self.pow0.read_data.val();
         }
         self.mul_tw.b.next = self.rom1.read_data.val();
-        if self.powers.q.val() {
+        if self.powers.q.val() & !self.root.q.val() {
             self.mul_tw.b.next = self.pow1.read_data.val();
         }
         self.mul_tw.valid_in.next = self.valid_d.q.val();
         self.mul_x.a.next = self.x_d.q.val();
         self.mul_x.b.next = self.rom2.read_data.val();
-        if self.powers.q.val() {
+        if self.powers.q.val() & !self.root.q.val() {
             self.mul_x.b.next = self.pow2.read_data.val();
         }
         self.mul_x.valid_in.next = self.valid_d.q.val();
@@ -354,10 +373,14 @@ impl Logic for TwiddleScaler {
             self.twiddle.d.next = self.job_twiddle.val();
             self.powers.d.next = self.job_powers.val();
             self.powers_inv.d.next = self.job_powers_inv.val();
+            self.root.d.next = self.job_powers.val() & self.job_powers_root.val();
             self.step.d.next = bit_cast::<28, 12>(self.one12.val()) << self.job_log_n.val();
             self.inverse.d.next = self.job_inverse.val();
             self.col.d.next = self.job_col.val();
             self.shift.d.next = self.exp_bits.val() - self.job_log_n.val();
+            if self.job_powers.val() & self.job_powers_root.val() {
+                self.shift.d.next = self.exp_bits.val() - self.job_root_log.val();
+            }
             self.t_mask.d.next = (self.one12.val() << self.job_ilv.val()) - 1;
             self.t.d.next = 0.into();
             self.k.d.next = 0.into();

@@ -57,8 +57,13 @@ impl ModelBus {
         Layout::strided(p[11] as u64 | (p[12] as u64) << 32, p[13], p[14])
     }
 
+    /// NTT_MODE_POWERS_ROOT's L: log2 of the root of unity's order.
+    pub(super) fn root_log(&self) -> u32 {
+        (self.mode() >> regmap::NTT_MODE_ROOT_LOG_SHIFT) & regmap::NTT_MODE_ROOT_LOG_MASK
+    }
+
     /// The checks of the NTT core (interleave) and of the data port (layouts,
-    /// twiddle size, operand b for ALU jobs on card memory).
+    /// twiddle size, root-of-unity powers, operand b for ALU jobs on card memory).
     pub(super) fn layout_ok(&self, ntt: bool) -> bool {
         let (count, mode) = (self.job_count, self.mode());
         let (in_ilv, out_ilv) = self.ilv();
@@ -78,6 +83,10 @@ impl ModelBus {
             && (mode & regmap::NTT_MODE_TWIDDLE == 0 || (1..=28).contains(&self.run_ntt_params[10]))
             && (mode & regmap::NTT_MODE_TWIDDLE == 0 || mode & regmap::NTT_MODE_POWERS == 0)
             && (mode & regmap::NTT_MODE_POWERS == 0 || self.run_ntt_params[10] <= 28)
+            && (mode & regmap::NTT_MODE_POWERS_ROOT == 0
+                || (mode & regmap::NTT_MODE_POWERS != 0
+                    && mode & regmap::NTT_MODE_POWERS_INV == 0
+                    && (1..=28).contains(&self.root_log())))
             && (mode & regmap::NTT_MODE_SCALE == 0 || (ntt && self.output_scale().is_some()))
     }
 
@@ -212,6 +221,11 @@ impl ModelBus {
         let mode = self.mode();
         let twiddle = mode & regmap::NTT_MODE_TWIDDLE != 0;
         let powers = mode & regmap::NTT_MODE_POWERS != 0;
+        // Root mode: the powers' base is the primitive 2^L-th root of unity,
+        // read (as the scaler does) from powers of w28.
+        let root = powers && mode & regmap::NTT_MODE_POWERS_ROOT != 0;
+        let w28 = <Fr as FftField>::TWO_ADIC_ROOT_OF_UNITY;
+        let root_log = self.root_log();
         let g = if mode & regmap::NTT_MODE_POWERS_INV != 0 { Fr::GENERATOR.inverse().expect("nonzero") } else { Fr::GENERATOR };
         let log_step = self.run_ntt_params[10];
         let w = if twiddle {
@@ -237,7 +251,9 @@ impl ModelBus {
                 } else {
                     (q0 + (b / m) as u64, (b % m) as u64)
                 };
-                let x = if powers {
+                let x = if root {
+                    x * w28.pow([ntt_ref::root_exponent_w28(k, q, col, log_step, root_log)])
+                } else if powers {
                     x * g.pow([ntt_ref::powers_exponent(k, q, col, log_step)])
                 } else if twiddle {
                     x * w.pow([ntt_ref::twiddle_exponent(k, q, col)])
