@@ -190,6 +190,14 @@ fn available_memory_bytes() -> Option<u64> {
     Some(kib * 1024)
 }
 
+/// This process's peak resident memory so far (Linux's VmHWM), bytes.
+pub fn peak_host_memory_bytes() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib * 1024)
+}
+
 /// arkworks at its best: one warm-up run (thread pool, caches), then the
 /// fastest of `timed` runs. Returns the last run's output and the best time.
 pub fn best_of<T>(timed: usize, mut run: impl FnMut() -> T) -> (T, f64) {

@@ -115,6 +115,9 @@ pub struct ProveReport {
     pub load_key_matrices_s: f64,
     pub load_key_bases_s: f64,
     pub sim_s: f64,
+    /// The whole command's peak resident memory (key, witness, arkworks'
+    /// run and the simulator included), bytes.
+    pub peak_host_memory_bytes: Option<u64>,
     pub parts: Vec<PartRow>,
     pub profile: ProveProfile,
     /// circom proofs: the files, their read time, snarkjs's own time.
@@ -228,6 +231,7 @@ pub fn measure(a: &ProveArgs, quiet: bool) -> Result<ProveReport, String> {
         load_key_matrices_s: load.matrices_s,
         load_key_bases_s: load.bases.total_s,
         sim_s: profile.sim_s,
+        peak_host_memory_bytes: crate::args::peak_host_memory_bytes(),
         parts,
         profile,
         circom: None,

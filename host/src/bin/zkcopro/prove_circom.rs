@@ -232,6 +232,7 @@ pub fn measure(a: &ProveArgs, inputs: CircomInputs, quiet: bool) -> Result<Prove
         load_key_matrices_s: load.matrices_s,
         load_key_bases_s: load.bases.total_s,
         sim_s: profile.sim_s,
+        peak_host_memory_bytes: crate::args::peak_host_memory_bytes(),
         parts,
         profile,
         circom: Some(CircomExtras {
@@ -289,6 +290,9 @@ pub fn print_extras(r: &ProveReport, c: &CircomExtras) {
         ms(r.load_key_bases_s),
         r.sim_s
     );
+    if let Some(b) = r.peak_host_memory_bytes {
+        println!("Peak host memory of the whole command (key, witness, simulator and arkworks' runs): {:.0} MiB.", b as f64 / (1u64 << 20) as f64);
+    }
     if let (Some(t), Some(x)) = (c.snarkjs_prove_s, c.speedup_vs_snarkjs) {
         println!(
             "snarkjs groth16 prove on the same files: {:.1} ms as a command (node's start and file reads included), {x:.2}x our proof; snarkjs groth16 verify on our proof: {}",
