@@ -16,6 +16,7 @@ pub mod prove;
 pub mod qap_card;
 pub mod reduction;
 pub mod r1cs_file;
+pub mod setup;
 pub mod snarkjs_json;
 pub mod wtns;
 pub mod zkey;
