@@ -7,7 +7,7 @@
 #
 #   bash scripts/circom_fixtures.sh                 # the default tests' circuits (domain <= 2^12)
 #   bash scripts/circom_fixtures.sh --large         # also merkle_40 (2^14) and sha256_512 (2^16), on a 2^16 ceremony
-#   bash scripts/circom_fixtures.sh NAME...         # those circuits
+#   bash scripts/circom_fixtures.sh NAME...         # those circuits (chain_20: 2^20 constraints, see below)
 #
 # Output: target/circom/NAME/{NAME.r1cs, NAME_js/, input.json, witness.wtns,
 # NAME.zkey, verification_key.json}, and target/circom/ptau/. Reused when
@@ -15,6 +15,9 @@
 # run from several processes at once (a lock per circuit and ceremony). Timing on 2 cores: the 2^12
 # powers of tau about 75 s, the 2^16 one about 45 minutes (snarkjs's
 # `prepare phase2`), so --large is for benchmarks and ignored tests.
+# chain_20 (2^20 constraints) is keyed by `zkcopro setup` (arkworks' Groth16
+# setup with snarkjs's reduction, written as a zkey): a 2^20 snarkjs ceremony
+# would take many hours here. Its compile needs a few GiB and minutes.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -29,6 +32,7 @@ ptau_power() {
     case "$1" in
         multiply | merkle_8) echo 12 ;;
         merkle_40 | sha256_512) echo 16 ;;
+        chain_20) echo none ;;
         *) echo "circom_fixtures: unknown circuit $1" >&2; exit 2 ;;
     esac
 }
@@ -77,21 +81,27 @@ for name in "${names[@]}"; do
     # One maker per circuit at a time (tests may call this concurrently).
     exec 9>"$OUT/.lock-$name"
     flock 9
-    stamp=$(cat "$TOOLS/circuits/$name.circom" "$TOOLS"/circuits/merkle_membership.circom \
+    stamp=$(cat "$TOOLS/circuits/$name.circom" "$TOOLS"/circuits/merkle_membership.circom "$TOOLS"/circuits/square_chain.circom \
         "$TOOLS/make_input.js" "$TOOLS/package-lock.json" "$0" | sha256sum | cut -c1-16)
     if [ -s "$dir/$name.zkey" ] && [ "$(cat "$dir/stamp" 2>/dev/null)" = "$stamp" ]; then
         exec 9>&-
         continue
     fi
-    ptau=$(make_ptau "$power")
+    [ "$power" = none ] || ptau=$(make_ptau "$power")
     echo "circom_fixtures: $name (compile, setup, witness)" >&2
     rm -rf "$dir" && mkdir -p "$dir"
     # circom2 runs under WASI: includes must lie below its working directory.
     (cd "$TOOLS" && "$CIRCOM" "circuits/$name.circom" --r1cs --wasm --O2 -l node_modules -o "$dir" >"$dir/compile.log")
-    "$SNARKJS" groth16 setup "$dir/$name.r1cs" "$ptau" "$dir/${name}_0.zkey" >/dev/null
-    "$SNARKJS" zkey contribute "$dir/${name}_0.zkey" "$dir/$name.zkey" \
-        --name=zkcopro-fixture -e="zkcopro fixture entropy $name" >/dev/null
-    rm -f "$dir/${name}_0.zkey"
+    if [ "$power" = none ]; then
+        zkcopro="$ROOT/target/release/zkcopro"
+        [ -x "$zkcopro" ] || (cd "$ROOT" && cargo build --release -q -p zkcopro-host --bin zkcopro)
+        "$zkcopro" setup --r1cs "$dir/$name.r1cs" --zkey-out "$dir/$name.zkey" --seed 1 >"$dir/setup.log"
+    else
+        "$SNARKJS" groth16 setup "$dir/$name.r1cs" "$ptau" "$dir/${name}_0.zkey" >/dev/null
+        "$SNARKJS" zkey contribute "$dir/${name}_0.zkey" "$dir/$name.zkey" \
+            --name=zkcopro-fixture -e="zkcopro fixture entropy $name" >/dev/null
+        rm -f "$dir/${name}_0.zkey"
+    fi
     "$SNARKJS" zkey export verificationkey "$dir/$name.zkey" "$dir/verification_key.json" >/dev/null
     node "$TOOLS/make_input.js" "$name" 1 >"$dir/input.json"
     "$SNARKJS" wtns calculate "$dir/${name}_js/$name.wasm" "$dir/input.json" "$dir/witness.wtns"

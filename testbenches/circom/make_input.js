@@ -25,6 +25,7 @@ const depth = (n) => ({
 
 const inputs = {
     multiply: () => ({ a: field(), b: field(), c: field() }),
+    chain_20: () => ({ a: field(), b: field(), c: field() }),
     merkle_8: () => depth(8),
     merkle_40: () => depth(40),
     sha256_512: () => ({ in: Array.from({ length: 512 }, bit) }),

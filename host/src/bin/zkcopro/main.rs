@@ -12,6 +12,7 @@ mod plot;
 mod prove;
 mod prove_circom;
 mod qap_h;
+mod setup;
 mod verilog;
 
 use clap::{Parser, Subcommand};
@@ -44,6 +45,10 @@ enum Command {
     /// against ark-groth16 on the same input, step by step: a built-in
     /// circuit, or a circom circuit's snarkjs zkey and witness (--zkey, --wtns).
     Prove(prove::ProveArgs),
+    /// A Groth16 key for a circom circuit's .r1cs made by arkworks (snarkjs's
+    /// reduction), written as a zkey: one party's setup, for tests and
+    /// benchmarks where a snarkjs ceremony is too slow.
+    Setup(setup::SetupArgs),
     /// Groth16's h(X) chain alone (A, B, C's evaluations to h's
     /// coefficients) on device buffers, against the same chain in ark-poly.
     QapH(qap_h::QapHArgs),
@@ -62,6 +67,7 @@ fn check(command: &Command) -> Result<(), String> {
         Command::Bench(a) => a.check(),
         Command::Prove(a) => a.check(),
         Command::QapH(a) => a.check(),
+        Command::Setup(a) => a.check(),
         Command::Verilog(_) | Command::Info(_) => Ok(()),
     }
 }
@@ -116,6 +122,13 @@ fn main() -> ExitCode {
             Ok(None) => job_status(prove::run(&a)),
         },
         Command::QapH(a) => job_status(qap_h::run(&a)),
+        Command::Setup(a) => match setup::load(&a) {
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::from(2)
+            }
+            Ok(r1cs) => job_status(setup::run(&a, r1cs)),
+        },
         Command::Verilog(a) => verilog::run(&a),
         Command::Info(a) => job_status(info::run(&a).map(|()| true)),
     }
