@@ -110,3 +110,25 @@ fn bad_circom_files_are_refused_at_once() {
         refused(&args, says);
     }
 }
+
+#[test]
+fn setup_makes_a_zkey_prove_takes() {
+    let dir = fixture("multiply");
+    let out_dir = dir.join("cli_setup");
+    std::fs::create_dir_all(&out_dir).unwrap();
+    let zkey = out_dir.join("arkworks.zkey");
+    let r1cs = dir.join("multiply.r1cs");
+    let out = zkcopro(&["setup".as_ref(), "--r1cs".as_ref(), r1cs.as_os_str(), "--zkey-out".as_ref(), zkey.as_os_str(), "--seed".as_ref(), "2".as_ref()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("seed 2"));
+    let wtns = dir.join("witness.wtns");
+    let out = zkcopro(&["prove".as_ref(), "--zkey".as_ref(), zkey.as_os_str(), "--wtns".as_ref(), wtns.as_os_str(), "--backend".as_ref(), "model".as_ref(), "--json".as_ref()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let j: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(j["verified"], true);
+    assert_eq!(j["identical_to_arkworks"], true);
+    // Bad input: no file, and a file of another kind.
+    let missing = out_dir.join("missing.r1cs");
+    refused(&["setup".as_ref(), "--r1cs".as_ref(), missing.as_os_str(), "--zkey-out".as_ref(), zkey.as_os_str()], "no such file");
+    refused(&["setup".as_ref(), "--r1cs".as_ref(), wtns.as_os_str(), "--zkey-out".as_ref(), zkey.as_os_str()], "not a r1cs file");
+}
