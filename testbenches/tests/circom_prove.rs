@@ -72,7 +72,7 @@ fn size_and_length_errors_come_first() {
 
 /// A proof on `dev` equal to arkworks' for the same (r, s), verified by
 /// arkworks and by snarkjs, a wrong public signal rejected by snarkjs.
-fn prove_and_verify<B: Bus>(dev: &mut Coprocessor<B>, name: &str, what: &str) {
+fn prove_and_verify<B: Bus>(dev: &mut Coprocessor<B>, name: &str, what: &str, rounds: usize) {
     let mut rng = seeded_rng(&format!("circom_prove_{name}_{what}"));
     let f = fixture(name);
     let zkey = Zkey::read_file(f.zkey()).expect("zkey");
@@ -80,7 +80,7 @@ fn prove_and_verify<B: Bus>(dev: &mut Coprocessor<B>, name: &str, what: &str) {
     let (key, _) = dev.load_zkey(&zkey).expect("load");
     let free_after_load = dev.card_mem_free();
     let matrices = zkey.ark_matrices();
-    for round in 0..2 {
+    for round in 0..rounds {
         let (r, s) = if round == 0 { (Fr::rand(&mut rng), Fr::rand(&mut rng)) } else { (Fr::zero(), Fr::zero()) };
         let (proof, profile) = dev.prove_circom(&zkey, &key, &witness, r, s).expect("prove");
         let ark = Groth16::<Bn254, CircomReduction>::create_proof_with_reduction_and_matrices(
@@ -120,7 +120,7 @@ fn prove_and_verify<B: Bus>(dev: &mut Coprocessor<B>, name: &str, what: &str) {
 fn circom_proofs_model() {
     let mut dev = Coprocessor::new(ModelBus::new()).expect("model");
     for name in ["multiply", "merkle_8"] {
-        prove_and_verify(&mut dev, name, "model");
+        prove_and_verify(&mut dev, name, "model", 2);
     }
 }
 
@@ -128,7 +128,7 @@ fn circom_proofs_model() {
 fn circom_proofs_verilator() {
     let mut dev = Coprocessor::new(VerilatorBus::new(None)).expect("verilator");
     for name in ["multiply", "merkle_8"] {
-        prove_and_verify(&mut dev, name, "verilator");
+        prove_and_verify(&mut dev, name, "verilator", 2);
     }
 }
 
@@ -141,6 +141,16 @@ fn circom_proofs_verilator() {
 fn circom_proofs_large_model() {
     let mut dev = Coprocessor::new(ModelBus::new()).expect("model");
     for name in ["merkle_40", "sha256_512"] {
-        prove_and_verify(&mut dev, name, "model");
+        prove_and_verify(&mut dev, name, "model", 2);
     }
+}
+
+/// chain_20: 1,048,561 constraints, domain 2^20, keyed by `zkcopro setup`
+/// (its circom compile takes about 30 minutes here; made once into
+/// target/circom/chain_20 by `bash scripts/circom_fixtures.sh chain_20`).
+#[test]
+#[ignore]
+fn circom_proof_2_20_model() {
+    let mut dev = Coprocessor::new(ModelBus::new()).expect("model");
+    prove_and_verify(&mut dev, "chain_20", "model", 1);
 }
