@@ -6,18 +6,18 @@
 # a seeded input, checked against the constraints.
 #
 #   bash scripts/circom_fixtures.sh                 # the default tests' circuits (domain <= 2^12)
-#   bash scripts/circom_fixtures.sh --large         # also merkle_40 (2^14) and sha256_512 (2^16), on a 2^16 ceremony
-#   bash scripts/circom_fixtures.sh NAME...         # those circuits (chain_20: 2^20 constraints, see below)
+#   bash scripts/circom_fixtures.sh --large         # also merkle_40 (2^14) and sha256_512 (2^16)
+#   bash scripts/circom_fixtures.sh NAME...         # those circuits (also chain_20: 2^20 constraints)
 #
 # Output: target/circom/NAME/{NAME.r1cs, NAME_js/, input.json, witness.wtns,
 # NAME.zkey, verification_key.json}, and target/circom/ptau/. Reused when
 # present and made from the same sources (a stamp holds their hash); safe to
-# run from several processes at once (a lock per circuit and ceremony). Timing on 2 cores: the 2^12
-# powers of tau about 75 s, the 2^16 one about 45 minutes (snarkjs's
-# `prepare phase2`), so --large is for benchmarks and ignored tests.
-# chain_20 (2^20 constraints) is keyed by `zkcopro setup` (arkworks' Groth16
-# setup with snarkjs's reduction, written as a zkey): a 2^20 snarkjs ceremony
-# would take many hours here. Its compile needs a few GiB and minutes.
+# run from several processes at once (a lock per circuit and ceremony).
+# The default circuits are keyed by snarkjs on a local 2^12 ceremony (about
+# 75 s on 2 cores). The large ones are keyed by `zkcopro setup` (arkworks'
+# Groth16 setup with snarkjs's reduction, written as a zkey; seconds): a 2^16
+# ceremony's `prepare phase2` takes about 45 minutes here and 2^20 many
+# hours. chain_20's compile takes about 20 CPU-minutes.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -31,8 +31,7 @@ LARGE=(merkle_40 sha256_512)
 ptau_power() {
     case "$1" in
         multiply | merkle_8) echo 12 ;;
-        merkle_40 | sha256_512) echo 16 ;;
-        chain_20) echo none ;;
+        merkle_40 | sha256_512 | chain_20) echo none ;;
         *) echo "circom_fixtures: unknown circuit $1" >&2; exit 2 ;;
     esac
 }
@@ -41,7 +40,7 @@ names=()
 for a in "$@"; do
     case "$a" in
         --large) names+=("${DEFAULT[@]}" "${LARGE[@]}") ;;
-        -h | --help) sed -n '2,19p' "$0"; exit 0 ;;
+        -h | --help) sed -n '2,20p' "$0"; exit 0 ;;
         -*) echo "circom_fixtures: unknown option $a" >&2; exit 2 ;;
         *) names+=("$a") ;;
     esac
