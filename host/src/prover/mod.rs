@@ -1,8 +1,11 @@
 //! Groth16 proving with the heavy steps on the coprocessor: for circuits
 //! written with arkworks ([`groth16`], over matrices extracted once,
 //! [`r1cs`]) and for circom circuits with snarkjs keys and witnesses
-//! ([`circom`]).
+//! ([`circom`]); h(X)'s chains on the card ([`qap`]); a proof's time step by
+//! step ([`profile`]).
 
 pub mod circom;
 pub mod groth16;
+pub mod profile;
+pub mod qap;
 pub mod r1cs;

@@ -3,7 +3,7 @@
 
 use crate::driver::{Coprocessor, DriverError, FieldOp, JobProfile};
 use crate::ntt::{Direction, NTT_LOG_MAX_TOTAL, OutputPowers};
-use crate::prover::groth16::HInputs;
+use crate::prover::qap::HInputs;
 use crate::{Bus, DeviceBuffer, Operand};
 use ark_bn254::Fr;
 use ark_ff::{One, Zero};
@@ -41,7 +41,7 @@ impl<B: Bus> Coprocessor<B> {
         if n < 2 || !n.is_power_of_two() || n.trailing_zeros() > SNARKJS_QAP_LOG_MAX {
             return Err(DriverError::NttSize { n, max_log: SNARKJS_QAP_LOG_MAX });
         }
-        let (h, stages) = self.h_on_card(HInputs::Elements([a, b, c]), crate::groth16::Qap::Snarkjs)?;
+        let (h, stages) = self.h_on_card(HInputs::Elements([a, b, c]), crate::prover::qap::Qap::Snarkjs)?;
         let mut profile = JobProfile { clock_hz: self.clock_hz(), ..Default::default() };
         for p in &stages {
             profile.add(p);
