@@ -298,13 +298,11 @@ impl<B: Bus> Coprocessor<B> {
         s: Fr,
     ) -> Result<(Proof<Bn254>, ProveProfile), ProveError> {
         check_key(pk, key)?;
-        let t_prove = Instant::now();
-        let sim0 = self.sim_clock_s();
-        let mut prof = ProveProfile::default();
+        let mut started = self.start_proof();
         let t = Instant::now();
         let (z, num_inputs) = synthesize_witness(circuit)?;
-        prof.push(ProveStep::host("synthesis", "compute the witness (the key holds the matrices)", t.elapsed().as_secs_f64()));
-        self.prove_assignment(pk, key, &z, num_inputs, r, s, Started { prof, t_prove, sim0 })
+        started.prof.push(ProveStep::host("synthesis", "compute the witness (the key holds the matrices)", t.elapsed().as_secs_f64()));
+        self.prove_assignment(pk, key, &z, num_inputs, r, s, started)
     }
 
     /// A proof from a full assignment z (1, public inputs, witness) with
@@ -321,11 +319,14 @@ impl<B: Bus> Coprocessor<B> {
         witness_step: ProveStep,
     ) -> Result<(Proof<Bn254>, ProveProfile), ProveError> {
         check_key(pk, key)?;
-        let t_prove = Instant::now();
-        let sim0 = self.sim_clock_s();
-        let mut prof = ProveProfile::default();
-        prof.push(witness_step);
-        self.prove_assignment(pk, key, z, num_inputs, r, s, Started { prof, t_prove, sim0 })
+        let mut started = self.start_proof();
+        started.prof.push(witness_step);
+        self.prove_assignment(pk, key, z, num_inputs, r, s, started)
+    }
+
+    /// A proof's clocks, started now, and its empty profile.
+    fn start_proof(&self) -> Started {
+        Started { prof: ProveProfile::default(), t_prove: Instant::now(), sim0: self.sim_clock_s() }
     }
 
     #[allow(clippy::too_many_arguments)]

@@ -57,17 +57,22 @@ impl SparseMatrices {
             m.row_starts[k].push(0);
             for row in rows {
                 for &(coeff, var) in row {
-                    let id = *ids.entry(coeff).or_insert_with(|| {
-                        m.coeffs.push(coeff);
-                        m.coeffs.len() as u32 - 1
-                    });
-                    m.columns[k].push(var as u32);
-                    m.coeff_ids[k].push(id);
+                    m.push_term(&mut ids, k, coeff, var);
                 }
                 m.row_starts[k].push(m.columns[k].len() as u32);
             }
         }
         m
+    }
+
+    /// Appends a term to matrix k's current row, its coefficient interned.
+    fn push_term(&mut self, ids: &mut HashMap<Fr, u32>, k: usize, coeff: Fr, var: usize) {
+        let id = *ids.entry(coeff).or_insert_with(|| {
+            self.coeffs.push(coeff);
+            self.coeffs.len() as u32 - 1
+        });
+        self.columns[k].push(var as u32);
+        self.coeff_ids[k].push(id);
     }
 
     /// A, B and C from (row, column, coefficient) terms sorted by row, over
@@ -83,12 +88,7 @@ impl SparseMatrices {
             let mut next = terms.iter().peekable();
             for row in 0..rows {
                 while let Some(&(_, var, coeff)) = next.next_if(|t| t.0 == row) {
-                    let id = *ids.entry(coeff).or_insert_with(|| {
-                        m.coeffs.push(coeff);
-                        m.coeffs.len() as u32 - 1
-                    });
-                    m.columns[k].push(var as u32);
-                    m.coeff_ids[k].push(id);
+                    m.push_term(&mut ids, k, coeff, var);
                 }
                 m.row_starts[k].push(m.columns[k].len() as u32);
             }
