@@ -140,8 +140,12 @@ fn build() {
     // Verilator's `*__Slow.cpp` files hold code that runs once (construction,
     // initial blocks such as the ROM contents, the first settle): -O0 cuts
     // the build time a lot and costs no simulation speed.
+    // The `quick-build` feature compiles everything at -O0: a build in a
+    // fraction of the time for a model that simulates several times slower
+    // (sweeps of many short runs over many hardware variants).
+    let quick = std::env::var("CARGO_FEATURE_QUICK_BUILD").is_ok();
     let mut slow = base(0);
-    let mut build = base(2);
+    let mut build = base(if quick { 0 } else { 2 });
     build
         .file(include.join("verilated.cpp"))
         .file(include.join("verilated_threads.cpp"))

@@ -9,9 +9,11 @@ pub mod driver;
 pub mod elementwise;
 pub mod field;
 pub mod msm;
+pub mod msm_input;
 pub use prover::{circom, groth16, r1cs};
 pub mod ntt;
 pub mod prover;
+pub mod sweep;
 
 pub use backend::{Backend, ModelBus, TracePoint, TraceSpec, TraceSpecError, VerilatorBus};
 pub use bus::{Beat, Bus, BusError, BusStats};

@@ -3,10 +3,16 @@
 
 use std::path::PathBuf;
 use zkcopro_host::bus::{InitState, RANDOM_INIT_SEED_MAX};
-use zkcopro_host::{Backend, Bus, Coprocessor, DriverError, TracePoint, TraceSpec};
+use zkcopro_host::{Backend, Bus, CardMemConfig, Coprocessor, DriverError, TracePoint, TraceSpec};
 
 /// Accepted `--clock-mhz` range.
 pub const CLOCK_MHZ_RANGE: std::ops::RangeInclusive<f64> = 1.0..=2000.0;
+
+/// Accepted `--mem-latency-ns` range: a few cycles to a remote memory.
+pub const MEM_LATENCY_NS_RANGE: std::ops::RangeInclusive<f64> = 1.0..=10_000.0;
+
+/// Accepted `--mem-gbps` range: a slow card to several HBM stacks.
+pub const MEM_GBPS_RANGE: std::ops::RangeInclusive<f64> = 0.1..=10_000.0;
 
 /// Options shared by the commands that run jobs on the device.
 #[derive(clap::Args, Clone, Debug)]
@@ -27,6 +33,13 @@ pub struct RunArgs {
     /// reset must bring it to the same results (verilator backend).
     #[arg(long, value_name = "SEED")]
     pub random_init: Option<u32>,
+    /// Card-memory latency, ns from a read request to its first beat
+    /// [default: 100, a DDR4 channel].
+    #[arg(long, value_name = "NS")]
+    pub mem_latency_ns: Option<f64>,
+    /// Card-memory bandwidth, GB/s [default: 19.2, one DDR4-2400 channel].
+    #[arg(long, value_name = "GB_PER_S")]
+    pub mem_gbps: Option<f64>,
     #[command(flatten)]
     pub trace: TraceArgs,
 }
@@ -111,6 +124,17 @@ impl RunArgs {
                 CLOCK_MHZ_RANGE.end()
             ));
         }
+        let ranges = [
+            ("--mem-latency-ns", self.mem_latency_ns, &MEM_LATENCY_NS_RANGE),
+            ("--mem-gbps", self.mem_gbps, &MEM_GBPS_RANGE),
+        ];
+        for (flag, value, range) in ranges {
+            if let Some(v) = value {
+                if !(v.is_finite() && range.contains(&v)) {
+                    return Err(format!("{flag} {v} is outside {}..={}", range.start(), range.end()));
+                }
+            }
+        }
         if self.trace.spec(self.clock_mhz)?.is_some() && self.backend != Backend::Verilator {
             return Err("--trace needs the verilator backend".into());
         }
@@ -135,7 +159,21 @@ impl RunArgs {
             }
             None => InitState::Zero,
         };
-        Ok(Coprocessor::new(self.backend.open_with(spec.as_ref(), init))?.with_clock_hz(self.clock_hz()))
+        Ok(Coprocessor::new(self.backend.open_with(spec.as_ref(), init))?
+            .with_clock_hz(self.clock_hz())
+            .with_mem_config(self.mem_config()))
+    }
+
+    /// The card memory these options ask for (the DDR4 default otherwise).
+    pub fn mem_config(&self) -> CardMemConfig {
+        let mut config = CardMemConfig::default();
+        if let Some(ns) = self.mem_latency_ns {
+            config.dram_latency_s = ns * 1e-9;
+        }
+        if let Some(gbps) = self.mem_gbps {
+            config.dram_bytes_per_s = gbps * 1e9;
+        }
+        config
     }
 }
 

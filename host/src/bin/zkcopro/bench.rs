@@ -5,7 +5,8 @@
 //! `bench.json` and two SVG plots.
 
 use crate::args::{RunArgs, TraceArgs};
-use crate::msm::{self, MsmArgs, ScalarKind};
+use crate::msm::{self, MsmArgs};
+use zkcopro_host::msm_input::ScalarKind;
 use crate::ntt::{self, NttArgs};
 use crate::plot;
 use crate::prove::{self, CircuitKind, ProveArgs};
@@ -85,12 +86,14 @@ impl BenchArgs {
             clock_mhz: self.clock_mhz,
             json: true,
             random_init: None,
+            mem_latency_ns: None,
+            mem_gbps: None,
             trace: TraceArgs::default(),
         }
     }
 
     fn msm_args(&self, log_size: u32, scalars: ScalarKind) -> MsmArgs {
-        MsmArgs { log_size, window: None, scalars, one_off: false, run: self.run_args(log_size) }
+        MsmArgs { log_size, shard: None, window: None, scalars, one_off: false, run: self.run_args(log_size) }
     }
 
     fn prove_args(&self, log_constraints: u32) -> ProveArgs {

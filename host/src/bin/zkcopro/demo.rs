@@ -2,7 +2,7 @@
 //! each verified against arkworks, with the time split.
 
 use crate::args::{RunArgs, TraceArgs};
-use crate::msm::{ScalarKind, msm_input};
+use zkcopro_host::msm_input::{ScalarKind, msm_input};
 use crate::prove::{self, CircuitKind, ProveArgs};
 use ark_ff::UniformRand;
 use indicatif::{ProgressBar, ProgressStyle};

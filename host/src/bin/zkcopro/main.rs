@@ -13,10 +13,12 @@ mod prove;
 mod prove_circom;
 mod qap_h;
 mod setup;
+mod sweep;
 mod verilog;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
+use zkcopro_host::sweep::SweepError;
 
 #[derive(Parser)]
 #[command(name = "zkcopro", version, about = "Simulated zero-knowledge coprocessor (BN254): glue on the host, heavy work in cycle-accurate RTL")]
@@ -52,6 +54,9 @@ enum Command {
     /// Groth16's h(X) chain alone (A, B, C's evaluations to h's
     /// coefficients) on device buffers, against the same chain in ark-poly.
     QapH(qap_h::QapHArgs),
+    /// A design sweep: jobs over grids of run and build parameters, on this
+    /// machine or a Slurm cluster, merged into sweep.json with plots.
+    Sweep(sweep::SweepArgs),
     /// Write the coprocessor's Verilog, lint waivers and register map to DIR.
     Verilog(verilog::VerilogArgs),
     /// Show the build configuration as the device reports it, and the register map.
@@ -68,7 +73,19 @@ fn check(command: &Command) -> Result<(), String> {
         Command::Prove(a) => a.check(),
         Command::QapH(a) => a.check(),
         Command::Setup(a) => a.check(),
+        Command::Sweep(a) => a.check(),
         Command::Verilog(_) | Command::Info(_) => Ok(()),
+    }
+}
+
+/// A sweep's run, checked as the command line it will be: parsed, and
+/// every argument checked; sweeps run only jobs, not other sweeps.
+fn check_run(args: &[String]) -> Result<(), String> {
+    let argv = std::iter::once("zkcopro".to_string()).chain(args.iter().cloned()).chain(std::iter::once("--json".into()));
+    let cli = Cli::try_parse_from(argv).map_err(|e| e.render().to_string().lines().next().unwrap_or("bad arguments").to_string())?;
+    match cli.command {
+        Command::Msm(_) | Command::Ntt(_) | Command::Prove(_) | Command::QapH(_) => check(&cli.command),
+        _ => Err("a sweep runs msm, ntt, prove and qap-h jobs".into()),
     }
 }
 
@@ -128,6 +145,13 @@ fn main() -> ExitCode {
                 ExitCode::from(2)
             }
             Ok(r1cs) => job_status(setup::run(&a, r1cs)),
+        },
+        Command::Sweep(a) => match sweep::run(&a, &check_run) {
+            Err(e @ (SweepError::Spec(_) | SweepError::BadRun { .. })) => {
+                eprintln!("error: {e}");
+                ExitCode::from(2)
+            }
+            r => job_status(r),
         },
         Command::Verilog(a) => verilog::run(&a),
         Command::Info(a) => job_status(info::run(&a).map(|()| true)),

@@ -2,20 +2,26 @@
 //! default) against arkworks in the same run.
 
 use crate::args::{RunArgs, best_of, check_host_memory, emit};
-use ark_ff::UniformRand;
-use rand::SeedableRng;
-use rand_chacha::ChaCha8Rng;
 use serde::Serialize;
+use zkcopro_host::msm_input::{PointHex, ScalarKind, Shard, shard_input};
 use zkcopro_host::{Backend, DriverError};
 
-/// Largest `msm --log-size`.
+/// Largest MSM one run holds: `--log-size`, or the shard's size with `--shard`.
 pub const MSM_MAX_LOG: u32 = 20;
+
+/// Largest `--log-size` of a sharded input (2^30 points in 2^10 or more shards).
+pub const MSM_MAX_SHARDED_LOG: u32 = 30;
 
 #[derive(clap::Args, Clone)]
 pub struct MsmArgs {
-    /// log2 of the number of points (0 <= K <= 20).
+    /// log2 of the number of points (0 <= K <= 20; with --shard, of the whole input).
     #[arg(long, default_value_t = 12)]
     pub log_size: u32,
+    /// Run shard I of S of the input (like one of S cards each holding a
+    /// slice of the bases): 2^K / S points, chunk I of the seeded input;
+    /// the report carries the shard's result point for the combine.
+    #[arg(long, value_name = "I/S")]
+    pub shard: Option<String>,
     /// Window width c in bits (default: the fewest estimated cycles).
     #[arg(long)]
     pub window: Option<usize>,
@@ -37,58 +43,44 @@ const HOST_BYTES_PER_POINT: u64 = 512;
 
 impl MsmArgs {
     pub fn check(&self) -> Result<(), String> {
-        if self.log_size > MSM_MAX_LOG {
-            return Err(format!("--log-size {} is above {MSM_MAX_LOG}", self.log_size));
+        let shard = self.shard()?;
+        let run_log = self.log_size - shard.count.trailing_zeros();
+        if run_log > MSM_MAX_LOG {
+            return Err(match self.shard {
+                Some(_) => format!("a shard of 2^{run_log} points is above 2^{MSM_MAX_LOG}; use more shards"),
+                None => format!("--log-size {} is above {MSM_MAX_LOG}", self.log_size),
+            });
         }
         if let Some(c) = self.window {
             zkcopro_host::msm::window_shape(c).map_err(|e| format!("--window {c}: {e}"))?;
         }
-        check_host_memory(&format!("msm --log-size {}", self.log_size), HOST_BYTES_PER_POINT << self.log_size)?;
+        check_host_memory(&format!("msm of 2^{run_log} points"), HOST_BYTES_PER_POINT << run_log)?;
         self.run.check()
     }
-}
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum ScalarKind {
-    Uniform,
-    Equal,
-    Ones,
-    Small,
-    Witness,
-}
-
-/// Full-size scalars in a `witness` input (the rest are 0 or 1).
-const WITNESS_FULL_SIZE: usize = 32;
-
-pub fn msm_input(rng: &mut ChaCha8Rng, n: usize, kind: ScalarKind) -> (Vec<ark_bn254::G1Affine>, Vec<ark_bn254::Fr>) {
-    use ark_bn254::Fr;
-    use rand::Rng;
-    let points = zkcopro_host::msm::random_points(rng, n);
-    let equal = Fr::rand(rng);
-    let mut scalars: Vec<Fr> = (0..n)
-        .map(|_| match kind {
-            ScalarKind::Uniform => Fr::rand(rng),
-            ScalarKind::Equal => equal,
-            ScalarKind::Ones => Fr::from(1u64),
-            ScalarKind::Small => Fr::from(rng.gen_range(1u64..1 << 16)),
-            ScalarKind::Witness => Fr::from(rng.gen_bool(0.43) as u64),
-        })
-        .collect();
-    if kind == ScalarKind::Witness {
-        for _ in 0..WITNESS_FULL_SIZE.min(n) {
-            let i = rng.gen_range(0..n);
-            scalars[i] = Fr::rand(rng);
+    /// The shard this run computes (the whole input without --shard).
+    pub fn shard(&self) -> Result<Shard, String> {
+        if self.log_size > MSM_MAX_SHARDED_LOG {
+            return Err(format!("--log-size {} is above {MSM_MAX_SHARDED_LOG}", self.log_size));
+        }
+        match &self.shard {
+            None => Ok(Shard::WHOLE),
+            Some(text) => Shard::parse(text, self.log_size).map_err(|e| format!("--shard {e}")),
         }
     }
-    (points, scalars)
 }
-
 
 #[derive(Serialize, Clone)]
 pub struct MsmReport {
+    /// log2 of the whole input's size (of all shards together).
     pub log_size: u32,
+    /// Points this run computed (the shard's with --shard).
     pub n: usize,
+    pub shard_index: u32,
+    pub shard_count: u32,
+    /// The MSM's value as the device computed it (affine, hex; null for
+    /// infinity): what the shards' combine adds up.
+    pub result: Option<PointHex>,
     pub scalars: ScalarKind,
     pub backend: Backend,
     pub multiplier: &'static str,
@@ -149,13 +141,14 @@ pub fn measure(a: &MsmArgs, quiet: bool) -> Result<MsmReport, DriverError> {
     let (log_size, window, kind, one_off) = (a.log_size, a.window, a.scalars, a.one_off);
     let (backend, json) = (a.run.backend, quiet);
     let seed = a.run.seed();
-    let n = 1usize << log_size;
+    let shard = a.shard().expect("arguments checked before the run");
+    let n = shard.len(log_size);
     let multiplier = a.run.multiplier();
     if !json {
-        println!("zkcopro msm: n = 2^{log_size} points, {kind:?} scalars, backend {backend:?} (multiplier: {multiplier}), seed {seed}");
+        let part = if shard.count > 1 { format!(" (shard {} of {} of 2^{log_size})", shard.index, shard.count) } else { String::new() };
+        println!("zkcopro msm: n = {n} points{part}, {kind:?} scalars, backend {backend:?} (multiplier: {multiplier}), seed {seed}");
     }
-    let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    let (points, scalars) = msm_input(&mut rng, n, kind);
+    let (points, scalars) = shard_input(seed, log_size, kind, shard);
     let mut dev = a.run.open()?;
     let spinner = crate::args::spinner(json, "simulating the coprocessor (accumulate, reduce, unload)");
     let config = zkcopro_host::MsmConfig { window_bits: window };
@@ -173,11 +166,15 @@ pub fn measure(a: &MsmArgs, quiet: bool) -> Result<MsmReport, DriverError> {
     // arkworks at its best: release build, `parallel` feature, all cores;
     // best of three timed runs after a warm-up.
     let (want, arkworks_s) = best_of(3, || G1Projective::msm(&points, &scalars).expect("equal lengths"));
-    let verified = got.into_affine() == want.into_affine();
+    let got = got.into_affine();
+    let verified = got == want.into_affine();
     let j = &p.job;
     let r = MsmReport {
         log_size,
         n,
+        shard_index: shard.index,
+        shard_count: shard.count,
+        result: PointHex::from_point(&got),
         scalars: kind,
         backend,
         multiplier,

@@ -151,3 +151,52 @@ fn human_time(s: f64) -> String {
         format!("{:.1} µs", s * 1e6)
     }
 }
+
+/// A sweep's plot: one line per series, the figure against the parameter.
+pub fn sweep_svg(series: &[zkcopro_host::sweep::merge::Series], spec: &zkcopro_host::sweep::spec::PlotSpec, path: &Path) -> PlotResult {
+    let root = SVGBackend::new(path, (960, 560)).into_drawing_area();
+    root.fill(&WHITE).map_err(err)?;
+    let all = || series.iter().flat_map(|s| s.points.iter());
+    let (mut xmin, mut xmax) = all().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), p| (a.min(p.0), b.max(p.0)));
+    let (mut ymin, mut ymax) = all().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), p| (a.min(p.1), b.max(p.1)));
+    if !xmin.is_finite() {
+        (xmin, xmax, ymin, ymax) = (0.0, 1.0, 1.0, 10.0);
+    }
+    let xpad = ((xmax - xmin) * 0.05).max(0.5);
+    let caption = format!("{}: {} against {}", spec.job, spec.y, spec.x);
+    let mut builder = ChartBuilder::on(&root);
+    builder.caption(caption, ("sans-serif", 20)).margin(16).x_label_area_size(50).y_label_area_size(90);
+    let x_range = (xmin - xpad)..(xmax + xpad);
+    // Drawn with a closure over either axis type.
+    macro_rules! draw {
+        ($chart:expr) => {{
+            let mut chart = $chart;
+            chart.configure_mesh().x_desc(spec.x.as_str()).y_desc(spec.y.as_str()).draw().map_err(err)?;
+            for (k, s) in series.iter().enumerate() {
+                let colour = SERIES_COLOURS[k % SERIES_COLOURS.len()];
+                chart
+                    .draw_series(LineSeries::new(s.points.iter().copied(), colour.stroke_width(2)))
+                    .map_err(err)?
+                    .label(s.label.clone())
+                    .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], colour.stroke_width(2)));
+                chart.draw_series(s.points.iter().map(|&p| Circle::new(p, 4, colour.filled()))).map_err(err)?;
+            }
+            chart
+                .configure_series_labels()
+                .position(SeriesLabelPosition::UpperLeft)
+                .border_style(BLACK.mix(0.4))
+                .background_style(WHITE.mix(0.9))
+                .draw()
+                .map_err(err)?;
+        }};
+    }
+    if spec.log_y {
+        let lo = if ymin > 0.0 { ymin / 1.5 } else { 1e-9 };
+        draw!(builder.build_cartesian_2d(x_range, (lo..ymax.max(lo) * 1.5).log_scale()).map_err(err)?);
+    } else {
+        let pad = ((ymax - ymin) * 0.08).max(ymax.abs() * 0.02).max(1e-12);
+        draw!(builder.build_cartesian_2d(x_range, (ymin - pad).min(0.0f64.max(ymin - pad))..(ymax + pad)).map_err(err)?);
+    }
+    note(&root, "each point: the mean of the runs at that x (seeds, other parameters)")?;
+    root.present().map_err(err)
+}
