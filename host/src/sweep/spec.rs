@@ -208,7 +208,7 @@ fn short_hash(text: &str) -> String {
 
 /// Reads a spec file.
 pub fn load(path: &std::path::Path) -> Result<SweepSpec, SweepError> {
-    let text = std::fs::read_to_string(path).map_err(|e| SweepError::Io(format!("{}: {e}", path.display())))?;
+    let text = std::fs::read_to_string(path).map_err(|e| SweepError::Spec(format!("{}: {e}", path.display())))?;
     parse(&text).map_err(|e| match e {
         SweepError::Spec(m) => SweepError::Spec(format!("{}: {m}", path.display())),
         other => other,

@@ -56,7 +56,8 @@ if [ $rc -eq 0 ]; then
     mv "$part" "$out/results/$key.json"
 else
     rm -f "$part"
-    reason=$(tail -n 1 "$log" | tr -d '"\\' | cut -c1-300)
+    # The log's last line, made safe for a JSON string.
+    reason=$(tail -n 1 "$log" | tr -d '\000-\037"\\' | cut -c1-300)
     printf '{"exit_code": %d, "reason": "%s", "log": "%s"}\n' "$rc" "$reason" "$log" >"$out/results/$key.failed"
 fi
 exit $rc

@@ -82,7 +82,11 @@ fn check(command: &Command) -> Result<(), String> {
 /// every argument checked; sweeps run only jobs, not other sweeps.
 fn check_run(args: &[String]) -> Result<(), String> {
     let argv = std::iter::once("zkcopro".to_string()).chain(args.iter().cloned()).chain(std::iter::once("--json".into()));
-    let cli = Cli::try_parse_from(argv).map_err(|e| e.render().to_string().lines().next().unwrap_or("bad arguments").to_string())?;
+    let cli = Cli::try_parse_from(argv).map_err(|e| {
+        let text = e.render().to_string();
+        let first = text.lines().next().unwrap_or("bad arguments");
+        first.strip_prefix("error: ").unwrap_or(first).to_string()
+    })?;
     match cli.command {
         Command::Msm(_) | Command::Ntt(_) | Command::Prove(_) | Command::QapH(_) => check(&cli.command),
         _ => Err("a sweep runs msm, ntt, prove and qap-h jobs".into()),
