@@ -142,6 +142,17 @@ fn note(root: &DrawingArea<SVGBackend<'_>, Shift>, text: &str) -> PlotResult {
         .map_err(err)
 }
 
+/// An axis label: whole numbers without decimals, small ones with a few.
+fn axis_number(v: f64) -> String {
+    if v.abs() >= 1e7 {
+        format!("{v:.2e}")
+    } else if v.abs() >= 100.0 || v.fract() == 0.0 {
+        format!("{v:.0}")
+    } else {
+        format!("{v:.3}")
+    }
+}
+
 fn human_time(s: f64) -> String {
     if s >= 1.0 {
         format!("{s:.2} s")
@@ -171,7 +182,14 @@ pub fn sweep_svg(series: &[zkcopro_host::sweep::merge::Series], spec: &zkcopro_h
     macro_rules! draw {
         ($chart:expr) => {{
             let mut chart = $chart;
-            chart.configure_mesh().x_desc(spec.x.as_str()).y_desc(spec.y.as_str()).draw().map_err(err)?;
+            chart
+                .configure_mesh()
+                .x_desc(spec.x.as_str())
+                .y_desc(spec.y.as_str())
+                .x_label_formatter(&|v| axis_number(*v))
+                .y_label_formatter(&|v| axis_number(*v))
+                .draw()
+                .map_err(err)?;
             for (k, s) in series.iter().enumerate() {
                 let colour = SERIES_COLOURS[k % SERIES_COLOURS.len()];
                 chart
