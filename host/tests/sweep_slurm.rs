@@ -123,3 +123,32 @@ series = "scalars"
     assert_eq!(r2["done"], 24);
     assert_eq!(std::fs::read_to_string(out.join("slurm/submitted.json")).unwrap(), before);
 }
+
+/// The long one (about 25 minutes on 2 CPUs): a 2^22-point MSM as 8 shards
+/// of 2^19 points on 8 Verilator tasks through Slurm, the shards' sum equal
+/// to arkworks' MSM of the whole input. `cargo test --release -p
+/// zkcopro-host --test sweep_slurm -- --ignored --nocapture` with the
+/// cluster up.
+#[test]
+#[ignore]
+fn msm_2_22_in_8_sharded_tasks_is_exact() {
+    cluster_up();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let out = root.join("target/test-sweep/msm-2-22");
+    let o = Command::new(env!("CARGO_BIN_EXE_zkcopro"))
+        .arg("sweep")
+        .arg(root.join("testbenches/sweeps/msm_2_22_sharded.toml"))
+        .args(["--engine", "slurm", "--out"])
+        .arg(&out)
+        .output()
+        .expect("zkcopro sweep");
+    println!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr));
+    assert_eq!(o.status.code(), Some(0));
+    let r: Value = serde_json::from_str(&std::fs::read_to_string(out.join("sweep.json")).unwrap()).unwrap();
+    assert_eq!(r["done"], 8);
+    assert_eq!(r["verified"], 8);
+    let s = &r["sharded"][0];
+    assert_eq!(s["shards"], 8);
+    assert_eq!(s["log_size"], 22);
+    assert_eq!(s["verified"], true, "the shards' sum is arkworks' MSM of all 2^22 points");
+}
