@@ -183,6 +183,15 @@ fn bad_specs_are_refused_before_anything_runs() {
         assert!(stderr.starts_with("error: ") && stderr.contains(says), "case {i}: expected '{says}' in {stderr}");
         assert!(!out.exists(), "case {i}: nothing written");
     }
+    // Options of the other engine.
+    let spec = dir.join("good.toml");
+    std::fs::write(&spec, "name = \"x\"\n[[job]]\nkind = \"ntt\"\n").unwrap();
+    for (flags, says) in [(&["--mem", "100"][..], "are for --engine slurm"), (&["--engine", "slurm", "--jobs", "2"][..], "--jobs is for")] {
+        let o = sweep(&spec, &dir.join("o"), flags);
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{flags:?}: {stderr}");
+        assert!(stderr.contains(says), "{flags:?}: {stderr}");
+    }
     // A spec file that is missing or not TOML.
     let o = sweep(&dir.join("missing.toml"), &dir.join("o"), &[]);
     assert_eq!(o.status.code(), Some(2), "{}", String::from_utf8_lossy(&o.stderr));

@@ -60,9 +60,9 @@ fn tool(name: &str, args: &[String]) -> Result<String, SweepError> {
     Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
 }
 
-/// Every job and array task in the queue (`squeue -r`: one line per task).
+/// This user's jobs and array tasks in the queue (`squeue -r`: one line per task).
 fn queued() -> Result<HashSet<String>, SweepError> {
-    let out = tool("squeue", &["-h".into(), "-r".into(), "-o".into(), "%i".into()])?;
+    let out = tool("squeue", &["--me".into(), "-h".into(), "-r".into(), "-o".into(), "%i".into()])?;
     Ok(out.lines().map(|l| l.trim().to_string()).filter(|l| !l.is_empty()).collect())
 }
 
@@ -86,22 +86,92 @@ impl SlurmOptions {
     }
 }
 
+impl Submitted {
+    fn path(plan: &Plan) -> std::path::PathBuf {
+        plan.store.slurm_dir().join("submitted.json")
+    }
+
+    fn load(plan: &Plan) -> Submitted {
+        std::fs::read_to_string(Self::path(plan)).ok().and_then(|t| serde_json::from_str(&t).ok()).unwrap_or_default()
+    }
+
+    /// Saved after every sbatch, so that a sweep stopped half-way never
+    /// submits the same run twice.
+    fn save(&self, plan: &Plan) -> Result<(), SweepError> {
+        let path = Self::path(plan);
+        let text = serde_json::to_string_pretty(self).expect("serialize");
+        std::fs::write(&path, text).map_err(|e| SweepError::Io(format!("{}: {e}", path.display())))
+    }
+}
+
+/// sbatch's job id (`--parsable` prints `ID` or `ID;CLUSTER`).
+fn sbatch(args: &[String]) -> Result<String, SweepError> {
+    let out = tool("sbatch", args)?;
+    Ok(out.split(';').next().unwrap_or(&out).to_string())
+}
+
+/// Submits one build as a batch job.
+fn submit_build(plan: &Plan, opts: &SlurmOptions, b: usize) -> Result<String, SweepError> {
+    let build = &plan.builds[b];
+    build.write_script(&plan.repo, &plan.target_dir)?;
+    let mut args = opts.sbatch_args(true);
+    args.push(format!("--job-name=zkcopro-{}-build", plan.name));
+    args.push(format!("--output={}", build.log().display()));
+    args.push(build.script().display().to_string());
+    sbatch(&args)
+}
+
+/// Submits `runs` (all on build `b`) as one job array, after `dep` if the
+/// build is still to be made; `tag` names its task list and script.
+fn submit_array(plan: &Plan, opts: &SlurmOptions, b: usize, runs: &[&PlannedRun], dep: Option<&str>, tag: &str) -> Result<String, SweepError> {
+    let base = plan.store.slurm_dir().join(format!("{}-{tag}", plan.name));
+    let (tasks_path, script_path) = (base.with_extension("tasks"), base.with_extension("sh"));
+    let lines: Vec<String> = runs
+        .iter()
+        .map(|r| {
+            let cmd = plan.store.task_command(&plan.builds[b].binary(), &r.key, &r.run.cli_args());
+            cmd.iter().map(|a| shell_quote(a)).collect::<Vec<_>>().join(" ")
+        })
+        .collect();
+    std::fs::write(&tasks_path, lines.join("\n") + "\n").map_err(|e| SweepError::Io(format!("{}: {e}", tasks_path.display())))?;
+    let script = format!(
+        "#!/usr/bin/env bash\n\
+         # zkcopro sweep {name}: {count} runs of build {hash}, one per array task.\n\
+         set -euo pipefail\n\
+         line=$(sed -n \"$((SLURM_ARRAY_TASK_ID + 1))p\" {tasks})\n\
+         eval \"exec $line\"\n",
+        name = plan.name,
+        count = runs.len(),
+        hash = plan.builds[b].hash,
+        tasks = shell_quote(&tasks_path.display().to_string()),
+    );
+    std::fs::write(&script_path, script).map_err(|e| SweepError::Io(format!("{}: {e}", script_path.display())))?;
+    let mut args = opts.sbatch_args(false);
+    args.push(format!("--job-name=zkcopro-{}", plan.name));
+    args.push(format!("--array=0-{}", runs.len() - 1));
+    args.push(format!("--output={}", plan.store.root.join("logs").join("slurm-%A_%a.out").display()));
+    if let Some(dep) = dep {
+        // A run starts only on a build that succeeded; if the build fails,
+        // the wait cancels the array.
+        args.push(format!("--dependency=afterok:{dep}"));
+    }
+    args.push(script_path.display().to_string());
+    sbatch(&args)
+}
+
 /// Submits what is missing, then (with `wait`) follows the queue until
 /// every task has finished and records the tasks that left no result.
 pub fn run(plan: &Plan, opts: &SlurmOptions, quiet: bool) -> Result<EngineReport, SweepError> {
     // The cluster must answer before anything is submitted.
     let queue = queued().map_err(|e| SweepError::Slurm(format!("{e}; is the cluster up? (scripts/cluster.sh up)")))?;
-    let state_path = plan.store.slurm_dir().join("submitted.json");
-    let mut submitted: Submitted =
-        std::fs::read_to_string(&state_path).ok().and_then(|t| serde_json::from_str(&t).ok()).unwrap_or_default();
+    let mut submitted = Submitted::load(plan);
     let (pending, mut report) = plan.pending();
     let in_flight = |id: &String| queue.contains(id);
     let (running, pending): (Vec<&PlannedRun>, Vec<&PlannedRun>) =
         pending.into_iter().partition(|r| submitted.runs.get(&r.key).is_some_and(in_flight));
     report.in_flight = running.len();
 
-    // Builds: reuse a queued one, else submit.
-    let stamp = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis()).unwrap_or(0);
+    // Builds: none if made, a queued one if there is one, else a new job.
     let mut build_job: BTreeMap<usize, Option<String>> = BTreeMap::new();
     for r in &pending {
         if build_job.contains_key(&r.build) {
@@ -113,17 +183,12 @@ pub fn run(plan: &Plan, opts: &SlurmOptions, quiet: bool) -> Result<EngineReport
         } else if let Some(id) = submitted.builds.get(&build.hash).filter(|id| in_flight(id)) {
             Some(id.clone())
         } else {
-            build.write_script(&plan.repo, &plan.target_dir)?;
-            let mut args = opts.sbatch_args(true);
-            args.push(format!("--job-name=zkcopro-{}-build", plan.name));
-            args.push(format!("--output={}", build.log().display()));
-            args.push(build.script().display().to_string());
-            let id = tool("sbatch", &args)?;
-            let id = id.split(';').next().unwrap_or(&id).to_string();
+            let id = submit_build(plan, opts, r.build)?;
             if !quiet {
                 eprintln!("sweep: build {} ({}) is job {id}; log {}", build.hash, build.params.label(), build.log().display());
             }
             submitted.builds.insert(build.hash.clone(), id.clone());
+            submitted.save(plan)?;
             report.builds_started.push(build.hash.clone());
             Some(id)
         };
@@ -131,66 +196,27 @@ pub fn run(plan: &Plan, opts: &SlurmOptions, quiet: bool) -> Result<EngineReport
     }
 
     // Runs: one array per build (split at MAX_ARRAY_TASKS).
-    let mut arrays: Vec<(String, usize)> = Vec::new();
+    let stamp = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis()).unwrap_or(0);
+    let mut arrays = 0;
     for (&b, dep) in &build_job {
-        let runs: Vec<&&PlannedRun> = pending.iter().filter(|r| r.build == b).collect();
+        let runs: Vec<&PlannedRun> = pending.iter().copied().filter(|r| r.build == b).collect();
         for (n, chunk) in runs.chunks(MAX_ARRAY_TASKS).enumerate() {
-            let base = plan.store.slurm_dir().join(format!("{}-{stamp}-{b}-{n}", plan.name));
-            let tasks_path = base.with_extension("tasks");
-            let script_path = base.with_extension("sh");
-            let lines: Vec<String> = chunk
-                .iter()
-                .map(|r| {
-                    let cmd = plan.store.task_command(&plan.builds[b].binary(), &r.key, &r.run.cli_args());
-                    cmd.iter().map(|a| shell_quote(a)).collect::<Vec<_>>().join(" ")
-                })
-                .collect();
-            std::fs::write(&tasks_path, lines.join("\n") + "\n").map_err(|e| SweepError::Io(format!("{}: {e}", tasks_path.display())))?;
-            let script = format!(
-                "#!/usr/bin/env bash\n\
-                 # zkcopro sweep {name}: {count} runs of build {hash}, one per array task.\n\
-                 set -euo pipefail\n\
-                 line=$(sed -n \"$((SLURM_ARRAY_TASK_ID + 1))p\" {tasks})\n\
-                 eval \"exec $line\"\n",
-                name = plan.name,
-                count = chunk.len(),
-                hash = plan.builds[b].hash,
-                tasks = shell_quote(&tasks_path.display().to_string()),
-            );
-            std::fs::write(&script_path, script).map_err(|e| SweepError::Io(format!("{}: {e}", script_path.display())))?;
-            let output = plan.store.root.join("logs").join("slurm-%A_%a.out");
-            let mut args = opts.sbatch_args(false);
-            args.push(format!("--job-name=zkcopro-{}", plan.name));
-            args.push(format!("--array=0-{}", chunk.len() - 1));
-            args.push(format!("--output={}", output.display()));
-            if let Some(dep) = dep {
-                // A run starts only on a build that succeeded; if the build
-                // fails, the wait below cancels the array.
-                args.push(format!("--dependency=afterok:{dep}"));
-            }
-            args.push(script_path.display().to_string());
-            let id = tool("sbatch", &args)?;
-            let id = id.split(';').next().unwrap_or(&id).to_string();
+            let id = submit_array(plan, opts, b, chunk, dep.as_deref(), &format!("{stamp}-{b}-{n}"))?;
             for (i, r) in chunk.iter().enumerate() {
                 let task = format!("{id}_{i}");
                 let out = plan.store.root.join("logs").join(format!("slurm-{task}.out"));
                 submitted.outputs.insert(r.key.clone(), out.display().to_string());
                 submitted.runs.insert(r.key.clone(), task);
             }
-            arrays.push((id, b));
+            submitted.save(plan)?;
+            arrays += 1;
         }
     }
     report.submitted = pending.len();
-    let text = serde_json::to_string_pretty(&submitted).expect("serialize");
-    std::fs::write(&state_path, text).map_err(|e| SweepError::Io(format!("{}: {e}", state_path.display())))?;
     if !quiet {
         eprintln!(
-            "sweep: submitted {} runs in {} arrays ({} already done, {} failed before, {} still queued)",
-            report.submitted,
-            arrays.len(),
-            report.skipped_done,
-            report.skipped_failed,
-            report.in_flight
+            "sweep: submitted {} runs in {arrays} arrays ({} already done, {} failed before, {} still queued)",
+            report.submitted, report.skipped_done, report.skipped_failed, report.in_flight
         );
     }
     if !opts.wait {

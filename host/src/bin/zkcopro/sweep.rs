@@ -73,10 +73,18 @@ impl SweepArgs {
         if self.cpus_per_task == Some(0) || self.mem == Some(0) || self.time == Some(0) || self.build_time == Some(0) {
             return Err("--time, --build-time, --mem and --cpus-per-task must be positive".into());
         }
-        if self.engine == Engine::Local
-            && (self.partition.is_some() || self.time.is_some() || self.mem.is_some() || self.no_wait || self.wait_timeout.is_some())
-        {
-            return Err("--partition, --time, --mem, --no-wait and --wait-timeout are for --engine slurm".into());
+        let slurm_only = self.partition.is_some()
+            || self.time.is_some()
+            || self.build_time.is_some()
+            || self.mem.is_some()
+            || self.cpus_per_task.is_some()
+            || self.no_wait
+            || self.wait_timeout.is_some();
+        if self.engine == Engine::Local && slurm_only {
+            return Err("--partition, --time, --build-time, --mem, --cpus-per-task, --no-wait and --wait-timeout are for --engine slurm".into());
+        }
+        if self.engine == Engine::Slurm && self.jobs.is_some() {
+            return Err("--jobs is for --engine local (Slurm schedules the tasks)".into());
         }
         Ok(())
     }
