@@ -3,16 +3,12 @@
 //! MSM and checks it against arkworks, skips what is done when run again,
 //! and refuses a bad spec before running anything.
 
-use serde_json::Value;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
 
-fn scratch(name: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/test-sweep").join(name);
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir.canonicalize().unwrap()
-}
+use common::{corrupt_key, report, scratch};
+use serde_json::Value;
+use std::path::Path;
+use std::process::{Command, Output};
 
 fn sweep(spec: &Path, out: &Path, extra: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_zkcopro"))
@@ -23,19 +19,6 @@ fn sweep(spec: &Path, out: &Path, extra: &[&str]) -> Output {
         .args(extra)
         .output()
         .expect("run zkcopro sweep")
-}
-
-fn report(out: &Path) -> Value {
-    serde_json::from_str(&std::fs::read_to_string(out.join("sweep.json")).expect("sweep.json")).expect("json")
-}
-
-/// A prove run whose key is garbage: it passes the sweep's checks (the files
-/// exist) and fails on the node, as a bad input file would.
-fn corrupt_key(dir: &Path) -> (PathBuf, PathBuf) {
-    let (zkey, wtns) = (dir.join("corrupt.zkey"), dir.join("corrupt.wtns"));
-    std::fs::write(&zkey, b"this is not a zkey").unwrap();
-    std::fs::write(&wtns, b"nor a witness").unwrap();
-    (zkey, wtns)
 }
 
 #[test]

@@ -5,6 +5,9 @@
 //! with its log while the rest merge, and the same sweep again submits
 //! nothing.
 
+mod common;
+
+use common::{corrupt_key, report, scratch};
 use serde_json::Value;
 use std::path::Path;
 use std::process::Command;
@@ -24,13 +27,8 @@ fn cluster_up() {
 #[test]
 fn slurm_sweep_over_two_builds_merges_reports_failures_and_resubmits_nothing() {
     cluster_up();
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/test-sweep/slurm");
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    let dir = dir.canonicalize().unwrap();
-    let (zkey, wtns) = (dir.join("corrupt.zkey"), dir.join("corrupt.wtns"));
-    std::fs::write(&zkey, b"this is not a zkey").unwrap();
-    std::fs::write(&wtns, b"nor a witness").unwrap();
+    let dir = scratch("slurm");
+    let (zkey, wtns) = corrupt_key(&dir);
     let spec = dir.join("spec.toml");
     std::fs::write(
         &spec,
@@ -79,8 +77,7 @@ series = "scalars"
             .output()
             .expect("zkcopro sweep");
         println!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr));
-        let r: Value = serde_json::from_str(&std::fs::read_to_string(out.join("sweep.json")).expect("sweep.json")).unwrap();
-        (o.status.code(), r)
+        (o.status.code(), report(&out))
     };
     let t0 = std::time::Instant::now();
     let (code, r) = run();
@@ -144,7 +141,7 @@ fn msm_2_22_in_8_sharded_tasks_is_exact() {
         .expect("zkcopro sweep");
     println!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr));
     assert_eq!(o.status.code(), Some(0));
-    let r: Value = serde_json::from_str(&std::fs::read_to_string(out.join("sweep.json")).unwrap()).unwrap();
+    let r = report(&out);
     assert_eq!(r["done"], 8);
     assert_eq!(r["verified"], 8);
     let s = &r["sharded"][0];

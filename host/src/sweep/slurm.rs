@@ -265,11 +265,10 @@ fn wait(
                 }
             }
         }
-        // Pending array tasks may show as `A_[0-7]` on some versions.
-        let queued_task = |id: &String| queue.contains(id) || queue.contains(&format!("{}_[", array_of(id))) || {
-            let prefix = format!("{}_[", array_of(id));
-            queue.iter().any(|q| q.starts_with(&prefix))
-        };
+        // Pending array tasks may show as `A_[0-7]` on some versions: such
+        // arrays count as wholly queued. Collected once per poll.
+        let ranged: HashSet<String> = queue.iter().filter_map(|q| q.split_once("_[").map(|(a, _)| a.to_string())).collect();
+        let queued_task = |id: &String| queue.contains(id) || ranged.contains(&array_of(id));
         let left = ours.iter().filter(|(_, id)| queued_task(id)).count()
             + build_job.values().flatten().filter(|id| queue.contains(*id)).count();
         bar.set_message(format!("{left} jobs and tasks queued or running"));
