@@ -30,6 +30,8 @@ pub enum DriverError {
     WrongDevice { found: u32, expected: u32 },
     #[error("device is busy with another job")]
     Busy,
+    #[error("that job is no longer in flight: the device was reset, or it was started on another coprocessor")]
+    StaleJob,
     #[error("device did not finish: {0}")]
     Timeout(BusError),
     #[error("bus error: {0}")]
@@ -310,6 +312,29 @@ pub struct Coprocessor<B: Bus> {
     /// Host staging memory for card copies, kept between calls (as XRT
     /// keeps pinned buffers) so large copies do not fault in fresh pages.
     pub(crate) staging: Vec<u8>,
+    /// The started job not yet waited for, by ticket.
+    in_flight: Option<u64>,
+    /// Host wall time of card-memory copies: the simulated DMA, whose time
+    /// is `transfer_s` (at the PCIe rate), so simulation, not glue.
+    dma_sim_s: f64,
+}
+
+/// Job tickets, unique across coprocessors (a job waited for on another
+/// one than it started on is refused).
+static NEXT_TICKET: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+
+/// A device job started with [`Coprocessor::start_job`] and not yet waited
+/// for (XRT's run handle). Its input is borrowed until the wait streams it.
+#[must_use = "a started job keeps the device busy until it is waited for"]
+pub(crate) struct PendingJob<'a> {
+    ticket: u64,
+    job: DeviceJob,
+    input: std::borrow::Cow<'a, [Beat]>,
+    n_out: usize,
+    stats0: crate::bus::BusStats,
+    cycles0: u64,
+    /// Host time in `start_job` outside the simulator.
+    start_glue_s: f64,
 }
 
 impl<B: Bus> Coprocessor<B> {
@@ -333,6 +358,8 @@ impl<B: Bus> Coprocessor<B> {
             wait_overhead_s: 0.0,
             wait_overhead_total_s: 0.0,
             staging: Vec::new(),
+            in_flight: None,
+            dma_sim_s: 0.0,
         };
         dev.apply_mem_timing();
         Ok(dev)
@@ -397,7 +424,10 @@ impl<B: Bus> Coprocessor<B> {
     /// transfer's accounted time.
     pub fn write_buffer(&mut self, buf: &DeviceBuffer, offset: u64, data: &[u8]) -> Result<TransferProfile, DriverError> {
         self.allocator.check(buf, offset, data.len() as u64)?;
-        self.bus.mem_write(buf.addr + offset, data)?;
+        let t0 = Instant::now();
+        let copied = self.bus.mem_write(buf.addr + offset, data);
+        self.dma_sim_s += t0.elapsed().as_secs_f64();
+        copied?;
         let t = TransferProfile {
             bytes_to_card: data.len() as u64,
             transfers: 1,
@@ -411,7 +441,10 @@ impl<B: Bus> Coprocessor<B> {
     /// Copy `out.len()` bytes of `buf` from `offset` (card to host DMA).
     pub fn read_buffer(&mut self, buf: &DeviceBuffer, offset: u64, out: &mut [u8]) -> Result<TransferProfile, DriverError> {
         self.allocator.check(buf, offset, out.len() as u64)?;
-        self.bus.mem_read(buf.addr + offset, out)?;
+        let t0 = Instant::now();
+        let copied = self.bus.mem_read(buf.addr + offset, out);
+        self.dma_sim_s += t0.elapsed().as_secs_f64();
+        copied?;
         let t = TransferProfile {
             bytes_from_card: out.len() as u64,
             transfers: 1,
@@ -462,6 +495,7 @@ impl<B: Bus> Coprocessor<B> {
     pub fn reset(&mut self) {
         self.bus.reset();
         self.forget_device_state();
+        self.reset_jobs();
     }
 
     /// Drop every cached belief about the device's registers. Called on each
@@ -470,6 +504,12 @@ impl<B: Bus> Coprocessor<B> {
     /// register writes).
     fn forget_device_state(&mut self) {
         self.ntt_regs = None;
+    }
+
+    /// Reset, and a job in flight is lost (waiting for it is
+    /// [`DriverError::StaleJob`]).
+    fn reset_jobs(&mut self) {
+        self.in_flight = None;
     }
 
     /// Read a register (identification, counters after a job). A read
@@ -536,26 +576,75 @@ impl<B: Bus> Coprocessor<B> {
         Ok(profile)
     }
 
-    /// One device job: program the job registers, stream `input` while
-    /// receiving `n_out` beats, wait for ap_done, check ERROR, read counters.
-    /// A timeout resets the device so the next job can run.
+    /// One device job, started and waited for: program the job registers,
+    /// stream `input` while receiving `n_out` beats, wait for ap_done, check
+    /// ERROR, read counters. A timeout resets the device so the next job can
+    /// run.
     pub(crate) fn device_job(&mut self, job: DeviceJob, input: &[Beat], n_out: usize) -> Result<(Vec<Beat>, JobProfile), DriverError> {
+        let pending = self.start_job(job, std::borrow::Cow::Borrowed(input), n_out)?;
+        self.wait_job(pending)
+    }
+
+    /// Start a device job and return without waiting for it, as XRT starts a
+    /// kernel run: the job registers are written and `ap_start` set; the
+    /// input streams and the result comes back in [`Coprocessor::wait_job`].
+    /// One job is in flight at a time: starting another first is
+    /// [`DriverError::Busy`].
+    ///
+    /// The simulated device advances only while the driver talks to it, so
+    /// its cycles pass in `wait_job`; the projected timeline places them from
+    /// the start (see `prover::timeline`).
+    pub(crate) fn start_job<'a>(&mut self, job: DeviceJob, input: std::borrow::Cow<'a, [Beat]>, n_out: usize) -> Result<PendingJob<'a>, DriverError> {
         let t0 = Instant::now();
+        if self.in_flight.is_some() {
+            return Err(DriverError::Busy);
+        }
         let stats0 = self.bus.stats();
         let cycles0 = self.bus.cycles();
+        let outcome = self.program_job(&job);
+        if outcome.is_err() {
+            self.forget_device_state();
+        }
+        outcome?;
+        let ticket = NEXT_TICKET.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        self.in_flight = Some(ticket);
+        let sim_s = self.bus.stats().since(&stats0).sim_s;
+        Ok(PendingJob {
+            ticket,
+            job,
+            input,
+            n_out,
+            stats0,
+            cycles0,
+            start_glue_s: (t0.elapsed().as_secs_f64() - sim_s).max(0.0),
+        })
+    }
+
+    /// Wait for a started job: stream its input, collect its results, wait
+    /// for ap_done, check ERROR and read the counters. A job started before
+    /// a reset, or on another coprocessor, is [`DriverError::StaleJob`].
+    pub(crate) fn wait_job(&mut self, pending: PendingJob<'_>) -> Result<(Vec<Beat>, JobProfile), DriverError> {
+        let t0 = Instant::now();
+        if self.in_flight != Some(pending.ticket) {
+            return Err(DriverError::StaleJob);
+        }
+        let sim0 = self.bus.stats().sim_s;
         self.wait_overhead_s = 0.0;
-        let outcome = self.try_job(job, input, n_out);
+        let outcome = self.finish_job(&pending);
+        self.in_flight = None;
         match &outcome {
             Err(DriverError::Timeout(_)) => self.reset(),
             Err(_) => self.forget_device_state(),
             Ok(_) => {}
         }
         let (out, perf) = outcome?;
-        let stats = self.bus.stats().since(&stats0);
-        let total_cycles = self.bus.cycles() - cycles0;
+        let stats = self.bus.stats().since(&pending.stats0);
+        let wait_sim_s = self.bus.stats().sim_s - sim0;
+        let total_cycles = self.bus.cycles() - pending.cycles0;
+        let wait_glue_s = (t0.elapsed().as_secs_f64() - wait_sim_s - self.wait_overhead_s).max(0.0);
         let mut p = JobProfile {
             jobs: 1,
-            elements: n_out as u64,
+            elements: pending.n_out as u64,
             device_cycles: perf[0] as u64,
             bus_cycles: total_cycles.saturating_sub(perf[0] as u64),
             in_stall_cycles: perf[1] as u64,
@@ -575,7 +664,7 @@ impl<B: Bus> Coprocessor<B> {
             bytes_out: stats.beats_out * BEAT_BYTES,
             mmio_reads: stats.mmio_reads,
             mmio_writes: stats.mmio_writes,
-            glue_s: (t0.elapsed().as_secs_f64() - stats.sim_s - self.wait_overhead_s).max(0.0),
+            glue_s: pending.start_glue_s + wait_glue_s,
             sim_s: stats.sim_s + self.wait_overhead_s,
             clock_hz: self.clock_hz,
             cycle_accurate: self.bus.cycle_accurate(),
@@ -585,10 +674,13 @@ impl<B: Bus> Coprocessor<B> {
         Ok((out, p))
     }
 
-    /// Returns the results and the counters [busy, in-stall, out-stall, ops,
-    /// drain, memory reads, memory beats, memory stall, memory writes,
-    /// memory write beats].
-    fn try_job(&mut self, job: DeviceJob, input: &[Beat], n_out: usize) -> Result<(Vec<Beat>, [u32; 10]), DriverError> {
+    /// Whether a started job has not been waited for.
+    pub fn job_in_flight(&self) -> bool {
+        self.in_flight.is_some()
+    }
+
+    /// Writes a job's registers and sets ap_start.
+    fn program_job(&mut self, job: &DeviceJob) -> Result<(), DriverError> {
         let ctrl = self.bus.read32(regmap::CTRL.offset)?;
         if ctrl & regmap::CTRL_AP_IDLE == 0 {
             return Err(DriverError::Busy);
@@ -616,8 +708,17 @@ impl<B: Bus> Coprocessor<B> {
             self.ntt_regs = Some(params);
         }
         self.bus.write32(regmap::CTRL.offset, regmap::CTRL_AP_START)?;
-        let out = self.bus.stream_patient(input, n_out, job.patience)?;
-        self.wait_done(job.patience)?;
+        Ok(())
+    }
+
+    /// Streams a started job's input and collects its results, waits for
+    /// ap_done; returns the results and the counters [busy, in-stall,
+    /// out-stall, ops, drain, memory reads, memory beats, memory stall,
+    /// memory writes, memory write beats].
+    fn finish_job(&mut self, pending: &PendingJob<'_>) -> Result<(Vec<Beat>, [u32; 10]), DriverError> {
+        let patience = pending.job.patience;
+        let out = self.bus.stream_patient(&pending.input, pending.n_out, patience)?;
+        self.wait_done(patience)?;
         let code = self.bus.read32(regmap::ERROR.offset)?;
         if code != regmap::ERR_NONE {
             return Err(DriverError::Device { code });
@@ -655,11 +756,13 @@ impl<B: Bus> Coprocessor<B> {
     }
 
     /// Host wall time spent simulating the device since construction: inside
-    /// the simulator, and waiting for it in the done-polling loop. The
+    /// the simulator, waiting for it in the done-polling loop, and copying
+    /// into and out of the simulated card memory (the DMA, accounted as
+    /// `transfer_s`). The
     /// difference over a span of calls is the simulation to take out of the
     /// span's wall time, including register reads made outside any job.
     pub fn sim_clock_s(&self) -> f64 {
-        self.bus.stats().sim_s + self.wait_overhead_total_s
+        self.bus.stats().sim_s + self.wait_overhead_total_s + self.dma_sim_s
     }
 
     fn poll_done(&mut self, patience: u64) -> Result<(), DriverError> {

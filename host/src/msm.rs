@@ -8,7 +8,7 @@
 
 use crate::bus::{Beat, Bus};
 use crate::card_mem::{DeviceBuffer, TransferProfile};
-use crate::driver::{Coprocessor, DeviceJob, DriverError, JobProfile};
+use crate::driver::{Coprocessor, DeviceJob, DriverError, JobProfile, PendingJob};
 use ark_bn254::{Fq, Fr, G1Affine, G1Projective};
 use ark_ec::AffineRepr;
 use ark_ff::{BigInteger, Field, PrimeField, Zero};
@@ -362,7 +362,24 @@ impl<B: Bus> Coprocessor<B> {
         scalars: &[Fr],
         config: &MsmConfig,
     ) -> Result<(G1Projective, MsmProfile), DriverError> {
+        let pending = self.start_msm_resident(bases, scalars, config)?;
+        self.wait_msm(pending)
+    }
+
+    /// Starts an MSM over resident bases and returns at once (the job's
+    /// registers written, ap_start set), so the host can work while the card
+    /// computes; [`Coprocessor::wait_msm`] streams the scalars and returns
+    /// the sum. Checks happen here, before the device is touched.
+    pub fn start_msm_resident<'a>(
+        &mut self,
+        bases: &MsmBases,
+        scalars: &'a [Fr],
+        config: &MsmConfig,
+    ) -> Result<PendingMsm<'a>, DriverError> {
         let t0 = Instant::now();
+        if self.job_in_flight() {
+            return Err(DriverError::Busy);
+        }
         if scalars.len() > bases.len {
             return Err(DriverError::LengthMismatch { left: bases.len, right: scalars.len() });
         }
@@ -383,7 +400,7 @@ impl<B: Bus> Coprocessor<B> {
             profile.validate_s = t0.elapsed().as_secs_f64();
             profile.job = JobProfile { clock_hz: self.clock_hz(), glue_s: profile.validate_s, ..Default::default() };
             profile.job.finish();
-            return Ok((G1Projective::zero(), profile));
+            return Ok(PendingMsm { job: None, profile });
         }
         profile.validate_s = t0.elapsed().as_secs_f64();
         let t1 = Instant::now();
@@ -405,7 +422,20 @@ impl<B: Bus> Coprocessor<B> {
             patience,
             ntt: None,
         };
-        let (out, mut job_profile) = self.device_job(job, &beats, MSM_BEATS_PER_RESULT)?;
+        let job = self.start_job(job, beats, MSM_BEATS_PER_RESULT)?;
+        Ok(PendingMsm { job: Some(job), profile })
+    }
+
+    /// Waits for a started MSM: the scalars stream, the engine's counters
+    /// are read and the result point is checked (on the curve).
+    pub fn wait_msm(&mut self, pending: PendingMsm<'_>) -> Result<(G1Projective, MsmProfile), DriverError> {
+        let PendingMsm { job, mut profile } = pending;
+        let Some(job) = job else {
+            return Ok((G1Projective::zero(), profile));
+        };
+        let n = profile.points;
+        let windows = profile.windows;
+        let (out, mut job_profile) = self.wait_job(job)?;
         let accumulate_cycles = self.read_reg(regmap::PERF_MSM_ACCUM)? as u64;
         let reduce_cycles = self.read_reg(regmap::PERF_MSM_REDUCE)? as u64;
         let conflicts = self.read_reg(regmap::PERF_MSM_CONFLICTS)? as u64;
@@ -428,11 +458,11 @@ impl<B: Bus> Coprocessor<B> {
         profile.combine_s = t2.elapsed().as_secs_f64();
 
         job_profile.glue_s += profile.validate_s + profile.pack_s + profile.combine_s;
-        job_profile.elements = n as u64;
+        job_profile.elements = n;
         job_profile.finish();
         let additions = job_profile.ops;
         profile.points_sent = job_profile.mem_reads;
-        profile.bound = profile.points_sent * windows as u64;
+        profile.bound = profile.points_sent * windows;
         profile.additions = additions;
         profile.reduce_additions = reduce_additions;
         profile.accumulate_additions = additions.saturating_sub(reduce_additions);
@@ -448,4 +478,13 @@ impl<B: Bus> Coprocessor<B> {
         profile.job = job_profile;
         Ok((total, profile))
     }
+}
+
+/// An MSM started on the device and not yet waited for
+/// ([`Coprocessor::start_msm_resident`]); the scalars stay borrowed.
+#[must_use = "a started MSM keeps the device busy until it is waited for"]
+pub struct PendingMsm<'a> {
+    /// None: no scalars, nothing to run.
+    job: Option<PendingJob<'a>>,
+    profile: MsmProfile,
 }

@@ -51,8 +51,40 @@ fn prove_reports_an_identical_verified_proof() {
     let parts = r["parts"].as_array().unwrap();
     assert_eq!(parts.len(), 8);
     let total: f64 = parts.iter().map(|p| p["total_s"].as_f64().unwrap()).sum();
-    assert!((total - r["end_to_end_s"].as_f64().unwrap()).abs() < 1e-9, "the parts add up to the proof");
+    assert!((total - r["serial_s"].as_f64().unwrap()).abs() < 1e-9, "the parts add up to the steps in turn");
     assert!(parts.iter().any(|p| p["on"] == "device") && parts.iter().any(|p| p["part"] == "MSM B (G2)" && p["on"] == "host"));
+    // The overlapped time is the critical path, its lanes add up to it, and
+    // it is no longer than the steps in turn.
+    let e2e = r["end_to_end_s"].as_f64().unwrap();
+    let lanes: f64 = ["critical_host_s", "critical_transfer_s", "critical_device_s"].iter().map(|k| r[k].as_f64().unwrap()).sum();
+    assert!((lanes - e2e).abs() < 1e-9 * e2e.max(1.0), "the critical path's lanes add up");
+    assert!(e2e <= r["serial_s"].as_f64().unwrap() + 1e-12);
+    assert!((r["speedup_vs_arkworks"].as_f64().unwrap() - r["arkworks_s"].as_f64().unwrap() / e2e).abs() < 1e-6);
+    // B's G2 MSM on the host runs while the card runs MSM H.
+    let spans = r["profile"]["timeline"]["spans"].as_array().unwrap();
+    let span = |lane: &str, part: &str| {
+        let s = spans.iter().find(|s| s["lane"] == lane && s["part"] == part).unwrap_or_else(|| panic!("{lane} {part}"));
+        (s["start_s"].as_f64().unwrap(), s["end_s"].as_f64().unwrap())
+    };
+    let (g0, g1) = span("host", "MSM B (G2)");
+    let (h0, h1) = span("device", "MSM H");
+    assert!(g0 < h1 && h0 < g1, "G2 on the host [{g0}, {g1}] overlaps MSM H on the card [{h0}, {h1}]");
+    let end = spans.iter().map(|s| s["end_s"].as_f64().unwrap()).fold(0.0, f64::max);
+    assert!((end - e2e).abs() < 1e-12, "the proof ends with its last span");
+}
+
+#[test]
+fn prove_draws_its_timeline() {
+    let path = std::env::temp_dir().join(format!("zkcopro-timeline-{}.svg", std::process::id()));
+    let (ok, text) = zkcopro(&["prove", "--circuit", "chain", "--log-constraints", "6", "--seed", "6", "--backend", "model", "--timeline", path.to_str().unwrap()]);
+    assert!(ok, "{text}");
+    assert!(text.contains("overlapped") && text.contains("in turn"), "{text}");
+    let svg = std::fs::read_to_string(&path).unwrap();
+    assert!(svg.starts_with("<svg") && svg.trim_end().ends_with("</svg>"));
+    for label in ["host", "transfer", "device", "MSM B (G2)", "critical path"] {
+        assert!(svg.contains(label), "the timeline shows {label}");
+    }
+    std::fs::remove_file(&path).unwrap();
 }
 
 #[test]

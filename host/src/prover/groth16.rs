@@ -10,9 +10,11 @@
 //! assembly. Given the same (r, s) the proof is identical to ark-groth16's.
 
 use crate::driver::{Coprocessor, DriverError};
-use crate::msm::{BasesProfile, MsmBases, MsmConfig};
+use crate::msm::{BasesProfile, MsmBases, MsmConfig, PendingMsm};
 use crate::prover::qap::HInputs;
 pub use crate::prover::profile::{PROOF_PARTS, ProveProfile, ProveStep};
+use crate::prover::profile::StartedJob;
+use crate::prover::timeline::Flow;
 pub use crate::prover::qap::{QAP_H_TRANSFORMS, Qap};
 use crate::prover::r1cs::{R1csError, R1csMatrices};
 use crate::Bus;
@@ -349,7 +351,6 @@ impl<B: Bus> Coprocessor<B> {
             return Err(ProveError::KeyMismatch { what: "witness variables", key: m.num_witness, circuit: z.len() - num_inputs });
         }
 
-        let t = Instant::now();
         // The key's sizes were checked against the matrices at load, and pk
         // is the loaded key (sizes and fingerprint above).
         let n = key.domain_size;
@@ -357,12 +358,22 @@ impl<B: Bus> Coprocessor<B> {
         prof.num_instance_variables = m.num_instance;
         prof.num_witness_variables = m.num_witness;
         prof.domain_size = n;
+        let config = MsmConfig::default();
+        let assignment = &z[1..];
+        let aux = &z[num_inputs..];
+
+        // MSM A needs only the witness: the card runs it while the host
+        // evaluates A, B, C.
+        let (pending_a, started_a) = self.start_msm_step(&mut prof, "MSM A", "MSM A (G1)", &key.a, assignment, &config)?;
+        let t = Instant::now();
         // A, B, C evaluated at the constraints (sparse products: glue),
         // with the R1CS check on the same pass.
         // Packed for the card as they are made (no pass of their own).
         let mut abc = std::mem::take(&mut *key.staging.lock().unwrap_or_else(|e| e.into_inner()));
         if let Err(e) = m.evaluate_packed_into(z, n, &mut abc) {
             *key.staging.lock().unwrap_or_else(|e| e.into_inner()) = abc;
+            // The card finishes A (its result unused) before the error returns.
+            let _ = self.wait_msm(pending_a);
             return Err(e.into());
         }
         // libsnark's public-input rows follow the constraints (snarkjs's
@@ -374,36 +385,27 @@ impl<B: Bus> Coprocessor<B> {
             }
         }
         prof.push(ProveStep::host("h(X)", "evaluate A, B, C at the constraints", t.elapsed().as_secs_f64()));
+        let a_acc = self.wait_msm_step(&mut prof, "MSM A", "MSM A (G1)", pending_a, started_a);
 
         // h(X) = (A(X) B(X) - C(X)) / Z_H(X), computed on the coset g H, on
         // the card: A, B, C go up once and h comes back; every transform and
         // product in between runs on device buffers.
-        let outcome = self.h_on_card(HInputs::Packed(&abc), key.qap);
+        let outcome = match &a_acc {
+            Ok(_) => Some(self.h_on_card(HInputs::Packed(&abc), key.qap)),
+            Err(_) => None,
+        };
         *key.staging.lock().unwrap_or_else(|e| e.into_inner()) = abc;
-        let (h, stages) = outcome?;
-        for (name, p) in key.qap.stages().iter().zip(&stages) {
-            prof.push_device("h(X)", name, p);
+        let a_acc = a_acc?;
+        let (h, stages) = outcome.expect("h(X) ran after MSM A")?;
+        let last = stages.len() - 1;
+        for (i, (name, p)) in key.qap.stages().iter().zip(&stages).enumerate() {
+            // The last stage brings h back (download, then unpacking).
+            prof.push_device("h(X)", name, p, if i == last { Flow::Out } else { Flow::In });
         }
 
-        // The G1 MSMs over the resident key.
-        let config = MsmConfig::default();
-        let (h_acc, p) = self.msm_resident_with(&key.h, &h[..key.sizes.h], &config)?;
-        prof.push_device("MSM H", "MSM H (G1)", &p.job);
-        let aux = &z[num_inputs..];
-        let (l_acc, p) = self.msm_resident_with(&key.l, aux, &config)?;
-        prof.push_device("MSM L", "MSM L (G1)", &p.job);
-        let assignment = &z[1..];
-        let (a_acc, p) = self.msm_resident_with(&key.a, assignment, &config)?;
-        prof.push_device("MSM A", "MSM A (G1)", &p.job);
-        let b_g1_acc = if r.is_zero() {
-            None
-        } else {
-            let (acc, p) = self.msm_resident_with(&key.b_g1, assignment, &config)?;
-            prof.push_device("MSM B (G1)", "MSM B (G1)", &p.job);
-            Some(acc)
-        };
-
-        // B in G2: no G2 unit on the device.
+        // MSM H on the card while the host computes B's G2 MSM (no device
+        // unit for G2).
+        let (pending_h, started_h) = self.start_msm_step(&mut prof, "MSM H", "MSM H (G1)", &key.h, &h[..key.sizes.h], &config)?;
         let t = Instant::now();
         let bigints: Vec<_> = {
             use rayon::prelude::*;
@@ -411,6 +413,17 @@ impl<B: Bus> Coprocessor<B> {
         };
         let b_g2_acc = G2Projective::msm_bigint(&pk.b_g2_query[1..], &bigints);
         prof.push(ProveStep::host("MSM B (G2)", "MSM B (G2, no device unit)", t.elapsed().as_secs_f64()));
+        let h_acc = self.wait_msm_step(&mut prof, "MSM H", "MSM H (G1)", pending_h, started_h)?;
+
+        let (l_acc, p) = self.msm_resident_with(&key.l, aux, &config)?;
+        prof.push_device("MSM L", "MSM L (G1)", &p.job, Flow::In);
+        let b_g1_acc = if r.is_zero() {
+            None
+        } else {
+            let (acc, p) = self.msm_resident_with(&key.b_g1, assignment, &config)?;
+            prof.push_device("MSM B (G1)", "MSM B (G1)", &p.job, Flow::In);
+            Some(acc)
+        };
 
         let t = Instant::now();
         let proof = assemble(pk, r, s, Sums { a: a_acc, b_g1: b_g1_acc, b_g2: b_g2_acc, l: l_acc, h: h_acc });
@@ -420,10 +433,46 @@ impl<B: Bus> Coprocessor<B> {
         // simulation (register reads between jobs included). Reported, not
         // left out.
         drop(h);
-        prof.sim_s = self.sim_clock_s() - sim0;
-        let untimed = t_prove.elapsed().as_secs_f64() - prof.glue_s - prof.sim_s;
+        let sim_s = self.sim_clock_s() - sim0;
+        let untimed = t_prove.elapsed().as_secs_f64() - prof.glue_s - sim_s;
         prof.push(ProveStep::host("assembly", "glue between the steps (allocations, copies, frees)", untimed.max(0.0)));
+        prof.sim_s = sim_s;
+        prof.finish();
         Ok((proof, prof))
+    }
+}
+
+impl<B: Bus> Coprocessor<B> {
+    /// Starts an MSM over resident bases for a proof step; its start's host
+    /// time (simulation left out) goes on the proof's timeline.
+    #[allow(clippy::too_many_arguments)]
+    fn start_msm_step<'a>(
+        &mut self,
+        prof: &mut ProveProfile,
+        part: &'static str,
+        name: &'static str,
+        bases: &MsmBases,
+        scalars: &'a [Fr],
+        config: &MsmConfig,
+    ) -> Result<(PendingMsm<'a>, StartedJob), ProveError> {
+        let (t, sim0) = (Instant::now(), self.sim_clock_s());
+        let pending = self.start_msm_resident(bases, scalars, config)?;
+        let start_s = (t.elapsed().as_secs_f64() - (self.sim_clock_s() - sim0)).max(0.0);
+        Ok((pending, prof.start_device(part, name, start_s)))
+    }
+
+    /// Waits for a step's MSM; its run and result go on the timeline.
+    fn wait_msm_step(
+        &mut self,
+        prof: &mut ProveProfile,
+        part: &'static str,
+        name: &'static str,
+        pending: PendingMsm<'_>,
+        started: StartedJob,
+    ) -> Result<G1Projective, ProveError> {
+        let (acc, p) = self.wait_msm(pending)?;
+        prof.push_started(part, name, started, &p.job);
+        Ok(acc)
     }
 }
 

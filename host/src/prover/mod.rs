@@ -2,10 +2,12 @@
 //! written with arkworks ([`groth16`], over matrices extracted once,
 //! [`r1cs`]) and for circom circuits with snarkjs keys and witnesses
 //! ([`circom`]); h(X)'s chains on the card ([`qap`]); a proof's time step by
-//! step ([`profile`]).
+//! step ([`profile`]) and on the host, transfer and device lanes
+//! ([`timeline`]).
 
 pub mod circom;
 pub mod groth16;
 pub mod profile;
 pub mod qap;
 pub mod r1cs;
+pub mod timeline;

@@ -208,6 +208,7 @@ pub fn run(a: &DemoArgs) -> Result<bool, String> {
         circuit: CircuitKind::Chain,
         log_constraints: DEMO_PROOF_LOG,
         circom: Default::default(),
+        timeline: None,
         // Its own device, untraced: a second trace would overwrite the demo's.
         run: RunArgs { seed: Some(seed), json: true, trace: TraceArgs::default(), ..a.run.clone() },
     };
@@ -219,11 +220,11 @@ pub fn run(a: &DemoArgs) -> Result<bool, String> {
         verified: p.verified,
         identical_to_arkworks: p.identical_to_arkworks,
         wrong_input_rejected: p.wrong_input_rejected,
-        end_to_end_s: p.end_to_end_s,
-        glue_share: p.glue_share,
-        arkworks_s: p.arkworks_s,
-        speedup_vs_arkworks: p.speedup_vs_arkworks,
-        heavy_speedup_vs_arkworks: p.heavy_speedup_vs_arkworks,
+        end_to_end_s: p.timing.end_to_end_s,
+        glue_share: p.timing.glue_share,
+        arkworks_s: p.timing.arkworks_s,
+        speedup_vs_arkworks: p.timing.speedup_vs_arkworks,
+        heavy_speedup_vs_arkworks: p.timing.heavy_speedup_vs_arkworks,
     };
     bar.finish_and_clear();
     let mut total = JobProfile::default();

@@ -11,6 +11,7 @@ mod ntt;
 mod plot;
 mod prove;
 mod prove_circom;
+mod timeline_svg;
 mod qap_h;
 mod setup;
 mod sweep;

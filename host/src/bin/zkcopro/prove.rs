@@ -37,6 +37,9 @@ pub struct ProveArgs {
     pub log_constraints: u32,
     #[command(flatten)]
     pub circom: CircomArgs,
+    /// Draw the proof's timeline (host, transfer and device lanes) as an SVG here.
+    #[arg(long, value_name = "FILE")]
+    pub timeline: Option<std::path::PathBuf>,
     #[command(flatten)]
     pub run: RunArgs,
 }
@@ -96,18 +99,9 @@ pub struct ProveReport {
     pub verified: bool,
     pub identical_to_arkworks: bool,
     pub wrong_input_rejected: bool,
-    pub end_to_end_s: f64,
-    pub glue_s: f64,
-    pub transfer_s: f64,
-    pub bus_s: f64,
-    pub device_s: f64,
-    pub glue_share: f64,
-    pub arkworks_s: f64,
-    pub speedup_vs_arkworks: f64,
-    /// h(X) and the four G1 MSMs: ours against arkworks' same steps.
-    pub heavy_s: f64,
-    pub arkworks_heavy_s: f64,
-    pub heavy_speedup_vs_arkworks: f64,
+    /// The proof's time and its parts, against arkworks'.
+    #[serde(flatten)]
+    pub timing: ProofTiming,
     /// Outside end_to_end_s: trusted setup, and the key's one-time load
     /// (the circuit's matrices extracted on the host, the G1 bases into card memory).
     pub setup_s: f64,
@@ -118,7 +112,6 @@ pub struct ProveReport {
     /// The whole command's peak resident memory (key, witness, arkworks'
     /// run and the simulator included), bytes.
     pub peak_host_memory_bytes: Option<u64>,
-    pub parts: Vec<PartRow>,
     pub profile: ProveProfile,
     /// circom proofs: the files, their read time, snarkjs's own time.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -127,6 +120,7 @@ pub struct ProveReport {
 
 pub fn run(a: &ProveArgs) -> Result<bool, String> {
     let r = measure(a, a.run.json)?;
+    draw_timeline(a, &r)?;
     emit(&r, a.run.json, print);
     Ok(r.verified && r.identical_to_arkworks && r.wrong_input_rejected)
 }
@@ -134,9 +128,25 @@ pub fn run(a: &ProveArgs) -> Result<bool, String> {
 /// `run` for a circom circuit whose files were read beforehand.
 pub fn run_circom(a: &ProveArgs, inputs: crate::prove_circom::CircomInputs) -> Result<bool, String> {
     let r = crate::prove_circom::measure(a, inputs, a.run.json)?;
+    draw_timeline(a, &r)?;
     emit(&r, a.run.json, print);
     let snarkjs_ok = r.circom.as_ref().and_then(|c| c.snarkjs_verified) != Some(false);
     Ok(r.verified && r.identical_to_arkworks && r.wrong_input_rejected && snarkjs_ok)
+}
+
+/// `--timeline FILE`: the proof's lanes as an SVG.
+fn draw_timeline(a: &ProveArgs, r: &ProveReport) -> Result<(), String> {
+    let Some(path) = &a.timeline else { return Ok(()) };
+    let t = &r.timing;
+    let title = format!(
+        "Groth16 proof, {} ({} constraints): {:.2} ms with host and card overlapped, {:.2} ms in turn ({} MHz)",
+        r.circuit,
+        r.num_constraints,
+        t.end_to_end_s * 1e3,
+        t.serial_s * 1e3,
+        r.clock_hz / 1e6
+    );
+    crate::timeline_svg::timeline_svg(&r.profile.timeline, &title, path)
 }
 
 pub fn measure(a: &ProveArgs, quiet: bool) -> Result<ProveReport, String> {
@@ -197,9 +207,6 @@ pub fn measure(a: &ProveArgs, quiet: bool) -> Result<ProveReport, String> {
     wrong[0] += Fr::from(1u64);
     let wrong_input_rejected = !Groth16::<Bn254>::verify_with_processed_vk(&pvk, &wrong, &proof).map_err(|e| e.to_string())?;
 
-    let e2e = profile.end_to_end_s.max(f64::MIN_POSITIVE);
-    let parts = part_rows(&profile, ark_parts);
-    let (heavy_s, arkworks_heavy_s) = heavy_sums(&parts);
     Ok(ProveReport {
         circuit: format!("{:?}", a.circuit).to_lowercase(),
         backend: a.run.backend,
@@ -215,32 +222,82 @@ pub fn measure(a: &ProveArgs, quiet: bool) -> Result<ProveReport, String> {
         verified,
         identical_to_arkworks: proof == ark_proof,
         wrong_input_rejected,
-        end_to_end_s: profile.end_to_end_s,
-        glue_s: profile.glue_s,
-        transfer_s: profile.transfer_s,
-        bus_s: profile.bus_s,
-        device_s: profile.device_s,
-        glue_share: profile.glue_share,
-        arkworks_s,
-        speedup_vs_arkworks: arkworks_s / e2e,
-        heavy_s,
-        arkworks_heavy_s,
-        heavy_speedup_vs_arkworks: arkworks_heavy_s / heavy_s.max(f64::MIN_POSITIVE),
+        timing: ProofTiming::new(&profile, ark_parts, arkworks_s),
         setup_s,
         load_key_s: load.total_s,
         load_key_matrices_s: load.matrices_s,
         load_key_bases_s: load.bases.total_s,
         sim_s: profile.sim_s,
         peak_host_memory_bytes: crate::args::peak_host_memory_bytes(),
-        parts,
         profile,
         circom: None,
     })
 }
 
+/// A proof's figures, from its profile, against arkworks' whole proof and
+/// parts (the same for built-in circuits and circom's).
+#[derive(Serialize)]
+pub struct ProofTiming {
+    /// The proof's time: the critical path through the host, transfer and
+    /// device lanes, host steps overlapping the device jobs started before
+    /// them (`profile.timeline`).
+    pub end_to_end_s: f64,
+    /// The steps one after another (what the parts add up to).
+    pub serial_s: f64,
+    /// Busy time per lane, summed over the steps.
+    pub glue_s: f64,
+    pub transfer_s: f64,
+    pub bus_s: f64,
+    pub device_s: f64,
+    /// Host time on the critical path over end_to_end_s; and glue_s over serial_s.
+    pub glue_share: f64,
+    pub serial_glue_share: f64,
+    /// The critical path's time on each lane (they add up to end_to_end_s).
+    pub critical_host_s: f64,
+    pub critical_transfer_s: f64,
+    pub critical_device_s: f64,
+    pub arkworks_s: f64,
+    /// arkworks_s over end_to_end_s, and over serial_s.
+    pub speedup_vs_arkworks: f64,
+    pub serial_speedup_vs_arkworks: f64,
+    /// h(X) and the four G1 MSMs: ours against arkworks' same steps.
+    pub heavy_s: f64,
+    pub arkworks_heavy_s: f64,
+    pub heavy_speedup_vs_arkworks: f64,
+    pub parts: Vec<PartRow>,
+}
+
+impl ProofTiming {
+    pub fn new(profile: &ProveProfile, ark_parts: [f64; 8], arkworks_s: f64) -> Self {
+        let parts = part_rows(profile, ark_parts);
+        let (heavy_s, arkworks_heavy_s) = heavy_sums(&parts);
+        let t = &profile.timeline;
+        ProofTiming {
+            end_to_end_s: profile.end_to_end_s,
+            serial_s: profile.serial_s,
+            glue_s: profile.glue_s,
+            transfer_s: profile.transfer_s,
+            bus_s: profile.bus_s,
+            device_s: profile.device_s,
+            glue_share: profile.glue_share,
+            serial_glue_share: profile.serial_glue_share,
+            critical_host_s: t.critical_host_s,
+            critical_transfer_s: t.critical_transfer_s,
+            critical_device_s: t.critical_device_s,
+            arkworks_s,
+            speedup_vs_arkworks: arkworks_s / profile.end_to_end_s.max(f64::MIN_POSITIVE),
+            serial_speedup_vs_arkworks: arkworks_s / profile.serial_s.max(f64::MIN_POSITIVE),
+            heavy_s,
+            arkworks_heavy_s,
+            heavy_speedup_vs_arkworks: arkworks_heavy_s / heavy_s.max(f64::MIN_POSITIVE),
+            parts,
+        }
+    }
+}
+
 /// Our steps summed part by part, beside arkworks' time for each part.
 pub fn part_rows(profile: &ProveProfile, ark_parts: [f64; 8]) -> Vec<PartRow> {
-    let e2e = profile.end_to_end_s.max(f64::MIN_POSITIVE);
+    let serial = profile.serial_s.max(f64::MIN_POSITIVE);
     PROOF_PARTS
         .iter()
         .zip(ark_parts)
@@ -262,7 +319,7 @@ pub fn part_rows(profile: &ProveProfile, ark_parts: [f64; 8]) -> Vec<PartRow> {
                 bus_s: sum(|st| st.bus_s),
                 device_s: sum(|st| st.device_s),
                 total_s: total,
-                share: total / e2e,
+                share: total / serial,
                 arkworks_s: ark,
                 speedup_vs_arkworks: if total > 0.0 { ark / total } else { 0.0 },
             }
@@ -280,6 +337,7 @@ pub fn heavy_sums(parts: &[PartRow]) -> (f64, f64) {
 
 pub fn print(r: &ProveReport) {
     let ms = |s: f64| s * 1e3;
+    let t = &r.timing;
     println!(
         "{} constraints, {} public inputs, {} witnesses, QAP domain {}",
         r.num_constraints,
@@ -291,7 +349,7 @@ pub fn print(r: &ProveReport) {
         "\n{:<12} {:<11} {:>9} {:>8} {:>8} {:>10} {:>9} {:>6} {:>12} {:>9}",
         "step", "runs on", "host ms", "xfer ms", "bus ms", "device ms", "total ms", "share", "arkworks ms", "speed-up"
     );
-    for p in &r.parts {
+    for p in &t.parts {
         println!(
             "{:<12} {:<11} {:>9.2} {:>8.2} {:>8.2} {:>10.2} {:>9.2} {:>5.1}% {:>12.2} {:>8.2}x",
             p.part,
@@ -308,23 +366,45 @@ pub fn print(r: &ProveReport) {
     }
     println!(
         "{:<12} {:<11} {:>9.2} {:>8.2} {:>8.2} {:>10.2} {:>9.2} {:>5.1}% {:>12.2} {:>8.2}x",
-        "proof",
+        "in turn",
         "",
-        ms(r.glue_s),
-        ms(r.transfer_s),
-        ms(r.bus_s),
-        ms(r.device_s),
-        ms(r.end_to_end_s),
+        ms(t.glue_s),
+        ms(t.transfer_s),
+        ms(t.bus_s),
+        ms(t.device_s),
+        ms(t.serial_s),
         100.0,
-        ms(r.arkworks_s),
-        r.speedup_vs_arkworks
+        ms(t.arkworks_s),
+        t.serial_speedup_vs_arkworks
     );
     println!(
-        "\nGlue {:.1}% of the proof. h(X) and the G1 MSMs: {:.2} ms against arkworks' {:.2} ms ({:.2}x).",
-        100.0 * r.glue_share,
-        ms(r.heavy_s),
-        ms(r.arkworks_heavy_s),
-        r.heavy_speedup_vs_arkworks
+        "{:<12} {:<11} {:>9.2} {:>8.2} {:>8.2} {:>10.2} {:>9.2} {:>6} {:>12.2} {:>8.2}x",
+        "proof",
+        "overlapped",
+        ms(t.critical_host_s),
+        ms(t.critical_transfer_s),
+        0.0,
+        ms(t.critical_device_s),
+        ms(t.end_to_end_s),
+        "",
+        ms(t.arkworks_s),
+        t.speedup_vs_arkworks
+    );
+    println!(
+        "\nThe proof takes {:.2} ms: the host works while the card runs the jobs it started (the critical path: host {:.2} ms, transfers {:.2} ms, device {:.2} ms); {:.2} ms with every step in turn.",
+        ms(t.end_to_end_s),
+        ms(t.critical_host_s),
+        ms(t.critical_transfer_s),
+        ms(t.critical_device_s),
+        ms(t.serial_s)
+    );
+    println!(
+        "Glue {:.1}% of the proof's time ({:.1}% of the steps in turn). h(X) and the G1 MSMs: {:.2} ms against arkworks' {:.2} ms ({:.2}x).",
+        100.0 * t.glue_share,
+        100.0 * t.serial_glue_share,
+        ms(t.heavy_s),
+        ms(t.arkworks_heavy_s),
+        t.heavy_speedup_vs_arkworks
     );
     if let Some(c) = &r.circom {
         crate::prove_circom::print_extras(r, c);

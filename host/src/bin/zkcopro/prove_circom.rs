@@ -4,7 +4,7 @@
 //! snarkjs's proof.json and public.json.
 
 use crate::args::best_of;
-use crate::prove::{ProveArgs, ProveReport, heavy_sums, part_rows};
+use crate::prove::{ProofTiming, ProveArgs, ProveReport};
 use ark_bn254::{Bn254, Fr};
 use ark_ff::UniformRand;
 use ark_groth16::Groth16;
@@ -199,8 +199,6 @@ pub fn measure(a: &ProveArgs, inputs: CircomInputs, quiet: bool) -> Result<Prove
     spinner.finish_and_clear();
 
     let e2e = profile.end_to_end_s.max(f64::MIN_POSITIVE);
-    let parts = part_rows(&profile, ark_parts);
-    let (heavy_s, arkworks_heavy_s) = heavy_sums(&parts);
     Ok(ProveReport {
         circuit: name,
         backend: a.run.backend,
@@ -216,24 +214,13 @@ pub fn measure(a: &ProveArgs, inputs: CircomInputs, quiet: bool) -> Result<Prove
         verified,
         identical_to_arkworks: proof == ark_proof,
         wrong_input_rejected,
-        end_to_end_s: profile.end_to_end_s,
-        glue_s: profile.glue_s,
-        transfer_s: profile.transfer_s,
-        bus_s: profile.bus_s,
-        device_s: profile.device_s,
-        glue_share: profile.glue_share,
-        arkworks_s,
-        speedup_vs_arkworks: arkworks_s / e2e,
-        heavy_s,
-        arkworks_heavy_s,
-        heavy_speedup_vs_arkworks: arkworks_heavy_s / heavy_s.max(f64::MIN_POSITIVE),
+        timing: ProofTiming::new(&profile, ark_parts, arkworks_s),
         setup_s: 0.0,
         load_key_s: load.total_s,
         load_key_matrices_s: load.matrices_s,
         load_key_bases_s: load.bases.total_s,
         sim_s: profile.sim_s,
         peak_host_memory_bytes: crate::args::peak_host_memory_bytes(),
-        parts,
         profile,
         circom: Some(CircomExtras {
             zkey: c.zkey.clone().unwrap_or_default(),
