@@ -28,6 +28,18 @@ use zkcopro_hdl::{FieldId, regmap};
 pub struct MsmConfig {
     /// Window width c in bits; `None` picks the one with the fewest estimated cycles.
     pub window_bits: Option<usize>,
+    /// Every scalar is below 2^bits: the device runs only the windows that
+    /// cover them (a witness's 0/1 scalars: one window, nothing to combine).
+    /// A scalar the windows cannot hold fails the job (`ERR_BAD_DIGIT`),
+    /// never a wrong sum. `None`: full-size scalars.
+    pub scalar_bits: Option<u32>,
+}
+
+impl MsmConfig {
+    /// Scalars below 2^bits, the window picked by estimated cycles.
+    pub fn small_scalars(bits: u32) -> Self {
+        MsmConfig { window_bits: None, scalar_bits: Some(bits) }
+    }
 }
 
 /// Where an MSM's time went, with the engine's counters.
@@ -133,14 +145,20 @@ pub fn random_points<R: ark_std::rand::RngCore>(rng: &mut R, n: usize) -> Vec<G1
 /// Points per parallel work unit of the glue.
 const GLUE_CHUNK: usize = 4096;
 
-/// Windows for width c, if the device can hold them.
-pub fn window_shape(c: usize) -> Result<usize, DriverError> {
+/// Windows for width c over scalars below 2^scalar_bits (all of Fr if
+/// `None`), if the device can hold them: signed digits need the top
+/// window's digit below 2^(c-1).
+pub fn window_shape_for(c: usize, scalar_bits: Option<u32>) -> Result<usize, DriverError> {
     if !(MSM_MIN_WINDOW_BITS..=MSM_MAX_WINDOW_BITS).contains(&c) {
         return Err(DriverError::MsmWindow(format!(
             "width {c} outside {MSM_MIN_WINDOW_BITS}..={MSM_MAX_WINDOW_BITS}"
         )));
     }
-    let w = window_count(c);
+    let w = match scalar_bits {
+        Some(0) => return Err(DriverError::MsmWindow("scalar_bits must be at least 1".into())),
+        Some(b) => (b as usize + 1).div_ceil(c).min(window_count(c)),
+        None => window_count(c),
+    };
     if w > MSM_MAX_WINDOWS {
         return Err(DriverError::MsmWindow(format!(
             "width {c} needs {w} windows, the device has {MSM_MAX_WINDOWS} digit lanes"
@@ -155,6 +173,11 @@ pub fn window_shape(c: usize) -> Result<usize, DriverError> {
     Ok(w)
 }
 
+/// Windows for width c over full-size scalars, if the device can hold them.
+pub fn window_shape(c: usize) -> Result<usize, DriverError> {
+    window_shape_for(c, None)
+}
+
 /// Estimated device cycles for `n` scalars yielding `items` nonzero digits
 /// at width c: accumulation at one item per cycle (at least one scalar beat
 /// per cycle), the reduction walk (about 2 cycles per bucket, plus 1 + c/2
@@ -162,7 +185,12 @@ pub fn window_shape(c: usize) -> Result<usize, DriverError> {
 /// the combination (a doubling and an addition per window bit). `None` if
 /// the device cannot hold width c.
 pub fn estimated_cycles(n: u64, items: u64, c: usize) -> Option<u64> {
-    let w = window_shape(c).ok()? as u64;
+    estimated_cycles_in(n, items, c, window_shape(c).ok()?)
+}
+
+/// [`estimated_cycles`] with `w` windows.
+pub fn estimated_cycles_in(n: u64, items: u64, c: usize, w: usize) -> Option<u64> {
+    let w = w as u64;
     let buckets = w << (c - 1);
     let accumulate = items.max(n) + POINT_ADD_LATENCY as u64;
     let reduce = buckets * 2 + buckets.min(items) * (1 + c as u64 / 2);
@@ -240,6 +268,22 @@ pub fn window_for(scalars: &[Fr]) -> usize {
         .min()
         .map(|(_, c)| c)
         .expect("some window width fits the device")
+}
+
+/// Window width for `n` scalars below 2^bits (each at most one nonzero
+/// digit per window they span): the fewest estimated cycles.
+pub fn window_for_small(n: usize, bits: u32) -> Result<usize, DriverError> {
+    if bits == 0 {
+        window_shape_for(MSM_MIN_WINDOW_BITS, Some(bits))?;
+    }
+    (MSM_MIN_WINDOW_BITS..=MSM_MAX_WINDOW_BITS)
+        .filter_map(|c| {
+            let w = window_shape_for(c, Some(bits)).ok()?;
+            estimated_cycles_in(n as u64, (n * w) as u64, c, w).map(|cost| (cost, c))
+        })
+        .min()
+        .map(|(_, c)| c)
+        .ok_or_else(|| DriverError::MsmWindow(format!("no window width holds {bits}-bit scalars")))
 }
 
 /// The scalar stream: one beat per scalar, arkworks' Montgomery limbs as they
@@ -385,11 +429,12 @@ impl<B: Bus> Coprocessor<B> {
         }
         self.check_buffer(&bases.buffer, 0, bases.len as u64 * MSM_BASE_BYTES)?;
         let n = scalars.len();
-        let c = match config.window_bits {
-            Some(c) => c,
-            None => window_for(scalars),
+        let c = match (config.window_bits, config.scalar_bits) {
+            (Some(c), _) => c,
+            (None, None) => window_for(scalars),
+            (None, Some(bits)) => window_for_small(scalars.len(), bits)?,
         };
-        let windows = window_shape(c)?;
+        let windows = window_shape_for(c, config.scalar_bits)?;
         let mut profile = MsmProfile {
             points: n as u64,
             window_bits: c as u64,

@@ -319,7 +319,7 @@ pub fn run_job<B: Bus>(dev: &mut Coprocessor<B>, mix: &MixDevice, job: &Job, rng
         }
         Job::Msm { n, scalars: kind, window } => {
             let s = scalars(rng, kind, n);
-            let (got, _) = dev.msm_resident_with(&mix.bases, &s, &MsmConfig { window_bits: window }).map_err(e)?;
+            let (got, _) = dev.msm_resident_with(&mix.bases, &s, &MsmConfig { window_bits: window, ..Default::default() }).map_err(e)?;
             let want = G1Projective::msm(&mix.points[..n], &s).unwrap();
             if got.into_affine() == want.into_affine() { Ok(Outcome::Exact) } else { Err(format!("MSM differs: {got} vs arkworks {want}")) }
         }
@@ -379,7 +379,7 @@ fn run_rejected<B: Bus>(dev: &mut Coprocessor<B>, mix: &MixDevice, kind: Rejecte
         Rejected::MsmWindow => {
             let c = [1usize, 7, 13, 17, 40][rng.gen_range(0..5)];
             let s = random_fr(rng, 4);
-            expect_err(dev.msm_resident_with(&mix.bases, &s, &MsmConfig { window_bits: Some(c) }), |e| {
+            expect_err(dev.msm_resident_with(&mix.bases, &s, &MsmConfig { window_bits: Some(c), ..Default::default() }), |e| {
                 matches!(e, DriverError::MsmWindow(_))
             })
         }

@@ -83,7 +83,7 @@ fn check_reset_loses_the_job<B: Bus>(bus: B, name: &str) {
     // Bad input: refused before anything starts.
     let long = random_scalars(&mut rng, 201);
     assert!(matches!(dev.start_msm_resident(&bases, &long, &config).err(), Some(DriverError::LengthMismatch { .. })));
-    let wide = MsmConfig { window_bits: Some(40) };
+    let wide = MsmConfig { window_bits: Some(40), ..Default::default() };
     assert!(matches!(dev.start_msm_resident(&bases, &scalars, &wide).err(), Some(DriverError::MsmWindow(_))));
     assert!(!dev.job_in_flight());
 }

@@ -15,7 +15,7 @@ use ark_snark::SNARK;
 use rand::{RngCore, SeedableRng};
 use zkcopro_host::circuits::{Sha256Preimage, SquaringChain};
 use zkcopro_host::{Bus, Coprocessor, ModelBus, ProveError, VerilatorBus};
-use zkcopro_testbenches::seeded_rng;
+use zkcopro_testbenches::{on_both_backends, seeded_rng};
 
 fn setup<C: ConstraintSynthesizer<Fr>>(c: C, rng: &mut impl rand::Rng) -> ProvingKey<Bn254> {
     let mut rng = rand_chacha::ChaCha8Rng::from_rng(rng).unwrap();
@@ -32,7 +32,7 @@ fn prove_and_check<B: Bus, C: ConstraintSynthesizer<Fr> + Clone>(
     r: Fr,
     s: Fr,
     what: &str,
-) {
+) -> zkcopro_host::ProveProfile {
     let (key, _) = dev.load_proving_key(pk, circuit.clone()).unwrap();
     let (proof, profile) = dev.prove(pk, &key, circuit.clone(), r, s).unwrap_or_else(|e| panic!("{what}: {e}"));
     dev.free_proving_key(key).unwrap();
@@ -44,29 +44,88 @@ fn prove_and_check<B: Bus, C: ConstraintSynthesizer<Fr> + Clone>(
     wrong[0] += Fr::from(1u64);
     assert!(!Groth16::<Bn254>::verify_with_processed_vk(&pvk, &wrong, &proof).unwrap(), "{what}: wrong input fails");
     assert!(profile.device_cycles > 0 && profile.steps.iter().any(|s| s.on == "device"), "{what}: work ran on the device");
+    profile
 }
 
-fn chain_proofs<B: Bus>(bus: B, name: &str) {
+fn check_chain_proofs<B: Bus>(bus: B, name: &str) {
     let mut rng = seeded_rng(name);
     let mut dev = Coprocessor::new(bus).unwrap();
     for log in [3u32, 6] {
         let circuit = SquaringChain::with_log_constraints(Fr::rand(&mut rng), log);
         let pk = setup(circuit.clone(), &mut rng);
         let inputs = circuit.public_inputs();
-        prove_and_check(&mut dev, &pk, circuit.clone(), &inputs, Fr::rand(&mut rng), Fr::rand(&mut rng), &format!("{name} chain 2^{log}"));
+        let profile =
+            prove_and_check(&mut dev, &pk, circuit.clone(), &inputs, Fr::rand(&mut rng), Fr::rand(&mut rng), &format!("{name} chain 2^{log}"));
+        // Uniform witnesses: the card runs the whole witness MSMs windowed.
+        assert!(!profile.steps.iter().any(|st| st.name.ends_with("(host)")), "{name}: no host share for uniform witnesses");
         // r = 0 skips B in G1, as ark-groth16 does; s = 0 too.
         prove_and_check(&mut dev, &pk, circuit, &inputs, Fr::zero(), Fr::zero(), &format!("{name} chain 2^{log}, r = s = 0"));
     }
 }
 
-#[test]
-fn chain_proofs_on_the_model() {
-    chain_proofs(ModelBus::new(), "chain_proofs_on_the_model");
+
+/// Knowledge of `k` field elements and their bits (each bit boolean, the
+/// bits summing to the element) whose sum is public: a witness of mostly 0/1
+/// values and k + 1 full-size ones, as real circuits' are.
+#[derive(Clone)]
+struct BitDecompositions {
+    xs: Vec<Fr>,
 }
 
-#[test]
-fn chain_proofs_on_verilator() {
-    chain_proofs(VerilatorBus::new(None), "chain_proofs_on_verilator");
+impl BitDecompositions {
+    fn sum(&self) -> Fr {
+        self.xs.iter().sum()
+    }
+}
+
+impl ConstraintSynthesizer<Fr> for BitDecompositions {
+    fn generate_constraints(self, cs: ConstraintSystemRef<Fr>) -> Result<(), SynthesisError> {
+        use ark_ff::{AdditiveGroup, BigInteger, PrimeField};
+        use ark_relations::gr1cs::Variable;
+        let y = cs.new_input_variable(|| Ok(self.sum()))?;
+        let mut total = lc!();
+        for x in &self.xs {
+            let xv = cs.new_witness_variable(|| Ok(*x))?;
+            let mut bits = lc!();
+            let mut weight = Fr::from(1u64);
+            for b in x.into_bigint().to_bits_le().into_iter().take(254) {
+                let bv = cs.new_witness_variable(|| Ok(Fr::from(b as u64)))?;
+                cs.enforce_r1cs_constraint(|| lc!() + bv, || lc!() + Variable::One - bv, || lc!())?;
+                bits = bits + (weight, bv);
+                weight.double_in_place();
+            }
+            cs.enforce_r1cs_constraint(|| bits, || lc!() + Variable::One, || lc!() + xv)?;
+            total = total + xv;
+        }
+        cs.enforce_r1cs_constraint(|| total, || lc!() + Variable::One, || lc!() + y)
+    }
+}
+
+/// A witness of mostly 0s and 1s: the card runs A, B and L's 0/1 part in
+/// one window, stream-bound, the host their few full-size scalars while the
+/// card runs MSM H; the proof is still ark-groth16's.
+fn check_bit_witness_proofs<B: Bus>(bus: B, name: &str) {
+    let mut rng = seeded_rng(name);
+    let mut dev = Coprocessor::new(bus).unwrap();
+    let circuit = BitDecompositions { xs: (0..4).map(|_| Fr::rand(&mut rng)).collect() };
+    let pk = setup(circuit.clone(), &mut rng);
+    let inputs = vec![circuit.sum()];
+    let profile = prove_and_check(&mut dev, &pk, circuit, &inputs, Fr::rand(&mut rng), Fr::rand(&mut rng), name);
+    let n = pk.a_query.len() as u64 - 1;
+    for part in ["MSM A", "MSM B (G1)", "MSM L"] {
+        let card = profile.steps.iter().find(|st| st.part == part && st.on == "device").unwrap();
+        // A cycle per scalar, plus a fixed cost: the adder's pipeline, two
+        // buckets to reduce, one window's c doublings.
+        assert!(card.device_cycles < n + 1200, "{name}: {part} on the card: {} cycles for {n} scalars", card.device_cycles);
+        assert!(profile.steps.iter().any(|st| st.part == part && st.name.ends_with("full-size scalars (host)")), "{name}: {part}'s host share");
+    }
+    let t = &profile.timeline;
+    assert!(profile.end_to_end_s <= profile.serial_s && (t.end_s - profile.end_to_end_s).abs() < 1e-15);
+}
+
+on_both_backends! {
+    chain_proofs(check_chain_proofs);
+    bit_witness_proofs(check_bit_witness_proofs);
 }
 
 /// a * b = c with a wrong c: no satisfying witness.

@@ -109,7 +109,7 @@ fn check_every_window_width<B: Bus>(bus: B, name: &str) {
     let points = random_points(&mut rng, 300);
     let scalars = random_scalars(&mut rng, 300);
     for c in 8..=12 {
-        let p = check(&mut dev, &points, &scalars, &MsmConfig { window_bits: Some(c) }, &format!("c = {c}"));
+        let p = check(&mut dev, &points, &scalars, &MsmConfig { window_bits: Some(c), ..Default::default() }, &format!("c = {c}"));
         assert_eq!((p.window_bits, p.windows), (c as u64, window_count(c) as u64));
     }
 }
@@ -192,7 +192,7 @@ fn check_bad_input<B: Bus>(bus: B, name: &str) {
     assert_eq!(dev.msm(&bad, &scalars), Err(DriverError::PointNotOnCurve { index: 2 }));
     // Window widths the device cannot hold: too many windows, too many buckets.
     for c in [1usize, 7, 13, 17] {
-        let got = dev.msm_with(&points, &scalars, &MsmConfig { window_bits: Some(c) });
+        let got = dev.msm_with(&points, &scalars, &MsmConfig { window_bits: Some(c), ..Default::default() });
         assert!(matches!(got, Err(DriverError::MsmWindow(_))), "c = {c}: {got:?}");
     }
     // The device refuses bad job registers by itself too.
@@ -279,7 +279,50 @@ fn check_cut_stream_times_out_and_recovers<B: Bus>(bus: B, name: &str) {
     check(&mut dev, &points, &scalars, &MsmConfig::default(), "after the timeout");
 }
 
+fn p_bits_width<B: Bus>(dev: &mut Coprocessor<B>, bases: &zkcopro_host::MsmBases, scalars: &[Fr]) -> u64 {
+    dev.msm_resident_with(bases, scalars, &MsmConfig::small_scalars(1)).unwrap().1.window_bits
+}
+
+/// Scalars known small (`MsmConfig::small_scalars`): only the windows that
+/// cover them run, so a witness's 0/1 part costs about a cycle per scalar
+/// and nothing to combine; a scalar that does not fit fails the job with
+/// ERR_BAD_DIGIT (never a wrong sum) and the device goes on exactly.
+fn check_small_scalar_windows<B: Bus>(bus: B, name: &str) {
+    let mut rng = seeded_rng(name);
+    let mut dev = Coprocessor::new(bus).unwrap();
+    let n = 1500;
+    let points = random_points(&mut rng, n);
+    let (bases, _) = dev.load_bases(&points).unwrap();
+    let bits: Vec<Fr> = (0..n).map(|_| if rng.gen_bool(0.45) { Fr::one() } else { Fr::zero() }).collect();
+    let (got, p) = dev.msm_resident_with(&bases, &bits, &MsmConfig::small_scalars(1)).unwrap();
+    assert_eq!(got.into_affine(), ark_msm(&points, &bits).into_affine(), "{name}: 0/1 scalars in one window");
+    assert_eq!(p.windows, 1);
+    // A cycle per scalar plus a fixed cost (the adder's pipeline, two
+    // buckets, one window's doublings).
+    assert!(p.job.device_cycles < n as u64 + 1200, "{name}: {} cycles for {n} scalars: stream-bound", p.job.device_cycles);
+    let full = dev.msm_resident_with(&bases, &bits, &MsmConfig::default()).unwrap().1;
+    assert!(p.job.device_cycles * 3 < full.job.device_cycles * 2, "{name}: {} against {} windowed", p.job.device_cycles, full.job.device_cycles);
+    let small: Vec<Fr> = (0..n).map(|_| Fr::from(rng.gen_range(0u64..1 << 16))).collect();
+    let (got, p) = dev.msm_resident_with(&bases, &small, &MsmConfig::small_scalars(16)).unwrap();
+    assert_eq!(got.into_affine(), ark_msm(&points, &small).into_affine(), "{name}: scalars below 2^16");
+    assert!(p.windows < window_count(p.window_bits as usize) as u64);
+    // One window of width c holds digits below 2^(c-1): with c = 2, 2 and up
+    // do not fit, nor do -1 (p - 1) and full-size values.
+    assert_eq!(p_bits_width(&mut dev, &bases, &bits), 2, "{name}: 0/1 scalars take the narrowest window");
+    for (k, bad) in [Fr::from(2u64), -Fr::one(), Fr::rand(&mut rng)].into_iter().enumerate() {
+        let mut s = bits.clone();
+        s[(k * 611) % n] = bad;
+        match dev.msm_resident_with(&bases, &s, &MsmConfig::small_scalars(1)) {
+            Err(DriverError::Device { code }) => assert_eq!(code, regmap::ERR_BAD_DIGIT, "{name}"),
+            other => panic!("{name}: a scalar too large for one window gave {other:?}"),
+        }
+        assert_eq!(dev.msm_resident(&bases, &bits).unwrap().into_affine(), ark_msm(&points, &bits).into_affine(), "{name}: exact after");
+    }
+    assert!(matches!(dev.msm_resident_with(&bases, &bits, &MsmConfig::small_scalars(0)), Err(DriverError::MsmWindow(_))));
+}
+
 on_both_backends! {
+    small_scalar_windows(check_small_scalar_windows);
     random_sizes(check_random_sizes);
     cut_stream_times_out_and_recovers(check_cut_stream_times_out_and_recovers);
     resident_bases(check_resident_bases);
@@ -303,7 +346,7 @@ fn verilator_counters_are_exact() {
     let equal = Fr::rand(&mut rng);
     for (what, scalars) in [("uniform", random_scalars(&mut rng, n)), ("equal", vec![equal; n])] {
         let c = 9;
-        let p = check(&mut dev, &points, &scalars, &MsmConfig { window_bits: Some(c) }, what);
+        let p = check(&mut dev, &points, &scalars, &MsmConfig { window_bits: Some(c), ..Default::default() }, what);
         let w = window_count(c);
         let mut buckets = HashSet::new();
         let mut items = 0u64;
@@ -399,7 +442,7 @@ fn verilator_memory_that_never_answers_times_out_and_recovers() {
     let (bases, _) = dev.load_bases(&points).unwrap();
     let capacity = dev.card_mem_capacity();
     dev.bus().set_mem_timing(&zkcopro_host::bus::CardMemTiming { capacity, latency_cycles: u32::MAX, bytes_per_cycle: 76.8 });
-    match dev.msm_resident_with(&bases, &scalars, &MsmConfig { window_bits: Some(8) }) {
+    match dev.msm_resident_with(&bases, &scalars, &MsmConfig { window_bits: Some(8), ..Default::default() }) {
         Err(DriverError::Timeout(_)) => {}
         other => panic!("expected a timeout, got {other:?}"),
     }

@@ -10,15 +10,11 @@
 //! assembly. Given the same (r, s) the proof is identical to ark-groth16's.
 
 use crate::driver::{Coprocessor, DriverError};
-use crate::msm::{BasesProfile, MsmBases, MsmConfig, PendingMsm};
-use crate::prover::qap::HInputs;
+use crate::msm::{BasesProfile, MsmBases};
 pub use crate::prover::profile::{PROOF_PARTS, ProveProfile, ProveStep};
-use crate::prover::profile::StartedJob;
-use crate::prover::timeline::Flow;
 pub use crate::prover::qap::{QAP_H_TRANSFORMS, Qap};
 use crate::prover::r1cs::{R1csError, R1csMatrices};
 use crate::Bus;
-use crate::field::fr_to_le_bytes;
 use ark_bn254::{Bn254, Fr, G1Affine, G1Projective, G2Projective};
 use ark_ec::{AffineRepr, CurveGroup, VariableBaseMSM};
 use ark_ff::{PrimeField, Zero};
@@ -52,23 +48,23 @@ pub enum ProveError {
 #[derive(Debug)]
 pub struct DeviceProvingKey {
     /// a_query[1..], b_g1_query[1..], l_query, h_query.
-    a: MsmBases,
-    b_g1: MsmBases,
-    l: MsmBases,
-    h: MsmBases,
-    sizes: KeySizes,
+    pub(crate) a: MsmBases,
+    pub(crate) b_g1: MsmBases,
+    pub(crate) l: MsmBases,
+    pub(crate) h: MsmBases,
+    pub(crate) sizes: KeySizes,
     /// The circuit's constraint matrices (host memory).
-    matrices: R1csMatrices,
+    pub(crate) matrices: R1csMatrices,
     /// The reduction the key was made for.
-    qap: Qap,
+    pub(crate) qap: Qap,
     /// The QAP domain's size, checked against the key's h_query at load.
-    domain_size: usize,
+    pub(crate) domain_size: usize,
     /// Points that tell proving keys apart (a new setup changes every one).
     fingerprint: Vec<G1Affine>,
     /// A, B, C's host buffers for the card (32 bytes per point of the
     /// domain), allocated and touched at load and reused by every proof,
     /// as a driver keeps its DMA staging buffers.
-    staging: Mutex<[Vec<u8>; 3]>,
+    pub(crate) staging: Mutex<[Vec<u8>; 3]>,
 }
 
 /// delta, alpha, beta and the ends of every G1 query: a fresh setup of the
@@ -83,12 +79,12 @@ fn fingerprint(pk: &ProvingKey<Bn254>) -> Vec<G1Affine> {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-struct KeySizes {
+pub(crate) struct KeySizes {
     a: usize,
     b_g1: usize,
     b_g2: usize,
     l: usize,
-    h: usize,
+    pub(crate) h: usize,
 }
 
 impl KeySizes {
@@ -304,7 +300,7 @@ impl<B: Bus> Coprocessor<B> {
         let t = Instant::now();
         let (z, num_inputs) = synthesize_witness(circuit)?;
         started.prof.push(ProveStep::host("synthesis", "compute the witness (the key holds the matrices)", t.elapsed().as_secs_f64()));
-        self.prove_assignment(pk, key, &z, num_inputs, r, s, started)
+        self.prove_assignment((pk, key), (&z, num_inputs), (r, s), started)
     }
 
     /// A proof from a full assignment z (1, public inputs, witness) with
@@ -323,156 +319,12 @@ impl<B: Bus> Coprocessor<B> {
         check_key(pk, key)?;
         let mut started = self.start_proof();
         started.prof.push(witness_step);
-        self.prove_assignment(pk, key, z, num_inputs, r, s, started)
+        self.prove_assignment((pk, key), (z, num_inputs), (r, s), started)
     }
 
     /// A proof's clocks, started now, and its empty profile.
     fn start_proof(&self) -> Started {
         Started { prof: ProveProfile::default(), t_prove: Instant::now(), sim0: self.sim_clock_s() }
-    }
-
-    #[allow(clippy::too_many_arguments)]
-    fn prove_assignment(
-        &mut self,
-        pk: &ProvingKey<Bn254>,
-        key: &DeviceProvingKey,
-        z: &[Fr],
-        num_inputs: usize,
-        r: Fr,
-        s: Fr,
-        started: Started,
-    ) -> Result<(Proof<Bn254>, ProveProfile), ProveError> {
-        let Started { mut prof, t_prove, sim0 } = started;
-        let m = &key.matrices;
-        if num_inputs != m.num_instance {
-            return Err(ProveError::KeyMismatch { what: "public inputs", key: m.num_instance, circuit: num_inputs });
-        }
-        if z.len() != m.num_instance + m.num_witness {
-            return Err(ProveError::KeyMismatch { what: "witness variables", key: m.num_witness, circuit: z.len() - num_inputs });
-        }
-
-        // The key's sizes were checked against the matrices at load, and pk
-        // is the loaded key (sizes and fingerprint above).
-        let n = key.domain_size;
-        prof.num_constraints = m.num_constraints;
-        prof.num_instance_variables = m.num_instance;
-        prof.num_witness_variables = m.num_witness;
-        prof.domain_size = n;
-        let config = MsmConfig::default();
-        let assignment = &z[1..];
-        let aux = &z[num_inputs..];
-
-        // MSM A needs only the witness: the card runs it while the host
-        // evaluates A, B, C.
-        let (pending_a, started_a) = self.start_msm_step(&mut prof, "MSM A", "MSM A (G1)", &key.a, assignment, &config)?;
-        let t = Instant::now();
-        // A, B, C evaluated at the constraints (sparse products: glue),
-        // with the R1CS check on the same pass.
-        // Packed for the card as they are made (no pass of their own).
-        let mut abc = std::mem::take(&mut *key.staging.lock().unwrap_or_else(|e| e.into_inner()));
-        if let Err(e) = m.evaluate_packed_into(z, n, &mut abc) {
-            *key.staging.lock().unwrap_or_else(|e| e.into_inner()) = abc;
-            // The card finishes A (its result unused) before the error returns.
-            let _ = self.wait_msm(pending_a);
-            return Err(e.into());
-        }
-        // libsnark's public-input rows follow the constraints (snarkjs's
-        // matrices hold them already).
-        if key.qap == Qap::Libsnark {
-            let k = m.num_constraints;
-            for (i, x) in z[..num_inputs].iter().enumerate() {
-                fr_to_le_bytes(x, (&mut abc[0][32 * (k + i)..32 * (k + i + 1)]).try_into().expect("32 bytes"));
-            }
-        }
-        prof.push(ProveStep::host("h(X)", "evaluate A, B, C at the constraints", t.elapsed().as_secs_f64()));
-        let a_acc = self.wait_msm_step(&mut prof, "MSM A", "MSM A (G1)", pending_a, started_a);
-
-        // h(X) = (A(X) B(X) - C(X)) / Z_H(X), computed on the coset g H, on
-        // the card: A, B, C go up once and h comes back; every transform and
-        // product in between runs on device buffers.
-        let outcome = match &a_acc {
-            Ok(_) => Some(self.h_on_card(HInputs::Packed(&abc), key.qap)),
-            Err(_) => None,
-        };
-        *key.staging.lock().unwrap_or_else(|e| e.into_inner()) = abc;
-        let a_acc = a_acc?;
-        let (h, stages) = outcome.expect("h(X) ran after MSM A")?;
-        let last = stages.len() - 1;
-        for (i, (name, p)) in key.qap.stages().iter().zip(&stages).enumerate() {
-            // The last stage brings h back (download, then unpacking).
-            prof.push_device("h(X)", name, p, if i == last { Flow::Out } else { Flow::In });
-        }
-
-        // MSM H on the card while the host computes B's G2 MSM (no device
-        // unit for G2).
-        let (pending_h, started_h) = self.start_msm_step(&mut prof, "MSM H", "MSM H (G1)", &key.h, &h[..key.sizes.h], &config)?;
-        let t = Instant::now();
-        let bigints: Vec<_> = {
-            use rayon::prelude::*;
-            assignment.par_iter().map(|x| x.into_bigint()).collect()
-        };
-        let b_g2_acc = G2Projective::msm_bigint(&pk.b_g2_query[1..], &bigints);
-        prof.push(ProveStep::host("MSM B (G2)", "MSM B (G2, no device unit)", t.elapsed().as_secs_f64()));
-        let h_acc = self.wait_msm_step(&mut prof, "MSM H", "MSM H (G1)", pending_h, started_h)?;
-
-        let (l_acc, p) = self.msm_resident_with(&key.l, aux, &config)?;
-        prof.push_device("MSM L", "MSM L (G1)", &p.job, Flow::In);
-        let b_g1_acc = if r.is_zero() {
-            None
-        } else {
-            let (acc, p) = self.msm_resident_with(&key.b_g1, assignment, &config)?;
-            prof.push_device("MSM B (G1)", "MSM B (G1)", &p.job, Flow::In);
-            Some(acc)
-        };
-
-        let t = Instant::now();
-        let proof = assemble(pk, r, s, Sums { a: a_acc, b_g1: b_g1_acc, b_g2: b_g2_acc, l: l_acc, h: h_acc });
-        prof.push(ProveStep::host("assembly", "assemble the proof", t.elapsed().as_secs_f64()));
-        // What no step timed (allocations, copies and frees between steps):
-        // the whole call's wall time less the steps' host time and all the
-        // simulation (register reads between jobs included). Reported, not
-        // left out.
-        drop(h);
-        let sim_s = self.sim_clock_s() - sim0;
-        let untimed = t_prove.elapsed().as_secs_f64() - prof.glue_s - sim_s;
-        prof.push(ProveStep::host("assembly", "glue between the steps (allocations, copies, frees)", untimed.max(0.0)));
-        prof.sim_s = sim_s;
-        prof.finish();
-        Ok((proof, prof))
-    }
-}
-
-impl<B: Bus> Coprocessor<B> {
-    /// Starts an MSM over resident bases for a proof step; its start's host
-    /// time (simulation left out) goes on the proof's timeline.
-    #[allow(clippy::too_many_arguments)]
-    fn start_msm_step<'a>(
-        &mut self,
-        prof: &mut ProveProfile,
-        part: &'static str,
-        name: &'static str,
-        bases: &MsmBases,
-        scalars: &'a [Fr],
-        config: &MsmConfig,
-    ) -> Result<(PendingMsm<'a>, StartedJob), ProveError> {
-        let (t, sim0) = (Instant::now(), self.sim_clock_s());
-        let pending = self.start_msm_resident(bases, scalars, config)?;
-        let start_s = (t.elapsed().as_secs_f64() - (self.sim_clock_s() - sim0)).max(0.0);
-        Ok((pending, prof.start_device(part, name, start_s)))
-    }
-
-    /// Waits for a step's MSM; its run and result go on the timeline.
-    fn wait_msm_step(
-        &mut self,
-        prof: &mut ProveProfile,
-        part: &'static str,
-        name: &'static str,
-        pending: PendingMsm<'_>,
-        started: StartedJob,
-    ) -> Result<G1Projective, ProveError> {
-        let (acc, p) = self.wait_msm(pending)?;
-        prof.push_started(part, name, started, &p.job);
-        Ok(acc)
     }
 }
 
@@ -486,24 +338,24 @@ fn check_key(pk: &ProvingKey<Bn254>, key: &DeviceProvingKey) -> Result<(), Prove
 
 /// A proof's profile so far, and when it started (wall and simulation
 /// clocks).
-struct Started {
-    prof: ProveProfile,
-    t_prove: Instant,
-    sim0: f64,
+pub(crate) struct Started {
+    pub(crate) prof: ProveProfile,
+    pub(crate) t_prove: Instant,
+    pub(crate) sim0: f64,
 }
 
 /// The MSM results a proof is assembled from.
-struct Sums {
-    a: G1Projective,
+pub(crate) struct Sums {
+    pub(crate) a: G1Projective,
     /// None when r = 0 (ark-groth16 skips B in G1 then).
-    b_g1: Option<G1Projective>,
-    b_g2: G2Projective,
-    l: G1Projective,
-    h: G1Projective,
+    pub(crate) b_g1: Option<G1Projective>,
+    pub(crate) b_g2: G2Projective,
+    pub(crate) l: G1Projective,
+    pub(crate) h: G1Projective,
 }
 
 /// A, B and C from the MSM results, as ark-groth16's prover assembles them.
-fn assemble(pk: &ProvingKey<Bn254>, r: Fr, s: Fr, sums: Sums) -> Proof<Bn254> {
+pub(crate) fn assemble(pk: &ProvingKey<Bn254>, r: Fr, s: Fr, sums: Sums) -> Proof<Bn254> {
     let g_a = pk.delta_g1 * r + pk.a_query[0] + sums.a + pk.vk.alpha_g1;
     let g1_b = match sums.b_g1 {
         Some(acc) => pk.delta_g1 * s + pk.b_g1_query[0] + acc + pk.beta_g1,

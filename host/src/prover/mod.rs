@@ -8,6 +8,8 @@
 pub mod circom;
 pub mod groth16;
 pub mod profile;
+mod proof_steps;
 pub mod qap;
 pub mod r1cs;
 pub mod timeline;
+pub mod witness_split;

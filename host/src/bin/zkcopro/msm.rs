@@ -151,7 +151,7 @@ pub fn measure(a: &MsmArgs, quiet: bool) -> Result<MsmReport, DriverError> {
     let (points, scalars) = shard_input(seed, log_size, kind, shard);
     let mut dev = a.run.open()?;
     let spinner = crate::args::spinner(json, "simulating the coprocessor (accumulate, reduce, unload)");
-    let config = zkcopro_host::MsmConfig { window_bits: window };
+    let config = zkcopro_host::MsmConfig { window_bits: window, ..Default::default() };
     // Resident bases: loaded once (reported apart), then only scalars move.
     let (got, p, load) = if one_off {
         let (got, p) = dev.msm_with(&points, &scalars, &config)?;
