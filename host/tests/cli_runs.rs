@@ -99,3 +99,32 @@ fn qap_h_matches_the_ark_poly_chain() {
     let sum: f64 = parts.iter().sum();
     assert!((sum - r["end_to_end_s"].as_f64().unwrap()).abs() < 1e-9, "the parts add up to end_to_end_s");
 }
+
+#[test]
+fn prove_pipelines_several_proofs() {
+    let (ok, text) = zkcopro(&["prove", "--circuit", "chain", "--log-constraints", "6", "--seed", "7", "--backend", "model", "--proofs", "3", "--json"]);
+    assert!(ok, "{text}");
+    let r: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let p = &r["pipelined"];
+    assert_eq!(p["proofs"], 3);
+    assert_eq!(p["all_identical"], true);
+    let (total, one_by_one) = (p["total_s"].as_f64().unwrap(), p["one_by_one_s"].as_f64().unwrap());
+    assert!(total <= one_by_one + 1e-12 && total >= r["end_to_end_s"].as_f64().unwrap());
+    assert!((p["per_proof_s"].as_f64().unwrap() - total / 3.0).abs() < 1e-12);
+    let spans = p["timeline"]["spans"].as_array().unwrap();
+    for lane in ["host", "transfer", "device"] {
+        let mut on: Vec<(f64, f64)> = spans
+            .iter()
+            .filter(|s| s["lane"] == lane)
+            .map(|s| (s["start_s"].as_f64().unwrap(), s["end_s"].as_f64().unwrap()))
+            .filter(|(a, b)| b > a)
+            .collect();
+        on.sort_by(|a, b| a.0.total_cmp(&b.0));
+        assert!(on.windows(2).all(|w| w[0].1 <= w[1].0 + 1e-12), "{lane}: one span at a time");
+    }
+    assert_eq!((0..3).filter(|k| spans.iter().any(|s| s["proof"] == *k)).count(), 3);
+    for bad in [&["--proofs", "0"][..], &["--proofs", "65"], &["--proofs", "2", "--zkey", "x.zkey", "--wtns", "x.wtns"]] {
+        let out = Command::new(env!("CARGO_BIN_EXE_zkcopro")).arg("prove").args(bad).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{bad:?}: {}", String::from_utf8_lossy(&out.stderr));
+    }
+}

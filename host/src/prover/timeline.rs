@@ -51,9 +51,17 @@ pub struct Span {
     pub end_s: f64,
     /// On the critical path.
     pub critical: bool,
+    /// Which proof it belongs to (several proofs pipelined; 0 otherwise).
+    pub proof: usize,
     /// The span whose end this one waited for (lane or dependency).
     #[serde(skip)]
     after: Option<usize>,
+    /// Every span it waits for: the one before it on its lane (program
+    /// order), the one it depends on, and any the host waited for.
+    #[serde(skip)]
+    deps: Vec<usize>,
+    #[serde(skip)]
+    dur_s: f64,
 }
 
 /// A handle to a placed span (to depend on it).
@@ -77,6 +85,9 @@ pub struct Timeline {
     /// The last span on each lane.
     #[serde(skip)]
     last: [Option<usize>; 3],
+    /// Spans the host waited for since its last step.
+    #[serde(skip)]
+    waits: Vec<usize>,
 }
 
 /// A device job's spans: its start on the host, its transfers, its run, and
@@ -105,12 +116,14 @@ impl Timeline {
     /// Places `name` on `lane` for `dur_s`, after the lane's last span and
     /// after `after` (if given).
     pub fn place(&mut self, lane: Lane, part: &'static str, name: &'static str, dur_s: f64, after: Option<SpanId>) -> SpanId {
-        let prev = self.last[lane.index()];
-        let dep = after.map(|s| s.0);
-        let cause = if self.end(dep) > self.end(prev) { dep } else { prev };
+        let mut deps: Vec<usize> = self.last[lane.index()].into_iter().chain(after.map(|s| s.0)).collect();
+        if lane == Lane::Host {
+            deps.append(&mut self.waits);
+        }
+        let cause = deps.iter().copied().max_by(|a, b| self.spans[*a].end_s.total_cmp(&self.spans[*b].end_s));
         let start_s = self.end(cause);
         let dur_s = dur_s.max(0.0);
-        self.spans.push(Span { lane, part, name, start_s, end_s: start_s + dur_s, critical: false, after: cause });
+        self.spans.push(Span { lane, part, name, start_s, end_s: start_s + dur_s, critical: false, proof: 0, after: cause, deps, dur_s });
         let id = self.spans.len() - 1;
         self.last[lane.index()] = Some(id);
         SpanId(id)
@@ -124,10 +137,7 @@ impl Timeline {
     /// The host waits for `span` to end (a blocking call, or waiting for a
     /// started job): its next step starts no earlier.
     pub fn host_waits_for(&mut self, span: SpanId) {
-        let h = Lane::Host.index();
-        if self.spans[span.0].end_s > self.end(self.last[h]) {
-            self.last[h] = Some(span.0);
-        }
+        self.waits.push(span.0);
     }
 
     /// A device job issued by the host now: `pre_glue_s` of host work before
@@ -187,6 +197,62 @@ impl Timeline {
     }
 }
 
+/// Several proofs' timelines on one host and one card: each keeps its own
+/// order and dependencies, and a lane free while one proof waits (the host
+/// while the card runs that proof's jobs) takes the next proof's ready work
+/// (its witness, its A, B, C), as a prover with a thread per proof would.
+/// Still one span at a time per lane: two host steps never overlap, so no
+/// core is counted twice. Among ready spans the one that can start first
+/// goes first, the older proof on a tie.
+pub fn pipeline(proofs: &[Timeline]) -> Timeline {
+    let mut spans: Vec<Span> = Vec::new();
+    for (k, t) in proofs.iter().enumerate() {
+        let base = spans.len();
+        spans.extend(t.spans.iter().map(|s| Span {
+            proof: k,
+            deps: s.deps.iter().map(|d| d + base).collect(),
+            after: None,
+            critical: false,
+            ..s.clone()
+        }));
+    }
+    let mut done = vec![false; spans.len()];
+    let mut free = [0.0f64; 3];
+    let mut last_on: [Option<usize>; 3] = [None; 3];
+    for _ in 0..spans.len() {
+        // The ready span that can start first.
+        let mut best: Option<(f64, usize, usize)> = None;
+        for (i, s) in spans.iter().enumerate() {
+            if done[i] || !s.deps.iter().all(|d| done[*d]) {
+                continue;
+            }
+            let ready = s.deps.iter().map(|d| spans[*d].end_s).fold(0.0, f64::max);
+            let start = ready.max(free[s.lane.index()]);
+            if best.is_none_or(|(t, p, j)| (start, s.proof, i) < (t, p, j)) {
+                best = Some((start, s.proof, i));
+            }
+        }
+        let (start, _, i) = best.expect("dependencies point backwards, so some span is ready");
+        let lane = spans[i].lane.index();
+        let dep = spans[i].deps.iter().copied().max_by(|a, b| spans[*a].end_s.total_cmp(&spans[*b].end_s));
+        // The cause: the dependency that ended last, or the lane if it was busier.
+        let cause = match (dep, last_on[lane]) {
+            (Some(d), Some(l)) => Some(if spans[l].end_s > spans[d].end_s { l } else { d }),
+            (d, l) => d.or(l),
+        };
+        let s = &mut spans[i];
+        s.start_s = start;
+        s.end_s = start + s.dur_s;
+        s.after = cause;
+        free[lane] = s.end_s;
+        last_on[lane] = Some(i);
+        done[i] = true;
+    }
+    let mut t = Timeline { spans, ..Default::default() };
+    t.finish();
+    t
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -234,6 +300,40 @@ mod tests {
         t.finish();
         assert!((t.end_s - 4.0).abs() < 1e-12);
         assert!((t.critical_device_s).abs() < 1e-12, "the device finished first");
+    }
+
+    /// A proof: 2 s of host work, then a 3 s job it waits for, then 1 s.
+    fn one_proof() -> Timeline {
+        let mut t = Timeline::default();
+        t.host("w", "witness", 2.0);
+        let j = t.job("m", "msm", &job(3.0, 0.0), 0.0, Flow::In);
+        t.host_takes_result("m", "msm", j, 0.0);
+        t.host("a", "assembly", 1.0);
+        t.finish();
+        t
+    }
+
+    #[test]
+    fn pipelined_proofs_overlap_host_and_card() {
+        let one = one_proof();
+        assert!((one.end_s - 6.0).abs() < 1e-12);
+        let three = pipeline(&[one.clone(), one.clone(), one]);
+        // The next proof's witness runs while the card runs this one's job:
+        // host 2 | card 3 | host 1 + 2 ... the card is the bound after the
+        // first: 2 + 3 + 3 + 3 + 1 = 12, not 18.
+        assert!((three.end_s - 12.0).abs() < 1e-12, "{}", three.end_s);
+        for lane in LANES {
+            let mut on: Vec<&Span> = three.spans.iter().filter(|s| s.lane == lane && s.end_s > s.start_s).collect();
+            on.sort_by(|a, b| a.start_s.total_cmp(&b.start_s));
+            assert!(on.windows(2).all(|w| w[0].end_s <= w[1].start_s + 1e-12), "{lane:?}: one span at a time");
+        }
+        // Each proof keeps its order: its assembly after its job.
+        for k in 0..3 {
+            let of = |name: &str, lane: Lane| three.spans.iter().find(|s| s.proof == k && s.name == name && s.lane == lane).unwrap().clone();
+            assert!(of("assembly", Lane::Host).start_s >= of("msm", Lane::Device).end_s);
+            assert!(of("msm", Lane::Device).start_s >= of("witness", Lane::Host).end_s);
+        }
+        assert!((three.critical_host_s + three.critical_transfer_s + three.critical_device_s - 12.0).abs() < 1e-9);
     }
 
     #[test]

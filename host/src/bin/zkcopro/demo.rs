@@ -208,7 +208,7 @@ pub fn run(a: &DemoArgs) -> Result<bool, String> {
         circuit: CircuitKind::Chain,
         log_constraints: DEMO_PROOF_LOG,
         circom: Default::default(),
-        timeline: None,
+        timeline: None, proofs: 1,
         // Its own device, untraced: a second trace would overwrite the demo's.
         run: RunArgs { seed: Some(seed), json: true, trace: TraceArgs::default(), ..a.run.clone() },
     };

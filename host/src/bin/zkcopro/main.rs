@@ -11,6 +11,7 @@ mod ntt;
 mod plot;
 mod prove;
 mod prove_circom;
+mod prove_many;
 mod timeline_svg;
 mod qap_h;
 mod setup;

@@ -40,6 +40,10 @@ pub struct ProveArgs {
     /// Draw the proof's timeline (host, transfer and device lanes) as an SVG here.
     #[arg(long, value_name = "FILE")]
     pub timeline: Option<std::path::PathBuf>,
+    /// Built-in circuits: prove N times (fresh witness and randomness each,
+    /// one resident key) and report them pipelined on one host and card.
+    #[arg(long, default_value_t = 1)]
+    pub proofs: usize,
     #[command(flatten)]
     pub run: RunArgs,
 }
@@ -49,6 +53,12 @@ const HOST_BYTES_PER_CONSTRAINT: u64 = 4096;
 
 impl ProveArgs {
     pub fn check(&self) -> Result<(), String> {
+        if !(1..=crate::prove_many::MAX_PROOFS).contains(&self.proofs) {
+            return Err(format!("--proofs {} is outside 1..={}", self.proofs, crate::prove_many::MAX_PROOFS));
+        }
+        if self.circom.zkey.is_some() && self.proofs > 1 {
+            return Err("--proofs takes the built-in circuits (a circom witness is one proof)".into());
+        }
         if self.circom.zkey.is_some() {
             return self.circom.check().and_then(|()| self.run.check());
         }
@@ -102,6 +112,9 @@ pub struct ProveReport {
     /// The proof's time and its parts, against arkworks'.
     #[serde(flatten)]
     pub timing: ProofTiming,
+    /// `--proofs N` (N > 1): the N proofs pipelined.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pipelined: Option<crate::prove_many::PipelineReport>,
     /// Outside end_to_end_s: trusted setup, and the key's one-time load
     /// (the circuit's matrices extracted on the host, the G1 bases into card memory).
     pub setup_s: f64,
@@ -122,7 +135,8 @@ pub fn run(a: &ProveArgs) -> Result<bool, String> {
     let r = measure(a, a.run.json)?;
     draw_timeline(a, &r)?;
     emit(&r, a.run.json, print);
-    Ok(r.verified && r.identical_to_arkworks && r.wrong_input_rejected)
+    let rest_ok = r.pipelined.as_ref().is_none_or(|p| p.all_identical);
+    Ok(r.verified && r.identical_to_arkworks && r.wrong_input_rejected && rest_ok)
 }
 
 /// `run` for a circom circuit whose files were read beforehand.
@@ -146,20 +160,38 @@ fn draw_timeline(a: &ProveArgs, r: &ProveReport) -> Result<(), String> {
         t.serial_s * 1e3,
         r.clock_hz / 1e6
     );
-    crate::timeline_svg::timeline_svg(&r.profile.timeline, &title, path)
+    match &r.pipelined {
+        Some(p) => {
+            let title = format!(
+                "{} Groth16 proofs, {}, pipelined: {:.2} ms, {:.2} ms a proof ({} MHz)",
+                p.proofs,
+                r.circuit,
+                p.total_s * 1e3,
+                p.per_proof_s * 1e3,
+                r.clock_hz / 1e6
+            );
+            crate::timeline_svg::timeline_svg(&p.timeline, &title, path)
+        }
+        None => crate::timeline_svg::timeline_svg(&r.profile.timeline, &title, path),
+    }
 }
 
-pub fn measure(a: &ProveArgs, quiet: bool) -> Result<ProveReport, String> {
-    let seed = a.run.seed();
-    let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    let circuit = match a.circuit {
+/// A fresh instance of the chosen built-in circuit.
+pub fn make_circuit(a: &ProveArgs, rng: &mut ChaCha8Rng) -> AnyCircuit {
+    match a.circuit {
         CircuitKind::Sha256 => {
             let mut msg = vec![0u8; 32];
             rng.fill_bytes(&mut msg);
             AnyCircuit::Sha256(Sha256Preimage::new(msg))
         }
-        CircuitKind::Chain => AnyCircuit::Chain(SquaringChain::with_log_constraints(Fr::rand(&mut rng), a.log_constraints)),
-    };
+        CircuitKind::Chain => AnyCircuit::Chain(SquaringChain::with_log_constraints(Fr::rand(rng), a.log_constraints)),
+    }
+}
+
+pub fn measure(a: &ProveArgs, quiet: bool) -> Result<ProveReport, String> {
+    let seed = a.run.seed();
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let circuit = make_circuit(a, &mut rng);
     if !quiet {
         println!(
             "zkcopro prove: Groth16 over BN254, circuit {:?}{}, backend {:?} (multiplier: {}), seed {seed}, clock {} MHz",
@@ -182,6 +214,12 @@ pub fn measure(a: &ProveArgs, quiet: bool) -> Result<ProveReport, String> {
     let (key, load) = dev.load_proving_key(&pk, circuit.clone()).map_err(|e| e.to_string())?;
     spinner.set_message("proving on the coprocessor");
     let (proof, profile) = dev.prove(&pk, &key, circuit.clone(), r, s).map_err(|e: ProveError| e.to_string())?;
+    let pipelined = if a.proofs > 1 {
+        spinner.set_message(format!("{} more proofs", a.proofs - 1));
+        Some(crate::prove_many::more_proofs(a, &mut dev, &pk, &key, &profile, &mut rng)?)
+    } else {
+        None
+    };
     dev.free_proving_key(key).map_err(|e| e.to_string())?;
 
     spinner.set_message("ark-groth16 on the same input");
@@ -223,6 +261,10 @@ pub fn measure(a: &ProveArgs, quiet: bool) -> Result<ProveReport, String> {
         identical_to_arkworks: proof == ark_proof,
         wrong_input_rejected,
         timing: ProofTiming::new(&profile, ark_parts, arkworks_s),
+        pipelined: pipelined.map(|mut p| {
+            p.throughput_speedup_vs_arkworks = arkworks_s / p.per_proof_s.max(f64::MIN_POSITIVE);
+            p
+        }),
         setup_s,
         load_key_s: load.total_s,
         load_key_matrices_s: load.matrices_s,
@@ -406,6 +448,9 @@ pub fn print(r: &ProveReport) {
         ms(t.arkworks_heavy_s),
         t.heavy_speedup_vs_arkworks
     );
+    if let Some(p) = &r.pipelined {
+        crate::prove_many::print(p);
+    }
     if let Some(c) = &r.circom {
         crate::prove_circom::print_extras(r, c);
     } else {

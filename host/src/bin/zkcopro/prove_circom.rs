@@ -215,6 +215,7 @@ pub fn measure(a: &ProveArgs, inputs: CircomInputs, quiet: bool) -> Result<Prove
         identical_to_arkworks: proof == ark_proof,
         wrong_input_rejected,
         timing: ProofTiming::new(&profile, ark_parts, arkworks_s),
+        pipelined: None,
         setup_s: 0.0,
         load_key_s: load.total_s,
         load_key_matrices_s: load.matrices_s,
