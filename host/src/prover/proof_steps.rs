@@ -2,7 +2,7 @@
 //! work at once:
 //!
 //! ```text
-//! host:   split | start A | evaluate A, B, C |  h(X) (waits)  | start H | G2 MSM, full-size scalars |  L, B (waits) | assembly
+//! host:   split | start A | evaluate A, B, C |  h(X) (waits)  | start H | G2 MSM, full-size scalars, assembly's constants |  L, B (waits) | assembly
 //! device:       |   MSM A                    | 3 NTTs ... h   |   MSM H                            |  MSM L, MSM B |
 //! ```
 //!
@@ -14,7 +14,7 @@ use crate::Bus;
 use crate::driver::Coprocessor;
 use crate::field::fr_to_le_bytes;
 use crate::msm::{MsmBases, MsmConfig, PendingMsm};
-use crate::prover::groth16::{DeviceProvingKey, ProveError, Started, Sums, assemble};
+use crate::prover::groth16::{AssemblyPrep, DeviceProvingKey, ProveError, Started};
 use crate::prover::profile::{ProveProfile, ProveStep, StartedJob};
 use crate::prover::qap::{HInputs, Qap};
 use crate::prover::timeline::Flow;
@@ -127,6 +127,9 @@ impl<B: Bus> Coprocessor<B> {
                 prof.push(ProveStep::host(part, name, t.elapsed().as_secs_f64()));
             }
         }
+        let t = Instant::now();
+        let prep = AssemblyPrep::new(pk, r, s, b_g2_acc);
+        prof.push(ProveStep::host("assembly", "the terms that need no device result", t.elapsed().as_secs_f64()));
         let h_acc = self.wait_msm_step(&mut prof, "MSM H", "MSM H (G1)", pending_h, started_h)?;
 
         let (l_card, p) = self.msm_resident_with(&key.l, &card[l_from..], &config)?;
@@ -140,9 +143,8 @@ impl<B: Bus> Coprocessor<B> {
         };
 
         let t = Instant::now();
-        let sums = Sums { a: a_card + host_part[0], b_g1: b_g1_acc, b_g2: b_g2_acc, l: l_card + host_part[2], h: h_acc };
-        let proof = assemble(pk, r, s, sums);
-        prof.push(ProveStep::host("assembly", "assemble the proof", t.elapsed().as_secs_f64()));
+        let proof = prep.finish(a_card + host_part[0], b_g1_acc, l_card + host_part[2], h_acc);
+        prof.push(ProveStep::host("assembly", "add the device's sums", t.elapsed().as_secs_f64()));
         // What no step timed (allocations, copies and frees between steps):
         // the whole call's wall time less the steps' host time and all the
         // simulation (register reads between jobs included). Reported, not
