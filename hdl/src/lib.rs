@@ -12,6 +12,7 @@ pub mod alu;
 pub mod bus;
 pub mod regmap;
 pub mod export;
+pub mod vitis;
 pub mod top;
 pub mod harness;
 pub mod ntt;

@@ -344,8 +344,8 @@ pub fn lookup(offset: u32) -> Option<&'static Register> {
 
 /// The register map as a Markdown table.
 pub fn markdown() -> String {
-    let mut s = String::from(
-        "# zkcopro register map\n\nAXI4-Lite, 32-bit data, byte addresses. Unmapped addresses answer DECERR; writes to read-only registers answer SLVERR.\n\n| offset | name | access | reset | description |\n|---|---|---|---|---|\n",
+    let mut s = format!(
+        "# zkcopro register map\n\nAXI4-Lite, 32-bit data, byte addresses. Unmapped addresses answer DECERR; writes to read-only registers answer SLVERR.\n\nReset: hold `ap_rst_n` low for at least {RESET_CYCLES} `ap_clk` cycles (RESET_CYCLES; the MSM's bucket occupancy flags are swept clear meanwhile).\n\n| offset | name | access | reset | description |\n|---|---|---|---|---|\n",
     );
     for r in ALL {
         s += &format!(
@@ -370,6 +370,7 @@ pub fn c_header(prefix: &str) -> String {
         s += &format!("/* {} */\n#define {up}_{}_OFFSET 0x{:02X}u\n", r.doc, r.name, r.offset);
     }
     s += &format!("\n#define {up}_DEVICE_ID 0x{DEVICE_ID:08X}u\n");
+    s += &format!("/* Minimum ap_rst_n low time, ap_clk cycles. */\n#define {up}_RESET_CYCLES {RESET_CYCLES}u\n");
     for (name, v) in [
         ("CTRL_AP_START", CTRL_AP_START),
         ("CTRL_AP_DONE", CTRL_AP_DONE),

@@ -111,6 +111,10 @@ pub struct Top {
     pub m_axi_rvalid: Signal<In, Bit>,
     /// AXI4 read data ready.
     pub m_axi_rready: Signal<Out, Bit>,
+    /// AXI4 read ID: always 0 (one ID, so responses return in order).
+    pub m_axi_arid: Signal<Out, Bit>,
+    /// AXI4 read response ID: ignored (every read is issued with ID 0).
+    pub m_axi_rid: Signal<In, Bit>,
     /// AXI4 card-memory write address.
     pub m_axi_awaddr: Signal<Out, Bits<CARD_ADDR_BITS>>,
     /// AXI4 write burst length minus one.
@@ -139,6 +143,10 @@ pub struct Top {
     pub m_axi_bvalid: Signal<In, Bit>,
     /// AXI4 write response ready.
     pub m_axi_bready: Signal<Out, Bit>,
+    /// AXI4 write ID: always 0 (one ID, so responses return in order).
+    pub m_axi_awid: Signal<Out, Bit>,
+    /// AXI4 write response ID: ignored (every write is issued with ID 0).
+    pub m_axi_bid: Signal<In, Bit>,
     /// Interrupt request, level, active high.
     pub interrupt: Signal<Out, Bit>,
     axil: AxiLiteSlave,
@@ -205,6 +213,8 @@ impl Top {
             m_axi_rlast: Default::default(),
             m_axi_rvalid: Default::default(),
             m_axi_rready: Default::default(),
+            m_axi_arid: Default::default(),
+            m_axi_rid: Default::default(),
             m_axi_awaddr: Default::default(),
             m_axi_awlen: Default::default(),
             m_axi_awsize: Default::default(),
@@ -219,6 +229,8 @@ impl Top {
             m_axi_bresp: Default::default(),
             m_axi_bvalid: Default::default(),
             m_axi_bready: Default::default(),
+            m_axi_awid: Default::default(),
+            m_axi_bid: Default::default(),
             interrupt: Default::default(),
             axil: Default::default(),
             card_mem: Default::default(),
@@ -270,6 +282,8 @@ impl Top {
         top.m_axi_wready.connect();
         top.m_axi_bresp.connect();
         top.m_axi_bvalid.connect();
+        top.m_axi_rid.connect();
+        top.m_axi_bid.connect();
 
         top.connect_all();
         top
@@ -308,6 +322,8 @@ impl Logic for Top {
         self.card_mem.rlast.next = self.m_axi_rlast.val();
         self.card_mem.rvalid.next = self.m_axi_rvalid.val();
         self.m_axi_rready.next = self.card_mem.rready.val();
+        self.m_axi_arid.next = false;
+        self.m_axi_awid.next = false;
         self.card_mem.req_valid.next = self.msm.mem_req_valid.val() | self.ntt_port.mem_req_valid.val();
         // (One variable per `if`, so Verilator can order the signals apart.)
         self.card_mem.req_addr.next = self.msm.mem_req_addr.val();

@@ -128,3 +128,23 @@ fn prove_pipelines_several_proofs() {
         assert_eq!(out.status.code(), Some(2), "{bad:?}: {}", String::from_utf8_lossy(&out.stderr));
     }
 }
+
+#[test]
+fn verilog_vitis_writes_the_kernel_package() {
+    let dir = std::env::temp_dir().join(format!("zkcopro-vitis-{}", std::process::id()));
+    let d = dir.to_str().unwrap();
+    let (ok, text) = zkcopro(&["verilog", "--out", d, "--vitis", "--top-name", "zk_kernel"]);
+    assert!(ok, "{text}");
+    for f in ["zk_kernel.v", "zk_kernel.vlt", "zk_kernel_regs.md", "zk_kernel_regs.h", "kernel.xml", "package_xo.tcl", "zk_kernel.xdc", "README_vitis.md"] {
+        assert!(dir.join(f).is_file(), "{f} written: {text}");
+    }
+    let xml = std::fs::read_to_string(dir.join("kernel.xml")).unwrap();
+    assert!(xml.contains("<kernel name=\"zk_kernel\""), "the kernel takes the top's name");
+    assert!(std::fs::read_to_string(dir.join("package_xo.tcl")).unwrap().contains("set kernel zk_kernel"));
+    // Without --vitis only the Verilog bundle.
+    std::fs::remove_dir_all(&dir).unwrap();
+    let (ok, text) = zkcopro(&["verilog", "--out", d]);
+    assert!(ok, "{text}");
+    assert!(dir.join("zkcopro_top.v").is_file() && !dir.join("kernel.xml").exists());
+    std::fs::remove_dir_all(&dir).unwrap();
+}

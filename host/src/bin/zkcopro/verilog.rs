@@ -16,11 +16,15 @@ pub struct VerilogArgs {
     /// Name of the top module.
     #[arg(long, default_value = export::DEFAULT_TOP_NAME)]
     top_name: String,
+    /// Also write the Vitis RTL kernel package: kernel.xml, package_xo.tcl,
+    /// an XDC clock constraint and README_vitis.md (the v++ link step).
+    #[arg(long)]
+    vitis: bool,
 }
 
 pub fn run(a: &VerilogArgs) -> ExitCode {
     let mul = if a.mul == "fast" { MulImpl::Fast } else { MulImpl::Tiled };
-    match export::write_bundle(&a.out, &TopConfig { mul }, &a.top_name) {
+    match export::write_bundle(&a.out, &TopConfig { mul }, &a.top_name, a.vitis) {
         Ok(files) => {
             for f in files {
                 println!("wrote {}", f.display());
