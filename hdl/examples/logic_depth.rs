@@ -81,25 +81,32 @@ fn main() -> ExitCode {
     let mut rows: Vec<(&String, &&PathReport)> = blocks.iter().collect();
     rows.sort_by(|a, b| model.delay_ns(b.1.depth).total_cmp(&model.delay_ns(a.1.depth)));
     println!(
-        "Logic depth ({} end points; model: {:.2} ns + {:.2} ns/LUT level + {:.4} ns/carry bit + {:.2} ns/unregistered DSP; budget {budget_ns:.2} ns at {} MHz)",
+        "Logic depth ({} end points; model: {:.2} ns + {:.2} ns/LUT level + {:.4} ns/carry bit + {:.2} ns/carry chain + {:.2} ns/unregistered DSP + {:.2} ns from a memory read; budget {budget_ns:.2} ns at {} MHz)",
         paths.len(),
         model.fixed_ns,
         model.per_lut_ns,
         model.per_carry_bit_ns,
+        model.per_carry_chain_ns,
         model.per_dsp_ns,
+        model.ram_start_ns,
         args.clock_mhz
     );
-    println!("{:<36} {:>4} {:>6} {:>4} {:>8} {:>8} {:>5}  path", "block", "LUTs", "carry", "DSP", "ns", "fmax", "meets");
+    println!(
+        "{:<36} {:>4} {:>6} {:>6} {:>4} {:>4} {:>8} {:>8} {:>5}  path",
+        "block", "LUTs", "carry", "chains", "DSP", "RAM", "ns", "fmax", "meets"
+    );
     let mut json_rows = vec![];
     for (block, p) in &rows {
         let ns = model.delay_ns(p.depth);
         let meets = ns <= budget_ns;
         println!(
-            "{:<36} {:>4} {:>6} {:>4} {:>8.2} {:>8.1} {:>5}  {} -> {}",
+            "{:<36} {:>4} {:>6} {:>6} {:>4} {:>4} {:>8.2} {:>8.1} {:>5}  {} -> {}",
             block,
             p.depth.luts,
             p.depth.carry_bits,
+            p.depth.carry_chains,
             p.depth.dsps,
+            p.depth.ram_start,
             ns,
             model.fmax_mhz(p.depth),
             if meets { "yes" } else { "NO" },
@@ -107,7 +114,7 @@ fn main() -> ExitCode {
             p.end
         );
         json_rows.push(serde_json::json!({
-            "block": block, "lut_levels": p.depth.luts, "carry_bits": p.depth.carry_bits, "dsps": p.depth.dsps,
+            "block": block, "lut_levels": p.depth.luts, "carry_bits": p.depth.carry_bits, "carry_chains": p.depth.carry_chains, "dsps": p.depth.dsps, "ram_start": p.depth.ram_start,
             "delay_ns": ns, "fmax_mhz": model.fmax_mhz(p.depth), "meets_budget": meets,
             "start": p.start, "end": p.end,
         }));
@@ -118,7 +125,7 @@ fn main() -> ExitCode {
     if let Some(out) = &args.json {
         let doc = serde_json::json!({
             "top": args.top, "clock_mhz": args.clock_mhz, "budget_ns": budget_ns,
-            "model": {"fixed_ns": model.fixed_ns, "per_lut_ns": model.per_lut_ns, "per_carry_bit_ns": model.per_carry_bit_ns, "per_dsp_ns": model.per_dsp_ns},
+            "model": {"fixed_ns": model.fixed_ns, "per_lut_ns": model.per_lut_ns, "per_carry_bit_ns": model.per_carry_bit_ns, "per_carry_chain_ns": model.per_carry_chain_ns, "per_dsp_ns": model.per_dsp_ns, "ram_start_ns": model.ram_start_ns},
             "fmax_mhz": fmax, "blocks": json_rows,
         });
         if let Err(e) = std::fs::write(out, serde_json::to_string_pretty(&doc).unwrap_or_default()) {

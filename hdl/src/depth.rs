@@ -23,34 +23,73 @@ use std::collections::{HashMap, HashSet};
 pub struct Depth {
     pub luts: u32,
     pub carry_bits: u32,
+    /// Carry chains the path enters (through a chain's S, DI or CYINIT input).
+    pub carry_chains: u32,
+    /// 1 if the path starts at a block RAM or UltraRAM read port (the
+    /// exports register reads in the memory itself, not behind it).
+    pub ram_start: u32,
     /// Combinational (unregistered) DSP48E2s on the path.
     pub dsps: u32,
 }
 
 /// First-order delay of a register-to-register path on UltraScale+ (-2):
-/// `fixed + luts * per_lut + carry_bits * per_carry_bit`, in ns.
+/// `fixed + luts * per_lut + carry_bits * per_carry_bit + carry_chains *
+/// per_carry_chain + dsps * per_dsp`, in ns.
 #[derive(Clone, Copy, Debug)]
 pub struct DelayModel {
-    /// Clock-to-out, setup, clock uncertainty and the first net.
+    /// Clock-to-out, setup, clock uncertainty and skew, and the first net.
     pub fixed_ns: f64,
     /// One LUT and the routed net after it.
     pub per_lut_ns: f64,
-    /// One bit of a carry chain (a CARRY8 carries 8 bits in about 0.1 ns).
+    /// One bit of a carry chain, along the chain (CI to CO and the cascade).
     pub per_carry_bit_ns: f64,
+    /// Entering a carry chain and leaving it (S to CO, CI to O).
+    pub per_carry_chain_ns: f64,
     /// A DSP48E2 multiply with no internal pipeline register, inputs to P.
     pub per_dsp_ns: f64,
+    /// A memory read's clock-to-out beyond a flip-flop's.
+    pub ram_start_ns: f64,
 }
 
 impl DelayModel {
-    /// The model the project's budget uses (see the README's hardware section).
-    pub const ULTRASCALE_PLUS_2: DelayModel =
-        DelayModel { fixed_ns: 0.6, per_lut_ns: 0.45, per_carry_bit_ns: 0.0135, per_dsp_ns: 2.2 };
+    /// UltraScale+ -2, calibrated against routed Vivado timing reports
+    /// (sources in the README's hardware section, "Calibration"):
+    /// - fixed 0.60 ns: FDRE clock-to-Q 0.08 + setup (CE pin) 0.06 + clock
+    ///   uncertainty 0.035 + skew about 0.1 in a full design + the first net
+    ///   out of a register, about 0.3 (high-fanout nets 0.47-0.52);
+    /// - per LUT level 0.35 ns: measured LUT + net 0.25-0.32 ns per level
+    ///   (xcvu3p -2: 7 LUTs in 2.33 ns; a VU9P design: 0.28 ns per level),
+    ///   taken at the top and rounded up for the fanout of 256-bit selects;
+    /// - per carry bit 0.006 ns: CARRY8 CI to CO[7] 0.015-0.023 ns plus the
+    ///   cascade net 0.026 ns, per 8 bits;
+    /// - per carry chain 0.30 ns: S to CO[7] 0.155-0.163 ns in, CI to O
+    ///   0.07-0.15 ns out;
+    /// - per unregistered DSP48E2 1.9 ns: B to P measured 1.92 ns with its
+    ///   nets on a -1 part (a -2 part is faster; DS923 gives 544 MHz with
+    ///   only MREG off and 775 MHz fully registered);
+    /// - a path from a block RAM or UltraRAM read 0.80 ns more: clock to
+    ///   DOUT without the output register 0.80-0.97 ns at -2/-1 (Versal's
+    ///   DS958 T_RCKO_DO, standing in for DS923's table), less the
+    ///   flip-flop's 0.08 ns already in `fixed_ns`.
+    ///
+    /// Yosys maps differently from Vivado from run to run (one LUT level
+    /// either way), so the projected clock keeps a margin below this model's.
+    pub const ULTRASCALE_PLUS_2: DelayModel = DelayModel {
+        fixed_ns: 0.60,
+        per_lut_ns: 0.35,
+        per_carry_bit_ns: 0.006,
+        per_carry_chain_ns: 0.30,
+        per_dsp_ns: 1.9,
+        ram_start_ns: 0.80,
+    };
 
     pub fn delay_ns(&self, d: Depth) -> f64 {
         self.fixed_ns
             + d.luts as f64 * self.per_lut_ns
             + d.carry_bits as f64 * self.per_carry_bit_ns
+            + d.carry_chains as f64 * self.per_carry_chain_ns
             + d.dsps as f64 * self.per_dsp_ns
+            + d.ram_start as f64 * self.ram_start_ns
     }
 
     /// The highest clock (MHz) a path of this depth meets.
@@ -113,8 +152,10 @@ fn is_lutram(ty: &str) -> bool {
 enum Arc {
     /// Through a LUT (or a LUTRAM read): one level.
     Lut,
-    /// Through n bits of a carry chain.
+    /// Through n bits of a carry chain, along it (from CI).
     Carry(u32),
+    /// Into a carry chain (from S, DI or CYINIT) and through n of its bits.
+    CarryIn(u32),
     /// Through an unregistered DSP48E2.
     Dsp,
     /// Free (MUXF, INV, buffers).
@@ -131,6 +172,8 @@ struct Node {
 /// points and names for bits.
 pub struct Netlist {
     drivers: HashMap<usize, Node>,
+    /// Output bits of block RAMs and UltraRAMs (start points).
+    ram_outputs: HashSet<usize>,
     /// (bit, end-point name) for every sequential input and module output.
     ends: Vec<(usize, String)>,
     names: HashMap<usize, String>,
@@ -169,6 +212,7 @@ impl Netlist {
             }
         }
         let mut drivers = HashMap::new();
+        let mut ram_outputs = HashSet::new();
         let mut ends = vec![];
         if let Some(ports) = module.get("ports").and_then(Value::as_object) {
             for (name, port) in ports {
@@ -194,6 +238,13 @@ impl Netlist {
             let dirs = cell.get("port_directions").and_then(Value::as_object);
             let dir = |port: &str| dirs.and_then(|d| d.get(port)).and_then(Value::as_str).unwrap_or("input");
             let boundary = is_sequential(ty) || !is_primitive(ty);
+            if ty.starts_with("RAMB") || ty.starts_with("URAM") {
+                for (port, bits) in conns {
+                    if dir(port) == "output" {
+                        ram_outputs.extend(bit_ids(bits).into_iter().flatten());
+                    }
+                }
+            }
             if boundary || (ty.starts_with("DSP48") && dsp_registered(cell)) {
                 // Name the end point after what the cell drives (a flip-flop's
                 // Q net keeps the register's hierarchical name).
@@ -221,12 +272,15 @@ impl Netlist {
                     for (k, bit) in port_bits(out).into_iter().enumerate().take(width) {
                         let Some(b) = bit else { continue };
                         let mut fanin = vec![];
-                        for c in ci.iter().chain(cyinit.iter()).flatten() {
+                        for c in ci.iter().flatten() {
                             fanin.push((*c, Arc::Carry(k as u32 + 1)));
+                        }
+                        for c in cyinit.iter().flatten() {
+                            fanin.push((*c, Arc::CarryIn(k as u32 + 1)));
                         }
                         for i in 0..=k {
                             for src in [s.get(i), di.get(i)].into_iter().flatten().flatten() {
-                                fanin.push((*src, Arc::Carry((k - i) as u32 + 1)));
+                                fanin.push((*src, Arc::CarryIn((k - i) as u32 + 1)));
                             }
                         }
                         drivers.insert(b, Node { fanin, cell: cname.clone() });
@@ -256,7 +310,7 @@ impl Netlist {
                 }
             }
         }
-        Ok(Netlist { drivers, ends, names })
+        Ok(Netlist { drivers, ram_outputs, ends, names })
     }
 
     /// The deepest path into every end point, deepest first (by the model).
@@ -291,7 +345,8 @@ impl Netlist {
                 continue;
             }
             let Some(node) = self.drivers.get(&b) else {
-                memo.insert(b, (Depth::default(), b));
+                let ram_start = u32::from(self.ram_outputs.contains(&b));
+                memo.insert(b, (Depth { ram_start, ..Depth::default() }, b));
                 continue;
             };
             if !expanded {
@@ -316,6 +371,7 @@ impl Netlist {
                 let d = match arc {
                     Arc::Lut => Depth { luts: d.luts + 1, ..d },
                     Arc::Carry(n) => Depth { carry_bits: d.carry_bits + n, ..d },
+                    Arc::CarryIn(n) => Depth { carry_bits: d.carry_bits + n, carry_chains: d.carry_chains + 1, ..d },
                     Arc::Dsp => Depth { dsps: d.dsps + 1, ..d },
                     Arc::Wire => d,
                 };
@@ -372,11 +428,33 @@ mod tests {
         let model = DelayModel::ULTRASCALE_PLUS_2;
         let paths = net.paths(&model).unwrap();
         let worst = &paths[0];
-        assert_eq!(worst.depth, Depth { luts: 2, carry_bits: 8, dsps: 0 });
+        // Into c0 at S[0] and up through its four bits, then c1's CI to O[3].
+        assert_eq!(worst.depth, Depth { luts: 2, carry_bits: 8, carry_chains: 1, dsps: 0, ram_start: 0 });
         assert_eq!(worst.start, "a_q[0]");
         assert_eq!(worst.end, "b_q[0] (D)");
         let ns = model.delay_ns(worst.depth);
-        assert!((ns - (0.6 + 2.0 * 0.45 + 8.0 * 0.0135)).abs() < 1e-9);
+        assert!((ns - (0.6 + 2.0 * 0.35 + 8.0 * 0.006 + 0.30)).abs() < 1e-9);
+    }
+
+    #[test]
+    fn a_path_from_a_block_ram_read_costs_its_clock_to_out() {
+        // ff_a's D now comes from a RAMB36E2's read data through one LUT.
+        let with_ram = NETLIST.replace(
+            r#""ff_b": {"type""#,
+            r#""ram": {"type": "RAMB36E2", "port_directions": {"CLKARDCLK": "input", "DOUTADOUT": "output"},
+                     "connections": {"CLKARDCLK": [2], "DOUTADOUT": [30]}},
+        "lut3": {"type": "LUT1", "port_directions": {"I0": "input", "O": "output"},
+                 "connections": {"I0": [30], "O": [31]}},
+        "ff_c": {"type": "FDRE", "port_directions": {"C": "input", "D": "input", "Q": "output"},
+                 "connections": {"C": [2], "D": [31], "Q": [32]}},
+        "ff_b": {"type""#,
+        );
+        let net = Netlist::from_json(&with_ram, "top").unwrap();
+        let model = DelayModel::ULTRASCALE_PLUS_2;
+        let paths = net.paths(&model).unwrap();
+        let from_ram = paths.iter().find(|p| p.end.contains("(D)") && p.depth.ram_start == 1).expect("a path from the RAM");
+        assert_eq!(from_ram.depth, Depth { luts: 1, ram_start: 1, ..Depth::default() });
+        assert!((model.delay_ns(from_ram.depth) - (0.6 + 0.35 + 0.8)).abs() < 1e-9);
     }
 
     #[test]
