@@ -55,7 +55,7 @@ pub const NTT_UNLOAD_LATENCY: usize = 1 + MONT_MUL_LATENCY;
 /// log2 of the output FIFO depth.
 pub const NTT_OUT_FIFO_LOG2: usize = 5;
 
-const _: () = assert!(NTT_WRITEBACK_DELAY == 24, "delay line below is unrolled for 24");
+const _: () = assert!(NTT_WRITEBACK_DELAY == 25, "delay line below is unrolled for 25");
 const _: () = assert!((1 << NTT_OUT_FIFO_LOG2) > NTT_UNLOAD_LATENCY);
 
 type Addr = Bits<NTT_LOG_MAX>;
@@ -460,7 +460,7 @@ macro_rules! ntt_core_logic {
         const _: () = assert!(
             $units == NTT_UNITS && $banks == NTT_BANKS && $ul == NTT_UNITS_LOG2
                 && $bb == NTT_UNITS_LOG2 + 1 && $bi == NTT_BANK_BITS && $shift == NTT_UNITS_LOG2 + 1
-                && NTT_LOG_MAX == 12 && NTT_WRITEBACK_DELAY == 24 && NTT_SETS == 3,
+                && NTT_LOG_MAX == 12 && NTT_WRITEBACK_DELAY == 25 && NTT_SETS == 3,
             "ntt_core_logic! literals do not match the NTT constants"
         );
 
@@ -490,7 +490,7 @@ macro_rules! ntt_core_logic {
                     self.twiddles[u].write_address.next = 0.into();
                     self.twiddles[u].write_data.next = 0.into();
                 }
-                for i in 0..24 {
+                for i in 0..25 {
                     self.jg_delay[i].clock.next = self.clock.val();
                 }
                 for s in 0..3 {
@@ -673,11 +673,11 @@ macro_rules! ntt_core_logic {
                 // issue; p and q are recomputed (half_log is constant until
                 // the pipeline has drained).
                 self.jg_delay[0].d.next = self.jg_base.val();
-                for i in 0..23 {
+                for i in 0..24 {
                     self.jg_delay[i + 1].d.next = self.jg_delay[i].q.val();
                 }
                 for u in 0..$units {
-                    self.wb_jg[u].next = self.jg_delay[23].q.val() | self.unit_offset[u].val();
+                    self.wb_jg[u].next = self.jg_delay[24].q.val() | self.unit_offset[u].val();
                     self.wb_low[u].next = self.wb_jg[u].val() & self.low_mask.val();
                     self.wb_p[u].next = ((self.wb_jg[u].val() >> self.half_log.val()) << (self.half_log.val() + 1))
                         | self.wb_low[u].val();
