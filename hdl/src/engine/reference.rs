@@ -120,3 +120,41 @@ impl JobShellModel {
         out
     }
 }
+
+/// What the skid buffer shows in one cycle, before its clock edge.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SkidOutputs<T> {
+    pub in_ready: bool,
+    /// The offered beat, if any.
+    pub out: Option<T>,
+    pub empty: bool,
+}
+
+/// Reference model of [super::skid_buffer::SkidBuffer]: two entries, the
+/// older one offered.
+#[derive(Clone, Debug, Default)]
+pub struct SkidBufferModel<T> {
+    main: Option<T>,
+    skid: Option<T>,
+}
+
+impl<T: Copy> SkidBufferModel<T> {
+    /// One cycle: the outputs seen during it for these inputs, then the edge.
+    pub fn step(&mut self, reset_n: bool, input: Option<T>, out_ready: bool) -> SkidOutputs<T> {
+        let out = SkidOutputs {
+            in_ready: self.skid.is_none() && reset_n,
+            out: self.main,
+            empty: self.main.is_none() && self.skid.is_none(),
+        };
+        let take = if out.in_ready { input } else { None };
+        if self.main.is_none() || out_ready {
+            self.main = self.skid.take().or(take);
+        } else if take.is_some() {
+            self.skid = take;
+        }
+        if !reset_n {
+            *self = SkidBufferModel { main: None, skid: None };
+        }
+        out
+    }
+}

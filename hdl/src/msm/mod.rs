@@ -20,5 +20,5 @@ pub use lane_keys::{LANE_KEYS_LATENCY, LaneKeys, lane_keys};
 pub use lane_picker::{LANE_PICKER_LATENCY, LanePicker, PICKER_LANE_BITS, PICKER_LANES, pick};
 pub use msm_engine::*;
 pub use msm_combiner::{MsmCombiner, combiner_cycles_per_step};
-pub use msm_feed::{FEED_QUEUE_DEPTH, MsmFeed};
+pub use msm_feed::{FEED_OUTPUT_LATENCY, FEED_QUEUE_DEPTH, MsmFeed};
 pub use scalar_recoder::{RECODER_WINDOWS_PER_CYCLE, ScalarRecoder, recoder_cycles};

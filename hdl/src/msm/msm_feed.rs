@@ -5,11 +5,14 @@
 //! 1; the recoder makes its signed digits; base and digits leave together.
 //!
 //! Everything is in order (one memory ID, FIFOs), so the i-th digits meet the
-//! i-th base. Scalars enter only with a slot reserved for them after the
+//! i-th base. The pair leaves through a skid buffer, so the engine's load
+//! path starts at registers and the engine's readiness reaches no further
+//! into the feed than the buffer. Scalars enter only with a slot reserved for them after the
 //! multiplier (which cannot stall), and reads only with a response slot
 //! reserved in the memory port, so nothing waits on anything but the engine.
 
 use super::scalar_recoder::ScalarRecoder;
+use crate::engine::SkidBuffer;
 use crate::field::{MontMul, MulImpl};
 use crate::mem::{CARD_ADDR_BITS, CARD_RECORD_BITS, CARD_RECORD_BYTES};
 use crate::params::FieldId;
@@ -24,6 +27,15 @@ pub const FEED_QUEUE_DEPTH: usize = 1 << FEED_QUEUE_LOG2;
 const _: () = assert!(FEED_QUEUE_DEPTH > crate::field::MONT_MUL_LATENCY);
 
 type ScalarFifo = SynchronousFIFO<Bits<256>, FEED_QUEUE_LOG2, { FEED_QUEUE_LOG2 + 1 }, 1>;
+
+/// A point for the engine as the skid buffer holds it: x in bits 0..256, y in
+/// 256..512, "at infinity" at bit 512, the digits from bit 513.
+pub const FEED_POINT_BITS: usize = 513 + 512;
+/// Cycles the skid buffer adds between a point's digits meeting its base and
+/// the engine seeing it.
+pub const FEED_OUTPUT_LATENCY: usize = crate::engine::SKID_BUFFER_LATENCY;
+// The packing in `update` is written with literal widths (rust-hdl needs them).
+const _: () = assert!(FEED_POINT_BITS == 1025);
 
 #[derive(LogicBlock)]
 pub struct MsmFeed {
@@ -89,6 +101,9 @@ pub struct MsmFeed {
     mul: MontMul,
     queue: ScalarFifo,
     recoder: ScalarRecoder,
+    out_buf: SkidBuffer<Bits<FEED_POINT_BITS>>,
+    inf_flag: Constant<Bits<FEED_POINT_BITS>>,
+    point_in: Signal<Local, Bits<FEED_POINT_BITS>>,
     one: Constant<Bits<256>>,
     record_bytes: Constant<Bits<CARD_ADDR_BITS>>,
     queue_depth: Constant<Bits<{ FEED_QUEUE_LOG2 + 1 }>>,
@@ -147,6 +162,9 @@ impl MsmFeed {
             mul: MontMul::new(FieldId::Fr, mul),
             queue: Default::default(),
             recoder: Default::default(),
+            out_buf: Default::default(),
+            inf_flag: Constant::new(Bits::<FEED_POINT_BITS>::from(1u64) << 512),
+            point_in: Default::default(),
             one: Constant::new(1u64.into()),
             record_bytes: Constant::new(CARD_RECORD_BYTES.into()),
             queue_depth: Constant::new((FEED_QUEUE_DEPTH as u64).into()),
@@ -175,7 +193,7 @@ impl Logic for MsmFeed {
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(self, clock, accepted, addr, queued, error_r, mem_stall);
-        clock!(self, clock, mul, queue, recoder);
+        clock!(self, clock, mul, queue, recoder, out_buf);
 
         // Input: a zero scalar is taken at once; any other needs a queue slot
         // and the memory port's acceptance of its base read.
@@ -225,14 +243,25 @@ impl Logic for MsmFeed {
         // drop the point and flag the job.
         self.both.next = self.recoder.out_valid.val() & self.mem_rsp_valid.val();
         self.bad.next = self.mem_rsp_error.val() | self.recoder.out_overflow.val();
-        self.p_valid.next = self.both.val() & !self.bad.val();
-        self.consume.next = self.both.val() & (self.p_ready.val() | self.bad.val());
+        self.out_buf.reset_n.next = self.reset_n.val();
+        self.out_buf.in_valid.next = self.both.val() & !self.bad.val();
+        self.consume.next = self.both.val() & (self.out_buf.in_ready.val() | self.bad.val());
         self.recoder.out_ready.next = self.consume.val();
         self.mem_rsp_ready.next = self.consume.val() | !self.reset_n.val();
-        self.p_x.next = self.mem_rsp_data.val().get_bits::<256>(0);
-        self.p_y.next = self.mem_rsp_data.val().get_bits::<256>(256);
-        self.p_inf.next = !self.mem_rsp_data.val().any();
-        self.p_digits.next = self.recoder.out_digits.val();
+        self.point_in.next = bit_cast::<1025, 512>(self.mem_rsp_data.val())
+            | (bit_cast::<1025, 512>(self.recoder.out_digits.val()) << 513);
+        if !self.mem_rsp_data.val().any() {
+            self.point_in.next = bit_cast::<1025, 512>(self.mem_rsp_data.val())
+                | (bit_cast::<1025, 512>(self.recoder.out_digits.val()) << 513)
+                | self.inf_flag.val();
+        }
+        self.out_buf.in_data.next = self.point_in.val();
+        self.p_valid.next = self.out_buf.out_valid.val();
+        self.out_buf.out_ready.next = self.p_ready.val();
+        self.p_x.next = self.out_buf.out_data.val().get_bits::<256>(0);
+        self.p_y.next = self.out_buf.out_data.val().get_bits::<256>(256);
+        self.p_inf.next = self.out_buf.out_data.val().get_bit(512);
+        self.p_digits.next = self.out_buf.out_data.val().get_bits::<512>(513);
         if self.both.val() & self.bad.val() & (self.error_r.q.val() == 0) {
             self.error_r.d.next = self.err_digit.val();
             if self.mem_rsp_error.val() {
@@ -245,7 +274,8 @@ impl Logic for MsmFeed {
 
         self.drained.next = (self.accepted.q.val() == self.total.val())
             & (self.queued.q.val() == 0)
-            & self.recoder.idle.val();
+            & self.recoder.idle.val()
+            & self.out_buf.empty.val();
         self.error.next = self.error_r.q.val();
         self.perf_mem_stall.next = self.mem_stall.q.val();
 
