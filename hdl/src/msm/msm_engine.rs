@@ -305,6 +305,8 @@ pub struct MsmEngine {
     range_ok: Signal<Local, Bit>,
     accum_done: Signal<Local, Bit>,
     reduce_done: Signal<Local, Bit>,
+    /// The reduction ends this cycle and the combination starts next.
+    entering_combine: Signal<Local, Bit>,
 }
 
 impl MsmEngine {
@@ -477,6 +479,7 @@ impl MsmEngine {
             range_ok: Default::default(),
             accum_done: Default::default(),
             reduce_done: Default::default(),
+            entering_combine: Default::default(),
         }
     }
 }
@@ -977,12 +980,15 @@ impl Logic for MsmEngine {
 
         // Flag reads a cycle ahead, from what O's key (the adder's tag) and
         // F's key (or the combiner's) will be; last, as they follow every
-        // write of `fb_key` and `phase` above.
+        // write of `fb_key` above. The phase's own next value is not read
+        // here: the job-start checks that feed it would sit on this path.
+        self.entering_combine.next =
+            (self.phase.q.val() == MsmPhase::Reduce) & self.reduce_done.val() & self.reset_n.val();
         self.flags.rd_o_addr.next = self.adder.tag_next.val().get_bits::<16>(0);
         self.flags.rd_f_addr.next = self.fb_key.d.val();
         if self.phase.q.val() == MsmPhase::Combine {
             self.flags.rd_f_addr.next = self.combiner.key.val();
-        } else if self.phase.d.val() == MsmPhase::Combine {
+        } else if self.entering_combine.val() {
             self.flags.rd_f_addr.next = self.combiner.first_key.val();
         }
     }
