@@ -5,9 +5,10 @@
 //! 1; the recoder makes its signed digits; base and digits leave together.
 //!
 //! Everything is in order (one memory ID, FIFOs), so the i-th digits meet the
-//! i-th base. The pair leaves through a skid buffer, so the engine's load
-//! path starts at registers and the engine's readiness reaches no further
-//! into the feed than the buffer. Scalars enter only with a slot reserved for them after the
+//! i-th base. The digits wait for their base in a skid buffer, and the pair
+//! leaves through another, so the recoder's step, the meeting with the base
+//! and the engine's load path each start at registers: neither the memory
+//! port's response nor the engine's readiness reaches into the recoder. Scalars enter only with a slot reserved for them after the
 //! multiplier (which cannot stall), and reads only with a response slot
 //! reserved in the memory port, so nothing waits on anything but the engine.
 
@@ -31,11 +32,14 @@ type ScalarFifo = SynchronousFIFO<Bits<256>, FEED_QUEUE_LOG2, { FEED_QUEUE_LOG2 
 /// A point for the engine as the skid buffer holds it: x in bits 0..256, y in
 /// 256..512, "at infinity" at bit 512, the digits from bit 513.
 pub const FEED_POINT_BITS: usize = 513 + 512;
-/// Cycles the skid buffer adds between a point's digits meeting its base and
-/// the engine seeing it.
-pub const FEED_OUTPUT_LATENCY: usize = crate::engine::SKID_BUFFER_LATENCY;
+/// Digits as they wait for their base: the 32 lanes, then the overflow flag
+/// at bit 512.
+pub const FEED_DIGITS_BITS: usize = 513;
+/// Cycles the two skid buffers add between a scalar's recoding and the
+/// engine seeing its point.
+pub const FEED_OUTPUT_LATENCY: usize = 2 * crate::engine::SKID_BUFFER_LATENCY;
 // The packing in `update` is written with literal widths (rust-hdl needs them).
-const _: () = assert!(FEED_POINT_BITS == 1025);
+const _: () = assert!(FEED_POINT_BITS == 1025 && FEED_DIGITS_BITS == 513);
 
 #[derive(LogicBlock)]
 pub struct MsmFeed {
@@ -101,8 +105,10 @@ pub struct MsmFeed {
     mul: MontMul,
     queue: ScalarFifo,
     recoder: ScalarRecoder,
+    digits_buf: SkidBuffer<Bits<FEED_DIGITS_BITS>>,
     out_buf: SkidBuffer<Bits<FEED_POINT_BITS>>,
     inf_flag: Constant<Bits<FEED_POINT_BITS>>,
+    overflow_flag: Constant<Bits<FEED_DIGITS_BITS>>,
     point_in: Signal<Local, Bits<FEED_POINT_BITS>>,
     one: Constant<Bits<256>>,
     record_bytes: Constant<Bits<CARD_ADDR_BITS>>,
@@ -162,8 +168,10 @@ impl MsmFeed {
             mul: MontMul::new(FieldId::Fr, mul),
             queue: Default::default(),
             recoder: Default::default(),
+            digits_buf: Default::default(),
             out_buf: Default::default(),
             inf_flag: Constant::new(Bits::<FEED_POINT_BITS>::from(1u64) << 512),
+            overflow_flag: Constant::new(Bits::<FEED_DIGITS_BITS>::from(1u64) << 512),
             point_in: Default::default(),
             one: Constant::new(1u64.into()),
             record_bytes: Constant::new(CARD_RECORD_BYTES.into()),
@@ -193,7 +201,7 @@ impl Logic for MsmFeed {
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(self, clock, accepted, addr, queued, error_r, mem_stall);
-        clock!(self, clock, mul, queue, recoder, out_buf);
+        clock!(self, clock, mul, queue, recoder, digits_buf, out_buf);
 
         // Input: a zero scalar is taken at once; any other needs a queue slot
         // and the memory port's acceptance of its base read.
@@ -241,18 +249,25 @@ impl Logic for MsmFeed {
 
         // Digits meet their base; a failed read or digits that did not fit
         // drop the point and flag the job.
-        self.both.next = self.recoder.out_valid.val() & self.mem_rsp_valid.val();
-        self.bad.next = self.mem_rsp_error.val() | self.recoder.out_overflow.val();
+        self.digits_buf.reset_n.next = self.reset_n.val();
+        self.digits_buf.in_valid.next = self.recoder.out_valid.val();
+        self.recoder.out_ready.next = self.digits_buf.in_ready.val();
+        self.digits_buf.in_data.next = bit_cast::<513, 512>(self.recoder.out_digits.val());
+        if self.recoder.out_overflow.val() {
+            self.digits_buf.in_data.next = bit_cast::<513, 512>(self.recoder.out_digits.val()) | self.overflow_flag.val();
+        }
+        self.both.next = self.digits_buf.out_valid.val() & self.mem_rsp_valid.val();
+        self.bad.next = self.mem_rsp_error.val() | self.digits_buf.out_data.val().get_bit(512);
         self.out_buf.reset_n.next = self.reset_n.val();
         self.out_buf.in_valid.next = self.both.val() & !self.bad.val();
         self.consume.next = self.both.val() & (self.out_buf.in_ready.val() | self.bad.val());
-        self.recoder.out_ready.next = self.consume.val();
+        self.digits_buf.out_ready.next = self.consume.val();
         self.mem_rsp_ready.next = self.consume.val() | !self.reset_n.val();
         self.point_in.next = bit_cast::<1025, 512>(self.mem_rsp_data.val())
-            | (bit_cast::<1025, 512>(self.recoder.out_digits.val()) << 513);
+            | (bit_cast::<1025, 512>(self.digits_buf.out_data.val().get_bits::<512>(0)) << 513);
         if !self.mem_rsp_data.val().any() {
             self.point_in.next = bit_cast::<1025, 512>(self.mem_rsp_data.val())
-                | (bit_cast::<1025, 512>(self.recoder.out_digits.val()) << 513)
+                | (bit_cast::<1025, 512>(self.digits_buf.out_data.val().get_bits::<512>(0)) << 513)
                 | self.inf_flag.val();
         }
         self.out_buf.in_data.next = self.point_in.val();
@@ -268,13 +283,14 @@ impl Logic for MsmFeed {
                 self.error_r.d.next = self.err_mem.val();
             }
         }
-        if self.run.val() & self.recoder.out_valid.val() & !self.mem_rsp_valid.val() {
+        if self.run.val() & self.digits_buf.out_valid.val() & !self.mem_rsp_valid.val() {
             self.mem_stall.d.next = self.mem_stall.q.val() + 1;
         }
 
         self.drained.next = (self.accepted.q.val() == self.total.val())
             & (self.queued.q.val() == 0)
             & self.recoder.idle.val()
+            & self.digits_buf.empty.val()
             & self.out_buf.empty.val();
         self.error.next = self.error_r.q.val();
         self.perf_mem_stall.next = self.mem_stall.q.val();
