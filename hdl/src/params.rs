@@ -7,12 +7,12 @@ use num_traits::{One, Zero};
 /// Width of a field element on every datapath and on the stream bus.
 pub const FIELD_BITS: usize = 256;
 
-/// The clock device times are projected at by default, MHz: what the
+/// The clock device times are projected at by default, MHz: below what the
 /// logic-depth report of `scripts/synth.sh` supports on UltraScale+ (-2) for
-/// the whole coprocessor (147.7 MHz by its model), rounded down with a margin
-/// for Yosys's run-to-run mapping. Its deepest paths are the NTT butterflies'
-/// 257-bit subtractors behind the bank select and the MSM feed's recoding
-/// (13 LUT levels). The README's hardware section gives the budget and the figures.
+/// the whole coprocessor with its calibrated delay model (153.0 MHz, bound by
+/// the MSM feed's recoder step; 145 MHz with a 5% margin for Yosys's
+/// run-to-run mapping). The README's hardware section gives the budget, the
+/// model's sources and the figures.
 pub const PROJECTED_CLOCK_MHZ: f64 = 140.0;
 
 /// One cycle at [PROJECTED_CLOCK_MHZ], picoseconds (waveform time axes).
