@@ -166,36 +166,19 @@ pub fn kernel_xml(top_name: &str) -> String {
     );
     s += "    <ports>\n";
     for p in PORTS {
-        match p.kind {
-            PortKind::Control { range } => {
-                let _ = writeln!(
-                    s,
-                    "      <port name=\"{}\" mode=\"{}\" range=\"0x{range:X}\" dataWidth=\"{}\" portType=\"addressable\" base=\"0x0\"/>",
-                    p.name,
-                    p.mode(),
-                    p.data_bits
-                );
-            }
-            PortKind::Memory => {
-                let range: u64 = if CARD_ADDR_BITS >= 64 { u64::MAX } else { (1u64 << CARD_ADDR_BITS) - 1 };
-                let _ = writeln!(
-                    s,
-                    "      <port name=\"{}\" mode=\"{}\" range=\"0x{range:X}\" dataWidth=\"{}\" portType=\"addressable\" base=\"0x0\"/>",
-                    p.name,
-                    p.mode(),
-                    p.data_bits
-                );
-            }
-            PortKind::StreamIn | PortKind::StreamOut => {
-                let _ = writeln!(
-                    s,
-                    "      <port name=\"{}\" mode=\"{}\" dataWidth=\"{}\" portType=\"stream\"/>",
-                    p.name,
-                    p.mode(),
-                    p.data_bits
-                );
-            }
-        }
+        let range = match p.kind {
+            PortKind::Control { range } => Some(range),
+            PortKind::Memory => Some(if CARD_ADDR_BITS >= 64 { u64::MAX } else { (1u64 << CARD_ADDR_BITS) - 1 }),
+            PortKind::StreamIn | PortKind::StreamOut => None,
+        };
+        let (name, mode, bits) = (p.name, p.mode(), p.data_bits);
+        let _ = match range {
+            Some(range) => writeln!(
+                s,
+                "      <port name=\"{name}\" mode=\"{mode}\" range=\"0x{range:X}\" dataWidth=\"{bits}\" portType=\"addressable\" base=\"0x0\"/>"
+            ),
+            None => writeln!(s, "      <port name=\"{name}\" mode=\"{mode}\" dataWidth=\"{bits}\" portType=\"stream\"/>"),
+        };
     }
     s += "    </ports>\n    <args>\n";
     for (id, a) in kernel_args().iter().enumerate() {

@@ -109,7 +109,8 @@ pub struct MsmFeed {
     out_buf: SkidBuffer<Bits<FEED_POINT_BITS>>,
     inf_flag: Constant<Bits<FEED_POINT_BITS>>,
     overflow_flag: Constant<Bits<FEED_DIGITS_BITS>>,
-    point_in: Signal<Local, Bits<FEED_POINT_BITS>>,
+    inf_bits: Signal<Local, Bits<FEED_POINT_BITS>>,
+    overflow_bits: Signal<Local, Bits<FEED_DIGITS_BITS>>,
     one: Constant<Bits<256>>,
     record_bytes: Constant<Bits<CARD_ADDR_BITS>>,
     queue_depth: Constant<Bits<{ FEED_QUEUE_LOG2 + 1 }>>,
@@ -172,7 +173,8 @@ impl MsmFeed {
             out_buf: Default::default(),
             inf_flag: Constant::new(Bits::<FEED_POINT_BITS>::from(1u64) << 512),
             overflow_flag: Constant::new(Bits::<FEED_DIGITS_BITS>::from(1u64) << 512),
-            point_in: Default::default(),
+            inf_bits: Default::default(),
+            overflow_bits: Default::default(),
             one: Constant::new(1u64.into()),
             record_bytes: Constant::new(CARD_RECORD_BYTES.into()),
             queue_depth: Constant::new((FEED_QUEUE_DEPTH as u64).into()),
@@ -252,10 +254,11 @@ impl Logic for MsmFeed {
         self.digits_buf.reset_n.next = self.reset_n.val();
         self.digits_buf.in_valid.next = self.recoder.out_valid.val();
         self.recoder.out_ready.next = self.digits_buf.in_ready.val();
-        self.digits_buf.in_data.next = bit_cast::<513, 512>(self.recoder.out_digits.val());
+        self.overflow_bits.next = 0.into();
         if self.recoder.out_overflow.val() {
-            self.digits_buf.in_data.next = bit_cast::<513, 512>(self.recoder.out_digits.val()) | self.overflow_flag.val();
+            self.overflow_bits.next = self.overflow_flag.val();
         }
+        self.digits_buf.in_data.next = bit_cast::<513, 512>(self.recoder.out_digits.val()) | self.overflow_bits.val();
         self.both.next = self.digits_buf.out_valid.val() & self.mem_rsp_valid.val();
         self.bad.next = self.mem_rsp_error.val() | self.digits_buf.out_data.val().get_bit(512);
         self.out_buf.reset_n.next = self.reset_n.val();
@@ -263,14 +266,14 @@ impl Logic for MsmFeed {
         self.consume.next = self.both.val() & (self.out_buf.in_ready.val() | self.bad.val());
         self.digits_buf.out_ready.next = self.consume.val();
         self.mem_rsp_ready.next = self.consume.val() | !self.reset_n.val();
-        self.point_in.next = bit_cast::<1025, 512>(self.mem_rsp_data.val())
-            | (bit_cast::<1025, 512>(self.digits_buf.out_data.val().get_bits::<512>(0)) << 513);
+        // A base stored as (0, 0) is the point at infinity.
+        self.inf_bits.next = 0.into();
         if !self.mem_rsp_data.val().any() {
-            self.point_in.next = bit_cast::<1025, 512>(self.mem_rsp_data.val())
-                | (bit_cast::<1025, 512>(self.digits_buf.out_data.val().get_bits::<512>(0)) << 513)
-                | self.inf_flag.val();
+            self.inf_bits.next = self.inf_flag.val();
         }
-        self.out_buf.in_data.next = self.point_in.val();
+        self.out_buf.in_data.next = bit_cast::<1025, 512>(self.mem_rsp_data.val())
+            | (bit_cast::<1025, 512>(self.digits_buf.out_data.val().get_bits::<512>(0)) << 513)
+            | self.inf_bits.val();
         self.p_valid.next = self.out_buf.out_valid.val();
         self.out_buf.out_ready.next = self.p_ready.val();
         self.p_x.next = self.out_buf.out_data.val().get_bits::<256>(0);
