@@ -35,9 +35,10 @@ pub const FEED_POINT_BITS: usize = 513 + 512;
 /// Digits as they wait for their base: the 32 lanes, then the overflow flag
 /// at bit 512.
 pub const FEED_DIGITS_BITS: usize = 513;
-/// Cycles the two skid buffers add between a scalar's recoding and the
-/// engine seeing its point.
-pub const FEED_OUTPUT_LATENCY: usize = 2 * crate::engine::SKID_BUFFER_LATENCY;
+/// Cycles the feed's register stages add to a job, once: the recoder's
+/// input skid buffer, then the two between the recoding and the engine.
+pub const FEED_PIPELINE_LATENCY: usize =
+    super::scalar_recoder::RECODER_INPUT_LATENCY + 2 * crate::engine::SKID_BUFFER_LATENCY;
 // The packing in `update` is written with literal widths (rust-hdl needs them).
 const _: () = assert!(FEED_POINT_BITS == 1025 && FEED_DIGITS_BITS == 513);
 

@@ -16,7 +16,7 @@ use zkcopro_hdl::mem::{CARD_BEATS_PER_RECORD, CARD_RECORD_BYTES};
 use zkcopro_hdl::msm::reference::{bucket_bit_sums, try_signed_digits};
 use zkcopro_hdl::msm::{
     MSM_BASE_BYTES, MSM_BEATS_PER_RESULT, MSM_BUCKET_CAPACITY, MSM_LOOP_LATENCY, MSM_MAX_WINDOW_BITS, MSM_MAX_WINDOWS,
-    MSM_MIN_WINDOW_BITS, FEED_OUTPUT_LATENCY, combiner_cycles_per_step, recoder_cycles,
+    MSM_MIN_WINDOW_BITS, FEED_PIPELINE_LATENCY, combiner_cycles_per_step, recoder_cycles,
 };
 use zkcopro_hdl::{FieldId, reference};
 use crate::field::DeviceField;
@@ -378,7 +378,7 @@ impl ModelBus {
         let items: u64 = digits.iter().map(|d| d.iter().filter(|x| **x != 0).count() as u64).sum();
         let buckets = (windows as u64) << (c - 1);
         let accumulate = items.max(n as u64).max(recode)
-            + (MSM_LOOP_LATENCY + FEED_OUTPUT_LATENCY) as u64
+            + (MSM_LOOP_LATENCY + FEED_PIPELINE_LATENCY) as u64
             + self.timing.latency_cycles as u64;
         let reduce = 2 * buckets + buckets.min(items) * (1 + c as u64 / 2);
         let unload = MSM_BEATS_PER_RESULT as u64 + 1;
