@@ -13,6 +13,8 @@
 //   BRESP/RRESP are what the register map says (OKAY, SLVERR, DECERR);
 //   responses stay valid and stable until taken; AW and W taken together;
 //   after reset no response is valid and nothing is accepted during reset;
+//   writes at least two cycles apart (the engines decide a start on their
+//   job registers as they stood the cycle before);
 //   every plain read/write register holds what the bus wrote into it with its
 //   byte strobes (its reset value until then), seen on its output port and
 //   in read data (ZKF_FULL only: read data of every register after reset and
@@ -159,6 +161,9 @@ module axil_props (
     always @(posedge clk) if (past_valid) begin
         // After a reset cycle: no response.
         if (!$past(rst_n)) assert (!bvalid && !rvalid);
+        // Writes at least two cycles apart: the job registers hold through
+        // the cycle before a start (the engines' job shells rely on it).
+        if ($past(aw_hs)) assert (!aw_hs);
         // A response stays valid and stable until taken (reset aside).
         if ($past(rst_n) && rst_n) begin
             if ($past(bvalid && !bready)) assert (bvalid && bresp == $past(bresp));

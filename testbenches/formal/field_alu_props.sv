@@ -14,7 +14,10 @@
 // low for RESET_CYCLES = 576 cycles, more than the FIFO's 32 entries and the
 // multiplier's 21 stages); the input master holds s_tvalid with stable
 // s_tdata/s_tlast until s_tready. start, job registers, s_tlast and m_tready
-// are free.
+// are free, except that the job registers hold through the cycle before a
+// start (the shell decides on the checks of that cycle; the AXI4-Lite slave
+// takes a write at most every other cycle and the start is one, which
+// axil_props.sv proves).
 //
 // Checked (asserted):
 // - output held until taken: once m_tvalid is high and m_tready low,
@@ -86,6 +89,11 @@ module field_alu_props (
             for (k = 0; k < 21; k = k + 1) ones21 = ones21 + v[k];
         end
     endfunction
+
+    always @(posedge clk) if (past_valid && start)
+        assume (job_op == $past(job_op) && job_field == $past(job_field)
+                && job_count == $past(job_count) && job_ext_refuse == $past(job_ext_refuse));
+    always @(*) if (!past_valid) assume (!start);
 
     wire refused = job_op > 32'd2 || job_field > 32'd1 || job_count == 0 || job_ext_refuse != 0;
     wire accept  = rst_n && start && !probe_busy && !refused;

@@ -79,6 +79,7 @@ fn shell_matches_its_model_cycle_for_cycle() {
             seen_tb.lock().unwrap().push(ShellOutputs {
                 busy: x.busy.val(),
                 idle: x.idle.val(),
+                job_ok: x.job_ok.val(),
                 done: x.done.val(),
                 error: u(x.error.val()),
                 credit_free: x.credit_free.val(),
@@ -102,7 +103,7 @@ fn shell_matches_its_model_cycle_for_cycle() {
     for (cycle, (got, i)) in seen.iter().zip(&replay).enumerate() {
         let want = model.step(i);
         assert_eq!(*got, want, "cycle {cycle}, inputs {i:?}");
-        accepted += usize::from(i.reset_n && i.start && !got.busy && i.refuse_code == 0);
+        accepted += usize::from(i.reset_n && i.start && !got.busy && got.job_ok);
         dones += usize::from(got.done);
     }
     // The random run exercised the protocol, not just idle cycles.

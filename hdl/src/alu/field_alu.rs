@@ -286,7 +286,7 @@ impl Logic for FieldAlu {
 
         // Job start: latch the job registers.
         self.shell.refuse_code.next = self.refuse.val();
-        self.accept.next = self.start.val() & self.shell.idle.val() & (self.refuse.val() == 0) & self.reset_n.val();
+        self.accept.next = self.start.val() & self.shell.idle.val() & self.shell.job_ok.val() & self.reset_n.val();
         if self.accept.val() {
             self.op_r.d.next = self.job_op.val();
             self.field_r.d.next = self.job_field.val();

@@ -3,12 +3,17 @@
 //! stall / beat / operation counters, and output credits. Engines keep only
 //! their own datapath and tell the shell what it did each cycle.
 //!
-//! Timing (one job): `start` while idle with `refuse_code` 0 starts the job
+//! Timing (one job): the shell registers the engine's `refuse_code` every
+//! cycle, so the checks on the job registers end at a register instead of
+//! running on through the start into every register a job loads. `start`
+//! while idle, with the code of the cycle before 0 (`job_ok`), starts the job
 //! (the engine latches its job registers in that cycle: it sees the same
-//! start, `idle` and code), or with a nonzero code, no job and a `done` pulse
-//! with that error one cycle later. The shell gives no combinational
-//! "accepted" back: an engine that wrote the code and read such a signal in
-//! one always block would make a loop Verilator can order wrongly.
+//! start, `idle` and `job_ok`); with a nonzero code, no job and a `done`
+//! pulse with that error one cycle later. So the job registers must hold for
+//! a cycle before `start`: the AXI4-Lite slave takes a write at most every
+//! other cycle, and the start is itself a write. `job_ok` is a register, so
+//! an engine that writes the code and reads it in one always block makes no
+//! loop.
 //! `finish` ends the job: `busy` falls and `done` pulses one cycle later.
 //! A `fault` records its code as the job's error while the job runs on.
 
@@ -26,8 +31,9 @@ pub struct JobShell {
     pub reset_n: Signal<In, Bit>,
     /// Pulse from the register block: start a job (ignored while busy).
     pub start: Signal<In, Bit>,
-    /// The engine's verdict on its job registers during `start`: 0 accepts,
-    /// anything else refuses the job with that error code.
+    /// The engine's verdict on its job registers, every cycle: 0 accepts,
+    /// anything else refuses the job with that error code. A start is
+    /// decided on the code of the cycle before (registered here).
     pub refuse_code: Signal<In, Bits<32>>,
     /// Pulse: the engine's datapath finished the running job.
     pub finish: Signal<In, Bit>,
@@ -55,6 +61,9 @@ pub struct JobShell {
     pub busy: Signal<Out, Bit>,
     /// No job is running.
     pub idle: Signal<Out, Bit>,
+    /// The refusal code of the cycle before was 0: a start now is accepted
+    /// (a register).
+    pub job_ok: Signal<Out, Bit>,
     /// Pulse: a job ended (finished, or refused at start).
     pub done: Signal<Out, Bit>,
     /// Error code of the last job (regmap::ERR_*), cleared at start.
@@ -76,6 +85,7 @@ pub struct JobShell {
     pub perf_ops: Signal<Out, Bits<32>>,
     credit_limit: Constant<Bits<8>>,
     busy_r: DFF<Bit>,
+    refuse_r: DFF<Bits<32>>,
     done_r: DFF<Bit>,
     error_r: DFF<Bits<32>>,
     credits_used: DFF<Bits<8>>,
@@ -111,6 +121,7 @@ impl JobShell {
             credit_take: Default::default(),
             busy: Default::default(),
             idle: Default::default(),
+            job_ok: Default::default(),
             done: Default::default(),
             error: Default::default(),
             credit_free: Default::default(),
@@ -122,6 +133,7 @@ impl JobShell {
             perf_ops: Default::default(),
             credit_limit: Constant::new((output_slots as u64).into()),
             busy_r: Default::default(),
+            refuse_r: Default::default(),
             done_r: Default::default(),
             error_r: Default::default(),
             credits_used: Default::default(),
@@ -141,7 +153,7 @@ impl Logic for JobShell {
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(
-            self, clock, busy_r, done_r, error_r, credits_used, busy_cycles, in_stall_cycles,
+            self, clock, busy_r, refuse_r, done_r, error_r, credits_used, busy_cycles, in_stall_cycles,
             out_stall_cycles, beats_in, beats_out, ops_total
         );
         self.out_fire.next = self.out_valid.val() & self.out_ready.val();
@@ -179,7 +191,9 @@ impl Logic for JobShell {
         }
         self.ops_total.d.next = self.ops_total.q.val() + self.ops.val();
 
-        // A start while idle: counters and error clear; accepted or refused.
+        // A start while idle: counters and error clear; accepted or refused
+        // on the code of the cycle before.
+        self.refuse_r.d.next = self.refuse_code.val();
         self.starting.next = self.start.val() & !self.busy_r.q.val();
         if self.starting.val() {
             self.credits_used.d.next = 0.into();
@@ -189,8 +203,8 @@ impl Logic for JobShell {
             self.beats_in.d.next = 0.into();
             self.beats_out.d.next = 0.into();
             self.ops_total.d.next = 0.into();
-            self.error_r.d.next = self.refuse_code.val();
-            if self.refuse_code.val() == 0 {
+            self.error_r.d.next = self.refuse_r.q.val();
+            if self.refuse_r.q.val() == 0 {
                 self.busy_r.d.next = true;
             } else {
                 self.done_r.d.next = true;
@@ -213,6 +227,7 @@ impl Logic for JobShell {
 
         self.busy.next = self.busy_r.q.val();
         self.idle.next = !self.busy_r.q.val();
+        self.job_ok.next = self.refuse_r.q.val() == 0;
         self.done.next = self.done_r.q.val();
         self.error.next = self.error_r.q.val();
         self.credit_free.next = self.credits_used.q.val() < self.credit_limit.val();

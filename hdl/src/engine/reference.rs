@@ -24,6 +24,7 @@ pub struct ShellInputs {
 pub struct ShellOutputs {
     pub busy: bool,
     pub idle: bool,
+    pub job_ok: bool,
     pub done: bool,
     pub error: u32,
     pub credit_free: bool,
@@ -40,6 +41,8 @@ pub struct ShellOutputs {
 pub struct JobShellModel {
     pub output_slots: u8,
     busy: bool,
+    /// The refusal code of the cycle before (not cleared by reset).
+    refuse_code: u32,
     done: bool,
     error: u32,
     credits: u8,
@@ -62,6 +65,7 @@ impl JobShellModel {
         let out = ShellOutputs {
             busy: self.busy,
             idle: !self.busy,
+            job_ok: self.refuse_code == 0,
             done: self.done,
             error: self.error,
             credit_free: self.credits < self.output_slots,
@@ -106,8 +110,8 @@ impl JobShellModel {
             next.beats_in = 0;
             next.beats_out = 0;
             next.ops = 0;
-            next.error = i.refuse_code;
-            if i.refuse_code == 0 {
+            next.error = self.refuse_code;
+            if self.refuse_code == 0 {
                 next.busy = true;
             } else {
                 next.done = true;
@@ -116,6 +120,7 @@ impl JobShellModel {
         if !i.reset_n {
             next = JobShellModel::new(self.output_slots);
         }
+        next.refuse_code = i.refuse_code;
         *self = next;
         out
     }

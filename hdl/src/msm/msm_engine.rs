@@ -925,7 +925,7 @@ impl Logic for MsmEngine {
             self.combine_cycles.d.next = 0.into();
         }
         self.shell.refuse_code.next = self.refuse.val();
-        self.accept.next = self.start.val() & self.shell.idle.val() & (self.refuse.val() == 0) & self.reset_n.val();
+        self.accept.next = self.start.val() & self.shell.idle.val() & self.shell.job_ok.val() & self.reset_n.val();
         if self.accept.val() {
             self.phase.d.next = MsmPhase::Accumulate;
             self.c_minus_1.d.next = self.job_c_minus_1.val();

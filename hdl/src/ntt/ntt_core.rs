@@ -863,7 +863,7 @@ macro_rules! ntt_core_logic {
                 }
                 self.shell.refuse_code.next = self.refuse.val();
                 self.accept.next =
-                    self.start.val() & self.shell.idle.val() & (self.refuse.val() == 0) & self.reset_n.val();
+                    self.start.val() & self.shell.idle.val() & self.shell.job_ok.val() & self.reset_n.val();
                 if self.accept.val() {
                     self.running.d.next = true;
                     self.phase.d.next = NttPhase::Idle;
