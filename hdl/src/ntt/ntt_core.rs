@@ -21,7 +21,7 @@
 //! for h < U they are one aligned block of 2U addresses), so every bank
 //! serves one read and one write per cycle, through read and write crossbars.
 
-use super::bit_reverse::BitReverse;
+use super::unload_order::UnloadOrder;
 use super::butterfly::{BUTTERFLY_LATENCY, Butterfly};
 use super::roots;
 use crate::engine::JobShell;
@@ -150,7 +150,8 @@ pub struct NttCore {
     scales: RAM<Bits<256>, 5>,
     bfly: [Butterfly; NTT_UNITS],
     scale_mul: MontMul,
-    reverse: BitReverse<NTT_LOG_MAX>,
+    /// Where each output of the unloading batch is read.
+    order: UnloadOrder,
     out_fifo: OutFifo,
     shell: JobShell,
     /// The job's refusal code (0 accepts) and its start, decided as the shell does.
@@ -202,6 +203,18 @@ pub struct NttCore {
     scale_value: DFF<Bits<256>>,
     counter: DFF<Count>,
     stage: DFF<Bits<4>>,
+    // The stage's shape, kept as state beside `stage` (set with it), so the
+    // operand addresses do not start with subtractions and shifts of it.
+    /// log2 of the butterfly span: log_m - stage - 1.
+    half_log_r: DFF<Bits<4>>,
+    /// 2^half_log - 1.
+    low_mask_r: DFF<Addr>,
+    /// 2^half_log: q = p + 2^half_log.
+    half_bit_r: DFF<Addr>,
+    /// Twiddle index shift: NTT_LOG_MAX - 1 - half_log.
+    tw_shift_r: DFF<Bits<4>>,
+    /// The compute phase's last counter value (from the job's batch).
+    last_cycle_r: DFF<Count>,
     drain_left: DFF<Bits<6>>,
     results_left: DFF<Bits<32>>,
     issue_d: [DFF<Bit>; NTT_UNITS],
@@ -240,15 +253,12 @@ pub struct NttCore {
     wb_q: [Signal<Local, Addr>; NTT_UNITS],
     wb_p_bank: [Signal<Local, Addr>; NTT_UNITS],
     wb_q_bank: [Signal<Local, Addr>; NTT_UNITS],
-    issued_count: [Signal<Local, Bits<32>>; 1 + NTT_UNITS],
+    issued_count: [Signal<Local, Bits<4>>; 1 + NTT_UNITS],
     p_hi: [Signal<Local, Addr>; NTT_UNITS],
     q_hi: [Signal<Local, Addr>; NTT_UNITS],
     wb_p_hi: [Signal<Local, Addr>; NTT_UNITS],
     wb_q_hi: [Signal<Local, Addr>; NTT_UNITS],
     load_hi: Signal<Local, Addr>,
-    unload_hi: Signal<Local, Addr>,
-    m_mask: Signal<Local, Addr>,
-    unload_index: Signal<Local, Addr>,
     unload_addr: Signal<Local, Addr>,
     unload_bank: Signal<Local, Addr>,
     size_ok: Signal<Local, Bit>,
@@ -256,8 +266,6 @@ pub struct NttCore {
     /// The load and unload counters split into (transform, point) fields.
     ld_lo: Signal<Local, Addr>,
     ld_hi: Signal<Local, Addr>,
-    ul_lo: Signal<Local, Addr>,
-    ul_hi: Signal<Local, Addr>,
     /// Each process's set is ready for it.
     ld_free: Signal<Local, Bit>,
     cp_loaded: Signal<Local, Bit>,
@@ -332,7 +340,7 @@ impl NttCore {
             scales: rom(roots::scale_table()),
             bfly: std::array::from_fn(|_| Butterfly::new(mul)),
             scale_mul: MontMul::new(FieldId::Fr, mul),
-            reverse: Default::default(),
+            order: Default::default(),
             out_fifo: Default::default(),
             shell: JobShell::new(1 << NTT_OUT_FIFO_LOG2),
             refuse: Default::default(),
@@ -380,6 +388,11 @@ impl NttCore {
             scale_value: Default::default(),
             counter: Default::default(),
             stage: Default::default(),
+            half_log_r: Default::default(),
+            low_mask_r: Default::default(),
+            half_bit_r: Default::default(),
+            tw_shift_r: Default::default(),
+            last_cycle_r: Default::default(),
             drain_left: Default::default(),
             results_left: Default::default(),
             issue_d: Default::default(),
@@ -423,17 +436,12 @@ impl NttCore {
             wb_p_hi: Default::default(),
             wb_q_hi: Default::default(),
             load_hi: Default::default(),
-            unload_hi: Default::default(),
-            m_mask: Default::default(),
-            unload_index: Default::default(),
             unload_addr: Default::default(),
             unload_bank: Default::default(),
             size_ok: Default::default(),
             ilv_ok: Default::default(),
             ld_lo: Default::default(),
             ld_hi: Default::default(),
-            ul_lo: Default::default(),
-            ul_hi: Default::default(),
             ld_free: Default::default(),
             cp_loaded: Default::default(),
             ul_ready: Default::default(),
@@ -469,10 +477,11 @@ macro_rules! ntt_core_logic {
             fn update(&mut self) {
                 dff_setup!(
                     self, clock, running, phase, log_m, in_ilv, out_ilv, inverse, scale_en, scale_value, counter, stage, drain_left,
+                    half_log_r, low_mask_r, half_bit_r, tw_shift_r, last_cycle_r,
                     results_left, unload_issue_d, unload_bank_d, drain_total, ld_set, cp_set, ul_set, ul_set_d,
                     batch, ld_count, ul_count, ld_left
                 );
-                clock!(self, clock, scale_mul, out_fifo, shell);
+                clock!(self, clock, scale_mul, out_fifo, shell, order);
                 self.shell.reset_n.next = self.reset_n.val();
                 self.shell.start.next = self.start.val();
                 for u in 0..$units {
@@ -560,18 +569,20 @@ macro_rules! ntt_core_logic {
                 self.jg_base.next = self.counter.q.val().get_bits::<12>(0) << self.units_log2.val();
                 self.half_count.next = self.batch.q.val() >> 1;
                 self.half12.next = self.half_count.val().get_bits::<12>(0);
-                self.last_cycle.next = (self.half_count.val() - 1) >> self.units_log2.val();
-                self.half_log.next = self.log_m.q.val() - self.stage.q.val() - 1;
-                self.low_mask.next = (self.one_addr.val() << self.half_log.val()) - 1;
+                self.last_cycle_r.d.next = (self.half_count.val() - 1) >> self.units_log2.val();
+                self.last_cycle.next = self.last_cycle_r.q.val();
+                self.half_log.next = self.half_log_r.q.val();
+                self.low_mask.next = self.low_mask_r.q.val();
                 self.issue.next = (self.phase.q.val() == NttPhase::Compute) & self.reset_n.val();
                 self.issued_count[0].next = 0.into();
                 for u in 0..$units {
                     self.jg[u].next = self.jg_base.val() | self.unit_offset[u].val();
                     self.unit_valid[u].next = self.issue.val() & (self.jg[u].val() < self.half12.val());
                     self.low[u].next = self.jg[u].val() & self.low_mask.val();
-                    self.high[u].next = (self.jg[u].val() >> self.half_log.val()) << (self.half_log.val() + 1);
+                    // (jg >> half_log) << (half_log + 1), without the shifter.
+                    self.high[u].next = (self.jg[u].val() & !self.low_mask.val()) << 1;
                     self.p[u].next = self.high[u].val() | self.low[u].val();
-                    self.q[u].next = self.p[u].val() | (self.low_mask.val() + 1);
+                    self.q[u].next = self.p[u].val() | self.half_bit_r.q.val();
                     self.p_hi[u].next = self.p[u].val() >> self.units_log2.val();
                     self.q_hi[u].next = self.q[u].val() >> self.units_log2.val();
                     self.p_bank[u].next = self.p[u].val() & self.unit_mask.val();
@@ -583,16 +594,16 @@ macro_rules! ntt_core_logic {
                         self.q_bank[u].next = (self.q[u].val() & self.unit_mask.val()) | self.parity_bit.val();
                     }
                     // Twiddle w_n^(low * 2^stage) = w_N^(low << (NTT_LOG_MAX - 1 - half_log)).
-                    self.twiddle_low[u].next =
-                        self.low[u].val() << (self.log_max_minus_one.val() - self.half_log.val());
+                    self.twiddle_low[u].next = self.low[u].val() << self.tw_shift_r.q.val();
                     if self.inverse.q.val() {
                         self.twiddles[u].read_address.next =
                             self.twiddle_low[u].val() | self.inverse_twiddle_base.val();
                     } else {
                         self.twiddles[u].read_address.next = self.twiddle_low[u].val();
                     }
+                    // Counted from the registered issue (the job's total is the same).
                     self.issued_count[u + 1].next = self.issued_count[u].val();
-                    if self.unit_valid[u].val() {
+                    if self.issue_d[u].q.val() {
                         self.issued_count[u + 1].next = self.issued_count[u].val() + 1;
                     }
                     self.issue_d[u].d.next = self.unit_valid[u].val();
@@ -600,23 +611,18 @@ macro_rules! ntt_core_logic {
                     self.q_bank_d[u].d.next = self.q_bank[u].val();
                 }
 
-                // ---- UNLOAD: output i of each transform is at index bitrev(i).
-                self.m_mask.next = (self.one_addr.val() << self.log_m.q.val()) - 1;
-                self.ul_lo.next =
-                    self.ul_count.q.val().get_bits::<12>(0) & ((self.one_addr.val() << self.out_ilv.q.val()) - 1);
-                self.ul_hi.next = self.ul_count.q.val().get_bits::<12>(0) >> self.out_ilv.q.val();
-                self.unload_index.next = (self.ul_lo.val() << self.log_m.q.val()) | self.ul_hi.val();
-                self.reverse.x.next = self.unload_index.val() & self.m_mask.val();
-                self.unload_addr.next = (self.unload_index.val() & !self.m_mask.val())
-                    | (self.reverse.y.val() >> (self.log_max.val() - self.log_m.q.val()));
-                self.unload_hi.next = self.unload_addr.val() >> self.units_log2.val();
-                self.unload_bank.next = self.unload_addr.val() & self.unit_mask.val();
-                if self.unload_hi.val().xor() {
-                    self.unload_bank.next = (self.unload_addr.val() & self.unit_mask.val()) | self.parity_bit.val();
-                }
+                // ---- UNLOAD: output i of each transform is at index bitrev(i);
+                // the unload order keeps the address a step ahead of the count.
                 self.unload_issue.next =
                     self.running.q.val() & self.ul_ready.val() & self.shell.credit_free.val() & self.reset_n.val();
                 self.ul_done.next = self.unload_issue.val() & (self.ul_count.q.val() == self.batch.q.val() - 1);
+                self.order.log_m.next = self.log_m.q.val();
+                self.order.out_ilv.next = self.out_ilv.q.val();
+                self.order.count.next = self.ul_count.q.val().get_bits::<12>(0);
+                self.order.advance.next = self.unload_issue.val();
+                self.order.restart.next = self.ul_done.val();
+                self.unload_addr.next = self.order.addr.val();
+                self.unload_bank.next = self.order.bank.val();
 
                 // Read crossbar: a computed set serves the unload, any other
                 // set the operand that lives in each of its banks.
@@ -679,9 +685,8 @@ macro_rules! ntt_core_logic {
                 for u in 0..$units {
                     self.wb_jg[u].next = self.jg_delay[24].q.val() | self.unit_offset[u].val();
                     self.wb_low[u].next = self.wb_jg[u].val() & self.low_mask.val();
-                    self.wb_p[u].next = ((self.wb_jg[u].val() >> self.half_log.val()) << (self.half_log.val() + 1))
-                        | self.wb_low[u].val();
-                    self.wb_q[u].next = self.wb_p[u].val() | (self.low_mask.val() + 1);
+                    self.wb_p[u].next = ((self.wb_jg[u].val() & !self.low_mask.val()) << 1) | self.wb_low[u].val();
+                    self.wb_q[u].next = self.wb_p[u].val() | self.half_bit_r.q.val();
                     self.wb_p_hi[u].next = self.wb_p[u].val() >> self.units_log2.val();
                     self.wb_q_hi[u].next = self.wb_q[u].val() >> self.units_log2.val();
                     self.wb_p_bank[u].next = self.wb_p[u].val() & self.unit_mask.val();
@@ -748,7 +753,7 @@ macro_rules! ntt_core_logic {
                 self.shell.out_valid.next = self.m_tvalid.val();
                 self.shell.out_ready.next = self.m_tready.val();
                 self.shell.credit_take.next = self.unload_issue.val();
-                self.shell.ops.next = self.issued_count[$units].val();
+                self.shell.ops.next = bit_cast::<32, 4>(self.issued_count[$units].val());
                 // TLAST must mark exactly the job's last input beat.
                 self.shell.fault.next = self.in_fire.val() & (self.s_tlast.val() != self.last_load.val());
                 self.shell.fault_code.next = self.err_tlast.val();
@@ -768,6 +773,10 @@ macro_rules! ntt_core_logic {
                     if self.running.q.val() & self.cp_loaded.val() {
                         self.counter.d.next = 0.into();
                         self.stage.d.next = 0.into();
+                        self.half_log_r.d.next = self.log_m.q.val() - 1;
+                        self.half_bit_r.d.next = self.one_addr.val() << (self.log_m.q.val() - 1);
+                        self.low_mask_r.d.next = (self.one_addr.val() << (self.log_m.q.val() - 1)) - 1;
+                        self.tw_shift_r.d.next = self.log_max.val() - self.log_m.q.val();
                         if self.log_m.q.val() == 0 {
                             self.cp_done.next = true;
                         } else {
@@ -789,6 +798,10 @@ macro_rules! ntt_core_logic {
                             self.phase.d.next = NttPhase::Idle;
                         } else {
                             self.stage.d.next = self.stage.q.val() + 1;
+                            self.half_log_r.d.next = self.half_log_r.q.val() - 1;
+                            self.half_bit_r.d.next = self.half_bit_r.q.val() >> 1;
+                            self.low_mask_r.d.next = self.low_mask_r.q.val() >> 1;
+                            self.tw_shift_r.d.next = self.tw_shift_r.q.val() + 1;
                             self.phase.d.next = NttPhase::Compute;
                         }
                     }

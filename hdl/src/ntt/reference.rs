@@ -80,6 +80,17 @@ pub fn core_index(beat: usize, ilv: u32, log_m: u32) -> usize {
     (t << log_m) | i
 }
 
+/// Core address (transform t at t m + i... as the core holds it) that a
+/// batch's output `count` is read from: with 2^ilv transforms interleaved in
+/// the output, count = i 2^ilv + t, and output i of transform t is at
+/// t m + bitrev_m(i). The core's unload order (`UnloadOrder`) matches this.
+pub fn unload_address(count: usize, ilv: u32, log_m: u32) -> usize {
+    let index = core_index(count, ilv, log_m);
+    let m_mask = (1usize << log_m) - 1;
+    let rev = if log_m == 0 { 0 } else { (index & m_mask).reverse_bits() >> (usize::BITS - log_m) };
+    (index & !m_mask) | rev
+}
+
 /// Exponent e of the twiddle w^e of output k of the job's q-th transform,
 /// column `col + q` of a four-step transform: k (col + q).
 pub fn twiddle_exponent(k: u64, q: u64, col: u64) -> u64 {
