@@ -13,7 +13,7 @@
 //! ([`Times9`]: 2x, 3x, 6x, 9x), which saves two multipliers and 13 cycles:
 //!
 //! ```text
-//!  t  stage (cycles after valid_in)
+//!  t  stage (cycles after the inputs' register, one after valid_in)
 //!  0  inputs X1 Y1 Z1 X2 Y2 Z2
 //!  0-2    pre-adds X1+Y1, X2+Y2, Y1+Z1, Y2+Z2, X1+Z1, X2+Z2
 //!  0-21   A = X1 X2, B = Y1 Y2, C = Z1 Z2                   (level 1, 3 mults)
@@ -29,7 +29,7 @@
 //!
 //! Operands that arrive early wait in delay lines of DFFs: A by 2 cycles
 //! (for 2A + A), B by 8 (for B +- 9C), t3, t4 and t0 by 8 and t1, Z3' by 2
-//! (for level 2); the tag by the whole latency.
+//! (for level 2); the tag by the whole latency (57 with the input register).
 
 use super::times9::{TIMES9_LATENCY, Times9};
 use crate::field::{MOD_ADD_LATENCY, MOD_SUB_LATENCY, MONT_MUL_LATENCY, ModAdd, ModSub, MontMul, MulImpl};
@@ -37,18 +37,27 @@ use crate::params::FieldId;
 use rust_hdl::prelude::*;
 
 /// Cycles from `valid_in` to the matching `valid_out` (56): pre-add, level-1
-/// product, subtract, times 9, level-2 product, final add.
-pub const POINT_ADD_LATENCY: usize =
-    MOD_ADD_LATENCY + MONT_MUL_LATENCY + MOD_SUB_LATENCY + TIMES9_LATENCY + MONT_MUL_LATENCY + MOD_ADD_LATENCY;
+/// product, subtract, times 9, level-2 product, final add; plus the input
+/// register.
+pub const POINT_ADD_LATENCY: usize = POINT_ADD_INPUT_LATENCY
+    + MOD_ADD_LATENCY
+    + MONT_MUL_LATENCY
+    + MOD_SUB_LATENCY
+    + TIMES9_LATENCY
+    + MONT_MUL_LATENCY
+    + MOD_ADD_LATENCY;
+/// The operands are registered as they enter: a user's memory read or
+/// multiplexer ends there, not in the pre-adders' carry chains.
+pub const POINT_ADD_INPUT_LATENCY: usize = 1;
 
 /// Montgomery multipliers in one point adder (12M; the 2 m_3b are additions).
 pub const POINT_ADD_MULTIPLIERS: usize = 12;
 
 // The delay lines below are unrolled with literal bounds, derived from these.
 const _: () = assert!(MOD_ADD_LATENCY == 2 && MOD_SUB_LATENCY == 2 && MONT_MUL_LATENCY == 21);
-const _: () = assert!(TIMES9_LATENCY == 8 && POINT_ADD_LATENCY == 56);
+const _: () = assert!(TIMES9_LATENCY == 8 && POINT_ADD_LATENCY == 57);
 
-// When each intermediate is ready, in cycles after valid_in.
+// When each intermediate is ready, in cycles after the registered inputs.
 const T_ABC: usize = MONT_MUL_LATENCY; // A, B, C
 const T_DEF: usize = MOD_ADD_LATENCY + MONT_MUL_LATENCY; // D, E, F; also A+B, B+C, A+C, 2A
 const T_T3: usize = T_DEF + MOD_SUB_LATENCY; // t3, t4, Y3', and t0 = 2A + A
@@ -62,7 +71,7 @@ const LATE_DELAY: usize = T_Y3PP - T_T3;
 const T1_DELAY: usize = T_Y3PP - T_T1;
 const _: () = assert!(T_ABC + 2 * MOD_ADD_LATENCY == T_T3 && T_DEF == T_ABC + MOD_ADD_LATENCY);
 const _: () = assert!(B_DELAY == 8 && LATE_DELAY == 8 && T1_DELAY == 2);
-const _: () = assert!(T_Y3PP + MONT_MUL_LATENCY + MOD_ADD_LATENCY == POINT_ADD_LATENCY);
+const _: () = assert!(POINT_ADD_INPUT_LATENCY + T_Y3PP + MONT_MUL_LATENCY + MOD_ADD_LATENCY == POINT_ADD_LATENCY);
 
 #[derive(LogicBlock)]
 pub struct PointAdd {
@@ -96,6 +105,14 @@ pub struct PointAdd {
     pub tag_out: Signal<Out, Bits<32>>,
     /// What `tag_out` shows next cycle (for users with a registered lookup by tag).
     pub tag_next: Signal<Out, Bits<32>>,
+    // The inputs, registered.
+    in_x1: DFF<Bits<256>>,
+    in_y1: DFF<Bits<256>>,
+    in_z1: DFF<Bits<256>>,
+    in_x2: DFF<Bits<256>>,
+    in_y2: DFF<Bits<256>>,
+    in_z2: DFF<Bits<256>>,
+    in_valid: DFF<Bit>,
     // Pre-adds of the inputs.
     sum_xy1: ModAdd,
     sum_xy2: ModAdd,
@@ -186,6 +203,13 @@ impl PointAdd {
             valid_out: Default::default(),
             tag_out: Default::default(),
             tag_next: Default::default(),
+            in_x1: Default::default(),
+            in_y1: Default::default(),
+            in_z1: Default::default(),
+            in_x2: Default::default(),
+            in_y2: Default::default(),
+            in_z2: Default::default(),
+            in_valid: Default::default(),
             sum_xy1: add(),
             sum_xy2: add(),
             sum_yz1: add(),
@@ -255,40 +279,49 @@ impl Logic for PointAdd {
             self.t0_delay[i].clock.next = self.clock.val();
             self.late_valid[i].clock.next = self.clock.val();
         }
-        for i in 0..56 {
+        for i in 0..57 {
             self.tag_delay[i].clock.next = self.clock.val();
         }
+        dff_setup!(self, clock, in_x1, in_y1, in_z1, in_x2, in_y2, in_z2, in_valid);
+
+        self.in_x1.d.next = self.x1.val();
+        self.in_y1.d.next = self.y1.val();
+        self.in_z1.d.next = self.z1.val();
+        self.in_x2.d.next = self.x2.val();
+        self.in_y2.d.next = self.y2.val();
+        self.in_z2.d.next = self.z2.val();
+        self.in_valid.d.next = self.valid_in.val();
 
         // t = 0..2: pre-adds.
-        self.sum_xy1.a.next = self.x1.val();
-        self.sum_xy1.b.next = self.y1.val();
-        self.sum_xy1.valid_in.next = self.valid_in.val();
-        self.sum_xy2.a.next = self.x2.val();
-        self.sum_xy2.b.next = self.y2.val();
-        self.sum_xy2.valid_in.next = self.valid_in.val();
-        self.sum_yz1.a.next = self.y1.val();
-        self.sum_yz1.b.next = self.z1.val();
-        self.sum_yz1.valid_in.next = self.valid_in.val();
-        self.sum_yz2.a.next = self.y2.val();
-        self.sum_yz2.b.next = self.z2.val();
-        self.sum_yz2.valid_in.next = self.valid_in.val();
-        self.sum_xz1.a.next = self.x1.val();
-        self.sum_xz1.b.next = self.z1.val();
-        self.sum_xz1.valid_in.next = self.valid_in.val();
-        self.sum_xz2.a.next = self.x2.val();
-        self.sum_xz2.b.next = self.z2.val();
-        self.sum_xz2.valid_in.next = self.valid_in.val();
+        self.sum_xy1.a.next = self.in_x1.q.val();
+        self.sum_xy1.b.next = self.in_y1.q.val();
+        self.sum_xy1.valid_in.next = self.in_valid.q.val();
+        self.sum_xy2.a.next = self.in_x2.q.val();
+        self.sum_xy2.b.next = self.in_y2.q.val();
+        self.sum_xy2.valid_in.next = self.in_valid.q.val();
+        self.sum_yz1.a.next = self.in_y1.q.val();
+        self.sum_yz1.b.next = self.in_z1.q.val();
+        self.sum_yz1.valid_in.next = self.in_valid.q.val();
+        self.sum_yz2.a.next = self.in_y2.q.val();
+        self.sum_yz2.b.next = self.in_z2.q.val();
+        self.sum_yz2.valid_in.next = self.in_valid.q.val();
+        self.sum_xz1.a.next = self.in_x1.q.val();
+        self.sum_xz1.b.next = self.in_z1.q.val();
+        self.sum_xz1.valid_in.next = self.in_valid.q.val();
+        self.sum_xz2.a.next = self.in_x2.q.val();
+        self.sum_xz2.b.next = self.in_z2.q.val();
+        self.sum_xz2.valid_in.next = self.in_valid.q.val();
 
         // t = 0..21: A = X1 X2, B = Y1 Y2, C = Z1 Z2.
-        self.mul_a.a.next = self.x1.val();
-        self.mul_a.b.next = self.x2.val();
-        self.mul_a.valid_in.next = self.valid_in.val();
-        self.mul_b.a.next = self.y1.val();
-        self.mul_b.b.next = self.y2.val();
-        self.mul_b.valid_in.next = self.valid_in.val();
-        self.mul_c.a.next = self.z1.val();
-        self.mul_c.b.next = self.z2.val();
-        self.mul_c.valid_in.next = self.valid_in.val();
+        self.mul_a.a.next = self.in_x1.q.val();
+        self.mul_a.b.next = self.in_x2.q.val();
+        self.mul_a.valid_in.next = self.in_valid.q.val();
+        self.mul_b.a.next = self.in_y1.q.val();
+        self.mul_b.b.next = self.in_y2.q.val();
+        self.mul_b.valid_in.next = self.in_valid.q.val();
+        self.mul_c.a.next = self.in_z1.q.val();
+        self.mul_c.b.next = self.in_z2.q.val();
+        self.mul_c.valid_in.next = self.in_valid.q.val();
         // t = 2..23: D, E, F from the pre-adds. Every merge point ANDs the
         // valids of its operands (equal by construction; none goes unused).
         self.mul_d.a.next = self.sum_xy1.y.val();
@@ -406,10 +439,10 @@ impl Logic for PointAdd {
 
         // The tag rides alongside in a delay line as long as the pipeline.
         self.tag_delay[0].d.next = self.tag_in.val();
-        for i in 0..55 {
+        for i in 0..56 {
             self.tag_delay[i + 1].d.next = self.tag_delay[i].q.val();
         }
-        self.tag_out.next = self.tag_delay[55].q.val();
-        self.tag_next.next = self.tag_delay[54].q.val();
+        self.tag_out.next = self.tag_delay[56].q.val();
+        self.tag_next.next = self.tag_delay[55].q.val();
     }
 }

@@ -123,6 +123,10 @@ pub struct NttCardPort {
     next_b: DFF<Bit>,
     hold: DFF<Bits<CARD_RECORD_BITS>>,
     quad: DFF<Bits<2>>,
+    // Which half the next c beat comes from, decided a cycle ahead from the
+    // next quad / upper, so the beat leaves through one mux level.
+    c_from_hold: DFF<Bit>,
+    c_from_upper: DFF<Bit>,
     pending: DFF<Bit>,
     src_mem: DFF<Bit>,
     dst_mem: DFF<Bit>,
@@ -205,6 +209,8 @@ impl NttCardPort {
             next_b: Default::default(),
             hold: Default::default(),
             quad: Default::default(),
+            c_from_hold: Default::default(),
+            c_from_upper: Default::default(),
             pending: Default::default(),
             src_mem: Default::default(),
             dst_mem: Default::default(),
@@ -240,7 +246,8 @@ impl Logic for NttCardPort {
     fn update(&mut self) {
         dff_setup!(
             self, clock, pending, src_mem, dst_mem, reqs_left, in_left, out_left, upper, have_low, low,
-            pair_valid, pair_addr, pair_data, read_error, src_b, next_b, hold, quad
+            pair_valid, pair_addr, pair_data, read_error, src_b, next_b, hold, quad,
+            c_from_hold, c_from_upper
         );
         clock!(self, clock, src_addrs, srcb_addrs, dst_addrs);
 
@@ -286,22 +293,11 @@ impl Logic for NttCardPort {
         // One source: each record gives two points. Two sources, four beats
         // per record pair at one a beat: a.lo leaves as a's record is taken
         // (and held), then b.lo, a.hi (held), b.hi with b's at the head.
-        self.c_tvalid.next = self.src_active.val() & self.mem_rsp_valid.val();
-        if self.src_b.q.val() & (self.quad.q.val() == 2) {
-            self.c_tvalid.next = self.src_active.val();
-        }
+        self.c_tvalid.next = self.src_active.val() & (self.mem_rsp_valid.val() | self.c_from_hold.q.val());
         self.c_tdata.next = self.mem_rsp_data.val().get_bits::<256>(0);
-        if self.src_b.q.val() {
-            if self.quad.q.val() == 0 {
-                self.c_tdata.next = self.mem_rsp_data.val().get_bits::<256>(0);
-            } else if self.quad.q.val() == 1 {
-                self.c_tdata.next = self.mem_rsp_data.val().get_bits::<256>(0);
-            } else if self.quad.q.val() == 2 {
-                self.c_tdata.next = self.hold.q.val().get_bits::<256>(256);
-            } else {
-                self.c_tdata.next = self.mem_rsp_data.val().get_bits::<256>(256);
-            }
-        } else if self.upper.q.val() {
+        if self.c_from_hold.q.val() {
+            self.c_tdata.next = self.hold.q.val().get_bits::<256>(256);
+        } else if self.c_from_upper.q.val() {
             self.c_tdata.next = self.mem_rsp_data.val().get_bits::<256>(256);
         }
         self.c_tlast.next = self.in_left.q.val() == 1;
@@ -393,5 +389,10 @@ impl Logic for NttCardPort {
             self.pair_valid.d.next = false;
             self.have_low.d.next = false;
         }
+        // Two sources: quad 2 is a.hi from the hold, quad 3 b.hi from the
+        // head; one source: the upper half every other beat.
+        self.c_from_hold.d.next = self.src_b.d.val() & (self.quad.d.val() == 2);
+        self.c_from_upper.d.next =
+            (self.src_b.d.val() & (self.quad.d.val() == 3)) | (!self.src_b.d.val() & self.upper.d.val());
     }
 }

@@ -30,9 +30,12 @@ use num_bigint::BigUint;
 use rust_hdl::prelude::*;
 use std::collections::BTreeMap;
 
+/// Cycles from a point's acceptance to its ROM addresses being registered
+/// (the exponent's shift and negation end there, not in the ROMs).
+pub const TWIDDLE_ADDRESS_LATENCY: usize = 1;
 /// Cycles from a point's acceptance to its product entering the output FIFO:
-/// ROM read, then two multiplier levels.
-pub const TWIDDLE_SCALER_LATENCY: usize = 1 + 2 * MONT_MUL_LATENCY;
+/// the addresses, the ROM read, then two multiplier levels.
+pub const TWIDDLE_SCALER_LATENCY: usize = TWIDDLE_ADDRESS_LATENCY + 1 + 2 * MONT_MUL_LATENCY;
 /// log2 of the output FIFO depth; points accepted and not yet taken never
 /// exceed it, so a stalled reader never loses one.
 pub const TWIDDLE_FIFO_LOG2: usize = 6;
@@ -144,6 +147,15 @@ pub struct TwiddleScaler {
     exp: DFF<Exp>,
     x_d: DFF<Bits<256>>,
     valid_d: DFF<Bit>,
+    // The point and its ROM addresses, a cycle after its acceptance.
+    x_a: DFF<Bits<256>>,
+    valid_a: DFF<Bit>,
+    rom0_addr: DFF<Bits<10>>,
+    rom1_addr: DFF<Bits<10>>,
+    rom2_addr: DFF<Bits<8>>,
+    pow0_addr: DFF<Bits<11>>,
+    pow1_addr: DFF<Bits<11>>,
+    pow2_addr: DFF<Bits<9>>,
     slots: DFF<Bits<{ TWIDDLE_FIFO_LOG2 + 1 }>>,
     in_fire: Signal<Local, Bit>,
     out_fire: Signal<Local, Bit>,
@@ -209,6 +221,14 @@ impl TwiddleScaler {
             exp: Default::default(),
             x_d: Default::default(),
             valid_d: Default::default(),
+            x_a: Default::default(),
+            valid_a: Default::default(),
+            rom0_addr: Default::default(),
+            rom1_addr: Default::default(),
+            rom2_addr: Default::default(),
+            pow0_addr: Default::default(),
+            pow1_addr: Default::default(),
+            pow2_addr: Default::default(),
             slots: Default::default(),
             in_fire: Default::default(),
             out_fire: Default::default(),
@@ -232,7 +252,7 @@ impl Logic for TwiddleScaler {
     fn update(&mut self) {
         dff_setup!(
             self, clock, twiddle, powers, powers_inv, root, step, inverse, col, shift, t_mask, t, k, k_last, row_base, exp,
-            x_d, valid_d, slots
+            x_d, valid_d, slots, x_a, valid_a, rom0_addr, rom1_addr, rom2_addr, pow0_addr, pow1_addr, pow2_addr
         );
         clock!(self, clock, mul_tw, mul_x, mul_out, fifo);
         self.rom0.read_clock.next = self.clock.val();
@@ -290,17 +310,17 @@ impl Logic for TwiddleScaler {
         if self.inverse.q.val() & !self.root.q.val() {
             self.exp_signed.next = self.zero_exp.val() - self.exp_scaled.val();
         }
-        self.rom0.read_address.next = self.exp_signed.val().get_bits::<10>(0);
-        self.rom1.read_address.next = self.exp_signed.val().get_bits::<10>(10);
-        self.rom2.read_address.next = self.exp_signed.val().get_bits::<8>(20);
+        self.rom0_addr.d.next = self.exp_signed.val().get_bits::<10>(0);
+        self.rom1_addr.d.next = self.exp_signed.val().get_bits::<10>(10);
+        self.rom2_addr.d.next = self.exp_signed.val().get_bits::<8>(20);
         // Powers: the exponent as it is; g^-1's table is the upper half.
-        self.pow0.read_address.next = bit_cast::<11, 10>(self.exp.q.val().get_bits::<10>(0));
-        self.pow1.read_address.next = bit_cast::<11, 10>(self.exp.q.val().get_bits::<10>(10));
-        self.pow2.read_address.next = bit_cast::<9, 8>(self.exp.q.val().get_bits::<8>(20));
+        self.pow0_addr.d.next = bit_cast::<11, 10>(self.exp.q.val().get_bits::<10>(0));
+        self.pow1_addr.d.next = bit_cast::<11, 10>(self.exp.q.val().get_bits::<10>(10));
+        self.pow2_addr.d.next = bit_cast::<9, 8>(self.exp.q.val().get_bits::<8>(20));
         if self.powers_inv.q.val() {
-            self.pow0.read_address.next = bit_cast::<11, 10>(self.exp.q.val().get_bits::<10>(0)) | self.pow_hi10.val();
-            self.pow1.read_address.next = bit_cast::<11, 10>(self.exp.q.val().get_bits::<10>(10)) | self.pow_hi10.val();
-            self.pow2.read_address.next = bit_cast::<9, 8>(self.exp.q.val().get_bits::<8>(20)) | self.pow_hi8.val();
+            self.pow0_addr.d.next = bit_cast::<11, 10>(self.exp.q.val().get_bits::<10>(0)) | self.pow_hi10.val();
+            self.pow1_addr.d.next = bit_cast::<11, 10>(self.exp.q.val().get_bits::<10>(10)) | self.pow_hi10.val();
+            self.pow2_addr.d.next = bit_cast::<9, 8>(self.exp.q.val().get_bits::<8>(20)) | self.pow_hi8.val();
         }
         // Next point: t + 1 (exponent + k), or the next k (exponent (k + 1) col).
         // Powers: t + 1 (exponent + 1), the next k (+ step), the next B
@@ -343,9 +363,18 @@ impl Logic for TwiddleScaler {
             }
         }
 
-        // ROM data arrive one cycle after the address, with the point.
-        self.x_d.d.next = self.s_tdata.val();
-        self.valid_d.d.next = self.in_fire.val();
+        // The addresses are registered with the point; the ROM data arrive
+        // one cycle after them, with the point.
+        self.rom0.read_address.next = self.rom0_addr.q.val();
+        self.rom1.read_address.next = self.rom1_addr.q.val();
+        self.rom2.read_address.next = self.rom2_addr.q.val();
+        self.pow0.read_address.next = self.pow0_addr.q.val();
+        self.pow1.read_address.next = self.pow1_addr.q.val();
+        self.pow2.read_address.next = self.pow2_addr.q.val();
+        self.x_a.d.next = self.s_tdata.val();
+        self.valid_a.d.next = self.in_fire.val();
+        self.x_d.d.next = self.x_a.q.val();
+        self.valid_d.d.next = self.valid_a.q.val();
         // Powers of g (or g^-1) from their ROMs; twiddles and root-mode
         // powers from the w28 ROMs.
         self.mul_tw.a.next = self.rom0.read_data.val();
@@ -393,6 +422,7 @@ impl Logic for TwiddleScaler {
             }
         }
         if !self.reset_n.val() {
+            self.valid_a.d.next = false;
             self.valid_d.d.next = false;
             self.slots.d.next = 0.into();
             self.fifo.read.next = !self.fifo.empty.val();
