@@ -13,8 +13,8 @@
 //   BRESP/RRESP are what the register map says (OKAY, SLVERR, DECERR);
 //   responses stay valid and stable until taken; AW and W taken together;
 //   after reset no response is valid and nothing is accepted during reset;
-//   writes at least two cycles apart (the engines decide a start on their
-//   job registers as they stood the cycle before);
+//   writes at least three cycles apart (the engines decide a start on
+//   their job registers as they stood two cycles before);
 //   every plain read/write register holds what the bus wrote into it with its
 //   byte strobes (its reset value until then), seen on its output port and
 //   in read data (ZKF_FULL only: read data of every register after reset and
@@ -112,6 +112,11 @@ module axil_props (
     end
 
     wire aw_hs = awvalid && awready;
+    reg  aw_hs_1 = 1'b0, aw_hs_2 = 1'b0;   // a write one and two cycles ago
+    always @(posedge clk) begin
+        aw_hs_1 <= aw_hs;
+        aw_hs_2 <= aw_hs_1;
+    end
     wire w_hs  = wvalid && wready;
     wire b_hs  = bvalid && bready;
     wire ar_hs = arvalid && arready;
@@ -161,9 +166,10 @@ module axil_props (
     always @(posedge clk) if (past_valid) begin
         // After a reset cycle: no response.
         if (!$past(rst_n)) assert (!bvalid && !rvalid);
-        // Writes at least two cycles apart: the job registers hold through
-        // the cycle before a start (the engines' job shells rely on it).
-        if ($past(aw_hs)) assert (!aw_hs);
+        // Writes at least three cycles apart (AXIL_WRITE_GAP): the job
+        // registers hold through the two cycles before a start (the engines'
+        // checks and their job shells rely on it).
+        if ($past(aw_hs) || aw_hs_2) assert (!aw_hs);
         // A response stays valid and stable until taken (reset aside).
         if ($past(rst_n) && rst_n) begin
             if ($past(bvalid && !bready)) assert (bvalid && bresp == $past(bresp));

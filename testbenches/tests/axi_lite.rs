@@ -89,6 +89,22 @@ fn back_to_back_transactions_take_two_cycles_each() {
 }
 
 #[test]
+fn back_to_back_writes_are_three_cycles_apart() {
+    // The engines check their job registers in two stages before a start:
+    // the slave takes a write at most every AXIL_WRITE_GAP cycles.
+    let mut m = fresh();
+    let c0 = m.cycles();
+    for i in 0..50u32 {
+        m.axil_write(regmap::JOB_OP.offset, i, 0xF, T).unwrap();
+    }
+    // Each write's AW/W handshake AXIL_WRITE_GAP cycles after the last; the
+    // last one's B response a cycle after it.
+    let gap = zkcopro_hdl::bus::AXIL_WRITE_GAP as u64;
+    assert_eq!(m.cycles() - c0, 49 * gap + 2, "AW/W, B, then an idle cycle before the next write");
+    assert_eq!(m.axil_read(regmap::JOB_OP.offset, T).unwrap().0, 49);
+}
+
+#[test]
 fn ap_ctrl_hs_handshake_and_interrupts() {
     let mut m = fresh();
     m.axil_write(regmap::GIE.offset, 1, 0xF, T).unwrap();

@@ -124,8 +124,9 @@ fn engine_in_rust_hdl_sim_matches_reference() {
         x.job_windows.next = (windows as u64).into();
         x.job_bases_addr.next = BASES.into();
         x.job_bases_count.next = (n as u64).into();
-        // The job registers hold for a cycle before the start (as the
-        // register block guarantees: one write every other cycle at most).
+        // The job registers hold for two cycles before the start (as the
+        // register block guarantees: one write every third cycle at most).
+        wait_clock_cycle!(sim, clock, x);
         wait_clock_cycle!(sim, clock, x);
         x.start.next = true;
         wait_clock_cycle!(sim, clock, x);

@@ -1,12 +1,18 @@
 //! AXI4-Lite slave: turns bus transactions into single-cycle register
 //! accesses. One read and one write may complete in the same cycle; responses
-//! come one cycle after the address handshake.
+//! come one cycle after the address handshake. Writes are at least
+//! `AXIL_WRITE_GAP` cycles apart, so a job's registers hold for two cycles
+//! before the write that starts it: the engines check them in two stages.
 
 use crate::regmap::AXIL_ADDR_BITS;
 use rust_hdl::prelude::*;
 
 /// Cycles from an address handshake to its response being valid.
 pub const AXIL_RESPONSE_LATENCY: usize = 1;
+/// Fewest cycles from one register write to the next.
+pub const AXIL_WRITE_GAP: usize = 3;
+// `wrote_1` and `wrote_2` below keep the gap.
+const _: () = assert!(AXIL_WRITE_GAP == 3);
 
 #[derive(LogicBlock, Default)]
 pub struct AxiLiteSlave {
@@ -69,6 +75,9 @@ pub struct AxiLiteSlave {
     write_fire: Signal<Local, Bit>,
     read_fire: Signal<Local, Bit>,
     bvalid_r: DFF<Bit>,
+    /// A write one and two cycles ago.
+    wrote_1: DFF<Bit>,
+    wrote_2: DFF<Bit>,
     bresp_r: DFF<Bits<2>>,
     rvalid_r: DFF<Bit>,
     rresp_r: DFF<Bits<2>>,
@@ -78,11 +87,18 @@ pub struct AxiLiteSlave {
 impl Logic for AxiLiteSlave {
     #[hdl_gen]
     fn update(&mut self) {
-        dff_setup!(self, clock, bvalid_r, bresp_r, rvalid_r, rresp_r, rdata_r);
+        dff_setup!(self, clock, bvalid_r, wrote_1, wrote_2, bresp_r, rvalid_r, rresp_r, rdata_r);
         // Take address and data together once both are offered (legal: ready
-        // may wait for valid) and the previous response has been taken.
-        self.write_fire.next =
-            self.awvalid.val() & self.wvalid.val() & !self.bvalid_r.q.val() & self.reset_n.val();
+        // may wait for valid), the previous response has been taken and the
+        // last write is AXIL_WRITE_GAP cycles back.
+        self.write_fire.next = self.awvalid.val()
+            & self.wvalid.val()
+            & !self.bvalid_r.q.val()
+            & !self.wrote_1.q.val()
+            & !self.wrote_2.q.val()
+            & self.reset_n.val();
+        self.wrote_1.d.next = self.write_fire.val();
+        self.wrote_2.d.next = self.wrote_1.q.val();
         self.read_fire.next = self.arvalid.val() & !self.rvalid_r.q.val() & self.reset_n.val();
         self.awready.next = self.write_fire.val();
         self.wready.next = self.write_fire.val();

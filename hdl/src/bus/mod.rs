@@ -4,5 +4,5 @@
 pub mod axil_slave;
 pub mod control_regs;
 
-pub use axil_slave::{AXIL_RESPONSE_LATENCY, AxiLiteSlave};
+pub use axil_slave::{AXIL_RESPONSE_LATENCY, AXIL_WRITE_GAP, AxiLiteSlave};
 pub use control_regs::ControlRegs;

@@ -10,10 +10,11 @@
 //! (the engine latches its job registers in that cycle: it sees the same
 //! start, `idle` and `job_ok`); with a nonzero code, no job and a `done`
 //! pulse with that error one cycle later. So the job registers must hold for
-//! a cycle before `start`: the AXI4-Lite slave takes a write at most every
-//! other cycle, and the start is itself a write. `job_ok` is a register, so
-//! an engine that writes the code and reads it in one always block makes no
-//! loop.
+//! a cycle before `start` (two where an engine registers its checks too):
+//! the AXI4-Lite slave takes a write at most every third cycle
+//! (`AXIL_WRITE_GAP`), and the start is itself a write. `job_ok` is a
+//! register, so an engine that writes the code and reads it in one always
+//! block makes no loop.
 //! `finish` ends the job: `busy` falls and `done` pulses one cycle later.
 //! A `fault` records its code as the job's error while the job runs on.
 

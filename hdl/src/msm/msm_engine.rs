@@ -301,8 +301,10 @@ pub struct MsmEngine {
     bad_digit: Signal<Local, Bit>,
     fetch_skip: Signal<Local, Bit>,
     job_c_minus_1: Signal<Local, Bits<4>>,
-    size_ok: Signal<Local, Bit>,
-    range_ok: Signal<Local, Bit>,
+    // The job checks' first stage (the job registers hold for two cycles
+    // before a start; the shell registers the code made from these).
+    size_ok: DFF<Bit>,
+    range_ok: DFF<Bit>,
     accum_done: Signal<Local, Bit>,
     reduce_done: Signal<Local, Bit>,
     /// The reduction ends this cycle and the combination starts next.
@@ -488,7 +490,7 @@ impl Logic for MsmEngine {
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(
-            self, clock, phase, c_minus_1, windows, window_mask, total, ld_full, ld_x, ld_y, ld_z,
+            self, clock, size_ok, range_ok, phase, c_minus_1, windows, window_mask, total, ld_full, ld_x, ld_y, ld_z,
             ld_keys, ld_neg, ld_nonzero, ld_bad, ld_pending, ld_reduce, ld_base, ex_x, ex_y, ex_z, ex_keys, ex_neg,
             ex_nonzero, ex_bad, ex_pending, ex_reduce, ex_base, fb_valid,
             fb_fetch, fb_key, fb_x, fb_y, fb_z, wk_w, wk_j, wk_done, fetch_out, fetch_w, fetch_j, c_valid,
@@ -897,23 +899,23 @@ impl Logic for MsmEngine {
         self.win_mask64.next = (self.one_lanes.val() << self.job_windows.val().get_bits::<6>(0)) - 1;
         // c - 1 in 4 bits (c = 16 wraps to 15 correctly; bad c is refused below).
         self.job_c_minus_1.next = self.job_window_bits.val().get_bits::<4>(0) - 1;
-        self.size_ok.next = (self.job_window_bits.val() >= self.min_c.val())
+        self.size_ok.d.next = (self.job_window_bits.val() >= self.min_c.val())
             & (self.job_window_bits.val() <= self.max_c.val())
             & (self.job_windows.val() != 0)
             & (self.job_windows.val() <= self.max_windows.val())
             & ((self.job_windows.val() << self.job_c_minus_1.val()) <= self.capacity.val());
         // The job's reads stay inside its base buffer: JOB_COUNT bases from
         // a record-aligned address.
-        self.range_ok.next = (self.job_count.val() <= self.job_bases_count.val())
+        self.range_ok.d.next = (self.job_count.val() <= self.job_bases_count.val())
             & (self.job_bases_addr.val().get_bits::<6>(0) == 0);
         self.refuse.next = 0.into();
         if self.job_field.val() != self.field_fq.val() {
             self.refuse.next = self.err_bad_field.val();
         } else if self.job_count.val() == 0 {
             self.refuse.next = self.err_zero_count.val();
-        } else if !self.size_ok.val() {
+        } else if !self.size_ok.q.val() {
             self.refuse.next = self.err_bad_size.val();
-        } else if !self.range_ok.val() {
+        } else if !self.range_ok.q.val() {
             self.refuse.next = self.err_mem_range.val();
         }
         if self.start.val() & self.shell.idle.val() {

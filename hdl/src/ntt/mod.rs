@@ -7,6 +7,7 @@ pub mod butterfly;
 pub mod data_layout_check;
 pub mod ntt_card_port;
 pub mod ntt_core;
+pub mod order_selects;
 pub mod reference;
 pub mod roots;
 pub mod twiddle_scaler;
@@ -18,5 +19,6 @@ pub use ntt_core::{NTT_BANKS, NTT_SETS, NTT_DRAIN_CYCLES, NTT_LOG_MAX, NTT_MAX_P
 pub use ntt_card_port::NttCardPort;
 pub use unload_order::UnloadOrder;
 pub use bit_permute::BitPermute;
+pub use order_selects::OrderSelects;
 pub use twiddle_scaler::{TWIDDLE_SCALER_LATENCY, TwiddleScaler};
 pub use data_layout_check::DataLayoutCheck;

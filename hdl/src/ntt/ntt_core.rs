@@ -21,6 +21,8 @@
 //! for h < U they are one aligned block of 2U addresses), so every bank
 //! serves one read and one write per cycle, through read and write crossbars.
 
+use super::bit_permute::BitPermute;
+use super::order_selects::OrderSelects;
 use super::unload_order::UnloadOrder;
 use super::butterfly::{BUTTERFLY_LATENCY, Butterfly};
 use super::roots;
@@ -152,6 +154,12 @@ pub struct NttCore {
     scale_mul: MontMul,
     /// Where each output of the unloading batch is read.
     order: UnloadOrder,
+    /// Where each input point of a batch is written: the job's permutation
+    /// of the load count's bits, set while idle from the job registers (they
+    /// hold for a cycle before the start), so it is ready for the first beat.
+    load_selects: OrderSelects,
+    load_sel: DFF<Bits<60>>,
+    load_perm: BitPermute,
     out_fifo: OutFifo,
     shell: JobShell,
     /// The job's refusal code (0 accepts) and its start, decided as the shell does.
@@ -261,11 +269,12 @@ pub struct NttCore {
     load_hi: Signal<Local, Addr>,
     unload_addr: Signal<Local, Addr>,
     unload_bank: Signal<Local, Addr>,
-    size_ok: Signal<Local, Bit>,
-    ilv_ok: Signal<Local, Bit>,
+    // The job checks' first stage (the job registers hold for two cycles
+    // before a start; the shell registers the code made from these).
+    size_ok: DFF<Bit>,
+    ilv_ok: DFF<Bit>,
+    ext_refuse: DFF<Bits<32>>,
     /// The load and unload counters split into (transform, point) fields.
-    ld_lo: Signal<Local, Addr>,
-    ld_hi: Signal<Local, Addr>,
     /// Each process's set is ready for it.
     ld_free: Signal<Local, Bit>,
     cp_loaded: Signal<Local, Bit>,
@@ -341,6 +350,9 @@ impl NttCore {
             bfly: std::array::from_fn(|_| Butterfly::new(mul)),
             scale_mul: MontMul::new(FieldId::Fr, mul),
             order: Default::default(),
+            load_selects: OrderSelects::new(false),
+            load_sel: Default::default(),
+            load_perm: Default::default(),
             out_fifo: Default::default(),
             shell: JobShell::new(1 << NTT_OUT_FIFO_LOG2),
             refuse: Default::default(),
@@ -440,8 +452,7 @@ impl NttCore {
             unload_bank: Default::default(),
             size_ok: Default::default(),
             ilv_ok: Default::default(),
-            ld_lo: Default::default(),
-            ld_hi: Default::default(),
+            ext_refuse: Default::default(),
             ld_free: Default::default(),
             cp_loaded: Default::default(),
             ul_ready: Default::default(),
@@ -479,7 +490,7 @@ macro_rules! ntt_core_logic {
                     self, clock, running, phase, log_m, in_ilv, out_ilv, inverse, scale_en, scale_value, counter, stage, drain_left,
                     half_log_r, low_mask_r, half_bit_r, tw_shift_r, last_cycle_r,
                     results_left, unload_issue_d, unload_bank_d, drain_total, ld_set, cp_set, ul_set, ul_set_d,
-                    batch, ld_count, ul_count, ld_left
+                    batch, ld_count, ul_count, ld_left, load_sel, size_ok, ilv_ok, ext_refuse
                 );
                 clock!(self, clock, scale_mul, out_fifo, shell, order);
                 self.shell.reset_n.next = self.reset_n.val();
@@ -552,10 +563,14 @@ macro_rules! ntt_core_logic {
                 self.s_tready.next = self.want_input.val();
                 self.in_fire.next = self.want_input.val() & self.s_tvalid.val();
                 // Beat i B + t is point i of transform t: address t m + i.
-                self.ld_lo.next =
-                    self.ld_count.q.val().get_bits::<12>(0) & ((self.one_addr.val() << self.in_ilv.q.val()) - 1);
-                self.ld_hi.next = self.ld_count.q.val().get_bits::<12>(0) >> self.in_ilv.q.val();
-                self.load_addr.next = (self.ld_lo.val() << self.log_m.q.val()) | self.ld_hi.val();
+                self.load_selects.log_m.next = self.job_log_size.val().get_bits::<4>(0);
+                self.load_selects.ilv.next = self.job_in_ilv.val();
+                if self.shell.idle.val() {
+                    self.load_sel.d.next = self.load_selects.sel.val();
+                }
+                self.load_perm.sel.next = self.load_sel.q.val();
+                self.load_perm.x.next = self.ld_count.q.val().get_bits::<12>(0);
+                self.load_addr.next = self.load_perm.y.val();
                 self.load_hi.next = self.load_addr.val() >> self.units_log2.val();
                 self.load_bank.next = self.load_addr.val() & self.unit_mask.val();
                 if self.load_hi.val().xor() {
@@ -846,30 +861,31 @@ macro_rules! ntt_core_logic {
                 if self.job_batch_log.val() == 0 {
                     self.job_batch.next = self.job_count.val();
                 }
-                self.size_ok.next = ((self.job_count.val() & (self.job_count.val() - 1)) == 0)
+                self.size_ok.d.next = ((self.job_count.val() & (self.job_count.val() - 1)) == 0)
                     & (self.job_batch_log.val() <= self.max_log.val())
                     & (self.job_batch.val() <= self.max_points.val())
                     & (self.job_count.val() >= self.job_batch.val())
                     & (self.job_log_size.val() <= self.max_log.val())
                     & ((self.job_batch.val() >> self.job_log_size.val().get_bits::<5>(0)) != 0);
                 // Interleaved transforms must fill the batch exactly: batch = B m.
-                self.ilv_ok.next = ((self.job_in_ilv.val() == 0)
+                self.ilv_ok.d.next = ((self.job_in_ilv.val() == 0)
                     | ((self.job_batch.val() >> self.job_log_size.val().get_bits::<5>(0))
                         == (self.one32.val() << self.job_in_ilv.val())))
                     & ((self.job_out_ilv.val() == 0)
                         | ((self.job_batch.val() >> self.job_log_size.val().get_bits::<5>(0))
                             == (self.one32.val() << self.job_out_ilv.val())));
+                self.ext_refuse.d.next = self.job_ext_refuse.val();
                 self.refuse.next = 0.into();
                 if self.job_field.val() != self.field_fr.val() {
                     self.refuse.next = self.err_bad_field.val();
                 } else if self.job_count.val() == 0 {
                     self.refuse.next = self.err_zero_count.val();
-                } else if !self.size_ok.val() {
+                } else if !self.size_ok.q.val() {
                     self.refuse.next = self.err_bad_size.val();
-                } else if !self.ilv_ok.val() {
+                } else if !self.ilv_ok.q.val() {
                     self.refuse.next = self.err_bad_layout.val();
-                } else if self.job_ext_refuse.val() != 0 {
-                    self.refuse.next = self.job_ext_refuse.val();
+                } else if self.ext_refuse.q.val() != 0 {
+                    self.refuse.next = self.ext_refuse.q.val();
                 }
                 if self.start.val() & self.shell.idle.val() {
                     self.drain_total.d.next = 0.into();

@@ -12,6 +12,7 @@
 //! the registers follow the count one cycle behind when it does not advance.
 
 use super::bit_permute::BitPermute;
+use super::order_selects::OrderSelects;
 use super::ntt_core::{NTT_LOG_MAX, NTT_UNITS, NTT_UNITS_LOG2};
 use rust_hdl::prelude::*;
 
@@ -40,20 +41,15 @@ pub struct UnloadOrder {
     at_next: BitPermute,
     at_after: BitPermute,
     at_one: BitPermute,
+    selects: OrderSelects,
     sel: DFF<Bits<60>>,
     cur_addr: DFF<Addr>,
     cur_bank: DFF<Addr>,
     nxt_addr: DFF<Addr>,
     nxt_bank: DFF<Addr>,
-    index: [Constant<Bits<60>>; NTT_LOG_MAX],
-    field_at: [Constant<Bits<60>>; NTT_LOG_MAX],
     unit_mask: Constant<Addr>,
     parity_bit: Constant<Addr>,
     units_log2: Constant<Bits<4>>,
-    l5: Signal<Local, Bits<60>>,
-    k5: Signal<Local, Bits<60>>,
-    src: [Signal<Local, Bits<60>>; NTT_LOG_MAX],
-    sel_parts: [Signal<Local, Bits<60>>; NTT_LOG_MAX + 1],
     bank_count: Signal<Local, Addr>,
     bank_next: Signal<Local, Addr>,
     bank_after: Signal<Local, Addr>,
@@ -75,20 +71,15 @@ impl Default for UnloadOrder {
             at_next: Default::default(),
             at_after: Default::default(),
             at_one: Default::default(),
+            selects: OrderSelects::new(true),
             sel: Default::default(),
             cur_addr: Default::default(),
             cur_bank: Default::default(),
             nxt_addr: Default::default(),
             nxt_bank: Default::default(),
-            index: std::array::from_fn(|j| Constant::new((j as u64).into())),
-            field_at: std::array::from_fn(|j| Constant::new((5 * j as u64).into())),
             unit_mask: Constant::new(((NTT_UNITS - 1) as u64).into()),
             parity_bit: Constant::new((NTT_UNITS as u64).into()),
             units_log2: Constant::new((NTT_UNITS_LOG2 as u64).into()),
-            l5: Default::default(),
-            k5: Default::default(),
-            src: Default::default(),
-            sel_parts: Default::default(),
             bank_count: Default::default(),
             bank_next: Default::default(),
             bank_after: Default::default(),
@@ -101,22 +92,10 @@ impl Logic for UnloadOrder {
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(self, clock, sel, cur_addr, cur_bank, nxt_addr, nxt_bank);
-        // Address bit j comes from count bit: L - 1 - j + k below L (the
-        // reversed index i = count >> k), j - L for the next k bits (the
-        // transform t), j + k above (batches of whole transforms, k = 0).
-        self.l5.next = bit_cast::<60, 4>(self.log_m.val());
-        self.k5.next = bit_cast::<60, 4>(self.out_ilv.val());
-        self.sel_parts[0].next = 0.into();
-        for j in 0..12 {
-            self.src[j].next = self.index[j].val() + self.k5.val();
-            if self.index[j].val() < self.l5.val() {
-                self.src[j].next = self.l5.val() - 1 - self.index[j].val() + self.k5.val();
-            } else if self.index[j].val() < self.l5.val() + self.k5.val() {
-                self.src[j].next = self.index[j].val() - self.l5.val();
-            }
-            self.sel_parts[j + 1].next = self.sel_parts[j].val() | (self.src[j].val() << self.field_at[j].val());
-        }
-        self.sel.d.next = self.sel_parts[12].val();
+        // The job's permutation of the count's bits (bit-reversed index).
+        self.selects.log_m.next = self.log_m.val();
+        self.selects.ilv.next = self.out_ilv.val();
+        self.sel.d.next = self.selects.sel.val();
 
         self.at_count.sel.next = self.sel.q.val();
         self.at_next.sel.next = self.sel.q.val();
