@@ -248,6 +248,7 @@ pub struct MsmEngine {
     c_by: DFF<Fe>,
     c_bz: DFF<Fe>,
     in_flight: DFF<Bits<8>>,
+    entering: Signal<Local, Bit>,
     // Unload.
     un_beat: DFF<Bits<2>>,
     combine_cycles: DFF<Bits<32>>,
@@ -428,6 +429,7 @@ impl MsmEngine {
             c_by: Default::default(),
             c_bz: Default::default(),
             in_flight: Default::default(),
+            entering: Default::default(),
             un_beat: Default::default(),
             combine_cycles: Default::default(),
             shell: JobShell::new(1),
@@ -723,9 +725,13 @@ impl Logic for MsmEngine {
         }
         self.adder.valid_in.next = self.c_valid.q.val() & self.reset_n.val();
         self.adder.tag_in.next = bit_cast::<32, 16>(self.c_key.q.val());
-        if self.issue.val() & !self.o_valid.val() {
+        // Additions in the adder, counted as they enter it (`c_valid`, a
+        // register: the decision's flag reads end there, not in this
+        // counter); the phase ends test `c_valid` as well.
+        self.entering.next = self.c_valid.q.val() & (self.phase.q.val() != MsmPhase::Combine);
+        if self.entering.val() & !self.o_valid.val() {
             self.in_flight.d.next = self.in_flight.q.val() + 1;
-        } else if !self.issue.val() & self.o_valid.val() {
+        } else if !self.entering.val() & self.o_valid.val() {
             self.in_flight.d.next = self.in_flight.q.val() - 1;
         }
 
@@ -873,7 +879,7 @@ impl Logic for MsmEngine {
         self.shell.out_valid.next = self.m_tvalid.val();
         self.shell.out_ready.next = self.m_tready.val();
         self.shell.ops.next = 0.into();
-        if self.issue.val() {
+        if self.entering.val() {
             self.shell.ops.next = 1.into();
         }
         if self.phase.q.val() == MsmPhase::Accumulate {
