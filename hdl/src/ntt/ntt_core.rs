@@ -175,7 +175,6 @@ pub struct NttCore {
     err_tlast: Constant<Bits<32>>,
     err_bad_layout: Constant<Bits<32>>,
     drain_cycles: Constant<Bits<6>>,
-    log_max_minus_one: Constant<Bits<4>>,
     log_max: Constant<Bits<4>>,
     one_addr: Constant<Addr>,
     inverse_twiddle_base: Constant<Addr>,
@@ -213,8 +212,7 @@ pub struct NttCore {
     stage: DFF<Bits<4>>,
     // The stage's shape, kept as state beside `stage` (set with it), so the
     // operand addresses do not start with subtractions and shifts of it.
-    /// log2 of the butterfly span: log_m - stage - 1.
-    half_log_r: DFF<Bits<4>>,
+    // half_log below is the span's log2, log_m - stage - 1.
     /// 2^half_log - 1.
     low_mask_r: DFF<Addr>,
     /// 2^half_log: q = p + 2^half_log.
@@ -244,7 +242,6 @@ pub struct NttCore {
     half_count: Signal<Local, Count>,
     half12: Signal<Local, Addr>,
     last_cycle: Signal<Local, Count>,
-    half_log: Signal<Local, Bits<4>>,
     low_mask: Signal<Local, Addr>,
     jg: [Signal<Local, Addr>; NTT_UNITS],
     unit_valid: [Signal<Local, Bit>; NTT_UNITS],
@@ -367,7 +364,6 @@ impl NttCore {
             err_tlast: c32(regmap::ERR_TLAST as u64),
             err_bad_layout: c32(regmap::ERR_BAD_LAYOUT as u64),
             drain_cycles: Constant::new((NTT_DRAIN_CYCLES as u64).into()),
-            log_max_minus_one: Constant::new(((NTT_LOG_MAX - 1) as u64).into()),
             log_max: Constant::new((NTT_LOG_MAX as u64).into()),
             one_addr: Constant::new(1u64.into()),
             inverse_twiddle_base: Constant::new((1u64 << (NTT_LOG_MAX - 1)).into()),
@@ -400,7 +396,6 @@ impl NttCore {
             scale_value: Default::default(),
             counter: Default::default(),
             stage: Default::default(),
-            half_log_r: Default::default(),
             low_mask_r: Default::default(),
             half_bit_r: Default::default(),
             tw_shift_r: Default::default(),
@@ -425,7 +420,6 @@ impl NttCore {
             half_count: Default::default(),
             half12: Default::default(),
             last_cycle: Default::default(),
-            half_log: Default::default(),
             low_mask: Default::default(),
             jg: Default::default(),
             unit_valid: Default::default(),
@@ -488,7 +482,7 @@ macro_rules! ntt_core_logic {
             fn update(&mut self) {
                 dff_setup!(
                     self, clock, running, phase, log_m, in_ilv, out_ilv, inverse, scale_en, scale_value, counter, stage, drain_left,
-                    half_log_r, low_mask_r, half_bit_r, tw_shift_r, last_cycle_r,
+                    low_mask_r, half_bit_r, tw_shift_r, last_cycle_r,
                     results_left, unload_issue_d, unload_bank_d, drain_total, ld_set, cp_set, ul_set, ul_set_d,
                     batch, ld_count, ul_count, ld_left, load_sel, size_ok, ilv_ok, ext_refuse
                 );
@@ -586,7 +580,6 @@ macro_rules! ntt_core_logic {
                 self.half12.next = self.half_count.val().get_bits::<12>(0);
                 self.last_cycle_r.d.next = (self.half_count.val() - 1) >> self.units_log2.val();
                 self.last_cycle.next = self.last_cycle_r.q.val();
-                self.half_log.next = self.half_log_r.q.val();
                 self.low_mask.next = self.low_mask_r.q.val();
                 self.issue.next = (self.phase.q.val() == NttPhase::Compute) & self.reset_n.val();
                 self.issued_count[0].next = 0.into();
@@ -788,7 +781,6 @@ macro_rules! ntt_core_logic {
                     if self.running.q.val() & self.cp_loaded.val() {
                         self.counter.d.next = 0.into();
                         self.stage.d.next = 0.into();
-                        self.half_log_r.d.next = self.log_m.q.val() - 1;
                         self.half_bit_r.d.next = self.one_addr.val() << (self.log_m.q.val() - 1);
                         self.low_mask_r.d.next = (self.one_addr.val() << (self.log_m.q.val() - 1)) - 1;
                         self.tw_shift_r.d.next = self.log_max.val() - self.log_m.q.val();
@@ -813,7 +805,6 @@ macro_rules! ntt_core_logic {
                             self.phase.d.next = NttPhase::Idle;
                         } else {
                             self.stage.d.next = self.stage.q.val() + 1;
-                            self.half_log_r.d.next = self.half_log_r.q.val() - 1;
                             self.half_bit_r.d.next = self.half_bit_r.q.val() >> 1;
                             self.low_mask_r.d.next = self.low_mask_r.q.val() >> 1;
                             self.tw_shift_r.d.next = self.tw_shift_r.q.val() + 1;
