@@ -15,9 +15,10 @@
 // multiplier's 21 stages); the input master holds s_tvalid with stable
 // s_tdata/s_tlast until s_tready. start, job registers, s_tlast and m_tready
 // are free, except that the job registers hold through the cycle before a
-// start (the shell decides on the checks of that cycle; the AXI4-Lite slave
-// takes a write at most every other cycle and the start is one, which
-// axil_props.sv proves).
+// start and the data port's refusal through the two before it (the ALU
+// registers that refusal, the shell the checks; the AXI4-Lite slave takes a
+// write at most every third cycle and the start is one, which axil_props.sv
+// proves).
 //
 // Checked (asserted):
 // - output held until taken: once m_tvalid is high and m_tready low,
@@ -90,10 +91,14 @@ module field_alu_props (
         end
     endfunction
 
-    always @(posedge clk) if (past_valid && start)
+    // (the data port's refusal is registered once more: it holds two cycles)
+    reg past_valid_2 = 1'b0;
+    always @(posedge clk) past_valid_2 <= past_valid;
+    always @(posedge clk) if (past_valid_2 && start)
         assume (job_op == $past(job_op) && job_field == $past(job_field)
-                && job_count == $past(job_count) && job_ext_refuse == $past(job_ext_refuse));
-    always @(*) if (!past_valid) assume (!start);
+                && job_count == $past(job_count) && job_ext_refuse == $past(job_ext_refuse)
+                && job_ext_refuse == $past(job_ext_refuse, 2));
+    always @(*) if (!past_valid_2) assume (!start);
 
     wire refused = job_op > 32'd2 || job_field > 32'd1 || job_count == 0 || job_ext_refuse != 0;
     wire accept  = rst_n && start && !probe_busy && !refused;

@@ -268,7 +268,9 @@ pub struct NttCore {
     unload_bank: Signal<Local, Addr>,
     // The job checks' first stage (the job registers hold for two cycles
     // before a start; the shell registers the code made from these).
-    size_ok: DFF<Bit>,
+    pow2_ok: DFF<Bit>,
+    batch_ok: DFF<Bit>,
+    span_ok: DFF<Bit>,
     ilv_ok: DFF<Bit>,
     ext_refuse: DFF<Bits<32>>,
     /// The load and unload counters split into (transform, point) fields.
@@ -444,7 +446,9 @@ impl NttCore {
             load_hi: Default::default(),
             unload_addr: Default::default(),
             unload_bank: Default::default(),
-            size_ok: Default::default(),
+            pow2_ok: Default::default(),
+            batch_ok: Default::default(),
+            span_ok: Default::default(),
             ilv_ok: Default::default(),
             ext_refuse: Default::default(),
             ld_free: Default::default(),
@@ -484,7 +488,7 @@ macro_rules! ntt_core_logic {
                     self, clock, running, phase, log_m, in_ilv, out_ilv, inverse, scale_en, scale_value, counter, stage, drain_left,
                     low_mask_r, half_bit_r, tw_shift_r, last_cycle_r,
                     results_left, unload_issue_d, unload_bank_d, drain_total, ld_set, cp_set, ul_set, ul_set_d,
-                    batch, ld_count, ul_count, ld_left, load_sel, size_ok, ilv_ok, ext_refuse
+                    batch, ld_count, ul_count, ld_left, load_sel, pow2_ok, batch_ok, span_ok, ilv_ok, ext_refuse
                 );
                 clock!(self, clock, scale_mul, out_fifo, shell, order);
                 self.shell.reset_n.next = self.reset_n.val();
@@ -852,11 +856,11 @@ macro_rules! ntt_core_logic {
                 if self.job_batch_log.val() == 0 {
                     self.job_batch.next = self.job_count.val();
                 }
-                self.size_ok.d.next = ((self.job_count.val() & (self.job_count.val() - 1)) == 0)
-                    & (self.job_batch_log.val() <= self.max_log.val())
+                self.pow2_ok.d.next = (self.job_count.val() & (self.job_count.val() - 1)) == 0;
+                self.batch_ok.d.next = (self.job_batch_log.val() <= self.max_log.val())
                     & (self.job_batch.val() <= self.max_points.val())
-                    & (self.job_count.val() >= self.job_batch.val())
-                    & (self.job_log_size.val() <= self.max_log.val())
+                    & (self.job_count.val() >= self.job_batch.val());
+                self.span_ok.d.next = (self.job_log_size.val() <= self.max_log.val())
                     & ((self.job_batch.val() >> self.job_log_size.val().get_bits::<5>(0)) != 0);
                 // Interleaved transforms must fill the batch exactly: batch = B m.
                 self.ilv_ok.d.next = ((self.job_in_ilv.val() == 0)
@@ -871,7 +875,7 @@ macro_rules! ntt_core_logic {
                     self.refuse.next = self.err_bad_field.val();
                 } else if self.job_count.val() == 0 {
                     self.refuse.next = self.err_zero_count.val();
-                } else if !self.size_ok.q.val() {
+                } else if !(self.pow2_ok.q.val() & self.batch_ok.q.val() & self.span_ok.q.val()) {
                     self.refuse.next = self.err_bad_size.val();
                 } else if !self.ilv_ok.q.val() {
                     self.refuse.next = self.err_bad_layout.val();
