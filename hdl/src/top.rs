@@ -293,7 +293,7 @@ impl Top {
 impl Logic for Top {
     #[hdl_gen]
     fn update(&mut self) {
-        clock!(self, ap_clk, axil, regs, alu, ntt, msm, card_mem, card_wr, ntt_port, ntt_scaler);
+        clock!(self, ap_clk, axil, regs, alu, ntt, msm, card_mem, card_wr, ntt_port, ntt_scaler, layout_check);
         self.ntt_active.clock.next = self.ap_clk.val();
         self.ntt_active.d.next = self.ntt_active.q.val();
         self.msm_active.clock.next = self.ap_clk.val();

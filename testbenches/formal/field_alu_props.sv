@@ -91,14 +91,12 @@ module field_alu_props (
         end
     endfunction
 
-    // (the data port's refusal is registered once more: it holds two cycles)
-    reg past_valid_2 = 1'b0;
-    always @(posedge clk) past_valid_2 <= past_valid;
-    always @(posedge clk) if (past_valid_2 && start)
+    // (the job registers hold two cycles before a start, and the data port's
+    // registered layout check follows them one cycle later: one cycle each)
+    always @(posedge clk) if (past_valid && start)
         assume (job_op == $past(job_op) && job_field == $past(job_field)
-                && job_count == $past(job_count) && job_ext_refuse == $past(job_ext_refuse)
-                && job_ext_refuse == $past(job_ext_refuse, 2));
-    always @(*) if (!past_valid_2) assume (!start);
+                && job_count == $past(job_count) && job_ext_refuse == $past(job_ext_refuse));
+    always @(*) if (!past_valid) assume (!start);
 
     wire refused = job_op > 32'd2 || job_field > 32'd1 || job_count == 0 || job_ext_refuse != 0;
     wire accept  = rst_n && start && !probe_busy && !refused;

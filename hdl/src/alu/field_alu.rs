@@ -33,7 +33,8 @@ pub struct FieldAlu {
     pub job_field: Signal<In, Bits<32>>,
     /// Number of operations.
     pub job_count: Signal<In, Bits<32>>,
-    /// A refusal code from outside the ALU (the data port's layout check; 0 accepts).
+    /// A refusal code from outside the ALU (the data port's layout check,
+    /// registered there; 0 accepts).
     pub job_ext_refuse: Signal<In, Bits<32>>,
     /// No job is running.
     pub idle: Signal<Out, Bit>,
@@ -79,9 +80,6 @@ pub struct FieldAlu {
     shell: JobShell,
     /// The job's refusal code (0 accepts) and its start, decided as the shell does.
     refuse: Signal<Local, Bits<32>>,
-    /// The data port's refusal, registered (the job registers hold for two
-    /// cycles before a start; its layout check is deep).
-    ext_refuse: DFF<Bits<32>>,
     accept: Signal<Local, Bit>,
     op_add: Constant<Bits<32>>,
     op_sub: Constant<Bits<32>>,
@@ -143,7 +141,6 @@ impl FieldAlu {
             out_fifo: Default::default(),
             shell: JobShell::new(OUT_FIFO_DEPTH),
             refuse: Default::default(),
-            ext_refuse: Default::default(),
             accept: Default::default(),
             op_add: c32(regmap::OP_ADD),
             op_sub: c32(regmap::OP_SUB),
@@ -173,8 +170,7 @@ impl FieldAlu {
 impl Logic for FieldAlu {
     #[hdl_gen]
     fn update(&mut self) {
-        dff_setup!(self, clock, op_r, field_r, beats_in_left, results_left, second_operand, a_hold, ext_refuse);
-        self.ext_refuse.d.next = self.job_ext_refuse.val();
+        dff_setup!(self, clock, op_r, field_r, beats_in_left, results_left, second_operand, a_hold);
         clock!(self, clock, add_fq, add_fr, sub_fq, sub_fr, mul_fq, mul_fr, out_fifo, shell);
         self.shell.reset_n.next = self.reset_n.val();
         self.shell.start.next = self.start.val();
@@ -189,8 +185,8 @@ impl Logic for FieldAlu {
             self.refuse.next = self.err_bad_field.val();
         } else if !self.job_count.val().any() {
             self.refuse.next = self.err_zero_count.val();
-        } else if self.ext_refuse.q.val() != 0 {
-            self.refuse.next = self.ext_refuse.q.val();
+        } else if self.job_ext_refuse.val() != 0 {
+            self.refuse.next = self.job_ext_refuse.val();
         }
 
         // Input: take a beat while the job needs one and, for the second

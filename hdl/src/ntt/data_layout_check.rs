@@ -2,6 +2,9 @@
 //! and factors the NTT data port, core and twiddle scaler can serve. Its own
 //! block, apart from the port: it reads only job registers, so the engines
 //! can refuse a job in the cycle it starts without a loop through the port.
+//! Each rule's term is registered (the job registers hold two cycles before
+//! a start); `layout_error` is an OR of those registers, so the engines read
+//! it straight into their refusal code.
 
 use crate::mem::CARD_ADDR_BITS;
 use crate::params::FieldId;
@@ -10,8 +13,13 @@ use rust_hdl::prelude::*;
 
 type Addr = Bits<CARD_ADDR_BITS>;
 
+/// Cycles from a job-register change to `layout_error` following it.
+pub const DATA_LAYOUT_CHECK_LATENCY: usize = 1;
+
 #[derive(LogicBlock)]
 pub struct DataLayoutCheck {
+    /// Clock; the rules' terms update on its rising edge.
+    pub clock: Signal<In, Clock>,
     /// NTT_MODE bit0: points from card memory.
     pub job_src_mem: Signal<In, Bit>,
     /// NTT_MODE bit1: results to card memory.
@@ -62,7 +70,8 @@ pub struct DataLayoutCheck {
     pub job_src_batch_stride: Signal<In, Bits<32>>,
     /// Destination layout: points between batch starts.
     pub job_dst_batch_stride: Signal<In, Bits<32>>,
-    /// ERR_BAD_LAYOUT when the job registers describe no valid job, else 0.
+    /// ERR_BAD_LAYOUT when the job registers of the cycle before describe
+    /// no valid job, else 0.
     pub layout_error: Signal<Out, Bits<32>>,
     src_ok: Signal<Local, Bit>,
     dst_ok: Signal<Local, Bit>,
@@ -71,6 +80,15 @@ pub struct DataLayoutCheck {
     root_ok: Signal<Local, Bit>,
     batch_ok: Signal<Local, Bit>,
     batch_points: Signal<Local, Bits<32>>,
+    /// The registered terms: each set where one rule is broken.
+    src_bad: DFF<Bit>,
+    dst_bad: DFF<Bit>,
+    twiddle_bad: DFF<Bit>,
+    root_bad: DFF<Bit>,
+    batch_bad: DFF<Bit>,
+    srcb_bad: DFF<Bit>,
+    odd_bad: DFF<Bit>,
+    scale_bad: DFF<Bit>,
     err_bad_layout: Constant<Bits<32>>,
     max_batch_log: Constant<Bits<32>>,
     one32: Constant<Bits<32>>,
@@ -81,6 +99,7 @@ pub struct DataLayoutCheck {
 impl DataLayoutCheck {
     pub fn new() -> Self {
         Self {
+            clock: Default::default(),
             job_src_mem: Default::default(),
             job_dst_mem: Default::default(),
             job_twiddle: Default::default(),
@@ -114,6 +133,14 @@ impl DataLayoutCheck {
             root_ok: Default::default(),
             batch_ok: Default::default(),
             batch_points: Default::default(),
+            src_bad: Default::default(),
+            dst_bad: Default::default(),
+            twiddle_bad: Default::default(),
+            root_bad: Default::default(),
+            batch_bad: Default::default(),
+            srcb_bad: Default::default(),
+            odd_bad: Default::default(),
+            scale_bad: Default::default(),
             err_bad_layout: Constant::new((regmap::ERR_BAD_LAYOUT as u64).into()),
             max_batch_log: Constant::new((crate::ntt::NTT_LOG_MAX as u64).into()),
             one32: Constant::new(1u64.into()),
@@ -132,6 +159,7 @@ impl Default for DataLayoutCheck {
 impl Logic for DataLayoutCheck {
     #[hdl_gen]
     fn update(&mut self) {
+        dff_setup!(self, clock, src_bad, dst_bad, twiddle_bad, root_bad, batch_bad, srcb_bad, odd_bad, scale_bad);
         // Run lengths powers of two in 2..=count, even strides, 64-byte
         // aligned addresses, twiddle sizes 1..=28, root-of-unity powers only
         // as powers of a root of order 2^1..=2^28, not g^-1's; operand b exactly for ALU
@@ -165,21 +193,30 @@ impl Logic for DataLayoutCheck {
             & !self.job_powers_inv.val()
             & (self.job_root_log.val() != 0)
             & (self.job_root_log.val() <= self.max_root_log.val());
-        self.layout_error.next = 0.into();
-        if (self.job_src_mem.val() & !self.src_ok.val())
-            | (self.job_dst_mem.val() & !self.dst_ok.val())
-            | (self.job_twiddle.val() & !self.twiddle_ok.val())
+        self.src_bad.d.next = self.job_src_mem.val() & !self.src_ok.val();
+        self.dst_bad.d.next = self.job_dst_mem.val() & !self.dst_ok.val();
+        self.twiddle_bad.d.next = (self.job_twiddle.val() & !self.twiddle_ok.val())
             | (self.job_twiddle.val() & self.job_powers.val())
-            | (self.job_powers.val() & (self.job_twiddle_log.val() > 28))
-            | (self.job_powers_root.val() & !self.root_ok.val())
-            | !self.batch_ok.val()
-            | (self.job_src_b.val() & !(self.job_src_mem.val() & self.srcb_ok.val()))
-            | (self.job_src_b.val() != (self.job_alu.val() & self.job_src_mem.val()))
-            | ((self.job_src_mem.val() | self.job_dst_mem.val()) & self.job_count.val().get_bit(0))
-            | (self.job_scale_en.val() & (self.job_alu.val() | (self.job_scale.val() >= self.fr_modulus.val())))
+            | (self.job_powers.val() & (self.job_twiddle_log.val() > 28));
+        self.root_bad.d.next = self.job_powers_root.val() & !self.root_ok.val();
+        self.batch_bad.d.next = !self.batch_ok.val();
+        self.srcb_bad.d.next = (self.job_src_b.val() & !(self.job_src_mem.val() & self.srcb_ok.val()))
+            | (self.job_src_b.val() != (self.job_alu.val() & self.job_src_mem.val()));
+        self.odd_bad.d.next = (self.job_src_mem.val() | self.job_dst_mem.val()) & self.job_count.val().get_bit(0);
+        self.scale_bad.d.next =
+            self.job_scale_en.val() & (self.job_alu.val() | (self.job_scale.val() >= self.fr_modulus.val()));
+        self.layout_error.next = 0.into();
+        if self.src_bad.q.val()
+            | self.dst_bad.q.val()
+            | self.twiddle_bad.q.val()
+            | self.root_bad.q.val()
+            | self.batch_bad.q.val()
+            | self.srcb_bad.q.val()
+            | self.odd_bad.q.val()
+            | self.scale_bad.q.val()
         {
             self.layout_error.next = self.err_bad_layout.val();
         }
-
     }
 }
+

@@ -102,7 +102,8 @@ pub struct NttCore {
     pub job_in_ilv: Signal<In, Bits<4>>,
     /// log2 B of the transforms interleaved on output, as `job_in_ilv`.
     pub job_out_ilv: Signal<In, Bits<4>>,
-    /// A refusal code from outside the core (the data port's layout check; 0 accepts).
+    /// A refusal code from outside the core (the data port's layout check,
+    /// registered there; 0 accepts).
     pub job_ext_refuse: Signal<In, Bits<32>>,
     /// NTT_MODE bit16: multiply every result by `job_scale` instead of 1
     /// (NTT) or 1/m (INTT).
@@ -272,7 +273,6 @@ pub struct NttCore {
     batch_ok: DFF<Bit>,
     span_ok: DFF<Bit>,
     ilv_ok: DFF<Bit>,
-    ext_refuse: DFF<Bits<32>>,
     /// The load and unload counters split into (transform, point) fields.
     /// Each process's set is ready for it.
     ld_free: Signal<Local, Bit>,
@@ -450,7 +450,6 @@ impl NttCore {
             batch_ok: Default::default(),
             span_ok: Default::default(),
             ilv_ok: Default::default(),
-            ext_refuse: Default::default(),
             ld_free: Default::default(),
             cp_loaded: Default::default(),
             ul_ready: Default::default(),
@@ -488,7 +487,7 @@ macro_rules! ntt_core_logic {
                     self, clock, running, phase, log_m, in_ilv, out_ilv, inverse, scale_en, scale_value, counter, stage, drain_left,
                     low_mask_r, half_bit_r, tw_shift_r, last_cycle_r,
                     results_left, unload_issue_d, unload_bank_d, drain_total, ld_set, cp_set, ul_set, ul_set_d,
-                    batch, ld_count, ul_count, ld_left, load_sel, pow2_ok, batch_ok, span_ok, ilv_ok, ext_refuse
+                    batch, ld_count, ul_count, ld_left, load_sel, pow2_ok, batch_ok, span_ok, ilv_ok
                 );
                 clock!(self, clock, scale_mul, out_fifo, shell, order);
                 self.shell.reset_n.next = self.reset_n.val();
@@ -869,7 +868,6 @@ macro_rules! ntt_core_logic {
                     & ((self.job_out_ilv.val() == 0)
                         | ((self.job_batch.val() >> self.job_log_size.val().get_bits::<5>(0))
                             == (self.one32.val() << self.job_out_ilv.val())));
-                self.ext_refuse.d.next = self.job_ext_refuse.val();
                 self.refuse.next = 0.into();
                 if self.job_field.val() != self.field_fr.val() {
                     self.refuse.next = self.err_bad_field.val();
@@ -879,8 +877,8 @@ macro_rules! ntt_core_logic {
                     self.refuse.next = self.err_bad_size.val();
                 } else if !self.ilv_ok.q.val() {
                     self.refuse.next = self.err_bad_layout.val();
-                } else if self.ext_refuse.q.val() != 0 {
-                    self.refuse.next = self.ext_refuse.q.val();
+                } else if self.job_ext_refuse.val() != 0 {
+                    self.refuse.next = self.job_ext_refuse.val();
                 }
                 if self.start.val() & self.shell.idle.val() {
                     self.drain_total.d.next = 0.into();
