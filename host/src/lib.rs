@@ -1,6 +1,7 @@
 //! zkcopro-host: the glue. Validates and schedules work, drives the
 //! coprocessor over a [`bus::Bus`], checks results and profiles every job.
 
+pub mod anchors;
 pub mod backend;
 pub mod bus;
 pub mod card_mem;

@@ -1,5 +1,6 @@
 //! The CLI's report commands end to end on small sizes: `bench` writes
-//! bench.json and two SVG plots whose figures are the runs it made; `prove`
+//! bench.json and three SVG plots whose figures are the runs it made (and the
+//! published results beside them); `prove`
 //! reports a verified proof identical to ark-groth16's, step by step.
 
 use std::process::Command;
@@ -36,6 +37,18 @@ fn bench_writes_json_and_plots() {
         assert!(svg.starts_with("<svg") && svg.trim_end().ends_with("</svg>"), "{plot} is a whole SVG");
         assert!(svg.contains("msm uniform") && svg.contains("groth16 chain"), "{plot} names the jobs");
     }
+    // Published results beside the projected times: every committed row, with
+    // this run's time where it has the job and size (none here, 2^10 at most).
+    let anchors = report["anchors"].as_array().unwrap();
+    assert_eq!(anchors.len(), zkcopro_host::anchors::published().len());
+    for a in anchors {
+        assert!(a["time_s"].as_f64().unwrap() > 0.0 && !a["source"].as_str().unwrap().is_empty(), "{a}");
+        assert!(a["zkcopro_end_to_end_s"].is_null() && a["zkcopro_speedup"].is_null(), "{a}");
+    }
+    let svg = std::fs::read_to_string(dir.join("absolute.svg")).unwrap();
+    assert!(svg.starts_with("<svg") && svg.trim_end().ends_with("</svg>"), "absolute.svg is a whole SVG");
+    assert!(svg.contains("ICICLE") && svg.contains("not measured here"), "absolute.svg marks the published figures");
+    assert!(text.contains("published results") && text.contains("Tachyon"), "{text}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
 

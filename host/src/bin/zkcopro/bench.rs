@@ -1,8 +1,9 @@
 //! `zkcopro bench`: the performance targets against arkworks in one run
 //! (MSM with uniform and witness-like scalars, forward NTT, across sizes;
 //! Verilator up to a size, the functional model beyond) and Groth16 proofs
-//! of the squaring-chain circuit, written as
-//! `bench.json` and two SVG plots.
+//! of the squaring-chain circuit, written as `bench.json` and three SVG
+//! plots; published GPU, CPU and FPGA results (host/data/published_anchors.toml,
+//! not measured here) beside the projected times.
 
 use crate::args::{RunArgs, TraceArgs};
 use crate::msm::{self, MsmArgs};
@@ -14,6 +15,7 @@ use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
 use std::time::Instant;
 use zkcopro_host::Backend;
+use zkcopro_host::anchors::{self, Anchor};
 
 #[derive(clap::Args)]
 pub struct BenchArgs {
@@ -27,7 +29,7 @@ pub struct BenchArgs {
     /// Largest log2 size run at all [default: 20, --quick 16].
     #[arg(long, value_name = "K")]
     max_log: Option<u32>,
-    /// Directory for bench.json, speedup.svg and time_split.svg.
+    /// Directory for bench.json, speedup.svg, time_split.svg and absolute.svg.
     #[arg(long, default_value = "target/bench")]
     out: PathBuf,
     /// Seed for every job's inputs (random if omitted; always printed).
@@ -136,6 +138,67 @@ pub struct BenchEntry {
     pub sim_s: f64,
 }
 
+/// A published result beside zkcopro's projected time for the same job and
+/// size in this run (uniform-scalar MSMs; NTTs), where the run has that size.
+#[derive(Serialize, Clone)]
+pub struct AnchorComparison {
+    #[serde(flatten)]
+    pub anchor: Anchor,
+    /// zkcopro's projected end-to-end time for that job and size, if this run had it.
+    pub zkcopro_end_to_end_s: Option<f64>,
+    /// Its device time alone.
+    pub zkcopro_device_s: Option<f64>,
+    /// Whether zkcopro's cycles there are cycle-accurate (Verilator) or modelled.
+    pub zkcopro_cycle_accurate: Option<bool>,
+    /// The published time over zkcopro's end-to-end time (above 1: zkcopro's
+    /// projection is faster); only where the curve is the same.
+    pub zkcopro_speedup: Option<f64>,
+}
+
+/// Each published result with the run's entry for the same job and size.
+pub fn compare_anchors(entries: &[BenchEntry], anchors: &[Anchor]) -> Vec<AnchorComparison> {
+    anchors
+        .iter()
+        .map(|a| {
+            let job = if a.job == "msm" { "msm uniform" } else { "ntt" };
+            let ours = entries.iter().find(|e| e.job == job && e.log_size == a.log_size);
+            AnchorComparison {
+                anchor: a.clone(),
+                zkcopro_end_to_end_s: ours.map(|e| e.end_to_end_s),
+                zkcopro_device_s: ours.map(|e| e.device_s),
+                zkcopro_cycle_accurate: ours.map(|e| e.cycle_accurate),
+                zkcopro_speedup: ours.filter(|_| a.same_curve()).map(|e| a.time_s / e.end_to_end_s),
+            }
+        })
+        .collect()
+}
+
+fn print_anchors(rows: &[AnchorComparison]) {
+    println!("\npublished results (read from their sources, not measured here) beside this run's projected times:");
+    println!(
+        "{:<32} {:<4} {:<10} {:>5} {:>11} {:>13} {:>9}  hardware",
+        "who", "job", "curve", "size", "published", "zkcopro e2e", "zkcopro"
+    );
+    for r in rows {
+        let a = &r.anchor;
+        println!(
+            "{:<32} {:<4} {:<10} {:>5} {:>11} {:>13} {:>9}  {}",
+            a.name,
+            a.job,
+            a.curve,
+            format!("2^{}", a.log_size),
+            plot::human_time(a.time_s),
+            r.zkcopro_end_to_end_s.map(plot::human_time).unwrap_or_else(|| "-".into()),
+            match (r.zkcopro_speedup, a.same_curve()) {
+                (Some(s), _) => format!("{s:.2}x"),
+                (None, false) => "other curve".into(),
+                (None, true) => "-".into(),
+            },
+            a.hardware
+        );
+    }
+}
+
 #[derive(Serialize)]
 struct BenchReport {
     seed: u64,
@@ -147,6 +210,8 @@ struct BenchReport {
     verified: bool,
     run_s: f64,
     entries: Vec<BenchEntry>,
+    /// Published results beside this run's projected times (not measured here).
+    anchors: Vec<AnchorComparison>,
     files: Vec<PathBuf>,
 }
 
@@ -229,10 +294,12 @@ fn replot(json: &std::path::Path, out: &std::path::Path) -> Result<bool, String>
     let text = std::fs::read_to_string(json).map_err(|e| format!("{}: {e}", json.display()))?;
     let saved: Saved = serde_json::from_str(&text).map_err(|e| format!("{}: not a bench.json: {e}", json.display()))?;
     std::fs::create_dir_all(out).map_err(|e| format!("creating {}: {e}", out.display()))?;
-    let (speedup, split) = (out.join("speedup.svg"), out.join("time_split.svg"));
+    let (speedup, split, absolute) = (out.join("speedup.svg"), out.join("time_split.svg"), out.join("absolute.svg"));
     plot::speedup_svg(&saved.entries, &speedup, saved.clock_mhz).map_err(|e| format!("{}: {e}", speedup.display()))?;
     plot::time_split_svg(&saved.entries, &split).map_err(|e| format!("{}: {e}", split.display()))?;
-    println!("wrote {}, {}", speedup.display(), split.display());
+    let anchors = compare_anchors(&saved.entries, &anchors::published());
+    plot::absolute_svg(&saved.entries, &anchors, &absolute, saved.clock_mhz).map_err(|e| format!("{}: {e}", absolute.display()))?;
+    println!("wrote {}, {}, {}", speedup.display(), split.display(), absolute.display());
     Ok(saved.verified)
 }
 
@@ -293,9 +360,12 @@ pub fn run(a: &BenchArgs) -> Result<bool, String> {
     std::fs::create_dir_all(&a.out).map_err(|e| format!("creating {}: {e}", a.out.display()))?;
     let speedup = a.out.join("speedup.svg");
     let split = a.out.join("time_split.svg");
+    let absolute = a.out.join("absolute.svg");
     let json_path = a.out.join("bench.json");
     plot::speedup_svg(&entries, &speedup, a.clock_mhz).map_err(|e| format!("{}: {e}", speedup.display()))?;
     plot::time_split_svg(&entries, &split).map_err(|e| format!("{}: {e}", split.display()))?;
+    let anchors = compare_anchors(&entries, &anchors::published());
+    plot::absolute_svg(&entries, &anchors, &absolute, a.clock_mhz).map_err(|e| format!("{}: {e}", absolute.display()))?;
     let report = BenchReport {
         seed,
         clock_mhz: a.clock_mhz,
@@ -306,13 +376,15 @@ pub fn run(a: &BenchArgs) -> Result<bool, String> {
         verified,
         run_s: t0.elapsed().as_secs_f64(),
         entries,
-        files: vec![json_path.clone(), speedup, split],
+        anchors,
+        files: vec![json_path.clone(), speedup, split, absolute],
     };
     let text = serde_json::to_string_pretty(&report).expect("serialize");
     std::fs::write(&json_path, &text).map_err(|e| format!("{}: {e}", json_path.display()))?;
     if a.json {
         println!("{text}");
     } else {
+        print_anchors(&report.anchors);
         println!("\nwrote {}", report.files.iter().map(|f| f.display().to_string()).collect::<Vec<_>>().join(", "));
         println!(
             "{} in {:.0} s; {}",
@@ -322,4 +394,56 @@ pub fn run(a: &BenchArgs) -> Result<bool, String> {
         );
     }
     Ok(verified)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(job: &str, log_size: u32, end_to_end_s: f64) -> BenchEntry {
+        BenchEntry {
+            job: job.into(),
+            log_size,
+            backend: Backend::Model,
+            cycle_accurate: false,
+            verified: true,
+            device_cycles: 1,
+            efficiency: 1.0,
+            glue_s: 0.0,
+            transfer_s: 0.0,
+            bus_s: 0.0,
+            device_s: end_to_end_s,
+            end_to_end_s,
+            glue_share: 0.0,
+            load_bases_s: 0.0,
+            arkworks_s: 1.0,
+            speedup_vs_arkworks: 1.0 / end_to_end_s,
+            sim_s: 0.0,
+        }
+    }
+
+    #[test]
+    fn anchors_meet_the_same_job_and_size_only() {
+        let anchors = anchors::parse(anchors::ANCHORS_TOML).unwrap();
+        let entries = [entry("msm uniform", 20, 0.04), entry("msm witness", 20, 0.001), entry("ntt", 20, 0.006)];
+        let rows = compare_anchors(&entries, &anchors);
+        assert_eq!(rows.len(), anchors.len());
+        for r in &rows {
+            let a = &r.anchor;
+            match (a.job.as_str(), a.log_size) {
+                ("msm", 20) => {
+                    // The uniform MSM, never the witness one.
+                    assert_eq!(r.zkcopro_end_to_end_s, Some(0.04));
+                    assert!((r.zkcopro_speedup.unwrap() - a.time_s / 0.04).abs() < 1e-12);
+                }
+                ("ntt", 20) => assert!((r.zkcopro_speedup.unwrap() - a.time_s / 0.006).abs() < 1e-12),
+                _ => assert!(r.zkcopro_end_to_end_s.is_none() && r.zkcopro_speedup.is_none(), "{}", a.name),
+            }
+        }
+        // Another curve at a size the run has: the time is shown, no ratio.
+        let other = anchors.iter().find(|a| !a.same_curve()).unwrap();
+        let rows = compare_anchors(&[entry("msm uniform", other.log_size, 1.0)], std::slice::from_ref(other));
+        assert_eq!(rows[0].zkcopro_end_to_end_s, Some(1.0));
+        assert!(rows[0].zkcopro_speedup.is_none());
+    }
 }

@@ -1,7 +1,8 @@
 //! The bench's SVG plots (plotters, SVG backend: self-contained files with
 //! text left to the viewer's sans-serif font).
 
-use crate::bench::BenchEntry;
+use crate::bench::{AnchorComparison, BenchEntry};
+use zkcopro_host::anchors::AnchorKind;
 use plotters::coord::Shift;
 use plotters::coord::ranged1d::SegmentValue;
 use plotters::prelude::*;
@@ -134,6 +135,97 @@ pub fn time_split_svg(entries: &[BenchEntry], path: &Path) -> PlotResult {
     root.present().map_err(err)
 }
 
+/// Projected absolute times (log scale) against log2 size: zkcopro's
+/// uniform-scalar MSMs and NTTs end to end (lines; filled markers
+/// cycle-accurate), and the published results (not measured here) as
+/// labelled markers: triangles GPUs, squares CPUs, diamonds FPGAs; hollow
+/// where the curve is not BN254.
+pub fn absolute_svg(entries: &[BenchEntry], anchors: &[AnchorComparison], path: &Path, clock_mhz: f64) -> PlotResult {
+    let root = SVGBackend::new(path, (960, 600)).into_drawing_area();
+    root.fill(&WHITE).map_err(err)?;
+    let jobs = [("msm uniform", "msm", SERIES_COLOURS[0]), ("ntt", "ntt", SERIES_COLOURS[2])];
+    let ours: Vec<&BenchEntry> = entries.iter().filter(|e| jobs.iter().any(|j| j.0 == e.job)).collect();
+    let sizes = ours.iter().map(|e| e.log_size).chain(anchors.iter().map(|a| a.anchor.log_size));
+    let (lo, hi) = sizes.fold((u32::MAX, 0), |(a, b), k| (a.min(k), b.max(k)));
+    let (xmin, xmax) = if lo > hi { (0.0, 1.0) } else { (lo as f64 - 0.5, hi as f64 + 3.5) };
+    let times = ours.iter().map(|e| e.end_to_end_s).chain(anchors.iter().map(|a| a.anchor.time_s)).filter(|t| *t > 0.0);
+    let (tmin, tmax) = times.fold((f64::INFINITY, 0.0f64), |(a, b), t| (a.min(t), b.max(t)));
+    let (ymin, ymax) = if tmin.is_finite() { (tmin / 3.0, tmax * 3.0) } else { (1e-6, 1.0) };
+    let mut chart = ChartBuilder::on(&root)
+        .caption(format!("zkcopro's projected times ({clock_mhz} MHz) beside published results"), ("sans-serif", 20))
+        .margin(16)
+        .margin_top(24)
+        .x_label_area_size(60)
+        .y_label_area_size(70)
+        .build_cartesian_2d(xmin..xmax, (ymin..ymax).log_scale())
+        .map_err(err)?;
+    chart
+        .configure_mesh()
+        .x_desc("log2 of the size (MSM points, NTT elements)")
+        .y_desc("time for one job (log scale)")
+        .x_label_formatter(&|x| format!("2^{}", x.round() as i64))
+        .y_label_formatter(&|y| human_time(*y))
+        .draw()
+        .map_err(err)?;
+    for (job, _, colour) in jobs {
+        let pts: Vec<&&BenchEntry> = ours.iter().filter(|e| e.job == job).collect();
+        if pts.is_empty() {
+            continue;
+        }
+        chart
+            .draw_series(LineSeries::new(pts.iter().map(|e| (e.log_size as f64, e.end_to_end_s)), colour.stroke_width(2)))
+            .map_err(err)?
+            .label(format!("zkcopro {job}, end to end (projected)"))
+            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], colour.stroke_width(2)));
+        chart
+            .draw_series(pts.iter().map(|e| {
+                let style = if e.cycle_accurate { colour.filled() } else { colour.stroke_width(2) };
+                Circle::new((e.log_size as f64, e.end_to_end_s), 4, style)
+            }))
+            .map_err(err)?;
+    }
+    for c in anchors {
+        let a = &c.anchor;
+        let colour = jobs.iter().find(|j| j.1 == a.job).map(|j| j.2).unwrap_or(BLACK);
+        let style = if a.same_curve() { colour.filled() } else { colour.stroke_width(2) };
+        let at = (a.log_size as f64, a.time_s);
+        match a.kind {
+            AnchorKind::Gpu => chart.draw_series(std::iter::once(TriangleMarker::new(at, 8, style))).map_err(err)?,
+            AnchorKind::Cpu => chart
+                .draw_series(std::iter::once(EmptyElement::at(at) + Rectangle::new([(-6, -6), (6, 6)], style)))
+                .map_err(err)?,
+            AnchorKind::Fpga => {
+                let diamond = vec![(0, -8), (8, 0), (0, 8), (-8, 0), (0, -8)];
+                if a.same_curve() {
+                    chart.draw_series(std::iter::once(EmptyElement::at(at) + Polygon::new(diamond, style))).map_err(err)?
+                } else {
+                    chart.draw_series(std::iter::once(EmptyElement::at(at) + PathElement::new(diamond, style))).map_err(err)?
+                }
+            }
+        };
+        let label = if a.same_curve() { a.name.clone() } else { format!("{} ({})", a.name, a.curve) };
+        // The rightmost labels go on the marker's left, clear of the edge.
+        let dx = if a.log_size + 1 >= hi { -12 - 6 * label.len() as i32 } else { 10 };
+        chart
+            .draw_series(std::iter::once(
+                EmptyElement::at(at) + Text::new(label, (dx, -4), ("sans-serif", 11).into_font().color(&BLACK.mix(0.75))),
+            ))
+            .map_err(err)?;
+    }
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::UpperLeft)
+        .border_style(BLACK.mix(0.4))
+        .background_style(WHITE.mix(0.9))
+        .draw()
+        .map_err(err)?;
+    note(
+        &root,
+        "markers: published figures, not measured here (triangle GPU, square CPU, diamond FPGA; hollow: another curve)",
+    )?;
+    root.present().map_err(err)
+}
+
 fn note(root: &DrawingArea<SVGBackend<'_>, Shift>, text: &str) -> PlotResult {
     // Under the caption, right-aligned by its estimated width.
     let (w, _) = root.dim_in_pixel();
@@ -153,7 +245,7 @@ fn axis_number(v: f64) -> String {
     }
 }
 
-fn human_time(s: f64) -> String {
+pub fn human_time(s: f64) -> String {
     if s >= 1.0 {
         format!("{s:.2} s")
     } else if s >= 1e-3 {
