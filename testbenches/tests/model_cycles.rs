@@ -1,9 +1,15 @@
 //! The functional model's cycle counts against Verilator's on the same jobs,
 //! so its figures at sizes Verilator cannot reach (2^18 and above in `bench`)
-//! can be trusted: NTTs on chip and four-step through card memory, forward,
-//! inverse and coset, within 2% (today they are equal).
+//! can be trusted, within 2%: NTTs on chip and four-step through card
+//! memory, forward, inverse and coset (equal today); MSMs with uniform,
+//! witness-like, all-equal, all-one and small scalars, the phases, additions
+//! and conflicts as well (equal today but for witness-like and 0/1 scalars,
+//! a few cycles apart).
 
-use ark_bn254::Fr;
+use ark_bn254::{Fr, G1Projective};
+use rand::SeedableRng;
+use zkcopro_host::msm_input::{ScalarKind, msm_input};
+use zkcopro_host::{MsmConfig, MsmProfile};
 use ark_ff::{Field, UniformRand};
 use zkcopro_host::{Bus, Coprocessor, Direction, JobProfile, ModelBus, OutputPowers, VerilatorBus};
 use zkcopro_testbenches::seeded_rng;
@@ -60,5 +66,75 @@ fn ntt_model_cycles_match_verilator_at_2_16() {
         let diff = (m.device_cycles as f64 - v.device_cycles as f64).abs() / v.device_cycles as f64;
         println!("NTT 2^16 {kind:?}: Verilator {} cycles, model {} ({:+.3}%)", v.device_cycles, m.device_cycles, 100.0 * diff);
         assert!(diff <= TOLERANCE);
+    }
+}
+
+/// One MSM of 2^log_n points with seeded scalars of `kind`.
+fn msm_profile<B: Bus>(bus: B, log_n: u32, kind: ScalarKind) -> (G1Projective, MsmProfile) {
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(1000 + log_n as u64);
+    let (points, scalars) = msm_input(&mut rng, 1 << log_n, kind);
+    let mut dev = Coprocessor::new(bus).unwrap();
+    dev.msm_with(&points, &scalars, &MsmConfig::default()).unwrap()
+}
+
+fn check_msm(log_n: u32, kind: ScalarKind) -> f64 {
+    let (rv, v) = msm_profile(VerilatorBus::new(None), log_n, kind);
+    let (rm, m) = msm_profile(ModelBus::new(), log_n, kind);
+    assert_eq!(rm, rv, "2^{log_n} {kind:?}: the same sum");
+    let rel = |a: u64, b: u64| (a as f64 - b as f64).abs() / (b as f64).max(1.0);
+    let diff = rel(m.job.device_cycles, v.job.device_cycles);
+    println!(
+        "MSM 2^{log_n} {kind:?} (c = {}): Verilator {} cycles, model {} ({:+.3}%); accumulate {}/{}, reduce {}/{}, combine {}/{}, additions {}/{}, conflicts {}/{}",
+        v.window_bits,
+        v.job.device_cycles,
+        m.job.device_cycles,
+        100.0 * diff,
+        m.accumulate_cycles,
+        v.accumulate_cycles,
+        m.reduce_cycles,
+        v.reduce_cycles,
+        m.combine_cycles,
+        v.combine_cycles,
+        m.additions,
+        v.additions,
+        m.conflicts,
+        v.conflicts
+    );
+    assert_eq!((m.window_bits, m.windows), (v.window_bits, v.windows), "2^{log_n} {kind:?}: the same windows");
+    assert!(diff <= TOLERANCE, "MSM 2^{log_n} {kind:?}: model {} against Verilator {}", m.job.device_cycles, v.job.device_cycles);
+    for (what, a, b) in [
+        ("accumulation", m.accumulate_cycles, v.accumulate_cycles),
+        ("reduction", m.reduce_cycles, v.reduce_cycles),
+        ("combination", m.combine_cycles, v.combine_cycles),
+    ] {
+        // Each phase on its own, where it is long enough to matter.
+        if b * 20 >= v.job.device_cycles {
+            assert!(rel(a, b) <= TOLERANCE, "MSM 2^{log_n} {kind:?}: {what} {a} against {b}");
+        }
+    }
+    diff
+}
+
+#[test]
+fn msm_model_cycles_match_verilator() {
+    let mut worst = 0.0f64;
+    for log_n in [8u32, 10, 12] {
+        for kind in [ScalarKind::Uniform, ScalarKind::Witness, ScalarKind::Equal, ScalarKind::Ones, ScalarKind::Small] {
+            worst = worst.max(check_msm(log_n, kind));
+        }
+    }
+    // Window 9 (2^14 picks it).
+    for kind in [ScalarKind::Uniform, ScalarKind::Witness] {
+        worst = worst.max(check_msm(14, kind));
+    }
+    println!("largest difference {:.3}%", 100.0 * worst);
+}
+
+/// 2^16 (minutes of Verilator): `--ignored` runs it.
+#[test]
+#[ignore]
+fn msm_model_cycles_match_verilator_at_2_16() {
+    for kind in [ScalarKind::Uniform, ScalarKind::Witness, ScalarKind::Equal] {
+        check_msm(16, kind);
     }
 }

@@ -4,6 +4,7 @@
 //! its cycle counts are estimates, not measurements.
 
 mod data_port;
+mod msm_timing;
 
 use crate::bus::{Beat, Bus, BusError, BusStats, CardMemTiming};
 use std::collections::HashMap;
@@ -16,7 +17,7 @@ use zkcopro_hdl::mem::{CARD_BEATS_PER_RECORD, CARD_RECORD_BYTES};
 use zkcopro_hdl::msm::reference::{bucket_bit_sums, try_signed_digits};
 use zkcopro_hdl::msm::{
     MSM_BASE_BYTES, MSM_BEATS_PER_RESULT, MSM_BUCKET_CAPACITY, MSM_LOOP_LATENCY, MSM_MAX_WINDOW_BITS, MSM_MAX_WINDOWS,
-    MSM_MIN_WINDOW_BITS, FEED_PIPELINE_LATENCY, combiner_cycles_per_step, recoder_cycles,
+    MSM_MIN_WINDOW_BITS, FEED_PIPELINE_LATENCY, FEED_QUEUE_DEPTH, combiner_cycles_per_step, recoder_cycles,
 };
 use zkcopro_hdl::{FieldId, reference};
 use crate::field::DeviceField;
@@ -24,6 +25,16 @@ use ark_bn254::{Fq, Fr, G1Affine, G1Projective};
 use ark_ff::{AdditiveGroup, PrimeField};
 use ark_ec::{AffineRepr, CurveGroup};
 use ark_ff::{BigInt, One, Zero};
+
+/// MSM feed: cycles from a scalar's beat to its recoding (the conversion out
+/// of Montgomery form), calibrated against Verilator.
+const MSM_FEED_CONVERT_CYCLES: u64 = MONT_MUL_LATENCY as u64 + 4;
+/// MSM feed: recoded points that may wait after the recoder (its two skid
+/// buffers of two).
+const MSM_FEED_OUT_SLOTS: usize = 4;
+/// MSM: cycles from the accumulation's end to the reduction's first fetch
+/// decision, calibrated against Verilator.
+const MSM_REDUCE_START_CYCLES: u64 = 1;
 
 /// Modelled cycles of one AXI4-Lite transaction (address + response phase).
 const MODEL_MMIO_CYCLES: u64 = 2;
@@ -302,9 +313,11 @@ impl ModelBus {
     }
 
     /// The MSM engine's function on arkworks points: scalars from the
-    /// stream, bases from card memory. Cycles are estimates (one scalar beat
-    /// or one item per cycle, the recoder's two windows per cycle, the
-    /// engine's reduction walk, the unload).
+    /// stream, bases from card memory. Cycles: the feed and the engine's
+    /// decision stepped cycle by cycle over the items' keys
+    /// ([msm_timing]), the combiner's steps, the unload; equal to Verilator's
+    /// for uniform and all-equal scalars, within 0.3% for 0/1-heavy ones
+    /// (testbenches/tests/model_cycles.rs).
     fn run_msm_job(&mut self, input: &[Beat], expect_out: usize, timeout: BusError) -> Result<Vec<Beat>, BusError> {
         let n = self.run_count as usize;
         let (c, windows) = (self.run_msm.0 as usize, self.run_msm.1 as usize);
@@ -320,10 +333,13 @@ impl ModelBus {
         let coord = |b: &[u8]| Fq::new_unchecked(BigInt::new(std::array::from_fn(|i| u64::from_le_bytes(b[8 * i..8 * i + 8].try_into().unwrap()))));
         let mut points = Vec::new();
         let mut digits = Vec::new();
-        let mut recode = 0u64;
+        // The stream as the feed sees it, for the timing.
+        let half = 1u32 << (c - 1);
+        let mut fed = Vec::with_capacity(input.len());
         let mut record = [0u8; MSM_BASE_BYTES as usize];
         for (i, beat) in input.iter().enumerate() {
             if beat.iter().all(|w| *w == 0) {
+                fed.push(msm_timing::FedScalar { zero: true, recode: 0, keys: None });
                 continue;
             }
             let limbs: [u64; 4] = std::array::from_fn(|k| beat[2 * k] as u64 | (beat[2 * k + 1] as u64) << 32);
@@ -333,16 +349,27 @@ impl ModelBus {
             let at = base_addr + MSM_BASE_BYTES * i as u64;
             if at + MSM_BASE_BYTES > self.timing.capacity {
                 self.error = regmap::ERR_MEM_RESP;
+                fed.push(msm_timing::FedScalar { zero: false, recode: 1, keys: None });
                 continue;
             }
             let Some(d) = try_signed_digits(&scalar.0, c, windows) else {
-                recode += windows.div_ceil(2) as u64;
+                fed.push(msm_timing::FedScalar { zero: false, recode: windows.div_ceil(2) as u64, keys: None });
                 if self.error == regmap::ERR_NONE {
                     self.error = regmap::ERR_BAD_DIGIT;
                 }
                 continue;
             };
-            recode += recoder_cycles(d.iter().rposition(|x| *x != 0).unwrap_or(0)) as u64;
+            fed.push(msm_timing::FedScalar {
+                zero: false,
+                recode: recoder_cycles(d.iter().rposition(|x| *x != 0).unwrap_or(0)) as u64,
+                keys: Some(
+                    d.iter()
+                        .enumerate()
+                        .filter(|(_, x)| **x != 0)
+                        .map(|(w, x)| w as u32 * half + x.unsigned_abs() as u32 - 1)
+                        .collect(),
+                ),
+            });
             self.memory.read(at, &mut record);
             let p = if record.iter().all(|b| *b == 0) {
                 G1Projective::zero()
@@ -357,15 +384,23 @@ impl ModelBus {
         // The combiner: Horner's rule over k = c w + b, from the top.
         let mut total = G1Projective::zero();
         let mut combine = 0u64;
+        // Per k: a doubling unless the accumulator is still the point at
+        // infinity (one cycle to skip it), an addition if R_k is there (one
+        // cycle to skip it); each issue waits for the adder.
         let step = combiner_cycles_per_step(MSM_LOOP_LATENCY) as u64 / 2;
+        let mut acc_inf = true;
         for r in sums.iter().rev() {
-            combine += 1;
-            if !total.is_zero() {
+            if acc_inf {
+                combine += 1;
+            } else {
                 total.double_in_place();
                 combine += step;
             }
-            if !r.is_zero() {
+            if r.is_zero() {
+                combine += 1;
+            } else {
                 total += r;
+                acc_inf = false;
                 combine += step;
             }
         }
@@ -375,20 +410,31 @@ impl ModelBus {
             None => out.extend([Fq::zero().to_beat(), Fq::one().to_beat(), Fq::zero().to_beat()]),
         }
         self.stats.beats_out += out.len() as u64;
-        let items: u64 = digits.iter().map(|d| d.iter().filter(|x| **x != 0).count() as u64).sum();
-        let buckets = (windows as u64) << (c - 1);
-        let accumulate = items.max(n as u64).max(recode)
-            + (MSM_LOOP_LATENCY + FEED_PIPELINE_LATENCY) as u64
-            + self.timing.latency_cycles as u64;
-        let reduce = 2 * buckets + buckets.min(items) * (1 + c as u64 / 2);
-        let unload = MSM_BEATS_PER_RESULT as u64 + 1;
-        let reduce_adds = buckets.min(items) * c as u64 / 2;
-        let adds = items.saturating_sub(buckets.min(items)) + reduce_adds;
+        // The feed and the engine stepped over the items' keys.
+        let feed = msm_timing::FeedTiming {
+            queue_depth: FEED_QUEUE_DEPTH,
+            convert: MSM_FEED_CONVERT_CYCLES,
+            record_beats: CARD_BEATS_PER_RECORD as u64,
+            mem_latency: self.timing.latency_cycles as u64,
+            out_slots: MSM_FEED_OUT_SLOTS,
+            out_latency: FEED_PIPELINE_LATENCY as u64,
+        };
+        let phases = msm_timing::simulate(&fed, feed, c, windows, MSM_LOOP_LATENCY, MSM_REDUCE_START_CYCLES);
+        let accumulate = phases.accumulate;
+        let reduce = phases.reduce;
+        let unload = MSM_BEATS_PER_RESULT as u64;
+        let adds = phases.accumulate_adds + phases.reduce_adds;
         let busy = accumulate + reduce + combine + unload;
         self.msm_combine = combine as u32;
         self.cycles += busy;
         self.perf = [busy as u32, 0, 0, taken as u32, out.len() as u32, adds as u32, 0];
-        self.msm_perf = [accumulate as u32, reduce as u32, 0, (accumulate - (adds - reduce_adds)) as u32, reduce_adds as u32];
+        self.msm_perf = [
+            accumulate as u32,
+            reduce as u32,
+            phases.conflicts as u32,
+            (accumulate - phases.accumulate_adds) as u32,
+            phases.reduce_adds as u32,
+        ];
         self.finish();
         Ok(out)
     }

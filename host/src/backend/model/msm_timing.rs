@@ -1,0 +1,337 @@
+//! Cycle timing of the MSM engine's accumulation and reduction, for the
+//! functional model: the engine's decision stage ("merge or park") stepped
+//! cycle by cycle over the job's item keys, with the adder's loop latency,
+//! the bucket occupancy flags, the one-slot item buffer in front of the
+//! decision, the expander (one item a cycle) and the reduction's bucket walk.
+//! Keys only, no points: the sums come from `bucket_bit_sums`; this gives the
+//! cycles, additions and conflicts the engine's counters report.
+//!
+//! The decision rules are the engine's (`hdl/src/msm/msm_engine.rs`): the
+//! adder's result O and the buffered item F, each cycle:
+//! - O and F share a key: add them;
+//! - O's bucket is full: take it into an addition; F parks if its bucket is
+//!   empty, else waits (a conflict);
+//! - O's bucket is empty: park O; F takes its full bucket or parks;
+//! - no O: F takes its full bucket or parks.
+
+use std::collections::VecDeque;
+
+/// One scalar of the stream, as the feed sees it.
+pub struct FedScalar {
+    /// Zero: dropped at the input, no read, no point.
+    pub zero: bool,
+    /// Cycles the recoder spends on it.
+    pub recode: u64,
+    /// Its items' bucket keys in the order the expander gives them (none for
+    /// a scalar refused for a bad digit: it is recoded, never loaded).
+    pub keys: Option<Vec<u32>>,
+}
+
+/// The feed's timing (`hdl/src/msm/msm_feed.rs`).
+#[derive(Clone, Copy)]
+pub struct FeedTiming {
+    /// Nonzero scalars between the input and the recoder, at most.
+    pub queue_depth: usize,
+    /// Cycles from a scalar's input to the recoder taking it (the
+    /// conversion out of Montgomery form).
+    pub convert: u64,
+    /// Card-port cycles of one base's record, and the read's latency.
+    pub record_beats: u64,
+    pub mem_latency: u64,
+    /// Recoded points that may wait for the engine after the recoder.
+    pub out_slots: usize,
+    /// Cycles from recoder and base to the engine's load buffer.
+    pub out_latency: u64,
+}
+
+/// What the engine's counters report for the two phases.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct MsmPhaseCycles {
+    pub accumulate: u64,
+    pub reduce: u64,
+    pub accumulate_adds: u64,
+    pub reduce_adds: u64,
+    /// Decisions where the adder's result O merged (with F, or with its
+    /// full bucket), as the engine counts them.
+    pub conflicts: u64,
+}
+
+/// An item in the decision's buffer: a point for a key, or (reduction) a
+/// fetch of bucket (w, j).
+#[derive(Clone, Copy)]
+enum Slot {
+    Item(u32),
+    Fetch { key: u32, w: u32, j: u32 },
+}
+
+/// Cycles from a fetch's decision to its bucket point in the load buffer.
+const FETCH_TO_LOAD: u64 = 2;
+
+struct Engine {
+    loop_latency: usize,
+    /// Results leaving the adder, by the cycle they come out (a ring).
+    pipe: Vec<Option<u32>>,
+    full: Vec<bool>,
+    in_flight: u64,
+    slot: Option<Slot>,
+    adds: u64,
+    conflicts: u64,
+}
+
+impl Engine {
+    fn new(loop_latency: usize, keys: usize) -> Self {
+        Engine {
+            loop_latency,
+            pipe: vec![None; loop_latency],
+            full: vec![false; keys],
+            in_flight: 0,
+            slot: None,
+            adds: 0,
+            conflicts: 0,
+        }
+    }
+
+    fn issue(&mut self, t: u64, key: u32) {
+        let at = (t as usize + self.loop_latency) % self.loop_latency;
+        debug_assert!(self.pipe[at].is_none());
+        self.pipe[at] = Some(key);
+        self.in_flight += 1;
+        self.adds += 1;
+    }
+
+    /// One decision; returns whether the slot was taken, and a fetch's hit
+    /// (bucket (w, j) read out).
+    fn decide(&mut self, t: u64) -> (bool, Option<(u32, u32)>) {
+        let o = self.pipe[t as usize % self.loop_latency].take();
+        if o.is_some() {
+            self.in_flight -= 1;
+        }
+        let f = self.slot;
+        let full_f = |s: &Self| match f {
+            Some(Slot::Item(k)) | Some(Slot::Fetch { key: k, .. }) => s.full[k as usize],
+            None => false,
+        };
+        match (o, f) {
+            (Some(ko), Some(Slot::Item(kf))) if ko == kf => {
+                self.conflicts += 1;
+                self.issue(t, ko);
+                (true, None)
+            }
+            (Some(ko), _) if self.full[ko as usize] => {
+                self.conflicts += 1;
+                self.full[ko as usize] = false;
+                self.issue(t, ko);
+                match f {
+                    Some(_) if !full_f(self) => {
+                        if let Some(Slot::Item(kf)) = f {
+                            self.full[kf as usize] = true;
+                        }
+                        (true, None)
+                    }
+                    Some(_) => (false, None),
+                    None => (false, None),
+                }
+            }
+            (Some(ko), _) => {
+                self.full[ko as usize] = true;
+                (true, self.take_or_park(t, f).1)
+            }
+            (None, _) => (true, self.take_or_park(t, f).1),
+        }
+    }
+
+    /// F alone: take its full bucket (an addition, or a fetch's hit) or park.
+    fn take_or_park(&mut self, t: u64, f: Option<Slot>) -> (bool, Option<(u32, u32)>) {
+        match f {
+            Some(Slot::Item(k)) if self.full[k as usize] => {
+                self.full[k as usize] = false;
+                self.issue(t, k);
+                (true, None)
+            }
+            Some(Slot::Item(k)) => {
+                self.full[k as usize] = true;
+                (true, None)
+            }
+            Some(Slot::Fetch { key, w, j }) if self.full[key as usize] => {
+                self.full[key as usize] = false;
+                (true, Some((w, j)))
+            }
+            _ => (true, None),
+        }
+    }
+}
+
+/// The load buffer and the expander in front of the decision's slot, as
+/// registers: each cycle the slot refills (a reduction's fetch first, else
+/// the expander's next item) and the expander takes the load buffer when its
+/// last item goes.
+#[derive(Default)]
+struct Front {
+    /// The load buffer: a point's (or fetched bucket's) items.
+    load: Option<Vec<u32>>,
+    items: VecDeque<u32>,
+}
+
+impl Front {
+    fn empty(&self) -> bool {
+        self.load.is_none() && self.items.is_empty()
+    }
+
+    /// The refill after a decision (`accepted` the slot's item): the slot's
+    /// next item, unless `fetch` (a bucket fetch) goes first; then the
+    /// expander takes the load buffer if it has run out.
+    fn refill(&mut self, e: &mut Engine, accepted: bool, fetch: Option<Slot>) {
+        let free = e.slot.is_none() || accepted;
+        if free {
+            e.slot = None;
+        }
+        if free {
+            if let Some(f) = fetch {
+                e.slot = Some(f);
+            } else if let Some(k) = self.items.pop_front() {
+                e.slot = Some(Slot::Item(k));
+            }
+        }
+        if self.items.is_empty() {
+            if let Some(keys) = self.load.take() {
+                self.items.extend(keys);
+            }
+        }
+    }
+}
+
+/// Steps the feed and the engine through one job, `scalars` in stream order; buckets are
+/// keyed `w 2^(c-1) + |d| - 1`, the reduction's results `result_base + 16 w
+/// + b`.
+pub fn simulate(
+    scalars: &[FedScalar],
+    feed: FeedTiming,
+    c: usize,
+    windows: usize,
+    loop_latency: usize,
+    start_walk_gap: u64,
+) -> MsmPhaseCycles {
+    let buckets = windows << (c - 1);
+    let result_base = buckets.next_multiple_of(16);
+    let mut e = Engine::new(loop_latency, result_base + 16 * windows);
+    // ---- Accumulation. The feed, each cycle: the load buffer takes the
+    // oldest recoded point whose base is in; the recoder hands on its point
+    // when there is room after it, and takes the next converted scalar; the
+    // input takes a scalar (a nonzero one only with a queue slot free, and
+    // starts its base's read).
+    let mut next_scalar = 0usize;
+    let mut queue: VecDeque<(u64, usize)> = VecDeque::new();
+    let mut recoder: Option<(u64, usize)> = None;
+    let mut out: VecDeque<(u64, usize)> = VecDeque::new();
+    let mut base_ready = vec![0u64; scalars.len()];
+    let mut port_free = 0u64;
+    let mut front = Front::default();
+    let mut t = 0u64;
+    loop {
+        let (accepted, _) = e.decide(t);
+        let load_was_empty = front.load.is_none();
+        front.refill(&mut e, accepted, None);
+        if load_was_empty && front.load.is_none() {
+            if let Some(&(ready, i)) = out.front() {
+                if ready <= t {
+                    out.pop_front();
+                    front.load = scalars[i].keys.clone();
+                }
+            }
+        }
+        if let Some((done, i)) = recoder {
+            if done <= t && out.len() < feed.out_slots {
+                recoder = None;
+                if scalars[i].keys.is_some() {
+                    out.push_back((done.max(base_ready[i]) + feed.out_latency, i));
+                }
+            }
+        }
+        if recoder.is_none() {
+            if let Some(&(converted, i)) = queue.front() {
+                if converted <= t {
+                    queue.pop_front();
+                    recoder = Some((t + scalars[i].recode, i));
+                }
+            }
+        }
+        if next_scalar < scalars.len() {
+            let i = next_scalar;
+            if scalars[i].zero {
+                next_scalar += 1;
+            } else if queue.len() < feed.queue_depth {
+                queue.push_back((t + feed.convert, i));
+                port_free = port_free.max(t) + feed.record_beats;
+                base_ready[i] = port_free + feed.mem_latency;
+                next_scalar += 1;
+            }
+        }
+        t += 1;
+        if next_scalar == scalars.len()
+            && queue.is_empty()
+            && recoder.is_none()
+            && out.is_empty()
+            && front.empty()
+            && e.slot.is_none()
+            && e.in_flight == 0
+        {
+            break;
+        }
+    }
+    let accumulate = t;
+    let accumulate_adds = e.adds;
+    // ---- Reduction: walk every bucket (w, j); a full one is fetched and
+    // gives one item per set bit b of j, for result (w, b). A fetch issues
+    // when the load buffer is empty and no fetch is out; an empty bucket's
+    // is done at its decision (the next may issue at once).
+    let half = 1u32 << (c - 1);
+    let mut walk = (0u32, 1u32);
+    let mut walk_done = buckets == 0;
+    let mut fetch_out = false;
+    // A hit's bucket reaches the load buffer FETCH_TO_LOAD cycles on.
+    let mut hits: VecDeque<(u64, u32, u32)> = VecDeque::new();
+    let t0 = t;
+    t += start_walk_gap;
+    let adds0 = e.adds;
+    loop {
+        let was_fetch = matches!(e.slot, Some(Slot::Fetch { .. }));
+        let (accepted, hit) = e.decide(t);
+        let skip = was_fetch && accepted && hit.is_none();
+        if let Some((w, j)) = hit {
+            hits.push_back((t + FETCH_TO_LOAD, w, j));
+        }
+        let free = e.slot.is_none() || accepted;
+        let fetch = if free && front.load.is_none() && (!fetch_out || skip) && !walk_done {
+            let (w, j) = walk;
+            walk = if j == half { (w + 1, 1) } else { (w, j + 1) };
+            walk_done = walk.0 as usize == windows;
+            fetch_out = true;
+            Some(Slot::Fetch { key: w * half + j - 1, w, j })
+        } else {
+            if skip {
+                fetch_out = false;
+            }
+            None
+        };
+        front.refill(&mut e, accepted, fetch);
+        if let Some(&(ready, w, j)) = hits.front() {
+            if ready <= t + 1 {
+                hits.pop_front();
+                let base = (result_base + 16 * w as usize) as u32;
+                front.load = Some((0..c as u32).filter(|b| j >> b & 1 == 1).map(|b| base + b).collect());
+                fetch_out = false;
+            }
+        }
+        t += 1;
+        if walk_done && !fetch_out && hits.is_empty() && front.empty() && e.slot.is_none() && e.in_flight == 0 {
+            break;
+        }
+    }
+    MsmPhaseCycles {
+        accumulate,
+        reduce: t - t0,
+        accumulate_adds,
+        reduce_adds: e.adds - adds0,
+        conflicts: e.conflicts,
+    }
+}
