@@ -8,6 +8,7 @@ use serde::Serialize;
 use std::time::Instant;
 use thiserror::Error;
 use zkcopro_hdl::ntt::reference::Layout;
+use zkcopro_hdl::mem::{CARD_MAX_OUTSTANDING, CARD_RECORD_BYTES};
 use zkcopro_hdl::regmap;
 
 /// Default clock for projected device time: the one the logic-depth report supports.
@@ -386,6 +387,19 @@ impl<B: Bus> Coprocessor<B> {
 
     pub fn mem_config(&self) -> &CardMemConfig {
         &self.mem_config
+    }
+
+    /// Cycles card memory alone may need to read and write these bytes at
+    /// the configured latency and bandwidth: the reader keeps
+    /// `CARD_MAX_OUTSTANDING` records in flight, so a long latency bounds it
+    /// as much as the bandwidth does. Part of a card job's patience.
+    pub(crate) fn card_mem_cycles(&self, read_bytes: u64, write_bytes: u64) -> u64 {
+        let t = self.mem_config.timing(self.clock_hz, self.allocator.capacity());
+        let latency = t.latency_cycles as u64;
+        let records = read_bytes.div_ceil(CARD_RECORD_BYTES);
+        let latency_bound = records * latency / CARD_MAX_OUTSTANDING as u64 + latency;
+        let bandwidth_bound = ((read_bytes + write_bytes) as f64 / t.bytes_per_cycle).ceil() as u64;
+        latency_bound + bandwidth_bound
     }
 
     /// Bytes of card memory, and those not in any buffer.

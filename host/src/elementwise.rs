@@ -106,7 +106,9 @@ impl<B: Bus> Coprocessor<B> {
                 log_size: 0,
                 msm: None,
                 bases: None,
-                patience: 4 * count as u64 + 10_000,
+                // Two beats an operation, and card memory's cycles for a and
+                // b read, the result written.
+                patience: 4 * count as u64 + 10_000 + 2 * self.card_mem_cycles(2 * count as u64 * 32, count as u64 * 32),
                 ntt: Some(params),
             };
             let (_, p) = self.device_job(job, &[], 0)?;

@@ -561,7 +561,9 @@ impl<B: Bus> Coprocessor<B> {
             log_size: job.log_m,
             msm: None,
             bases: None,
-            patience: job.patience(),
+            // Its own cycles, and card memory's at its latency and bandwidth
+            // (a point read and written).
+            patience: job.patience() + 2 * self.card_mem_cycles(job.count as u64 * POINT_BYTES, job.count as u64 * POINT_BYTES),
             ntt: Some(job.params()),
         };
         let (_, p) = self.device_job(dj, &[], 0)?;
