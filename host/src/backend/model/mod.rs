@@ -419,7 +419,7 @@ impl ModelBus {
             out_slots: MSM_FEED_OUT_SLOTS,
             out_latency: FEED_PIPELINE_LATENCY as u64,
         };
-        let phases = msm_timing::simulate(&fed, feed, c, windows, MSM_LOOP_LATENCY, MSM_REDUCE_START_CYCLES);
+        let phases = msm_timing::simulate(fed, feed, c, windows, MSM_LOOP_LATENCY, MSM_REDUCE_START_CYCLES);
         let accumulate = phases.accumulate;
         let reduce = phases.reduce;
         let unload = MSM_BEATS_PER_RESULT as u64;

@@ -64,6 +64,14 @@ enum Slot {
     Fetch { key: u32, w: u32, j: u32 },
 }
 
+impl Slot {
+    fn key(self) -> usize {
+        match self {
+            Slot::Item(k) | Slot::Fetch { key: k, .. } => k as usize,
+        }
+    }
+}
+
 /// Cycles from a fetch's decision to its bucket point in the load buffer.
 const FETCH_TO_LOAD: u64 = 2;
 
@@ -107,10 +115,6 @@ impl Engine {
             self.in_flight -= 1;
         }
         let f = self.slot;
-        let full_f = |s: &Self| match f {
-            Some(Slot::Item(k)) | Some(Slot::Fetch { key: k, .. }) => s.full[k as usize],
-            None => false,
-        };
         match (o, f) {
             (Some(ko), Some(Slot::Item(kf))) if ko == kf => {
                 self.conflicts += 1;
@@ -121,42 +125,44 @@ impl Engine {
                 self.conflicts += 1;
                 self.full[ko as usize] = false;
                 self.issue(t, ko);
+                // F parks (or a fetch of an empty bucket ends) only if its
+                // bucket is empty; else it waits.
                 match f {
-                    Some(_) if !full_f(self) => {
-                        if let Some(Slot::Item(kf)) = f {
+                    Some(s) if !self.full[s.key()] => {
+                        if let Slot::Item(kf) = s {
                             self.full[kf as usize] = true;
                         }
                         (true, None)
                     }
-                    Some(_) => (false, None),
-                    None => (false, None),
+                    _ => (false, None),
                 }
             }
             (Some(ko), _) => {
                 self.full[ko as usize] = true;
-                (true, self.take_or_park(t, f).1)
+                (true, self.take_or_park(t, f))
             }
-            (None, _) => (true, self.take_or_park(t, f).1),
+            (None, _) => (true, self.take_or_park(t, f)),
         }
     }
 
-    /// F alone: take its full bucket (an addition, or a fetch's hit) or park.
-    fn take_or_park(&mut self, t: u64, f: Option<Slot>) -> (bool, Option<(u32, u32)>) {
+    /// F alone: take its full bucket (an addition, or a fetch's hit: the
+    /// bucket (w, j) returned) or park.
+    fn take_or_park(&mut self, t: u64, f: Option<Slot>) -> Option<(u32, u32)> {
         match f {
             Some(Slot::Item(k)) if self.full[k as usize] => {
                 self.full[k as usize] = false;
                 self.issue(t, k);
-                (true, None)
+                None
             }
             Some(Slot::Item(k)) => {
                 self.full[k as usize] = true;
-                (true, None)
+                None
             }
             Some(Slot::Fetch { key, w, j }) if self.full[key as usize] => {
                 self.full[key as usize] = false;
-                (true, Some((w, j)))
+                Some((w, j))
             }
-            _ => (true, None),
+            _ => None,
         }
     }
 }
@@ -181,11 +187,8 @@ impl Front {
     /// next item, unless `fetch` (a bucket fetch) goes first; then the
     /// expander takes the load buffer if it has run out.
     fn refill(&mut self, e: &mut Engine, accepted: bool, fetch: Option<Slot>) {
-        let free = e.slot.is_none() || accepted;
-        if free {
+        if e.slot.is_none() || accepted {
             e.slot = None;
-        }
-        if free {
             if let Some(f) = fetch {
                 e.slot = Some(f);
             } else if let Some(k) = self.items.pop_front() {
@@ -204,7 +207,7 @@ impl Front {
 /// keyed `w 2^(c-1) + |d| - 1`, the reduction's results `result_base + 16 w
 /// + b`.
 pub fn simulate(
-    scalars: &[FedScalar],
+    mut scalars: Vec<FedScalar>,
     feed: FeedTiming,
     c: usize,
     windows: usize,
@@ -235,7 +238,7 @@ pub fn simulate(
             if let Some(&(ready, i)) = out.front() {
                 if ready <= t {
                     out.pop_front();
-                    front.load = scalars[i].keys.clone();
+                    front.load = scalars[i].keys.take();
                 }
             }
         }

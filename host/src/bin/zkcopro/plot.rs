@@ -72,13 +72,7 @@ pub fn speedup_svg(entries: &[BenchEntry], path: &Path, clock_mhz: f64) -> PlotR
             }))
             .map_err(err)?;
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperLeft)
-        .border_style(BLACK.mix(0.4))
-        .background_style(WHITE.mix(0.9))
-        .draw()
-        .map_err(err)?;
+    legend(&mut chart)?;
     note(&root, "filled markers: cycle-accurate (Verilator); hollow: the functional model's cycle counts")?;
     root.present().map_err(err)
 }
@@ -212,18 +206,23 @@ pub fn absolute_svg(entries: &[BenchEntry], anchors: &[AnchorComparison], path: 
             ))
             .map_err(err)?;
     }
+    legend(&mut chart)?;
+    note(
+        &root,
+        "markers: published figures, not measured here (triangle GPU, square CPU, diamond FPGA; hollow: another curve)",
+    )?;
+    root.present().map_err(err)
+}
+
+/// The series legend, the same on every plot: upper left, framed.
+fn legend<'a, DB: DrawingBackend + 'a, CT: CoordTranslate>(chart: &mut ChartContext<'a, DB, CT>) -> PlotResult {
     chart
         .configure_series_labels()
         .position(SeriesLabelPosition::UpperLeft)
         .border_style(BLACK.mix(0.4))
         .background_style(WHITE.mix(0.9))
         .draw()
-        .map_err(err)?;
-    note(
-        &root,
-        "markers: published figures, not measured here (triangle GPU, square CPU, diamond FPGA; hollow: another curve)",
-    )?;
-    root.present().map_err(err)
+        .map_err(err)
 }
 
 fn note(root: &DrawingArea<SVGBackend<'_>, Shift>, text: &str) -> PlotResult {
@@ -291,13 +290,7 @@ pub fn sweep_svg(series: &[zkcopro_host::sweep::merge::Series], spec: &zkcopro_h
                     .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], colour.stroke_width(2)));
                 chart.draw_series(s.points.iter().map(|&p| Circle::new(p, 4, colour.filled()))).map_err(err)?;
             }
-            chart
-                .configure_series_labels()
-                .position(SeriesLabelPosition::UpperLeft)
-                .border_style(BLACK.mix(0.4))
-                .background_style(WHITE.mix(0.9))
-                .draw()
-                .map_err(err)?;
+            legend(&mut chart)?;
         }};
     }
     if spec.log_y {
