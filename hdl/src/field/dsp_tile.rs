@@ -1,11 +1,16 @@
-//! One DSP tile: a registered 26 x 17-bit unsigned product, the shape of an
+//! One tile: a registered 26 x 17-bit unsigned product, the shape of an
 //! UltraScale+ DSP48E2 (27 x 18 signed). Rust-HDL's `*` only takes 16-bit
 //! operands, so the product is a line of custom Verilog, with a Rust model for
 //! rust-hdl's simulator; `synth.sh --only tile` shows Yosys maps it to exactly
 //! one DSP48E2, and the multiplier tests check the two against each other
 //! through the whole Montgomery multiplier.
+//!
+//! A tile built with [DspTile::constant] multiplies x by a constant factor in
+//! LUTs instead ([super::const_mul]), keeping only the product's low bits the
+//! multiplier reads; its y port is then unused.
 
-use super::mont_mul_plan::{TILE_P_BITS, TILE_X_BITS, TILE_Y_BITS};
+use super::const_mul;
+use super::mont_mul_plan::{LutTile, TILE_P_BITS, TILE_X_BITS, TILE_Y_BITS};
 use rust_hdl::core::ast::Verilog;
 use rust_hdl::prelude::*;
 
@@ -26,12 +31,25 @@ pub struct DspTile {
     pub p: Signal<Out, Bits<43>>,
     /// Model state: the product register.
     product: u64,
+    /// Some: x times this constant in LUTs, not a DSP.
+    lut: Option<LutTile>,
+}
+
+impl DspTile {
+    /// A tile multiplying x by `lut.factor` mod 2^`lut.width` in LUTs.
+    pub fn constant(lut: LutTile) -> Self {
+        Self { lut: Some(lut), ..Default::default() }
+    }
 }
 
 impl Logic for DspTile {
     fn update(&mut self) {
         if self.clock.pos_edge() {
-            self.product = self.x.val().to_u64() * self.y.val().to_u64();
+            let x = self.x.val().to_u64();
+            self.product = match self.lut {
+                Some(lut) => const_mul::product(x, lut.factor, lut.width),
+                None => x * self.y.val().to_u64(),
+            };
         }
         self.p.next = bits::<43>(self.product as LiteralType);
     }
@@ -41,9 +59,10 @@ impl Logic for DspTile {
     }
 
     fn hdl(&self) -> Verilog {
-        Verilog::Custom(
-            "always @(posedge clock) begin\n    p <= {17'd0, x} * {26'd0, y};\nend\n".to_string(),
-        )
+        Verilog::Custom(match self.lut {
+            Some(lut) => const_mul::verilog(lut.factor, lut.width),
+            None => "always @(posedge clock) begin\n    p <= {17'd0, x} * {26'd0, y};\nend\n".to_string(),
+        })
     }
 }
 

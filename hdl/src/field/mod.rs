@@ -1,6 +1,7 @@
 //! BN254 field arithmetic blocks. Every block is built for either modulus from
 //! one definition (`FieldId` picks the constants).
 
+pub mod const_mul;
 pub mod dsp_tile;
 pub mod mod_add;
 pub mod mod_sub;
@@ -17,4 +18,4 @@ pub use mont_mul::{MontMul, MulImpl};
 pub use mont_mul_fast::MontMulFast;
 /// Cycles from `valid_in` to `valid_out` of every Montgomery multiplier: set
 /// by the tiled design; the fast-simulation one pads to it.
-pub use mont_mul_tiled::{MONT_MUL_LATENCY, MONT_MUL_TILES, MontMulTiled};
+pub use mont_mul_tiled::{MONT_MUL_LATENCY, MontMulTiled};

@@ -3,11 +3,14 @@
 //! hardware, on integers, so each step can be checked against a plain REDC
 //! ([crate::reference::mont_mul]) without simulating anything.
 
+use super::const_mul;
 use super::mont_mul_plan::*;
 use crate::params::FieldId;
 use num_bigint::BigUint;
 
 const MASK_104: u128 = (1 << 104) - 1;
+/// No tile in LUTs (a * b has no constant factor).
+const NO_LUTS: [Option<LutTile>; PIECE_TILES] = [None; PIECE_TILES];
 
 /// One 26 x 17 tile.
 pub fn tile(x: u64, y: u64) -> u64 {
@@ -16,16 +19,23 @@ pub fn tile(x: u64, y: u64) -> u64 {
 }
 
 /// A piece product of a 52-bit x and a 52-bit y: the masked tiles of x by the
-/// low 51 bits of y, plus x << 51 when bit 51 of y is set (the correction the
-/// hardware adds in LUTs).
-pub fn piece_mul(x: u64, y: u64, mask: u8) -> u128 {
+/// low 51 bits of y (those in `luts` by their constant, mod 2^width), plus
+/// x << 51 when bit 51 of y is set (the correction the hardware adds in LUTs).
+pub fn piece_mul(x: u64, y: u64, mask: u8, luts: &[Option<LutTile>; PIECE_TILES]) -> u128 {
     debug_assert!(x < 1 << 52 && y < 1 << 52);
     let mut sum: u128 = 0;
     for t in 0..PIECE_TILES {
         if mask & (1 << t) != 0 {
             let xs = (x >> (TILE_X_BITS * (t / 3))) & ((1 << TILE_X_BITS) - 1);
             let ys = (y >> (TILE_Y_BITS * (t % 3))) & ((1 << TILE_Y_BITS) - 1);
-            sum += (tile(xs, ys) as u128) << tile_offset(t);
+            let product = match luts[t] {
+                Some(lut) => {
+                    debug_assert_eq!(lut.factor, ys, "a LUT tile's factor is its y");
+                    const_mul::product(xs, lut.factor, lut.width)
+                }
+                None => tile(xs, ys),
+            };
+            sum += (product as u128) << tile_offset(t);
         }
     }
     if y >> 51 & 1 == 1 {
@@ -47,13 +57,13 @@ fn big(x: u128) -> BigUint {
 pub fn full_product(a: &BigUint, b: &BigUint) -> BigUint {
     let ap = piece_values(a, PIECE_BITS);
     let bp = piece_values(b, PIECE_BITS);
-    let d: Vec<u128> = (0..PIECES).map(|i| piece_mul(ap[i], bp[i], FULL_MASK)).collect();
+    let d: Vec<u128> = (0..PIECES).map(|i| piece_mul(ap[i], bp[i], FULL_MASK, &NO_LUTS)).collect();
     let mut t = BigUint::from(0u8);
     for i in 0..PIECES {
         t += big(d[i]) << (2 * PIECE_BITS * i);
     }
     for &(i, j) in &PAIRS {
-        let dij = piece_mul(ap[i] + ap[j], bp[i] + bp[j], FULL_MASK);
+        let dij = piece_mul(ap[i] + ap[j], bp[i] + bp[j], FULL_MASK, &NO_LUTS);
         t += big(karatsuba_diff(dij, d[i], d[j])) << (PIECE_BITS * (i + j));
     }
     t
@@ -64,16 +74,15 @@ pub fn low_product(field: FieldId, t_lo: &BigUint) -> BigUint {
     let (qp, q255) = q_pieces(field);
     let xp = piece_values(t_lo, PIECE_BITS);
     let x255 = t_lo.bit(255);
-    let full = |i: usize| piece_mul(xp[i], qp[i], FULL_MASK);
-    let d = [full(0), full(1), full(2), full(3), piece_mul(xp[4], qp[4], LOW52_MASK)];
+    let plan = tile_plan(field);
+    let d: [u128; PIECES] = std::array::from_fn(|i| piece_mul(xp[i], qp[i], M_MASKS[i], &plan.m[i]));
     let mut m = BigUint::from(0u8);
     for (i, di) in d.iter().enumerate().take(3) {
         m += big(*di) << (2 * PIECE_BITS * i);
     }
-    for &k in &M_PAIRS {
+    for (n, &k) in M_PAIRS.iter().enumerate() {
         let (i, j) = PAIRS[k];
-        let mask = if i + j == 4 { LOW52_MASK } else { FULL_MASK };
-        let dij = piece_mul(xp[i] + xp[j], qp[i] + qp[j], mask);
+        let dij = piece_mul(xp[i] + xp[j], qp[i] + qp[j], M_MASKS[PIECES + n], &plan.m[PIECES + n]);
         m += big(karatsuba_diff(dij, d[i], d[j])) << (PIECE_BITS * (i + j));
     }
     // Bit 255: products at 2^255 count only by their lowest bit.
@@ -91,11 +100,12 @@ pub fn low_product(field: FieldId, t_lo: &BigUint) -> BigUint {
 pub fn truncated_mp(field: FieldId, m: &BigUint) -> BigUint {
     let mp = piece_values(m, M_PIECE_BITS);
     let pp = p_pieces(field);
+    let plan = tile_plan(field);
     let mut s = BigUint::from(0u8);
     for word in MP_WORDS {
         let mut w = BigUint::from(0u8);
         for &(i, j) in word {
-            let d = piece_mul(mp[i], pp[j], mp_tile_mask(i, j));
+            let d = piece_mul(mp[i], pp[j], mp_tile_mask(i, j), &plan.mp[PIECES * i + j]);
             let shifted = big(d) << mp_offset(i, j);
             debug_assert!((&w & &shifted) == BigUint::from(0u8), "word members overlap");
             w |= shifted;

@@ -21,6 +21,12 @@
 //!
 //! Constants never pass through an adder: the pair sums of q' pieces are
 //! folded when the design is built.
+//!
+//! That is 242 tiles, over the [DSP_BUDGET]. The tiles of `m` and `m * p`
+//! multiply by constants (q' and p), so [tile_plan] moves the cheapest of
+//! them into LUTs ([super::const_mul]) until the DSPs fit: first the tiles of
+//! m's top coefficient, which need only 9 to 35 low bits of their product,
+//! then the full tiles whose factor has the fewest signed digits.
 
 use crate::params::FieldId;
 use num_bigint::BigUint;
@@ -42,12 +48,33 @@ pub const PIECE_TILES: usize = 6;
 /// Tiles of `m * p` whose product lies wholly below 2^MP_TRUNC_BITS are left out.
 pub const MP_TRUNC_BITS: usize = 255;
 
+/// DSP48E2s one multiplier may use (the 250 MHz issue asks for 200 or fewer;
+/// two are kept in hand).
+pub const DSP_BUDGET: usize = 198;
+
+/// DSP tiles of T = a * b: 15 piece products, all variable.
+pub const AB_TILES: usize = (PIECES + PAIRS.len()) * PIECE_TILES;
+
+/// A tile computed in LUTs: x times `factor` (17 bits), mod 2^`width`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LutTile {
+    pub factor: u64,
+    pub width: usize,
+}
+
 /// The ten Karatsuba pairs (i < j), in the order the hardware lays them out.
 pub const PAIRS: [(usize, usize); 10] =
     [(0, 1), (0, 2), (0, 3), (0, 4), (1, 2), (1, 3), (1, 4), (2, 3), (2, 4), (3, 4)];
 
 /// The pairs `m` needs (coefficients up to 2^204), indices into [PAIRS].
 pub const M_PAIRS: [usize; 6] = [0, 1, 2, 3, 4, 5];
+
+/// Tile masks of m's eleven piece products: D_0..D_4, then the pairs of
+/// [M_PAIRS]; those at 2^204 ((4,4), (0,4), (1,3)) need only 52 low bits.
+pub const M_MASKS: [u8; 11] = [
+    FULL_MASK, FULL_MASK, FULL_MASK, FULL_MASK, LOW52_MASK,
+    FULL_MASK, FULL_MASK, FULL_MASK, LOW52_MASK, FULL_MASK, LOW52_MASK,
+];
 
 /// Offset of tile t (0..6) inside a piece product: x half t / 3, y third t % 3.
 pub const fn tile_offset(t: usize) -> usize {
@@ -97,15 +124,77 @@ pub const MP_WORDS: [&[(usize, usize)]; 13] = [
     &[(4, 1)],
 ];
 
-/// DSP48E2 tiles of one multiplier: a*b, m and the kept tiles of m*p.
-pub fn dsp_tiles() -> usize {
-    let ab = (PIECES + PAIRS.len()) * PIECE_TILES;
-    let m_full = 8 * PIECE_TILES;
-    let m_low = 3 * LOW52_MASK.count_ones() as usize;
-    let mp: usize = (0..PIECES)
-        .flat_map(|i| (0..PIECES).map(move |j| mp_tile_mask(i, j).count_ones() as usize))
-        .sum();
-    ab + m_full + m_low + mp
+/// The constant factor (52 bits) of m's piece product k: a piece of q' or a pair sum.
+pub fn m_factor(field: FieldId, k: usize) -> u64 {
+    let (qp, _) = q_pieces(field);
+    if k < PIECES {
+        qp[k]
+    } else {
+        let (i, j) = PAIRS[M_PAIRS[k - PIECES]];
+        qp[i] + qp[j]
+    }
+}
+
+/// Which tiles of m (11 piece products) and m * p (25) are computed in LUTs.
+#[derive(Clone, Debug)]
+pub struct TilePlan {
+    pub m: [[Option<LutTile>; PIECE_TILES]; 11],
+    pub mp: [[Option<LutTile>; PIECE_TILES]; 25],
+    /// Estimated LUTs of the LUT tiles ([super::const_mul::lut_estimate]).
+    pub lut_estimate: usize,
+}
+
+/// Low bits of tile t's product that m's piece product k needs (m is mod 2^256).
+fn m_tile_width(k: usize, t: usize) -> usize {
+    if M_MASKS[k] == LOW52_MASK { (52 - tile_offset(t)).min(TILE_P_BITS) } else { TILE_P_BITS }
+}
+
+/// Moves the cheapest constant tiles (by estimated LUTs, ties in layout order)
+/// into LUTs until the multiplier's DSP tiles number at most [DSP_BUDGET].
+pub fn tile_plan(field: FieldId) -> TilePlan {
+    use super::const_mul::lut_estimate;
+    let third = |y: u64, t: usize| (y >> (TILE_Y_BITS * (t % 3))) & ((1 << TILE_Y_BITS) - 1);
+    let pp = p_pieces(field);
+    // (LUTs, stage, product, tile, tile as LUTs): stage 0 is m, 1 is m * p.
+    let mut candidates = vec![];
+    for k in 0..11 {
+        for t in (0..PIECE_TILES).filter(|t| M_MASKS[k] & (1 << t) != 0) {
+            let lut = LutTile { factor: third(m_factor(field, k), t), width: m_tile_width(k, t) };
+            candidates.push((lut_estimate(lut.factor, lut.width), 0, k, t, lut));
+        }
+    }
+    for k in 0..25 {
+        for t in (0..PIECE_TILES).filter(|t| mp_tile_mask(k / 5, k % 5) & (1 << t) != 0) {
+            let lut = LutTile { factor: third(pp[k % 5], t), width: TILE_P_BITS };
+            candidates.push((lut_estimate(lut.factor, lut.width), 1, k, t, lut));
+        }
+    }
+    candidates.sort_by_key(|c| (c.0, c.1, c.2, c.3));
+    let over = (AB_TILES + candidates.len()).saturating_sub(DSP_BUDGET);
+    let mut plan = TilePlan { m: [[None; PIECE_TILES]; 11], mp: [[None; PIECE_TILES]; 25], lut_estimate: 0 };
+    for &(luts, stage, k, t, lut) in &candidates[..over] {
+        plan.lut_estimate += luts;
+        if stage == 0 {
+            plan.m[k][t] = Some(lut);
+        } else {
+            plan.mp[k][t] = Some(lut);
+        }
+    }
+    plan
+}
+
+/// DSP48E2 tiles of one multiplier: a*b, and the tiles of m and m*p that are
+/// kept by their masks and not moved into LUTs.
+pub fn dsp_tiles(field: FieldId) -> usize {
+    let plan = tile_plan(field);
+    let dsp = |masks: &mut dyn Iterator<Item = (u8, [Option<LutTile>; PIECE_TILES])>| -> usize {
+        masks
+            .map(|(mask, luts)| (0..PIECE_TILES).filter(|&t| mask & (1 << t) != 0 && luts[t].is_none()).count())
+            .sum()
+    };
+    let m = dsp(&mut (0..11).map(|k| (M_MASKS[k], plan.m[k])));
+    let mp = dsp(&mut (0..25).map(|k| (mp_tile_mask(k / 5, k % 5), plan.mp[k])));
+    AB_TILES + m + mp
 }
 
 /// The 51-bit pieces of q' = -p^-1 mod 2^256 (pieces 0..5) and its bit 255.
@@ -134,9 +223,20 @@ mod tests {
 
     #[test]
     fn dsp_budget() {
-        assert_eq!(dsp_tiles(), 90 + 63 + 89);
-        assert_eq!(dsp_tiles(), super::super::MONT_MUL_TILES);
-        assert!(dsp_tiles() <= 250);
+        for field in FieldId::ALL {
+            let plan = tile_plan(field);
+            let luts = plan.m.iter().chain(plan.mp.iter()).flatten().flatten().count();
+            println!("{field:?}: {} DSP tiles, {luts} tiles in LUTs, about {} LUTs", dsp_tiles(field), plan.lut_estimate);
+            // 242 tiles by the masks (90 + 63 + 89), less those moved into LUTs.
+            assert_eq!(dsp_tiles(field) + luts, 90 + 63 + 89);
+            assert_eq!(dsp_tiles(field), DSP_BUDGET);
+            // m's top-coefficient tiles (9 to 35 bits) are the cheapest and go first.
+            for k in [4, 8, 10] {
+                for t in 2..5 {
+                    assert!(plan.m[k][t].is_some(), "{field:?} m product {k} tile {t}");
+                }
+            }
+        }
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Fully pipelined Montgomery multiplier (R = 2^256) for the FPGA: every
 //! product is made of 26 x 17-bit [DspTile](super::dsp_tile::DspTile)s, one
-//! UltraScale+ DSP48E2 each, 242 in all (the plan and its arithmetic:
+//! UltraScale+ DSP48E2 each, [DSP_BUDGET](mont_mul_plan::DSP_BUDGET) in all,
+//! the rest of the 242 multiplying by constants in LUTs (the plan and its arithmetic:
 //! [super::mont_mul_plan]; the step-by-step integer model:
 //! [super::mont_mul_model]). One product per cycle: y = a * b * 2^-256 mod p.
 //!
@@ -23,16 +24,13 @@
 //!
 //! T_lo and T_hi wait in delay lines (shift registers: SRLs on an FPGA).
 
-use super::mont_mul_plan::{self, FULL_MASK, LOW52_MASK};
+use super::mont_mul_plan::{self, FULL_MASK, M_MASKS, PIECE_TILES};
 use super::piece_mul::{PIECE_MUL_LATENCY, PieceMul};
 use crate::params::FieldId;
 use rust_hdl::prelude::*;
 
 /// Cycles from `valid_in` to the matching `valid_out`.
 pub const MONT_MUL_LATENCY: usize = 21;
-
-/// DSP48E2 tiles in one [MontMulTiled]: 90 (a*b) + 63 (m) + 89 (m*p).
-pub const MONT_MUL_TILES: usize = 242;
 
 /// Registers `T_lo + 2^256 - 1` waits through before the last tree (loaded at 8..16).
 const T_LO_DELAY: usize = 9;
@@ -128,8 +126,7 @@ impl MontMulTiled {
         let (qp, _) = mont_mul_plan::q_pieces(field);
         let pp = mont_mul_plan::p_pieces(field);
         let pairs = mont_mul_plan::PAIRS;
-        let m_masks = [FULL_MASK, FULL_MASK, FULL_MASK, FULL_MASK, LOW52_MASK];
-        let pair_masks = [FULL_MASK, FULL_MASK, FULL_MASK, LOW52_MASK, FULL_MASK, LOW52_MASK];
+        let plan = mont_mul_plan::tile_plan(field);
         let ones: num_bigint::BigUint = (num_bigint::BigUint::from(1u8) << 256) - 1u8;
         Self {
             clock: Default::default(),
@@ -148,7 +145,7 @@ impl MontMulTiled {
             b_piece: Default::default(),
             a_sum: Default::default(),
             b_sum: Default::default(),
-            pm_ab: std::array::from_fn(|_| PieceMul::new(FULL_MASK)),
+            pm_ab: std::array::from_fn(|_| PieceMul::new(FULL_MASK, [None; PIECE_TILES])),
             d_ab: Default::default(),
             dk_ab: Default::default(),
             t_diag: Default::default(),
@@ -160,9 +157,7 @@ impl MontMulTiled {
             x_piece: Default::default(),
             x_sum: Default::default(),
             x_top: Default::default(),
-            pm_m: std::array::from_fn(|k| {
-                PieceMul::new(if k < 5 { m_masks[k] } else { pair_masks[k - 5] })
-            }),
+            pm_m: std::array::from_fn(|k| PieceMul::new(M_MASKS[k], plan.m[k])),
             parity: Default::default(),
             d_m: Default::default(),
             dk_m: Default::default(),
@@ -170,7 +165,9 @@ impl MontMulTiled {
             m_word: Default::default(),
             m_part: Default::default(),
             m: Default::default(),
-            pm_mp: std::array::from_fn(|k| PieceMul::new(mont_mul_plan::mp_tile_mask(k / 5, k % 5))),
+            pm_mp: std::array::from_fn(|k| {
+                PieceMul::new(mont_mul_plan::mp_tile_mask(k / 5, k % 5), plan.mp[k])
+            }),
             mp_word: Default::default(),
             mp_lo1: Default::default(),
             mp_hi1: Default::default(),

@@ -4,9 +4,11 @@
 //!
 //! A tile left out by the mask gets a zero operand, which synthesis folds away
 //! with its DSP: the multiplier uses that to drop tiles its reduction does not
-//! need ([super::mont_mul_plan]).
+//! need ([super::mont_mul_plan]). A tile given as a [LutTile] multiplies by
+//! its constant in LUTs (y must then carry that constant).
 
 use super::dsp_tile::{DSP_TILE_LATENCY, DspTile};
+use super::mont_mul_plan::{LutTile, PIECE_TILES};
 use rust_hdl::prelude::*;
 
 /// Cycles from x, y to `lo`, `hi`: the tile register, then the partial sums.
@@ -40,8 +42,9 @@ pub struct PieceMul {
 }
 
 impl PieceMul {
-    /// A piece product keeping the tiles set in `mask` (bit t, tile t).
-    pub fn new(mask: u8) -> Self {
+    /// A piece product keeping the tiles set in `mask` (bit t, tile t), tile t
+    /// in LUTs where `luts[t]` is set.
+    pub fn new(mask: u8, luts: [Option<LutTile>; PIECE_TILES]) -> Self {
         Self {
             clock: Default::default(),
             x: Default::default(),
@@ -49,7 +52,7 @@ impl PieceMul {
             lo: Default::default(),
             hi: Default::default(),
             mask: Constant::new(bits::<6>(mask as LiteralType)),
-            tiles: Default::default(),
+            tiles: std::array::from_fn(|t| luts[t].map(DspTile::constant).unwrap_or_default()),
             correction: Default::default(),
             sum_lo: Default::default(),
             sum_hi: Default::default(),
@@ -112,6 +115,6 @@ impl Logic for PieceMul {
 
 impl Default for PieceMul {
     fn default() -> Self {
-        Self::new(super::mont_mul_plan::FULL_MASK)
+        Self::new(super::mont_mul_plan::FULL_MASK, [None; PIECE_TILES])
     }
 }
