@@ -25,7 +25,7 @@ pub struct DspTile {
     pub clock: Signal<In, Clock>,
     /// First factor (the DSP's A port).
     pub x: Signal<In, Bits<26>>,
-    /// Second factor (the DSP's B port).
+    /// Second factor (the DSP's B port); a constant tile ignores it.
     pub y: Signal<In, Bits<17>>,
     /// x * y, DSP_TILE_LATENCY cycles after its operands (the DSP's M/P register).
     pub p: Signal<Out, Bits<43>>,

@@ -16,7 +16,7 @@ pub const BUILD_PARAMS: [(&str, &[&str]); 2] = [("mul", &["fast", "tiled"]), ("s
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 pub struct BuildParams {
     /// Montgomery multiplier in the Verilog: `fast` (the simulation one)
-    /// or `tiled` (the 241-DSP48E2 synthesizable one; same cycles, much
+    /// or `tiled` (the 198-DSP48E2 synthesizable one; same cycles, much
     /// slower to build and simulate).
     pub mul: String,
     /// The verilated model's C++ optimisation: `full` (-O2, the default
