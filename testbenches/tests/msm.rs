@@ -11,6 +11,7 @@ use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 use std::collections::HashSet;
 use zkcopro_hdl::msm::reference::{signed_digits, window_count};
+use zkcopro_hdl::msm::{MSM_BUCKET_CAPACITY, MSM_MAX_WINDOW_BITS, MSM_MIN_WINDOW_BITS};
 use zkcopro_hdl::regmap;
 use zkcopro_host::msm::random_points;
 use zkcopro_host::{Bus, CardMemConfig, Coprocessor, DeviceField, DriverError, ModelBus, MsmConfig, MsmProfile, VerilatorBus};
@@ -197,14 +198,31 @@ fn check_bad_input<B: Bus>(bus: B, name: &str) {
     }
     // The device refuses bad job registers by itself too.
     let bus = dev.bus();
-    for (field, count, c, w, code) in [
+    let mut refused = vec![
         (1, 4, 8, 32, regmap::ERR_BAD_FIELD),
         (0, 0, 8, 32, regmap::ERR_ZERO_COUNT),
         (0, 4, 1, 32, regmap::ERR_BAD_SIZE),
         (0, 4, 8, 33, regmap::ERR_BAD_SIZE),
         (0, 4, 8, 0, regmap::ERR_BAD_SIZE),
         (0, 4, 13, 20, regmap::ERR_BAD_SIZE),
-    ] {
+        // Widths outside 2..=16, also where the low five bits alone look valid.
+        (0, 4, 0, 1, regmap::ERR_BAD_SIZE),
+        (0, 4, 17, 1, regmap::ERR_BAD_SIZE),
+        (0, 4, 32 + 8, 1, regmap::ERR_BAD_SIZE),
+        (0, 4, (1 << 31) | 8, 1, regmap::ERR_BAD_SIZE),
+        // Window counts whose low six bits alone look valid.
+        (0, 4, 8, 64 + 8, regmap::ERR_BAD_SIZE),
+        (0, 4, 8, (1 << 31) | 8, regmap::ERR_BAD_SIZE),
+    ];
+    // One window more than the bucket memory holds, at every width where
+    // that is under 32 windows.
+    for c in MSM_MIN_WINDOW_BITS..=MSM_MAX_WINDOW_BITS {
+        let most = (MSM_BUCKET_CAPACITY >> (c - 1)).min(32);
+        if most < 32 {
+            refused.push((0, 4, c as u32, most as u32 + 1, regmap::ERR_BAD_SIZE));
+        }
+    }
+    for (field, count, c, w, code) in refused {
         bus.write32(regmap::JOB_OP.offset, regmap::OP_MSM).unwrap();
         bus.write32(regmap::JOB_FIELD.offset, field).unwrap();
         bus.write32(regmap::JOB_COUNT.offset, count).unwrap();

@@ -69,6 +69,17 @@ pub const MSM_BEATS_PER_RESULT: usize = 3;
 pub const MSM_LOOP_LATENCY: usize = 1 + POINT_ADD_LATENCY;
 
 const _: () = assert!(MSM_KEY_BITS == 16 && MSM_MAX_WINDOWS == 32 && MSM_MAX_WINDOW_BITS == 16);
+
+/// Most windows of width c a job may have: every window's 2^(c-1) buckets
+/// fit [MSM_BUCKET_CAPACITY] and there are at most [MSM_MAX_WINDOWS]; 0 for
+/// a width outside the engine's range.
+pub const fn max_windows_of(c: usize) -> usize {
+    if c < MSM_MIN_WINDOW_BITS || c > MSM_MAX_WINDOW_BITS {
+        return 0;
+    }
+    let fit = MSM_BUCKET_CAPACITY >> (c - 1);
+    if fit < MSM_MAX_WINDOWS { fit } else { MSM_MAX_WINDOWS }
+}
 // Additions in flight at reset come out while reset is still held.
 const _: () = assert!(regmap::RESET_CYCLES as usize > MSM_LOOP_LATENCY);
 // The occupancy flags are swept clear during reset.
@@ -181,10 +192,12 @@ pub struct MsmEngine {
     err_bad_size: Constant<Bits<32>>,
     err_bad_digit: Constant<Bits<32>>,
     err_mem_range: Constant<Bits<32>>,
-    min_c: Constant<Bits<32>>,
-    max_c: Constant<Bits<32>>,
-    max_windows: Constant<Bits<32>>,
-    capacity: Constant<Bits<32>>,
+    /// 0..=16, to compare the window width's low bits against.
+    c_code: [Constant<Bits<5>>; 17],
+    /// Most windows of width c the job may have, min(32, capacity >> (c - 1)),
+    /// by c (0 outside 2..=16): the size check reads it as a table of c
+    /// instead of shifting W by c - 1 and comparing (8 LUT levels in Yosys).
+    max_w_of_c: [Constant<Bits<6>>; 17],
     modulus: Constant<Fe>,
     one: Constant<Fe>,
     result_base: Constant<Key>,
@@ -302,6 +315,7 @@ pub struct MsmEngine {
     bad_digit: Signal<Local, Bit>,
     fetch_skip: Signal<Local, Bit>,
     job_c_minus_1: Signal<Local, Bits<4>>,
+    max_w: Signal<Local, Bits<6>>,
     // The job checks' first stage (the job registers hold for two cycles
     // before a start; the shell registers the code made from these).
     size_ok: DFF<Bit>,
@@ -370,10 +384,8 @@ impl MsmEngine {
             err_bad_size: c32(regmap::ERR_BAD_SIZE as u64),
             err_bad_digit: c32(regmap::ERR_BAD_DIGIT as u64),
             err_mem_range: c32(regmap::ERR_MEM_RANGE as u64),
-            min_c: c32(MSM_MIN_WINDOW_BITS as u64),
-            max_c: c32(MSM_MAX_WINDOW_BITS as u64),
-            max_windows: c32(MSM_MAX_WINDOWS as u64),
-            capacity: c32(MSM_BUCKET_CAPACITY as u64),
+            c_code: std::array::from_fn(|c| Constant::new((c as u64).into())),
+            max_w_of_c: std::array::from_fn(|c| Constant::new((max_windows_of(c) as u64).into())),
             modulus: big(FieldId::Fq.modulus()),
             one: big(one_mont()),
             result_base: Constant::new((MSM_RESULT_BASE as u64).into()),
@@ -479,6 +491,7 @@ impl MsmEngine {
             bad_digit: Default::default(),
             fetch_skip: Default::default(),
             job_c_minus_1: Default::default(),
+            max_w: Default::default(),
             size_ok: Default::default(),
             range_ok: Default::default(),
             accum_done: Default::default(),
@@ -905,11 +918,17 @@ impl Logic for MsmEngine {
         self.win_mask64.next = (self.one_lanes.val() << self.job_windows.val().get_bits::<6>(0)) - 1;
         // c - 1 in 4 bits (c = 16 wraps to 15 correctly; bad c is refused below).
         self.job_c_minus_1.next = self.job_window_bits.val().get_bits::<4>(0) - 1;
-        self.size_ok.d.next = (self.job_window_bits.val() >= self.min_c.val())
-            & (self.job_window_bits.val() <= self.max_c.val())
-            & (self.job_windows.val() != 0)
-            & (self.job_windows.val() <= self.max_windows.val())
-            & ((self.job_windows.val() << self.job_c_minus_1.val()) <= self.capacity.val());
+        // W in 1..=max_w_of_c[c] (0 for a c outside 2..=16, so refused).
+        self.max_w.next = 0.into();
+        for c in 0..17 {
+            if self.job_window_bits.val().get_bits::<5>(0) == self.c_code[c].val() {
+                self.max_w.next = self.max_w_of_c[c].val();
+            }
+        }
+        self.size_ok.d.next = (self.job_window_bits.val().get_bits::<27>(5) == 0)
+            & (self.job_windows.val().get_bits::<26>(6) == 0)
+            & (self.job_windows.val().get_bits::<6>(0) != 0)
+            & (self.job_windows.val().get_bits::<6>(0) <= self.max_w.val());
         // The job's reads stay inside its base buffer: JOB_COUNT bases from
         // a record-aligned address.
         self.range_ok.d.next = (self.job_count.val() <= self.job_bases_count.val())
