@@ -370,17 +370,17 @@ pub(crate) fn assemble(pk: &ProvingKey<Bn254>, r: Fr, s: Fr, sums: Sums) -> Proo
 /// key's constants, B in G2 from the host's MSM), computed while the card
 /// runs; [`AssemblyPrep::finish`] adds the device's sums. The same proof as
 /// [`assemble`]: C's r- and s-multiples are split by linearity. With A' and
-/// B' the constant terms of A and of B in G1 (b0 = delta s + B'),
-/// s (delta r + A' + a) + r (b0 + b) - delta r s = (s A' + r B' + delta r s) + s a + r b,
-/// so the part before the sums takes four G1 scalar multiplications and the
-/// part after two, each group on both cores (ark-groth16 runs its five one
-/// after another).
+/// B' the constant terms of A and of B in G1, a0 = delta r + A' and
+/// b0 = delta s + B',
+/// s (a0 + a) + r (b0 + b) - delta r s = (s a0 + r B') + s a + r b,
+/// so the part before the sums takes three G1 scalar multiplications (on both
+/// cores, beside B's G2 terms) and the part after two: five, as ark-groth16's.
 pub(crate) struct AssemblyPrep {
     r: Fr,
     s: Fr,
     /// delta r + A's constant terms.
     a0: G1Projective,
-    /// s A' + r B' + delta r s.
+    /// s a0 + r B'.
     c0: G1Projective,
     b: ark_bn254::G2Affine,
 }
@@ -389,24 +389,29 @@ impl AssemblyPrep {
     pub(crate) fn new(pk: &ProvingKey<Bn254>, r: Fr, s: Fr, b_g2: G2Projective) -> Self {
         let a_const = pk.a_query[0] + pk.vk.alpha_g1;
         let b_const = pk.b_g1_query[0] + pk.beta_g1;
-        let ((delta_r, delta_rs), ((sa, rb), b)) = rayon::join(
-            || rayon::join(|| pk.delta_g1 * r, || pk.delta_g1 * (r * s)),
+        let ((a0, sa0), (rb, b)) = rayon::join(
+            || {
+                let a0 = pk.delta_g1 * r + a_const;
+                (a0, a0 * s)
+            },
             || {
                 rayon::join(
                     // r = 0: ark-groth16 skips B in G1, and its C term r B vanishes.
-                    || rayon::join(|| a_const * s, || if r.is_zero() { G1Projective::zero() } else { b_const * r }),
+                    || if r.is_zero() { G1Projective::zero() } else { b_const * r },
                     || (pk.vk.delta_g2 * s + pk.b_g2_query[0].into_group() + b_g2 + pk.vk.beta_g2).into_affine(),
                 )
             },
         );
-        AssemblyPrep { r, s, a0: delta_r + a_const, c0: sa + rb + delta_rs, b }
+        AssemblyPrep { r, s, a0, c0: sa0 + rb, b }
     }
 
     /// The proof from the G1 sums (`sums.b_g2` is in the prep already).
     pub(crate) fn finish(&self, a: G1Projective, b_g1: Option<G1Projective>, l: G1Projective, h: G1Projective) -> Proof<Bn254> {
         let g_a = self.a0 + a;
-        let (sa, rb) = rayon::join(|| a * self.s, || b_g1.map_or(G1Projective::zero(), |b| b * self.r));
-        let g_c = self.c0 + sa + rb + l + h;
+        // On one thread: two multiplications are less than waking a pool
+        // thread that slept through the device's jobs.
+        let rb = b_g1.map_or(G1Projective::zero(), |b| b * self.r);
+        let g_c = self.c0 + a * self.s + rb + l + h;
         let [a, c] = G1Projective::normalize_batch(&[g_a, g_c])[..] else { unreachable!("two points") };
         Proof { a, b: self.b, c }
     }
