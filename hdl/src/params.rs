@@ -9,10 +9,11 @@ pub const FIELD_BITS: usize = 256;
 
 /// The clock device times are projected at by default, MHz: below what the
 /// logic-depth report of `scripts/synth.sh` supports on UltraScale+ (-2) for
-/// the whole coprocessor with its calibrated delay model (259.7 MHz, bound by
-/// the MSM occupancy flags' read into the decision; 3.7% of margin for
-/// Yosys's run-to-run mapping). The README's hardware section gives the
-/// budget, the model's sources and the figures.
+/// the whole coprocessor with its calibrated delay model (265.5 MHz in the
+/// last two runs, bound by the MSM reduction's flag key; 259.7 MHz in
+/// earlier ones, the occupancy flags' read: 3.7-5.8% of margin for Yosys's
+/// run-to-run mapping). The README's hardware section gives the budget, the
+/// model's sources and the figures.
 pub const PROJECTED_CLOCK_MHZ: f64 = 250.0;
 
 /// One cycle at [PROJECTED_CLOCK_MHZ], picoseconds (waveform time axes).
