@@ -10,6 +10,23 @@ use zkcopro_host::{Beat, Bus, BusError, BusStats, DeviceField};
 pub mod circom;
 pub mod job_mix;
 
+/// Compiles `tb.v` (top module `tb`) with `sources` in `dir` with Icarus
+/// Verilog (`iverilog -g2012`, installed by scripts/setup.sh) and runs it
+/// there; panics with the tool's message if either step fails.
+pub fn run_icarus_tb(dir: &std::path::Path, sources: &[&std::path::Path]) {
+    let run = |cmd: &str, args: &mut dyn Iterator<Item = &std::ffi::OsStr>| {
+        let out = std::process::Command::new(cmd)
+            .current_dir(dir)
+            .args(args)
+            .output()
+            .unwrap_or_else(|_| panic!("{cmd} not found: run `sudo bash scripts/setup.sh` (installs Debian's iverilog)"));
+        assert!(out.status.success(), "{cmd}: {}", String::from_utf8_lossy(&out.stderr));
+    };
+    let fixed = ["-g2012", "-o", "sim.vvp", "-s", "tb", "tb.v"].map(std::ffi::OsStr::new);
+    run("iverilog", &mut fixed.into_iter().chain(sources.iter().map(|s| s.as_os_str())));
+    run("vvp", &mut ["-n", "sim.vvp"].map(std::ffi::OsStr::new).into_iter());
+}
+
 /// A seeded RNG: `ZKCOPRO_SEED` if set, else random. The seed is printed so
 /// a failure can be replayed.
 pub fn seeded_rng(test: &str) -> ChaCha8Rng {

@@ -8,7 +8,6 @@
 
 use rand::Rng;
 use std::fmt::Write as _;
-use std::process::Command;
 use zkcopro_hdl::export;
 use zkcopro_hdl::msm::{BucketFlags, FLAG_WORD_LOG2, FlagInputs, FlagTableModel, MSM_KEY_BITS, flag_clear_cycles};
 use zkcopro_testbenches::seeded_rng;
@@ -96,14 +95,7 @@ fn flag_table_verilog_in_icarus_matches_model() {
     std::fs::write(dir.join("flags.v"), export::block_verilog(&uut, "flags")).unwrap();
     std::fs::write(dir.join("tb.v"), testbench(stim.len())).unwrap();
     std::fs::write(dir.join("stim.hex"), stim.iter().map(pack).collect::<String>()).unwrap();
-    let compiled = Command::new("iverilog")
-        .current_dir(&dir)
-        .args(["-g2012", "-o", "sim.vvp", "-s", "tb", "tb.v", "flags.v"])
-        .output()
-        .expect("iverilog not found: run `sudo bash scripts/setup.sh` (installs Debian's iverilog)");
-    assert!(compiled.status.success(), "iverilog: {}", String::from_utf8_lossy(&compiled.stderr));
-    let ran = Command::new("vvp").current_dir(&dir).args(["-n", "sim.vvp"]).output().expect("vvp");
-    assert!(ran.status.success(), "vvp: {}", String::from_utf8_lossy(&ran.stderr));
+    zkcopro_testbenches::run_icarus_tb(&dir, &[std::path::Path::new("flags.v")]);
     let out = std::fs::read_to_string(dir.join("out.txt")).unwrap();
     let got: Vec<&str> = out.lines().collect();
     assert_eq!(got.len(), stim.len(), "one output line per cycle");

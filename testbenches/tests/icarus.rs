@@ -8,7 +8,6 @@ use ark_ff::UniformRand;
 use ark_poly::{EvaluationDomain, Radix2EvaluationDomain};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::sync::OnceLock;
 use zkcopro_hdl::export;
 use zkcopro_hdl::field::MulImpl;
@@ -232,15 +231,7 @@ fn run_icarus(name: &str, job: &Job) -> Vec<Beat> {
     if let Some(card) = &job.card {
         std::fs::write(dir.join("card.hex"), card.iter().map(|b| hex(b) + "\n").collect::<String>()).unwrap();
     }
-    let compiled = Command::new("iverilog")
-        .current_dir(&dir)
-        .args(["-g2012", "-o", "sim.vvp", "-s", "tb", "tb.v"])
-        .arg(top)
-        .output()
-        .expect("iverilog not found: run `sudo bash scripts/setup.sh` (installs Debian's iverilog)");
-    assert!(compiled.status.success(), "iverilog: {}", String::from_utf8_lossy(&compiled.stderr));
-    let ran = Command::new("vvp").current_dir(&dir).args(["-n", "sim.vvp"]).output().expect("vvp");
-    assert!(ran.status.success(), "vvp: {}", String::from_utf8_lossy(&ran.stderr));
+    zkcopro_testbenches::run_icarus_tb(&dir, &[top]);
     let out = std::fs::read_to_string(dir.join("out.hex")).unwrap();
     out.lines().map(beat).collect()
 }

@@ -11,7 +11,6 @@ use rand_chacha::ChaCha8Rng;
 use rust_hdl::prelude::*;
 use std::fmt::Write as _;
 use std::path::Path;
-use std::process::Command;
 use zkcopro_hdl::export;
 use zkcopro_hdl::msm::{LaneKeys, LanePicker, MSM_MAX_WINDOW_BITS, MSM_MIN_WINDOW_BITS, PICKER_LANES, lane_keys, pick};
 use zkcopro_testbenches::seeded_rng;
@@ -46,16 +45,7 @@ endmodule"#,
     std::fs::write(dir.join("dut.v"), verilog).unwrap();
     std::fs::write(dir.join("tb.v"), tb).unwrap();
     std::fs::write(dir.join("stim.hex"), stim.concat()).unwrap();
-    let run = |cmd: &str, args: &[&str], dir: &Path| {
-        let out = Command::new(cmd)
-            .current_dir(dir)
-            .args(args)
-            .output()
-            .unwrap_or_else(|_| panic!("{cmd} not found: run `sudo bash scripts/setup.sh` (installs Debian's iverilog)"));
-        assert!(out.status.success(), "{cmd}: {}", String::from_utf8_lossy(&out.stderr));
-    };
-    run("iverilog", &["-g2012", "-o", "sim.vvp", "-s", "tb", "tb.v", "dut.v"], &dir);
-    run("vvp", &["-n", "sim.vvp"], &dir);
+    zkcopro_testbenches::run_icarus_tb(&dir, &[Path::new("dut.v")]);
     let out = std::fs::read_to_string(dir.join("out.txt")).unwrap();
     let _ = std::fs::remove_dir_all(&dir);
     out.lines().map(|l| l.trim_start_matches('0').to_string()).collect()

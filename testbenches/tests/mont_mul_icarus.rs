@@ -6,13 +6,12 @@
 
 use num_bigint::BigUint;
 use rand::Rng;
-use rust_hdl::prelude::*;
-use std::process::Command;
+use std::path::Path;
 use zkcopro_hdl::export;
 use zkcopro_hdl::field::{MONT_MUL_LATENCY, MontMulTiled};
 use zkcopro_hdl::params::FieldId;
 use zkcopro_hdl::reference;
-use zkcopro_testbenches::seeded_rng;
+use zkcopro_testbenches::{run_icarus_tb, seeded_rng};
 
 /// Operations per field: the edge pairs, then random ones.
 const OPS: usize = 400;
@@ -21,15 +20,7 @@ fn verilog(field: FieldId) -> String {
     // rust-hdl walks the multiplier's hierarchy recursively: a big stack.
     std::thread::Builder::new()
         .stack_size(256 << 20)
-        .spawn(move || {
-            let mut uut = MontMulTiled::new(field);
-            uut.clock.connect();
-            uut.a.connect();
-            uut.b.connect();
-            uut.valid_in.connect();
-            uut.connect_all();
-            export::block_verilog(&uut, "zkcopro_mont_mul")
-        })
+        .spawn(move || export::block_verilog(&MontMulTiled::connected(field), "zkcopro_mont_mul"))
         .unwrap()
         .join()
         .unwrap()
@@ -105,14 +96,7 @@ fn run(field: FieldId, rng: &mut impl Rng) {
     std::fs::write(dir.join("mul.v"), verilog(field)).unwrap();
     std::fs::write(dir.join("tb.v"), testbench(n_cycles)).unwrap();
     std::fs::write(dir.join("in.hex"), lines.join("\n") + "\n").unwrap();
-    let compiled = Command::new("iverilog")
-        .current_dir(&dir)
-        .args(["-g2012", "-o", "sim.vvp", "-s", "tb", "tb.v", "mul.v"])
-        .output()
-        .expect("iverilog not found: run `sudo bash scripts/setup.sh` (installs Debian's iverilog)");
-    assert!(compiled.status.success(), "iverilog: {}", String::from_utf8_lossy(&compiled.stderr));
-    let ran = Command::new("vvp").current_dir(&dir).args(["-n", "sim.vvp"]).output().expect("vvp");
-    assert!(ran.status.success(), "vvp: {}", String::from_utf8_lossy(&ran.stderr));
+    run_icarus_tb(&dir, &[Path::new("mul.v")]);
     let out = std::fs::read_to_string(dir.join("out.txt")).unwrap();
     let got: Vec<(usize, BigUint)> = out
         .lines()

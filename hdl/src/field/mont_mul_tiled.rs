@@ -122,6 +122,17 @@ fn piece_constant(v: u64) -> Constant<Bits<52>> {
 }
 
 impl MontMulTiled {
+    /// The block on its own, every input connected (for export and tests).
+    pub fn connected(field: FieldId) -> Self {
+        let mut uut = Self::new(field);
+        uut.clock.connect();
+        uut.a.connect();
+        uut.b.connect();
+        uut.valid_in.connect();
+        uut.connect_all();
+        uut
+    }
+
     pub fn new(field: FieldId) -> Self {
         let (qp, _) = mont_mul_plan::q_pieces(field);
         let pp = mont_mul_plan::p_pieces(field);
@@ -575,16 +586,6 @@ mod tests {
             .unwrap();
     }
 
-    fn connected(field: FieldId) -> MontMulTiled {
-        let mut uut = MontMulTiled::new(field);
-        uut.clock.connect();
-        uut.a.connect();
-        uut.b.connect();
-        uut.valid_in.connect();
-        uut.connect_all();
-        uut
-    }
-
     fn seed() -> u64 {
         match std::env::var("ZKCOPRO_SEED") {
             Ok(s) => s.parse().expect("ZKCOPRO_SEED must be a u64"),
@@ -674,7 +675,7 @@ mod tests {
             sim_assert!(sim, checked == expected.len(), x);
             sim.done(x)
         });
-        sim.run(Box::new(connected(field)), (total as u64 + 10) * 10)
+        sim.run(Box::new(MontMulTiled::connected(field)), (total as u64 + 10) * 10)
             .unwrap();
     }
 
@@ -705,7 +706,7 @@ mod tests {
 
     fn generates_verilog() {
         for field in FieldId::ALL {
-            let uut = connected(field);
+            let uut = MontMulTiled::connected(field);
             let start = Instant::now();
             let verilog = generate_verilog(&uut);
             println!(
