@@ -19,7 +19,7 @@ use zkcopro_hdl::ec::POINT_ADD_LATENCY;
 use zkcopro_hdl::msm::reference::window_count;
 use zkcopro_hdl::msm::{
     MSM_BASE_BYTES, MSM_BEATS_PER_RESULT, MSM_BUCKET_CAPACITY, MSM_LOOP_LATENCY, MSM_MAX_WINDOW_BITS, MSM_MAX_WINDOWS,
-    MSM_MIN_WINDOW_BITS, combiner_cycles_per_step,
+    MSM_MIN_WINDOW_BITS, combiner_cycles_per_step, max_windows_of,
 };
 use zkcopro_hdl::{FieldId, regmap};
 
@@ -164,7 +164,7 @@ pub fn window_shape_for(c: usize, scalar_bits: Option<u32>) -> Result<usize, Dri
             "width {c} needs {w} windows, the device has {MSM_MAX_WINDOWS} digit lanes"
         )));
     }
-    if w << (c - 1) > MSM_BUCKET_CAPACITY {
+    if w > max_windows_of(c) {
         return Err(DriverError::MsmWindow(format!(
             "width {c} needs {} buckets, the device holds {MSM_BUCKET_CAPACITY}",
             w << (c - 1)

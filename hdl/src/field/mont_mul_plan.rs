@@ -151,7 +151,17 @@ fn m_tile_width(k: usize, t: usize) -> usize {
 
 /// Moves the cheapest constant tiles (by estimated LUTs, ties in layout order)
 /// into LUTs until the multiplier's DSP tiles number at most [DSP_BUDGET].
-pub fn tile_plan(field: FieldId) -> TilePlan {
+/// Worked out once per field (the integer model asks for it every product).
+pub fn tile_plan(field: FieldId) -> &'static TilePlan {
+    static PLANS: std::sync::OnceLock<[TilePlan; 2]> = std::sync::OnceLock::new();
+    let plans = PLANS.get_or_init(|| [make_tile_plan(FieldId::Fq), make_tile_plan(FieldId::Fr)]);
+    match field {
+        FieldId::Fq => &plans[0],
+        FieldId::Fr => &plans[1],
+    }
+}
+
+fn make_tile_plan(field: FieldId) -> TilePlan {
     use super::const_mul::lut_estimate;
     let third = |y: u64, t: usize| (y >> (TILE_Y_BITS * (t % 3))) & ((1 << TILE_Y_BITS) - 1);
     let pp = p_pieces(field);
@@ -187,13 +197,11 @@ pub fn tile_plan(field: FieldId) -> TilePlan {
 /// kept by their masks and not moved into LUTs.
 pub fn dsp_tiles(field: FieldId) -> usize {
     let plan = tile_plan(field);
-    let dsp = |masks: &mut dyn Iterator<Item = (u8, [Option<LutTile>; PIECE_TILES])>| -> usize {
-        masks
-            .map(|(mask, luts)| (0..PIECE_TILES).filter(|&t| mask & (1 << t) != 0 && luts[t].is_none()).count())
-            .sum()
+    let dsp = |mask: u8, luts: &[Option<LutTile>; PIECE_TILES]| {
+        (0..PIECE_TILES).filter(|&t| mask & (1 << t) != 0 && luts[t].is_none()).count()
     };
-    let m = dsp(&mut (0..11).map(|k| (M_MASKS[k], plan.m[k])));
-    let mp = dsp(&mut (0..25).map(|k| (mp_tile_mask(k / 5, k % 5), plan.mp[k])));
+    let m: usize = (0..11).map(|k| dsp(M_MASKS[k], &plan.m[k])).sum();
+    let mp: usize = (0..25).map(|k| dsp(mp_tile_mask(k / 5, k % 5), &plan.mp[k])).sum();
     AB_TILES + m + mp
 }
 

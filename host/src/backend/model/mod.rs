@@ -16,8 +16,8 @@ use zkcopro_hdl::top::TopConfig;
 use zkcopro_hdl::mem::{CARD_BEATS_PER_RECORD, CARD_RECORD_BYTES};
 use zkcopro_hdl::msm::reference::{bucket_bit_sums, try_signed_digits};
 use zkcopro_hdl::msm::{
-    MSM_BASE_BYTES, MSM_BEATS_PER_RESULT, MSM_BUCKET_CAPACITY, MSM_LOOP_LATENCY, MSM_MAX_WINDOW_BITS, MSM_MAX_WINDOWS,
-    MSM_MIN_WINDOW_BITS, FEED_PIPELINE_LATENCY, FEED_QUEUE_DEPTH, combiner_cycles_per_step, recoder_cycles,
+    MSM_BASE_BYTES, MSM_BEATS_PER_RESULT, MSM_LOOP_LATENCY, FEED_PIPELINE_LATENCY, FEED_QUEUE_DEPTH,
+    combiner_cycles_per_step, max_windows_of, recoder_cycles,
 };
 use zkcopro_hdl::{FieldId, reference};
 use crate::field::DeviceField;
@@ -192,11 +192,7 @@ impl ModelBus {
             regmap::ERR_BAD_FIELD
         } else if self.job_count == 0 {
             regmap::ERR_ZERO_COUNT
-        } else if msm
-            && !((MSM_MIN_WINDOW_BITS as u64..=MSM_MAX_WINDOW_BITS as u64).contains(&c)
-                && (1..=MSM_MAX_WINDOWS as u64).contains(&w)
-                && w << (c - 1) <= MSM_BUCKET_CAPACITY as u64)
-        {
+        } else if msm && !(1..=max_windows_of(c as usize) as u64).contains(&w) {
             regmap::ERR_BAD_SIZE
         } else if msm
             && (self.job_count > self.bases_regs[2] || self.bases_regs[0] % CARD_RECORD_BYTES as u32 != 0)
