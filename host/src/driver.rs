@@ -368,6 +368,7 @@ impl<B: Bus> Coprocessor<B> {
 
     fn apply_mem_timing(&mut self) {
         let timing = self.mem_config.timing(self.clock_hz, self.allocator.capacity());
+        self.allocator.set_channels(timing.channel_bytes, timing.local_channels as u64);
         self.bus.set_mem_timing(&timing);
     }
 

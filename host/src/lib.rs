@@ -20,7 +20,7 @@ pub use backend::{Backend, ModelBus, TracePoint, TraceSpec, TraceSpecError, Veri
 pub use bus::{Beat, Bus, BusError, BusStats};
 pub use driver::{Coprocessor, DriverError, FieldOp, JobProfile};
 pub use field::DeviceField;
-pub use card_mem::{CardMemConfig, DeviceBuffer, TransferProfile};
+pub use card_mem::{CardMemConfig, CardMemKind, DeviceBuffer, TransferProfile};
 pub use msm::{BasesProfile, MsmBases, MsmConfig, MsmProfile, PendingMsm};
 pub use groth16::{DeviceProvingKey, KeyLoadProfile, ProveError, ProveProfile, ProveStep};
 pub use r1cs::{R1csError, R1csMatrices};

@@ -32,14 +32,21 @@ struct Rng {
     bool chance(uint32_t pct) { return pct >= 100 || (next() % 100) < pct; }
 };
 
-// Card DRAM behind the top's m_axi_* ports: sparse 64 KiB pages (never
+// Card memory behind the top's m_axi_* ports: sparse 64 KiB pages (never
 // written bytes read as zero), one AXI ID so bursts complete in order.
-// Timing: a read burst's first beat is ready `latency` cycles after its AR
-// handshake (plus a seeded random extra delay in tests); read and write
-// beats share `bytes_per_cycle_milli` / 1000 bytes per cycle, at most one
-// of each per cycle. A write burst lands when its last beat arrives and is
-// answered `latency` cycles later (plus the random delay). Reads or writes
-// beyond `capacity` answer DECERR (a failed write changes nothing).
+// The address space is `channels` equal channels of `channel_bytes` (one
+// for a DDR4 channel; 32 HBM pseudo-channels), each with its own bandwidth
+// and latency: a burst (never crossing 4 KiB, so within one channel) is
+// timed by its channel. Timing: a read burst's first beat is ready its
+// channel's latency after its AR handshake (plus a seeded random extra
+// delay in tests); a channel's read and write beats share
+// `bytes_per_cycle_milli` / 1000 bytes per cycle, and the port takes at
+// most one beat each way per cycle. A write burst lands when its last beat
+// arrives and is answered its channel's latency later (plus the random
+// delay). Reads or writes beyond `capacity` answer DECERR (a failed write
+// changes nothing). The first `local_channels` channels are the port's own
+// switch group; bursts to the others cross the HBM switch's shared lateral
+// links and get `remote_bytes_per_cycle_milli` instead.
 struct CardMem {
     static constexpr uint64_t PAGE_BITS = 16;
     static constexpr uint64_t PAGE = 1ull << PAGE_BITS;
@@ -53,13 +60,17 @@ struct CardMem {
     };
     std::unordered_map<uint64_t, std::unique_ptr<uint8_t[]>> pages;
     uint64_t capacity = 16ull << 30;
+    uint64_t channel_bytes = 16ull << 30;
     uint32_t latency = 25;
+    uint64_t local_channels = 1;
     uint64_t bytes_per_cycle_milli = 76800;
+    uint64_t remote_bytes_per_cycle_milli = 76800;
     uint32_t extra_delay_max = 0;
     uint32_t beat_stall_pct = 0;
     Rng rng{7};
     std::deque<Burst> q;
-    int64_t credit_milli = 0;
+    // Bandwidth credit per channel, in thousandths of a byte.
+    std::vector<int64_t> credit_milli = std::vector<int64_t>(1, 0);
     // Writes: addresses taken, data beats taken (AXI lets data lead), and
     // responses owed (ready cycle, OKAY?).
     struct WriteAddr {
@@ -73,6 +84,38 @@ struct CardMem {
     bool arready = false, rvalid = false;
     bool awready = false, wready = false, bvalid = false;
 
+    void configure(uint64_t cap, uint64_t chan_bytes, uint32_t lat, uint64_t local, uint64_t bpc_milli,
+                   uint64_t remote_bpc_milli) {
+        capacity = cap;
+        channel_bytes = std::max<uint64_t>(chan_bytes, 1);
+        latency = lat;
+        local_channels = local;
+        bytes_per_cycle_milli = bpc_milli;
+        remote_bytes_per_cycle_milli = remote_bpc_milli;
+        uint64_t channels = std::max<uint64_t>(1, (capacity + channel_bytes - 1) / channel_bytes);
+        credit_milli.assign(channels, 0);
+    }
+    // The channel holding `addr` (addresses past the end count as the last).
+    size_t channel(uint64_t addr) const {
+        return size_t(std::min<uint64_t>(addr / channel_bytes, credit_milli.size() - 1));
+    }
+    // W beats taken before their burst's address (AXI lets data lead):
+    // charged to their channel when the address comes.
+    uint64_t uncharged_w = 0;
+    // The address of the write burst the next W beat belongs to, if its AW
+    // has come. Only asked with several channels: one channel needs no
+    // address to be timed.
+    bool next_write_addr(uint64_t* addr) const {
+        uint64_t ahead = wq.size();
+        for (const WriteAddr& a : awq) {
+            if (ahead < a.beats) {
+                *addr = a.addr + ahead * BEAT_BYTES;
+                return true;
+            }
+            ahead -= a.beats;
+        }
+        return false;
+    }
     uint8_t* page(uint64_t addr, bool create) {
         auto it = pages.find(addr >> PAGE_BITS);
         if (it != pages.end()) return it->second.get();
@@ -122,7 +165,7 @@ struct CardMem {
     // After a clock edge: take the handshakes that happened at it.
     void edge(bool ar_fire, uint64_t araddr, uint32_t arlen, bool r_fire, const WriteFires& wf, uint64_t now) {
         if (r_fire) {
-            credit_milli -= int64_t(BEAT_BYTES) * 1000;
+            credit_milli[channel(q.front().addr)] -= int64_t(BEAT_BYTES) * 1000;
             if (++q.front().sent == q.front().beats) q.pop_front();
         }
         if (ar_fire) {
@@ -130,14 +173,32 @@ struct CardMem {
             q.push_back({araddr, arlen + 1, 0, now + latency + extra});
         }
         if (wf.b) bq.pop_front();
-        if (wf.aw) awq.push_back({wf.awaddr, wf.awlen + 1});
         if (wf.w) {
-            credit_milli -= int64_t(BEAT_BYTES) * 1000;
+            uint64_t at = 0;
+            if (credit_milli.size() == 1) credit_milli[0] -= int64_t(BEAT_BYTES) * 1000;
+            else if (next_write_addr(&at)) credit_milli[channel(at)] -= int64_t(BEAT_BYTES) * 1000;
+            else uncharged_w++;
             wq.push_back(wf.wdata);
         }
+        if (wf.aw) {
+            awq.push_back({wf.awaddr, wf.awlen + 1});
+            // Beats that came ahead of this address belong to this burst.
+            uint64_t n = std::min<uint64_t>(uncharged_w, wf.awlen + 1);
+            credit_milli[channel(wf.awaddr)] -= int64_t(n * BEAT_BYTES) * 1000;
+            uncharged_w -= n;
+        }
         land_writes(now);
-        credit_milli = std::min<int64_t>(credit_milli + int64_t(bytes_per_cycle_milli),
-                                         int64_t(BEAT_BYTES) * 1000);
+        for (size_t ch = 0; ch < credit_milli.size(); ch++) {
+            uint64_t rate = ch < local_channels ? bytes_per_cycle_milli : remote_bytes_per_cycle_milli;
+            credit_milli[ch] = std::min<int64_t>(credit_milli[ch] + int64_t(rate), int64_t(BEAT_BYTES) * 1000);
+        }
+    }
+    // Whether the channel the next W beat goes to has credit (a beat ahead
+    // of its address is taken, and charged when the address comes).
+    bool write_credit() const {
+        if (credit_milli.size() == 1) return credit_milli[0] >= 0;
+        uint64_t at = 0;
+        return !next_write_addr(&at) || credit_milli[channel(at)] >= 0;
     }
     // Drive the port for the next cycle; returns whether any input changed.
     template <typename M>
@@ -156,11 +217,11 @@ struct CardMem {
         }
         bool was_valid = rvalid, was_ready = arready;
         arready = q.size() < MAX_OUTSTANDING;
-        rvalid = !q.empty() && now >= q.front().ready && credit_milli >= 0 &&
+        rvalid = !q.empty() && now >= q.front().ready && credit_milli[channel(q.front().addr)] >= 0 &&
                  !(beat_stall_pct && rng.chance(beat_stall_pct));
         bool was_awready = awready, was_wready = wready, was_bvalid = bvalid;
         awready = awq.size() < MAX_OUTSTANDING && bq.size() < MAX_OUTSTANDING;
-        wready = wq.size() < 2 * MAX_OUTSTANDING && credit_milli >= 0 &&
+        wready = wq.size() < 2 * MAX_OUTSTANDING && write_credit() &&
                  !(beat_stall_pct && rng.chance(beat_stall_pct));
         bvalid = !bq.empty() && now >= bq.front().first;
         m->m_axi_awready = awready;
@@ -189,7 +250,8 @@ struct CardMem {
         awq.clear();
         wq.clear();
         bq.clear();
-        credit_milli = 0;
+        std::fill(credit_milli.begin(), credit_milli.end(), 0);
+        uncharged_w = 0;
     }
 };
 
@@ -427,12 +489,13 @@ void zk_top_set_stalls(Top* t, uint64_t seed, uint32_t in_valid_pct, uint32_t ou
     t->out_ready_pct = out_ready_pct;
 }
 
-// Card memory: capacity in bytes, first-beat latency in cycles, bandwidth in
-// bytes per cycle x 1000.
-void zk_top_mem_config(Top* t, uint64_t capacity, uint32_t latency, uint64_t bytes_per_cycle_milli) {
-    t->mem.capacity = capacity;
-    t->mem.latency = latency;
-    t->mem.bytes_per_cycle_milli = bytes_per_cycle_milli;
+// Card memory: capacity and channel size in bytes, first-beat latency in
+// cycles, the channels in the port's switch group, and the bandwidth of a
+// channel in it and of one beyond, in bytes per cycle x 1000.
+void zk_top_mem_config(Top* t, uint64_t capacity, uint64_t channel_bytes, uint32_t latency, uint64_t local_channels,
+                       uint64_t bytes_per_cycle_milli, uint64_t remote_bytes_per_cycle_milli) {
+    t->mem.configure(capacity, channel_bytes, latency, local_channels, bytes_per_cycle_milli,
+                     remote_bytes_per_cycle_milli);
 }
 
 // Seeded random memory-response delays: up to `extra_delay_max` more cycles

@@ -31,16 +31,56 @@ const ZK_RESET: c_int = 3;
 /// pages take host memory).
 pub const DEFAULT_CARD_MEM_BYTES: u64 = 16 << 30;
 
-/// Timing of the simulated card DRAM, in device clock cycles.
+/// Timing of the simulated card memory, in device clock cycles. The address
+/// space is made of equal channels (one DDR4 channel, or HBM
+/// pseudo-channels), each with the bandwidth and latency given here.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct CardMemTiming {
     /// Addressable bytes; reads beyond answer DECERR.
     pub capacity: u64,
+    /// Bytes per channel (`capacity` for a single channel).
+    pub channel_bytes: u64,
     /// Cycles from a burst's AR handshake to its first beat.
     pub latency_cycles: u32,
-    /// Peak bandwidth, bytes per cycle (at most one 32-byte beat per cycle
-    /// reaches the port whatever this is).
+    /// The first channels, in the port's own switch group (all of them for
+    /// a single channel).
+    pub local_channels: u32,
+    /// Peak bandwidth of each channel in the port's group, bytes per cycle
+    /// (at most one 32-byte beat per cycle each way reaches the port
+    /// whatever this is).
     pub bytes_per_cycle: f64,
+    /// Peak bandwidth of each channel beyond the port's group (reached over
+    /// an HBM switch's shared lateral links), bytes per cycle.
+    pub remote_bytes_per_cycle: f64,
+}
+
+impl CardMemTiming {
+    /// One channel of `capacity` bytes: the same latency everywhere.
+    pub fn single_channel(capacity: u64, latency_cycles: u32, bytes_per_cycle: f64) -> Self {
+        CardMemTiming {
+            capacity,
+            channel_bytes: capacity.max(1),
+            latency_cycles,
+            local_channels: 1,
+            bytes_per_cycle,
+            remote_bytes_per_cycle: bytes_per_cycle,
+        }
+    }
+
+    /// Number of channels.
+    pub fn channels(&self) -> u64 {
+        self.capacity.div_ceil(self.channel_bytes.max(1)).max(1)
+    }
+
+    /// The channel holding byte `addr` (the last for addresses beyond).
+    pub fn channel_of(&self, addr: u64) -> u64 {
+        (addr / self.channel_bytes.max(1)).min(self.channels() - 1)
+    }
+
+    /// Peak bandwidth of the channel holding `addr`, bytes per cycle.
+    pub fn bytes_per_cycle_at(&self, addr: u64) -> f64 {
+        if self.channel_of(addr) < self.local_channels as u64 { self.bytes_per_cycle } else { self.remote_bytes_per_cycle }
+    }
 }
 
 /// Waveform format, chosen by the trace file's extension.
@@ -146,7 +186,15 @@ unsafe extern "C" {
     fn zk_top_idle(t: *mut RawTop, n: u64);
     fn zk_top_strike_reset(t: *mut RawTop, at: u64, len: u32);
     fn zk_top_strikes(t: *const RawTop) -> u64;
-    fn zk_top_mem_config(t: *mut RawTop, capacity: u64, latency: u32, bytes_per_cycle_milli: u64);
+    fn zk_top_mem_config(
+        t: *mut RawTop,
+        capacity: u64,
+        channel_bytes: u64,
+        latency: u32,
+        local_channels: u64,
+        bytes_per_cycle_milli: u64,
+        remote_bytes_per_cycle_milli: u64,
+    );
     fn zk_top_mem_delays(t: *mut RawTop, seed: u64, extra_delay_max: u32, beat_stall_pct: u32);
     fn zk_top_mem_write(t: *mut RawTop, addr: u64, src: *const u8, len: u64) -> c_int;
     fn zk_top_mem_read(t: *mut RawTop, addr: u64, dst: *mut u8, len: u64) -> c_int;
@@ -349,10 +397,21 @@ impl TopModel {
         unsafe { zk_top_set_stalls(self.raw.as_ptr(), seed, in_valid_pct, out_ready_pct) }
     }
 
-    /// Set the card DRAM's capacity, latency and bandwidth.
+    /// Set the card memory's capacity, channels, latency and bandwidth.
     pub fn set_mem_timing(&mut self, timing: &CardMemTiming) {
-        let milli = (timing.bytes_per_cycle * 1000.0).round().max(1.0) as u64;
-        unsafe { zk_top_mem_config(self.raw.as_ptr(), timing.capacity, timing.latency_cycles, milli) }
+        let milli = |bpc: f64| (bpc * 1000.0).round().max(1.0) as u64;
+        let t = timing;
+        unsafe {
+            zk_top_mem_config(
+                self.raw.as_ptr(),
+                t.capacity,
+                t.channel_bytes.max(1),
+                t.latency_cycles,
+                t.local_channels as u64,
+                milli(t.bytes_per_cycle),
+                milli(t.remote_bytes_per_cycle),
+            )
+        }
     }
 
     /// Seeded random card-memory response delays: each burst up to

@@ -418,7 +418,7 @@ fn verilator_card_memory_delays() {
         bus.set_mem_delays(seed, extra, stall_pct);
         // Slow and narrow on purpose (400 ns, a quarter of a DDR4 channel), so
         // the waits are felt at any projected clock.
-        let slow = CardMemConfig { dram_latency_s: 400e-9, dram_bytes_per_s: 4.8e9, ..Default::default() };
+        let slow = CardMemConfig { dram_latency_s: 400e-9, dram_bytes_per_s: 4.8e9, ..CardMemConfig::ddr4() };
         let mut dev = Coprocessor::new(bus).unwrap().with_mem_config(slow);
         let (bases, _) = dev.load_bases(&points).unwrap();
         for kind in ["uniform", "witness"] {
@@ -459,7 +459,7 @@ fn verilator_memory_that_never_answers_times_out_and_recovers() {
     let mut dev = Coprocessor::new(VerilatorBus::new(None)).unwrap();
     let (bases, _) = dev.load_bases(&points).unwrap();
     let capacity = dev.card_mem_capacity();
-    dev.bus().set_mem_timing(&zkcopro_host::bus::CardMemTiming { capacity, latency_cycles: u32::MAX, bytes_per_cycle: 76.8 });
+    dev.bus().set_mem_timing(&zkcopro_host::bus::CardMemTiming::single_channel(capacity, u32::MAX, 76.8));
     match dev.msm_resident_with(&bases, &scalars, &MsmConfig { window_bits: Some(8), ..Default::default() }) {
         Err(DriverError::Timeout(_)) => {}
         other => panic!("expected a timeout, got {other:?}"),

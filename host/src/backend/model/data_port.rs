@@ -157,7 +157,8 @@ impl ModelBus {
         self.note_mem_error(mem_ok);
         let n = self.run_count as u64;
         let beats = 2 * n;
-        let busy = beats + self.alu_latency() + 3 + self.mem_latency_cycles();
+        let fixed = self.alu_latency() + 3 + self.mem_latency_cycles();
+        let busy = beats.max(self.mem_floor(2)) + fixed;
         self.cycles += busy;
         self.perf = [busy as u32, 0, 0, 2 * n as u32, n as u32, n as u32, 0];
         self.finish();
@@ -169,6 +170,24 @@ impl ModelBus {
         if !mem_ok && self.error == regmap::ERR_NONE {
             self.error = regmap::ERR_MEM_RESP;
         }
+    }
+
+    /// The channels' floor ([ModelBus::channel_floor]) for a field-ALU
+    /// job's card-memory streams: `sources` operands read (1 or 2), the
+    /// results written.
+    fn mem_floor(&self, sources: u32) -> u64 {
+        let (mode, bytes) = (self.mode(), 32 * self.run_count as u64);
+        let mut traffic = Vec::new();
+        if mode & regmap::NTT_MODE_SRC_MEM != 0 {
+            traffic.push((self.src_layout().point_addr(0), bytes));
+            if sources == 2 {
+                traffic.push((self.srcb_layout().point_addr(0), bytes));
+            }
+        }
+        if mode & regmap::NTT_MODE_DST_MEM != 0 {
+            traffic.push((self.dst_layout().point_addr(0), bytes));
+        }
+        self.channel_floor(&traffic)
     }
 
     /// First-beat latencies of the job's card-memory sides.
@@ -283,12 +302,26 @@ impl ModelBus {
         let butterflies = (n / 2) * log_m;
         let drain = batches * log_m * NTT_DRAIN_CYCLES as u64;
         let compute = log_m * ((batch / 2).div_ceil(NTT_UNITS as u64) + NTT_DRAIN_CYCLES as u64) + 1;
+        // A batch's load and unload: a beat a cycle, or slower where a card
+        // memory channel gives less than a beat a cycle (and than two when
+        // the source and destination share one, as they do in steady state).
+        let mode = self.mode();
+        let (src, dst) = (self.src_layout().point_addr(0), self.dst_layout().point_addr(0));
+        let per_beat = |on_card: bool, addr: u64| if on_card { (32.0 / self.timing.bytes_per_cycle_at(addr)).max(1.0) } else { 1.0 };
+        let (src_mem, dst_mem) = (mode & regmap::NTT_MODE_SRC_MEM != 0, mode & regmap::NTT_MODE_DST_MEM != 0);
+        let load = (batch as f64 * per_beat(src_mem, src)).ceil() as u64;
+        let unload = (batch as f64 * per_beat(dst_mem, dst)).ceil() as u64;
+        let shared = if src_mem && dst_mem && self.timing.channel_of(src) == self.timing.channel_of(dst) {
+            (64.0 * batch as f64 / self.timing.bytes_per_cycle_at(src)).ceil() as u64
+        } else {
+            0
+        };
         // Load, compute and unload overlap on three bank sets: every batch's
         // load, then the last batch's compute and unload after it; a compute
         // longer than a load holds the next batch's start.
-        let steady = compute + (batches - 1) * compute.max(batch);
+        let steady = compute + (batches - 1) * compute.max(load).max(unload).max(shared);
         // Only the first read's latency is on the path: writes are posted.
-        let busy = 2 * batch + steady + NTT_UNLOAD_LATENCY as u64 + NTT_PORT_CYCLES + self.timing.latency_cycles as u64;
+        let busy = load + unload + steady + NTT_UNLOAD_LATENCY as u64 + NTT_PORT_CYCLES + self.timing.latency_cycles as u64;
         self.cycles += busy;
         self.perf = [busy as u32, 0, 0, n as u32, n as u32, butterflies as u32, drain as u32];
         self.finish();

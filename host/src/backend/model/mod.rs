@@ -148,7 +148,7 @@ impl Default for ModelBus {
             mem_wperf: [0; 2],
             pending_out: None,
             memory: SparseMemory::default(),
-            timing: CardMemTiming { capacity: zkcopro_sim::DEFAULT_CARD_MEM_BYTES, latency_cycles: 25, bytes_per_cycle: 76.8 },
+            timing: CardMemTiming::single_channel(zkcopro_sim::DEFAULT_CARD_MEM_BYTES, 25, 76.8),
         }
     }
 }
@@ -416,7 +416,8 @@ impl ModelBus {
             out_latency: FEED_PIPELINE_LATENCY as u64,
         };
         let phases = msm_timing::simulate(fed, feed, c, windows, MSM_LOOP_LATENCY, MSM_REDUCE_START_CYCLES);
-        let accumulate = phases.accumulate;
+        let base_bytes = self.mem_perf[0] as u64 * MSM_BASE_BYTES;
+        let accumulate = phases.accumulate.max(self.channel_floor(&[(base_addr, base_bytes)]));
         let reduce = phases.reduce;
         let unload = MSM_BEATS_PER_RESULT as u64;
         let adds = phases.accumulate_adds + phases.reduce_adds;
@@ -433,6 +434,27 @@ impl ModelBus {
         ];
         self.finish();
         Ok(out)
+    }
+
+    /// Fewest cycles card memory can carry `traffic` ((first address,
+    /// bytes) of each stream) in at each channel's bandwidth: the busiest
+    /// channel's bytes over its bytes per cycle. At the default clock no
+    /// channel of either profile binds the 256-bit port but an HBM channel
+    /// beyond the port's switch group (28.75 of 32 bytes a cycle); the floor
+    /// keeps the model from running faster than such a memory.
+    pub(super) fn channel_floor(&self, traffic: &[(u64, u64)]) -> u64 {
+        let mut per_channel = std::collections::BTreeMap::<u64, u64>::new();
+        for &(addr, bytes) in traffic {
+            *per_channel.entry(self.timing.channel_of(addr)).or_default() += bytes;
+        }
+        per_channel
+            .iter()
+            .map(|(&ch, &bytes)| {
+                let rate = self.timing.bytes_per_cycle_at(ch * self.timing.channel_bytes);
+                (bytes as f64 / rate).ceil() as u64
+            })
+            .max()
+            .unwrap_or(0)
     }
 
     /// Pipeline latency of the running field-ALU operation.

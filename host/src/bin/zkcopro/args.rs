@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 use zkcopro_host::bus::{InitState, RANDOM_INIT_SEED_MAX};
-use zkcopro_host::{Backend, Bus, CardMemConfig, Coprocessor, DriverError, TracePoint, TraceSpec};
+use zkcopro_host::{Backend, Bus, CardMemConfig, CardMemKind, Coprocessor, DriverError, TracePoint, TraceSpec};
 
 /// Accepted `--clock-mhz` range.
 pub const CLOCK_MHZ_RANGE: std::ops::RangeInclusive<f64> = 1.0..=2000.0;
@@ -33,11 +33,16 @@ pub struct RunArgs {
     /// reset must bring it to the same results (verilator backend).
     #[arg(long, value_name = "SEED")]
     pub random_init: Option<u32>,
+    /// The card's memory: one DDR4-2400 channel (U200/U250), or HBM2 in 32
+    /// pseudo-channels (U55C).
+    #[arg(long, value_enum, default_value_t = CardMemKind::Ddr4)]
+    pub card_mem: CardMemKind,
     /// Card-memory latency, ns from a read request to its first beat
-    /// [default: 100, a DDR4 channel].
+    /// [default: 100 for ddr4, 110 for hbm].
     #[arg(long, value_name = "NS")]
     pub mem_latency_ns: Option<f64>,
-    /// Card-memory bandwidth, GB/s [default: 19.2, one DDR4-2400 channel].
+    /// Bandwidth of one card-memory channel, GB/s [default: 19.2 for ddr4;
+    /// 14.375 per pseudo-channel for hbm].
     #[arg(long, value_name = "GB_PER_S")]
     pub mem_gbps: Option<f64>,
     #[command(flatten)]
@@ -164,9 +169,9 @@ impl RunArgs {
             .with_mem_config(self.mem_config()))
     }
 
-    /// The card memory these options ask for (the DDR4 default otherwise).
+    /// The card memory these options ask for.
     pub fn mem_config(&self) -> CardMemConfig {
-        let mut config = CardMemConfig::default();
+        let mut config = CardMemConfig::of(self.card_mem);
         if let Some(ns) = self.mem_latency_ns {
             config.dram_latency_s = ns * 1e-9;
         }

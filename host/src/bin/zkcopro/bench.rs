@@ -14,7 +14,7 @@ use crate::prove::{self, CircuitKind, ProveArgs};
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
 use std::time::Instant;
-use zkcopro_host::Backend;
+use zkcopro_host::{Backend, CardMemKind};
 use zkcopro_host::anchors::{self, Anchor};
 
 #[derive(clap::Args)]
@@ -38,6 +38,10 @@ pub struct BenchArgs {
     /// Clock frequency for projected device time, MHz.
     #[arg(long, default_value_t = zkcopro_hdl::params::PROJECTED_CLOCK_MHZ)]
     clock_mhz: f64,
+    /// The card's memory for every job: one DDR4-2400 channel (U200/U250),
+    /// or HBM2 in 32 pseudo-channels (U55C).
+    #[arg(long, value_enum, default_value_t = CardMemKind::Ddr4)]
+    card_mem: CardMemKind,
     /// Print bench.json to stdout instead of the table.
     #[arg(long)]
     json: bool,
@@ -88,6 +92,7 @@ impl BenchArgs {
             clock_mhz: self.clock_mhz,
             json: true,
             random_init: None,
+            card_mem: self.card_mem,
             mem_latency_ns: None,
             mem_gbps: None,
             trace: TraceArgs::default(),
@@ -203,6 +208,8 @@ fn print_anchors(rows: &[AnchorComparison]) {
 struct BenchReport {
     seed: u64,
     clock_mhz: f64,
+    /// The card memory every job ran with.
+    card_mem: zkcopro_host::CardMemConfig,
     multiplier: &'static str,
     quick: bool,
     max_verilator_log: u32,
@@ -369,6 +376,7 @@ pub fn run(a: &BenchArgs) -> Result<bool, String> {
     let report = BenchReport {
         seed,
         clock_mhz: a.clock_mhz,
+        card_mem: zkcopro_host::CardMemConfig::of(a.card_mem),
         multiplier: zkcopro_sim::SIM_MUL,
         quick: a.quick,
         max_verilator_log: max_v,

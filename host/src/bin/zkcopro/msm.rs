@@ -4,7 +4,7 @@
 use crate::args::{RunArgs, best_of, check_host_memory, emit};
 use serde::Serialize;
 use zkcopro_host::msm_input::{PointHex, ScalarKind, Shard, shard_input};
-use zkcopro_host::{Backend, DriverError};
+use zkcopro_host::{Backend, CardMemConfig, DriverError};
 
 /// Largest MSM one run holds: `--log-size`, or the shard's size with `--shard`.
 pub const MSM_MAX_LOG: u32 = 20;
@@ -126,6 +126,8 @@ pub struct MsmReport {
     pub sim_s: f64,
     pub sim_cycles_per_s: f64,
     pub cycle_accurate: bool,
+    /// The card memory simulated (`--card-mem` and the memory flags).
+    pub card_mem: CardMemConfig,
 }
 
 pub fn run(a: &MsmArgs) -> Result<bool, DriverError> {
@@ -220,6 +222,7 @@ pub fn measure(a: &MsmArgs, quiet: bool) -> Result<MsmReport, DriverError> {
         sim_s: j.sim_s,
         sim_cycles_per_s: j.sim_cycles_per_s,
         cycle_accurate: j.cycle_accurate,
+        card_mem: a.run.mem_config(),
     };
     Ok(r)
 }
@@ -238,7 +241,8 @@ fn print(r: &MsmReport, clock_mhz: f64) {
         r.bound
     );
     println!(
-        "card memory: {} bursts, {} bytes read, {:.1}% of the port's bandwidth, {} cycles waiting on memory",
+        "card memory ({}): {} bursts, {} bytes read, {:.1}% of the port's bandwidth, {} cycles waiting on memory",
+        r.card_mem.describe(),
         r.mem_reads,
         r.mem_bytes,
         100.0 * r.mem_bandwidth_use,

@@ -5,7 +5,7 @@ use ark_ff::UniformRand;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use serde::Serialize;
-use zkcopro_host::{Backend, Direction, DriverError};
+use zkcopro_host::{Backend, CardMemConfig, Direction, DriverError};
 
 #[derive(clap::Args, Clone)]
 pub struct NttArgs {
@@ -72,6 +72,8 @@ pub struct NttReport {
     pub speedup_vs_arkworks: f64,
     pub sim_s: f64,
     pub sim_cycles_per_s: f64,
+    /// The card memory simulated (`--card-mem` and the memory flags).
+    pub card_mem: CardMemConfig,
 }
 
 pub fn run(a: &NttArgs) -> Result<bool, DriverError> {
@@ -145,6 +147,7 @@ pub fn measure(a: &NttArgs, quiet: bool) -> Result<NttReport, DriverError> {
         speedup_vs_arkworks: arkworks_s / profile.end_to_end_s.max(f64::MIN_POSITIVE),
         sim_s: profile.sim_s,
         sim_cycles_per_s: profile.sim_cycles_per_s,
+        card_mem: a.run.mem_config(),
     };
     Ok(r)
 }
@@ -157,8 +160,9 @@ fn print(r: &NttReport, clock_mhz: f64) {
         r.efficiency, r.transform_efficiency
     );
     println!(
-        "  {}; card memory: {:.1} MB read, {:.1} MB written, {} cycles waiting for points",
+        "  {}; card memory ({}): {:.1} MB read, {:.1} MB written, {} cycles waiting for points",
         if r.on_card { "whole transform on the card" } else { "not on the card" },
+        r.card_mem.describe(),
         r.mem_read_bytes as f64 / 1e6,
         r.mem_write_bytes as f64 / 1e6,
         r.mem_stall_cycles
