@@ -190,7 +190,8 @@ struct CardMem {
         land_writes(now);
         for (size_t ch = 0; ch < credit_milli.size(); ch++) {
             uint64_t rate = ch < local_channels ? bytes_per_cycle_milli : remote_bytes_per_cycle_milli;
-            credit_milli[ch] = std::min<int64_t>(credit_milli[ch] + int64_t(rate), int64_t(BEAT_BYTES) * 1000);
+            // Up to a read and a write beat of credit: both may go in one cycle.
+            credit_milli[ch] = std::min<int64_t>(credit_milli[ch] + int64_t(rate), 2 * int64_t(BEAT_BYTES) * 1000);
         }
     }
     // Whether the channel the next W beat goes to has credit (a beat ahead
