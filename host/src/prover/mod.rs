@@ -5,6 +5,7 @@
 //! step ([`profile`]) and on the host, transfer and device lanes
 //! ([`timeline`]).
 
+pub mod affine_sum;
 pub mod circom;
 pub mod groth16;
 pub mod profile;

@@ -14,6 +14,7 @@ use crate::Bus;
 use crate::driver::Coprocessor;
 use crate::field::fr_to_le_bytes;
 use crate::msm::{MsmBases, MsmConfig, PendingMsm};
+use crate::prover::affine_sum::sum_affine_at;
 use crate::prover::groth16::{AssemblyPrep, DeviceProvingKey, ProveError, Started};
 use crate::prover::profile::{ProveProfile, ProveStep, StartedJob};
 use crate::prover::qap::{HInputs, Qap};
@@ -193,16 +194,16 @@ impl<B: Bus> Coprocessor<B> {
 }
 
 /// B's G2 MSM on the host. With the witness split, the ones are a sum of
-/// bases (arkworks' `msm_u1`) and only the other scalars are converted and
-/// windowed; else arkworks' MSM over the converted assignment.
+/// bases (batch-affine, [`sum_affine_at`]) and only the other scalars are
+/// converted and windowed; else arkworks' MSM over the converted assignment.
 fn g2_msm(bases: &[ark_bn254::G2Affine], assignment: &[Fr], split: Option<&WitnessSplit>) -> G2Projective {
     use rayon::prelude::*;
     match split {
         Some(split) => {
             let one = Fr::one();
-            let ones: Vec<bool> = split.binary.par_iter().map(|x| *x == one).collect();
+            let ones: Vec<usize> = split.binary.par_iter().enumerate().filter(|(_, x)| **x == one).map(|(i, _)| i).collect();
             let gathered: Vec<_> = split.other_index.iter().map(|&i| bases[i]).collect();
-            G2Projective::msm_u1(bases, &ones) + G2Projective::msm_bigint(&gathered, &split.other_value)
+            sum_affine_at(bases, &ones) + G2Projective::msm_bigint(&gathered, &split.other_value)
         }
         None => {
             let bigints: Vec<_> = assignment.par_iter().map(|x| x.into_bigint()).collect();
