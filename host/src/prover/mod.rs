@@ -6,6 +6,7 @@
 //! ([`timeline`]).
 
 pub mod affine_sum;
+pub mod batch_affine_msm;
 pub mod circom;
 pub mod groth16;
 pub mod profile;

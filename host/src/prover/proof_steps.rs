@@ -15,6 +15,7 @@ use crate::driver::Coprocessor;
 use crate::field::fr_to_le_bytes;
 use crate::msm::{MsmBases, MsmConfig, PendingMsm};
 use crate::prover::affine_sum::sum_affine_at;
+use crate::prover::batch_affine_msm::msm_batch_affine;
 use crate::prover::groth16::{AssemblyPrep, DeviceProvingKey, ProveError, Started};
 use crate::prover::profile::{ProveProfile, ProveStep, StartedJob};
 use crate::prover::qap::{HInputs, Qap};
@@ -195,7 +196,8 @@ impl<B: Bus> Coprocessor<B> {
 
 /// B's G2 MSM on the host. With the witness split, the ones are a sum of
 /// bases (batch-affine, [`sum_affine_at`]) and only the other scalars are
-/// converted and windowed; else arkworks' MSM over the converted assignment.
+/// converted and windowed (arkworks' MSM: a few); else Pippenger with
+/// batch-affine buckets ([`msm_batch_affine`]) over the converted assignment.
 fn g2_msm(bases: &[ark_bn254::G2Affine], assignment: &[Fr], split: Option<&WitnessSplit>) -> G2Projective {
     use rayon::prelude::*;
     match split {
@@ -207,7 +209,7 @@ fn g2_msm(bases: &[ark_bn254::G2Affine], assignment: &[Fr], split: Option<&Witne
         }
         None => {
             let bigints: Vec<_> = assignment.par_iter().map(|x| x.into_bigint()).collect();
-            G2Projective::msm_bigint(bases, &bigints)
+            msm_batch_affine(bases, &bigints)
         }
     }
 }
