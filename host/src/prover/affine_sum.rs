@@ -67,8 +67,11 @@ fn sum_chunk<P: SWCurveConfig>(points: &[Affine<P>]) -> Projective<P> {
 }
 
 /// Every element of `v` (none zero) replaced by its inverse, with one field
-/// inversion; `prefix` is scratch.
-fn invert_all<F: Field>(v: &mut [F], prefix: &mut Vec<F>) {
+/// inversion (Montgomery's trick); `prefix` is scratch.
+pub(super) fn invert_all<F: Field>(v: &mut [F], prefix: &mut Vec<F>) {
+    if v.is_empty() {
+        return;
+    }
     prefix.clear();
     let mut acc = F::ONE;
     for x in v.iter() {

@@ -13,6 +13,7 @@
 
 use ark_ec::short_weierstrass::{Affine, Projective, SWCurveConfig};
 use ark_ec::{AdditiveGroup, AffineRepr};
+use super::affine_sum::invert_all;
 use ark_ff::{BigInteger, Field, PrimeField, Zero};
 use rayon::prelude::*;
 
@@ -159,26 +160,6 @@ impl<P: SWCurveConfig> Batch<P> {
             buckets[b] = Affine::new_unchecked(x, y);
         }
         self.items.clear();
-    }
-}
-
-/// Every element of `v` (none zero) replaced by its inverse with one field
-/// inversion; `prefix` is scratch.
-fn invert_all<F: Field>(v: &mut [F], prefix: &mut Vec<F>) {
-    if v.is_empty() {
-        return;
-    }
-    prefix.clear();
-    let mut acc = F::ONE;
-    for x in v.iter() {
-        prefix.push(acc);
-        acc *= x;
-    }
-    let mut inv = acc.inverse().expect("no zero denominators");
-    for (x, before) in v.iter_mut().zip(prefix.iter()).rev() {
-        let next = inv * *x;
-        *x = inv * before;
-        inv = next;
     }
 }
 
