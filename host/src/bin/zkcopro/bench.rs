@@ -321,8 +321,9 @@ pub fn run(a: &BenchArgs) -> Result<bool, String> {
     let sizes: Vec<u32> = (MIN_LOG..=max_log).step_by(LOG_STEP).collect();
     if !a.json {
         println!(
-            "zkcopro bench: sizes 2^{MIN_LOG}..2^{max_log} (Verilator up to 2^{max_v}, the functional model beyond), seed {seed}, clock {} MHz",
-            a.clock_mhz
+            "zkcopro bench: sizes 2^{MIN_LOG}..2^{max_log} (Verilator up to 2^{max_v}, the functional model beyond), seed {seed}, clock {} MHz, card memory {}",
+            a.clock_mhz,
+            zkcopro_host::CardMemConfig::of(a.card_mem).describe()
         );
         println!(
             "{:<14} {:>5} {:>9} {:>8} {:>12} {:>12} {:>9} {:>6} {:>8}",
