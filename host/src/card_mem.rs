@@ -115,18 +115,19 @@ impl CardMemConfig {
         }
     }
 
-    /// One line for reports, e.g. "hbm: 32 channels (4 local) at 14.375 GB/s, 110 ns".
+    /// One line for reports, e.g. "ddr4: 1 channel at 19.2 GB/s, 100 ns to the first beat".
     pub fn describe(&self) -> String {
         let kind = match self.kind {
             CardMemKind::Ddr4 => "ddr4",
             CardMemKind::Hbm => "hbm",
         };
+        let gbps = self.dram_bytes_per_s / 1e9;
         let channels = match (self.channels, self.local_channels) {
-            (1, _) => "1 channel".to_string(),
-            (n, l) if l >= n => format!("{n} channels"),
-            (n, l) => format!("{n} channels ({l} in the port's switch group, the rest at {:.0}%)", 100.0 * self.remote_share),
+            (1, _) => format!("1 channel at {gbps} GB/s"),
+            (n, l) if l >= n => format!("{n} channels at {gbps} GB/s each"),
+            (n, l) => format!("{n} channels at {gbps} GB/s each ({l} in the port's switch group, the rest at {:.0}%)", 100.0 * self.remote_share),
         };
-        format!("{kind}: {channels} at {} GB/s each, {:.0} ns to the first beat", self.dram_bytes_per_s / 1e9, self.dram_latency_s * 1e9)
+        format!("{kind}: {channels}, {:.0} ns to the first beat", self.dram_latency_s * 1e9)
     }
 
     /// Seconds one DMA transfer of `bytes` takes.
