@@ -97,21 +97,33 @@ impl CardMemConfig {
         }
     }
 
-    /// Bytes per channel of a card with `capacity` bytes (whole buffer pages).
-    pub fn channel_bytes(&self, capacity: u64) -> u64 {
-        capacity.div_ceil(self.channels.max(1) as u64).div_ceil(BUFFER_ALIGN).max(1) * BUFFER_ALIGN
+    /// Most channels a card may be split into.
+    pub const MAX_CHANNELS: u32 = 1024;
+
+    /// The channel count used: `channels` within 1..=[Self::MAX_CHANNELS].
+    fn channel_count(&self) -> u32 {
+        self.channels.clamp(1, Self::MAX_CHANNELS)
     }
 
-    /// The memory's timing in cycles of a `clock_hz` device clock.
+    /// Bytes per channel of a card with `capacity` bytes: whole buffer
+    /// pages (4 KiB), so no burst and no page crosses a channel.
+    pub fn channel_bytes(&self, capacity: u64) -> u64 {
+        capacity.div_ceil(self.channel_count() as u64).div_ceil(BUFFER_ALIGN).max(1) * BUFFER_ALIGN
+    }
+
+    /// The memory's timing in cycles of a `clock_hz` device clock. Values
+    /// out of range are clamped (at least 1 channel, one in the port's
+    /// group, a thousandth of a byte a cycle), never a division by zero.
     pub fn timing(&self, clock_hz: f64, capacity: u64) -> CardMemTiming {
-        let bytes_per_cycle = self.dram_bytes_per_s / clock_hz;
+        let floor = |x: f64| if x.is_finite() { x.max(1e-3) } else { 1e-3 };
+        let bytes_per_cycle = floor(self.dram_bytes_per_s / clock_hz);
         CardMemTiming {
             capacity,
             channel_bytes: self.channel_bytes(capacity),
             latency_cycles: (self.dram_latency_s * clock_hz).round().max(1.0) as u32,
-            local_channels: self.local_channels.clamp(1, self.channels.max(1)),
+            local_channels: self.local_channels.clamp(1, self.channel_count()),
             bytes_per_cycle,
-            remote_bytes_per_cycle: bytes_per_cycle * self.remote_share,
+            remote_bytes_per_cycle: floor(bytes_per_cycle * self.remote_share),
         }
     }
 
@@ -122,7 +134,7 @@ impl CardMemConfig {
             CardMemKind::Hbm => "hbm",
         };
         let gbps = self.dram_bytes_per_s / 1e9;
-        let channels = match (self.channels, self.local_channels) {
+        let channels = match (self.channel_count(), self.local_channels.clamp(1, self.channel_count())) {
             (1, _) => format!("1 channel at {gbps} GB/s"),
             (n, l) if l >= n => format!("{n} channels at {gbps} GB/s each"),
             (n, l) => format!("{n} channels at {gbps} GB/s each ({l} in the port's switch group, the rest at {:.0}%)", 100.0 * self.remote_share),
@@ -193,11 +205,12 @@ pub enum BufferFault {
 static NEXT_DEVICE: AtomicU64 = AtomicU64::new(1);
 
 /// Allocator over the card's address space. On a memory of several
-/// channels each buffer goes whole into one channel: the next of the port's
-/// own switch group in turn (as a Vitis design gives each buffer its own
-/// HBM bank), so a job's source and destination stream from different
-/// channels at full bandwidth; then the channels beyond the group; first
-/// fit within a channel, and first fit across channels for what no channel
+/// channels each buffer goes whole into one channel: the least used of the
+/// port's own switch group (in turn among equally used ones), as a Vitis
+/// design gives each buffer its own HBM bank, so a job's source,
+/// destination and scratch stream from different channels while the group
+/// has one free for each; then the channels beyond the group; first fit
+/// within a channel, and first fit across channels for what no channel
 /// holds. One channel: plain first fit.
 #[derive(Debug)]
 pub(crate) struct Allocator {
@@ -275,7 +288,19 @@ impl Allocator {
     pub fn alloc(&mut self, bytes: u64) -> Result<DeviceBuffer, BufferFault> {
         let reserve = bytes.max(1).div_ceil(BUFFER_ALIGN).saturating_mul(BUFFER_ALIGN);
         let local = self.local_channels;
-        let order = (0..local).map(|k| (self.next_channel + k) % local).chain(local..self.channels());
+        // The group's channels, least used first (in turn among equals), so
+        // a scratch buffer goes beside its job's data, not into its channel.
+        let mut group: Vec<u64> = (0..local).map(|k| (self.next_channel + k) % local).collect();
+        if local > 1 {
+            let mut used = vec![0u64; local as usize];
+            for (&addr, &(len, _)) in &self.live {
+                if let Some(u) = used.get_mut((addr / self.channel_bytes) as usize) {
+                    *u += len;
+                }
+            }
+            group.sort_by_key(|&ch| used[ch as usize]);
+        }
+        let order = group.into_iter().chain(local..self.channels());
         let in_channel = order.into_iter().find_map(|ch| self.fit_in_channel(ch, reserve).map(|addr| (addr, ch)));
         let addr = match in_channel {
             Some((addr, ch)) => {
@@ -360,6 +385,16 @@ mod tests {
         a.free(&x).unwrap();
         let u = a.alloc(page).unwrap();
         assert_eq!(u.addr, 0, "a freed hole in the group is used again");
+        // The least used channel of the group, whatever the turn: with one
+        // buffer left in channel 0, scratch goes to the empty channel 1.
+        let mut b = Allocator::new(32 * page);
+        b.set_channels(4 * page, 4);
+        let bufs: Vec<DeviceBuffer> = (0..4).map(|_| b.alloc(page).unwrap()).collect();
+        for buf in &bufs[1..] {
+            b.free(buf).unwrap();
+        }
+        let scratch = b.alloc(page).unwrap();
+        assert_ne!(ch(&scratch), 0, "not beside the one live buffer");
         // One channel: plain first fit, as before.
         let mut one = Allocator::new(8 * page);
         one.set_channels(8 * page, 1);
@@ -379,5 +414,13 @@ mod tests {
         assert_eq!(hbm.bytes_per_cycle_at(4 * (512 << 20) - 1), 57.5);
         assert_eq!(hbm.bytes_per_cycle_at(4 * (512 << 20)), 28.75);
         assert_eq!(hbm.channel_of(u64::MAX), 31);
+        // Nonsense values are clamped, never a division by zero.
+        let odd = CardMemConfig { channels: 0, local_channels: 0, dram_bytes_per_s: 0.0, remote_share: 0.0, ..CardMemConfig::hbm() };
+        let t = odd.timing(250e6, cap);
+        assert_eq!((t.channels(), t.local_channels), (1, 1));
+        assert!(t.bytes_per_cycle > 0.0 && t.remote_bytes_per_cycle > 0.0);
+        assert!(odd.describe().starts_with("hbm: 1 channel at 0 GB/s"));
+        let many = CardMemConfig { channels: u32::MAX, ..CardMemConfig::hbm() }.timing(250e6, cap);
+        assert_eq!(many.channels(), CardMemConfig::MAX_CHANNELS as u64);
     }
 }

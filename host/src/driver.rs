@@ -399,7 +399,9 @@ impl<B: Bus> Coprocessor<B> {
         let latency = t.latency_cycles as u64;
         let records = read_bytes.div_ceil(CARD_RECORD_BYTES);
         let latency_bound = records * latency / CARD_MAX_OUTSTANDING as u64 + latency;
-        let bandwidth_bound = ((read_bytes + write_bytes) as f64 / t.bytes_per_cycle).ceil() as u64;
+        // At the slowest channel's rate (a buffer may lie beyond the port's group).
+        let rate = t.bytes_per_cycle.min(t.remote_bytes_per_cycle);
+        let bandwidth_bound = ((read_bytes + write_bytes) as f64 / rate).ceil() as u64;
         latency_bound + bandwidth_bound
     }
 

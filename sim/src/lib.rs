@@ -38,7 +38,8 @@ pub const DEFAULT_CARD_MEM_BYTES: u64 = 16 << 30;
 pub struct CardMemTiming {
     /// Addressable bytes; reads beyond answer DECERR.
     pub capacity: u64,
-    /// Bytes per channel (`capacity` for a single channel).
+    /// Bytes per channel (`capacity` for a single channel); a multiple of
+    /// 4 KiB, so that no AXI burst crosses a channel.
     pub channel_bytes: u64,
     /// Cycles from a burst's AR handshake to its first beat.
     pub latency_cycles: u32,
@@ -75,6 +76,13 @@ impl CardMemTiming {
     /// The channel holding byte `addr` (the last for addresses beyond).
     pub fn channel_of(&self, addr: u64) -> u64 {
         (addr / self.channel_bytes.max(1)).min(self.channels() - 1)
+    }
+
+    /// Bandwidth of the slowest channel bytes [addr, addr + len) touch,
+    /// bytes per cycle (channels beyond the port's group come after it).
+    pub fn bytes_per_cycle_over(&self, addr: u64, len: u64) -> f64 {
+        let last = addr.saturating_add(len.max(1) - 1);
+        self.bytes_per_cycle_at(last).min(self.bytes_per_cycle_at(addr))
     }
 
     /// Peak bandwidth of the channel holding `addr`, bytes per cycle.

@@ -27,12 +27,14 @@ fn window_bits(n: usize) -> usize {
     if n < 32 { 3 } else { ((n as f64).ln() as usize + 2).min(16) }
 }
 
-/// sum scalars[i] * bases[i] over the shorter of the two.
+/// sum scalars[i] * bases[i] over the shorter of the two; the scalars are
+/// canonical (below the scalar field's modulus, as `into_bigint` gives).
 pub fn msm_batch_affine<P: SWCurveConfig>(
     bases: &[Affine<P>],
     scalars: &[<P::ScalarField as PrimeField>::BigInt],
 ) -> Projective<P> {
     let n = bases.len().min(scalars.len());
+    debug_assert!(scalars.iter().all(|s| s.num_bits() <= P::ScalarField::MODULUS_BIT_SIZE), "canonical scalars");
     if n == 0 {
         return Projective::zero();
     }

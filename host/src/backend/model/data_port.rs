@@ -158,7 +158,7 @@ impl ModelBus {
         let n = self.run_count as u64;
         let beats = 2 * n;
         let fixed = self.alu_latency() + 3 + self.mem_latency_cycles();
-        let busy = beats.max(self.mem_floor(2)) + fixed;
+        let busy = beats.max(self.mem_floor()) + fixed;
         self.cycles += busy;
         self.perf = [busy as u32, 0, 0, 2 * n as u32, n as u32, n as u32, 0];
         self.finish();
@@ -173,16 +173,13 @@ impl ModelBus {
     }
 
     /// The channels' floor ([ModelBus::channel_floor]) for a field-ALU
-    /// job's card-memory streams: `sources` operands read (1 or 2), the
-    /// results written.
-    fn mem_floor(&self, sources: u32) -> u64 {
+    /// job's card-memory streams: both operands read, the results written.
+    fn mem_floor(&self) -> u64 {
         let (mode, bytes) = (self.mode(), 32 * self.run_count as u64);
         let mut traffic = Vec::new();
         if mode & regmap::NTT_MODE_SRC_MEM != 0 {
             traffic.push((self.src_layout().point_addr(0), bytes));
-            if sources == 2 {
-                traffic.push((self.srcb_layout().point_addr(0), bytes));
-            }
+            traffic.push((self.srcb_layout().point_addr(0), bytes));
         }
         if mode & regmap::NTT_MODE_DST_MEM != 0 {
             traffic.push((self.dst_layout().point_addr(0), bytes));
@@ -306,13 +303,18 @@ impl ModelBus {
         // memory channel gives less than a beat a cycle (and than two when
         // the source and destination share one, as they do in steady state).
         let mode = self.mode();
-        let (src, dst) = (self.src_layout().point_addr(0), self.dst_layout().point_addr(0));
-        let per_beat = |on_card: bool, addr: u64| if on_card { (32.0 / self.timing.bytes_per_cycle_at(addr)).max(1.0) } else { 1.0 };
+        let (src_layout, dst_layout) = (self.src_layout(), self.dst_layout());
+        let (src, dst) = (src_layout.point_addr(0), dst_layout.point_addr(0));
+        let span = |start: u64, end: u64| end.saturating_sub(start);
+        let (src_len, dst_len) = (span(src, src_layout.end(n as u32)), span(dst, dst_layout.end(n as u32)));
+        let per_beat = |on_card: bool, addr: u64, len: u64| {
+            if on_card { (32.0 / self.timing.bytes_per_cycle_over(addr, len)).max(1.0) } else { 1.0 }
+        };
         let (src_mem, dst_mem) = (mode & regmap::NTT_MODE_SRC_MEM != 0, mode & regmap::NTT_MODE_DST_MEM != 0);
-        let load = (batch as f64 * per_beat(src_mem, src)).ceil() as u64;
-        let unload = (batch as f64 * per_beat(dst_mem, dst)).ceil() as u64;
+        let load = (batch as f64 * per_beat(src_mem, src, src_len)).ceil() as u64;
+        let unload = (batch as f64 * per_beat(dst_mem, dst, dst_len)).ceil() as u64;
         let shared = if src_mem && dst_mem && self.timing.channel_of(src) == self.timing.channel_of(dst) {
-            (64.0 * batch as f64 / self.timing.bytes_per_cycle_at(src)).ceil() as u64
+            (64.0 * batch as f64 / self.timing.bytes_per_cycle_over(src, src_len)).ceil() as u64
         } else {
             0
         };

@@ -443,9 +443,18 @@ impl ModelBus {
     /// beyond the port's switch group (28.75 of 32 bytes a cycle); the floor
     /// keeps the model from running faster than such a memory.
     pub(super) fn channel_floor(&self, traffic: &[(u64, u64)]) -> u64 {
+        let t = &self.timing;
         let mut per_channel = std::collections::BTreeMap::<u64, u64>::new();
         for &(addr, bytes) in traffic {
-            *per_channel.entry(self.timing.channel_of(addr)).or_default() += bytes;
+            // A stream may run through several channels.
+            let end = addr.saturating_add(bytes);
+            let mut at = addr;
+            while at < end {
+                let ch = t.channel_of(at);
+                let ch_end = if ch + 1 == t.channels() { end } else { ((ch + 1) * t.channel_bytes).min(end) };
+                *per_channel.entry(ch).or_default() += ch_end - at;
+                at = ch_end;
+            }
         }
         per_channel
             .iter()
