@@ -102,19 +102,14 @@ struct CardMem {
     // W beats taken before their burst's address (AXI lets data lead):
     // charged to their channel when the address comes.
     uint64_t uncharged_w = 0;
-    // The address of the write burst the next W beat belongs to, if its AW
-    // has come. Only asked with several channels: one channel needs no
-    // address to be timed.
+    // The address of the next W beat, if its burst's AW has come. Every
+    // burst whose beats have all arrived has landed (land_writes), so that
+    // burst is the oldest one waiting. Only asked with several channels:
+    // one channel needs no address to be timed.
     bool next_write_addr(uint64_t* addr) const {
-        uint64_t ahead = wq.size();
-        for (const WriteAddr& a : awq) {
-            if (ahead < a.beats) {
-                *addr = a.addr + ahead * BEAT_BYTES;
-                return true;
-            }
-            ahead -= a.beats;
-        }
-        return false;
+        if (awq.empty()) return false;
+        *addr = awq.front().addr + uint64_t(wq.size()) * BEAT_BYTES;
+        return true;
     }
     uint8_t* page(uint64_t addr, bool create) {
         auto it = pages.find(addr >> PAGE_BITS);

@@ -8,7 +8,7 @@
 
 use ark_ec::AffineRepr;
 use ark_ec::short_weierstrass::{Affine, Projective, SWCurveConfig};
-use ark_ff::{Field, Zero};
+use ark_ff::{Field, Zero, serial_batch_inversion_and_mul};
 use rayon::prelude::*;
 
 /// Points per parallel task: enough rounds to amortise each inversion.
@@ -35,7 +35,6 @@ fn sum_chunk<P: SWCurveConfig>(points: &[Affine<P>]) -> Projective<P> {
     // and a round's odd point, added projectively.
     let mut rest = Projective::<P>::zero();
     let mut slopes: Vec<P::BaseField> = Vec::with_capacity(level.len() / 2);
-    let mut prefix: Vec<P::BaseField> = Vec::with_capacity(level.len() / 2);
     while level.len() >= BATCH_MIN {
         if level.len() % 2 == 1 {
             rest += level.pop().expect("odd length");
@@ -47,7 +46,7 @@ fn sum_chunk<P: SWCurveConfig>(points: &[Affine<P>]) -> Projective<P> {
             let d = pair[1].x - pair[0].x;
             slopes.push(if d.is_zero() { P::BaseField::ONE } else { d });
         }
-        invert_all(&mut slopes, &mut prefix);
+        serial_batch_inversion_and_mul(&mut slopes, &P::BaseField::ONE);
         let mut next = Vec::with_capacity(level.len() / 2);
         for (pair, inv) in level.chunks_exact(2).zip(&slopes) {
             let (a, b) = (pair[0], pair[1]);
@@ -56,34 +55,19 @@ fn sum_chunk<P: SWCurveConfig>(points: &[Affine<P>]) -> Projective<P> {
                 rest += b;
                 continue;
             }
-            let lambda = (b.y - a.y) * inv;
-            let x = lambda.square() - a.x - b.x;
-            let y = lambda * (a.x - x) - a.y;
-            next.push(Affine::new_unchecked(x, y));
+            next.push(add_with_inverse(a, b, inv));
         }
         level = next;
     }
     level.iter().fold(rest, |acc, p| acc + p)
 }
 
-/// Every element of `v` (none zero) replaced by its inverse, with one field
-/// inversion (Montgomery's trick); `prefix` is scratch.
-pub(super) fn invert_all<F: Field>(v: &mut [F], prefix: &mut Vec<F>) {
-    if v.is_empty() {
-        return;
-    }
-    prefix.clear();
-    let mut acc = F::ONE;
-    for x in v.iter() {
-        prefix.push(acc);
-        acc *= x;
-    }
-    let mut inv = acc.inverse().expect("no zero denominators");
-    for (x, before) in v.iter_mut().zip(prefix.iter()).rev() {
-        let next = inv * *x;
-        *x = inv * before;
-        inv = next;
-    }
+/// a + b for points with different x, given 1 / (b.x - a.x).
+pub(super) fn add_with_inverse<P: SWCurveConfig>(a: Affine<P>, b: Affine<P>, inv: &P::BaseField) -> Affine<P> {
+    let lambda = (b.y - a.y) * inv;
+    let x = lambda.square() - a.x - b.x;
+    let y = lambda * (a.x - x) - a.y;
+    Affine::new_unchecked(x, y)
 }
 
 #[cfg(test)]

@@ -13,8 +13,8 @@
 
 use ark_ec::short_weierstrass::{Affine, Projective, SWCurveConfig};
 use ark_ec::{AdditiveGroup, AffineRepr};
-use super::affine_sum::invert_all;
-use ark_ff::{BigInteger, Field, PrimeField, Zero};
+use super::affine_sum::add_with_inverse;
+use ark_ff::{BigInteger, Field, PrimeField, Zero, serial_batch_inversion_and_mul};
 use rayon::prelude::*;
 
 /// Additions per shared inversion.
@@ -118,7 +118,6 @@ struct Batch<P: SWCurveConfig> {
     busy: Vec<bool>,
     items: Vec<(usize, Affine<P>)>,
     denominators: Vec<P::BaseField>,
-    prefix: Vec<P::BaseField>,
 }
 
 impl<P: SWCurveConfig> Batch<P> {
@@ -127,7 +126,6 @@ impl<P: SWCurveConfig> Batch<P> {
             busy: vec![false; buckets],
             items: Vec::with_capacity(BATCH),
             denominators: Vec::with_capacity(BATCH),
-            prefix: Vec::with_capacity(BATCH),
         }
     }
 
@@ -148,7 +146,7 @@ impl<P: SWCurveConfig> Batch<P> {
             let d = p.x - buckets[b].x;
             self.denominators.push(if d.is_zero() { P::BaseField::ONE } else { d });
         }
-        invert_all(&mut self.denominators, &mut self.prefix);
+        serial_batch_inversion_and_mul(&mut self.denominators, &P::BaseField::ONE);
         for (&(b, p), inv) in self.items.iter().zip(&self.denominators) {
             let a = buckets[b];
             self.busy[b] = false;
@@ -156,10 +154,7 @@ impl<P: SWCurveConfig> Batch<P> {
                 overflow[b] += p;
                 continue;
             }
-            let lambda = (p.y - a.y) * inv;
-            let x = lambda.square() - a.x - p.x;
-            let y = lambda * (a.x - x) - a.y;
-            buckets[b] = Affine::new_unchecked(x, y);
+            buckets[b] = add_with_inverse(a, p, inv);
         }
         self.items.clear();
     }
