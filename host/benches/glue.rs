@@ -4,16 +4,22 @@
 //! (release, `parallel`, all cores). Device time is exact cycles, reported by
 //! `zkcopro msm|ntt --json`; this bench covers the wall-clock half.
 //!
-//! cargo bench -p zkcopro-host --bench glue
+//! The `g2_msm` group times B's G2 MSM, the host step of a proof with no
+//! device unit: the batch-affine Pippenger and sum of ones against
+//! arkworks' calls on the same inputs.
+//!
+//! cargo bench -p zkcopro-host --bench glue [-- g2_msm]
 
-use ark_bn254::{Fr, G1Affine, G1Projective};
-use ark_ec::VariableBaseMSM;
-use ark_ff::UniformRand;
+use ark_bn254::{Fr, G1Affine, G1Projective, G2Affine, G2Projective};
+use ark_ec::{CurveGroup, PrimeGroup, VariableBaseMSM};
+use ark_ff::{PrimeField, UniformRand};
 use ark_poly::{EvaluationDomain, Radix2EvaluationDomain};
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use zkcopro_host::msm::{check_bases, pack_bases, pack_scalars, random_points};
+use zkcopro_host::prover::affine_sum::sum_affine_at;
+use zkcopro_host::prover::batch_affine_msm::msm_batch_affine;
 
 fn msm_input(log_n: u32) -> (Vec<G1Affine>, Vec<Fr>) {
     let mut rng = ChaCha8Rng::seed_from_u64(1);
@@ -80,5 +86,39 @@ fn r1cs(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, msm, ntt, r1cs);
+/// 2^log_n distinct G2 points (multiples of the generator, one addition
+/// each) and uniform scalars.
+fn g2_input(log_n: u32) -> (Vec<G2Affine>, Vec<<Fr as PrimeField>::BigInt>) {
+    let mut rng = ChaCha8Rng::seed_from_u64(2);
+    let g = G2Projective::generator();
+    let mut p = g;
+    let points: Vec<G2Projective> = (0..1usize << log_n)
+        .map(|_| {
+            p += g;
+            p
+        })
+        .collect();
+    let scalars = (0..1usize << log_n).map(|_| Fr::rand(&mut rng).into_bigint()).collect();
+    (G2Projective::normalize_batch(&points), scalars)
+}
+
+fn g2_msm(c: &mut Criterion) {
+    let mut g = c.benchmark_group("g2_msm");
+    g.sample_size(10);
+    for log_n in [12u32, 16] {
+        let (points, scalars) = g2_input(log_n);
+        g.bench_with_input(BenchmarkId::new("batch_affine", log_n), &log_n, |b, _| b.iter(|| msm_batch_affine(&points, &scalars)));
+        g.bench_with_input(BenchmarkId::new("arkworks", log_n), &log_n, |b, _| b.iter(|| G2Projective::msm_bigint(&points, &scalars)));
+    }
+    // A SHA-256-like witness: 42% ones.
+    let (points, _) = g2_input(16);
+    let mut rng = ChaCha8Rng::seed_from_u64(3);
+    let ones: Vec<bool> = (0..points.len()).map(|_| rand::Rng::gen_bool(&mut rng, 0.42)).collect();
+    let index: Vec<usize> = (0..points.len()).filter(|&i| ones[i]).collect();
+    g.bench_function("ones_sum_affine/16", |b| b.iter(|| sum_affine_at(&points, &index)));
+    g.bench_function("ones_arkworks_msm_u1/16", |b| b.iter(|| G2Projective::msm_u1(&points, &ones)));
+    g.finish();
+}
+
+criterion_group!(benches, msm, ntt, r1cs, g2_msm);
 criterion_main!(benches);
