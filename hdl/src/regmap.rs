@@ -93,7 +93,7 @@ registers! {
     JOB_FIELD = 0x24, ReadWrite, 0,
         "Field: 0 BN254 Fq, 1 BN254 Fr";
     JOB_COUNT = 0x28, ReadWrite, 0,
-        "Field ALU: number of operations; the input packet holds 2 x JOB_COUNT beats (a0, b0, a1, b1, ...), the output JOB_COUNT beats. NTT: number of points (a power of two, m <= JOB_COUNT <= the on-chip maximum), JOB_COUNT beats each way. MSM: number of scalars; 1 beat in per scalar (Montgomery form, as arkworks keeps it), scalar i multiplies base i of MSM_BASES_ADDR; 3 beats out: the MSM as one projective point (X, Y, Z)";
+        "Field ALU: number of operations; the input packet holds 2 x JOB_COUNT beats (a0, b0, a1, b1, ...), the output JOB_COUNT beats. NTT: number of points (a power of two, m <= JOB_COUNT <= the on-chip maximum), JOB_COUNT beats each way. MSM: number of scalars; 1 beat in per scalar (Montgomery form, as arkworks keeps it), scalar i multiplies base i of MSM_BASES_ADDR; 3 beats out per engine (MSM_SPLIT): a projective point (X, Y, Z)";
     ERROR = 0x2C, ReadOnly, 0,
         "Error code of the last job (0 none, 1 bad operation, 2 bad field, 3 zero count, 4 input TLAST not on the last beat, 5 bad NTT size or MSM window shape, 6 MSM scalar does not fit the windows, 7 MSM reads outside the base buffer or unaligned base address, 8 card memory answered a read or write with an error, 9 bad NTT card-memory layout); cleared at start";
     PERF_BUSY = 0x30, ReadOnly, 0,
@@ -194,6 +194,8 @@ registers! {
         "Card memory: write bursts the last job issued";
     PERF_MEM_WBEATS = 0xF0, ReadOnly, 0,
         "Card memory: write beats the last job sent (32 bytes each)";
+    MSM_SPLIT = 0xF4, ReadWrite, 0,
+        "MSM on two engines: bits[5:0] s, the first window of engine 1 (engine 0 adds windows 0..s-1, engine 1 windows s..W-1; 0 or >= W: engine 0 alone); with two engines the result is 6 beats, engine 0's point then engine 1's, and the MSM is their sum. Bit8: the PERF_MSM_* registers and PERF_MEM_STALL show engine 1's counters instead of engine 0's (PERF_BUSY is the job's, PERF_OPS both engines')";
 }
 
 /// The CAPS register's fields (layout in its description above).
@@ -307,6 +309,8 @@ pub const OP_MUL: u32 = 2;
 pub const OP_NTT: u32 = 3;
 pub const OP_INTT: u32 = 4;
 pub const OP_MSM: u32 = 5;
+/// MSM_SPLIT bit 8: the PERF_MSM_* registers show engine 1's counters.
+pub const MSM_SPLIT_VIEW_ENGINE1: u32 = 1 << 8;
 
 /// Error codes (ERROR).
 pub const ERR_NONE: u32 = 0;

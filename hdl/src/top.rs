@@ -6,7 +6,7 @@ use crate::alu::FieldAlu;
 use crate::bus::{AxiLiteSlave, ControlRegs};
 use crate::field::{MONT_MUL_LATENCY, MulImpl};
 use crate::mem::{CARD_ADDR_BITS, CARD_DATA_BITS, CardMemReader, CardMemWriter};
-use crate::msm::{MSM_KEY_BITS, MsmEngine};
+use crate::msm::{MSM_KEY_BITS, MsmPair};
 use crate::ntt::{DataLayoutCheck, NTT_LOG_MAX, NTT_UNITS_LOG2, NttCardPort, NttCore, TwiddleScaler};
 use crate::regmap;
 use crate::regmap::AXIL_ADDR_BITS;
@@ -158,7 +158,7 @@ pub struct Top {
     regs: ControlRegs,
     alu: FieldAlu,
     ntt: NttCore,
-    msm: MsmEngine,
+    msm: MsmPair,
     op_ntt: Constant<Bits<32>>,
     op_intt: Constant<Bits<32>>,
     op_msm: Constant<Bits<32>>,
@@ -241,7 +241,7 @@ impl Top {
             regs: ControlRegs::new(config.caps()),
             alu: FieldAlu::new(config.mul),
             ntt: NttCore::new(config.mul),
-            msm: MsmEngine::new(config.mul),
+            msm: MsmPair::new(config.mul),
             op_ntt: Constant::new((regmap::OP_NTT as u64).into()),
             op_intt: Constant::new((regmap::OP_INTT as u64).into()),
             op_msm: Constant::new((regmap::OP_MSM as u64).into()),
@@ -425,6 +425,8 @@ impl Logic for Top {
         self.msm.job_bases_addr.next = bit_cast::<64, 32>(self.regs.msm_bases_addr_lo.val())
             | (bit_cast::<64, 32>(self.regs.msm_bases_addr_hi.val()) << 32);
         self.msm.job_bases_count.next = self.regs.msm_bases_count.val();
+        self.msm.job_split.next = self.regs.msm_split.val().get_bits::<6>(0);
+        self.msm.perf_view.next = self.regs.msm_split.val().get_bit(8);
         self.regs.perf_msm_accum.next = self.msm.perf_accum.val();
         self.regs.perf_msm_reduce.next = self.msm.perf_reduce.val();
         self.regs.perf_msm_conflicts.next = self.msm.perf_conflicts.val();

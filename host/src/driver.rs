@@ -279,8 +279,9 @@ pub(crate) struct DeviceJob {
     pub field: u32,
     pub count: u32,
     pub log_size: u32,
-    /// MSM jobs: (window bits c, windows W).
-    pub msm: Option<(u32, u32)>,
+    /// MSM jobs: (window bits c, windows W, engine 1's first window s; 0:
+    /// engine 0 alone).
+    pub msm: Option<(u32, u32, u32)>,
     /// MSM jobs: the base buffer's card-memory address and base count.
     pub bases: Option<(u64, u32)>,
     /// Cycles the streams may go without a beat, and the job may take after
@@ -540,6 +541,15 @@ impl<B: Bus> Coprocessor<B> {
         })
     }
 
+    /// Write a register the driver does not cache (MSM_SPLIT's counter
+    /// view); a failed write forgets the cache, as a read does.
+    pub(crate) fn write_reg(&mut self, reg: regmap::Register, value: u32) -> Result<(), DriverError> {
+        self.bus.write32(reg.offset, value).map_err(|e| {
+            self.forget_device_state();
+            e.into()
+        })
+    }
+
     pub fn into_bus(self) -> B {
         self.bus
     }
@@ -706,9 +716,10 @@ impl<B: Bus> Coprocessor<B> {
         self.bus.write32(regmap::JOB_FIELD.offset, job.field)?;
         self.bus.write32(regmap::JOB_COUNT.offset, job.count)?;
         self.bus.write32(regmap::JOB_LOG_SIZE.offset, job.log_size)?;
-        if let Some((c, w)) = job.msm {
+        if let Some((c, w, s)) = job.msm {
             self.bus.write32(regmap::MSM_WINDOW_BITS.offset, c)?;
             self.bus.write32(regmap::MSM_WINDOWS.offset, w)?;
+            self.bus.write32(regmap::MSM_SPLIT.offset, s)?;
         }
         if let Some((addr, count)) = job.bases {
             self.bus.write32(regmap::MSM_BASES_ADDR_LO.offset, addr as u32)?;

@@ -10,6 +10,7 @@ pub mod driver;
 pub mod elementwise;
 pub mod field;
 pub mod msm;
+pub mod msm_plan;
 pub mod msm_input;
 pub use prover::{circom, groth16, r1cs, timeline};
 pub mod ntt;

@@ -11,16 +11,14 @@ use crate::card_mem::{DeviceBuffer, TransferProfile};
 use crate::driver::{Coprocessor, DeviceJob, DriverError, JobProfile, PendingJob};
 use ark_bn254::{Fq, Fr, G1Affine, G1Projective};
 use ark_ec::AffineRepr;
-use ark_ff::{BigInteger, Field, PrimeField, Zero};
+use ark_ff::{Field, Zero};
 use rayon::prelude::*;
 use serde::Serialize;
 use std::time::Instant;
-use zkcopro_hdl::ec::POINT_ADD_LATENCY;
-use zkcopro_hdl::msm::reference::window_count;
 use zkcopro_hdl::msm::{
-    MSM_BASE_BYTES, MSM_BEATS_PER_RESULT, MSM_BUCKET_CAPACITY, MSM_LOOP_LATENCY, MSM_MAX_WINDOW_BITS, MSM_MAX_WINDOWS,
-    MSM_MIN_WINDOW_BITS, combiner_cycles_per_step, max_windows_of,
+    MSM_BASE_BYTES, MSM_BEATS_PER_RESULT, MSM_ENGINES, MSM_LOOP_LATENCY, combiner_cycles_per_step,
 };
+pub use crate::msm_plan::*;
 use zkcopro_hdl::{FieldId, regmap};
 
 /// How to run an MSM.
@@ -33,12 +31,16 @@ pub struct MsmConfig {
     /// A scalar the windows cannot hold fails the job (`ERR_BAD_DIGIT`),
     /// never a wrong sum. `None`: full-size scalars.
     pub scalar_bits: Option<u32>,
+    /// Engine 1's first window (the device's two MSM engines split the
+    /// windows: engine 0 adds 0..s, engine 1 s..W); `Some(0)`: engine 0
+    /// alone; `None` picks the split with the fewest estimated cycles.
+    pub split: Option<usize>,
 }
 
 impl MsmConfig {
     /// Scalars below 2^bits, the window picked by estimated cycles.
     pub fn small_scalars(bits: u32) -> Self {
-        MsmConfig { window_bits: None, scalar_bits: Some(bits) }
+        MsmConfig { window_bits: None, scalar_bits: Some(bits), split: None }
     }
 }
 
@@ -68,8 +70,12 @@ pub struct MsmProfile {
     pub idle_cycles: u64,
     /// Results merged again because their bucket got a point while in flight.
     pub conflicts: u64,
-    /// Accumulation additions per accumulation cycle.
+    /// Accumulation additions per accumulation cycle, over both engines.
     pub efficiency: f64,
+    /// Engine 1's first window (0: engine 0 ran the job alone).
+    pub split: u64,
+    /// Each engine's counters (one or two).
+    pub engines: Vec<MsmEngineProfile>,
     /// Glue wall time by step, seconds: checks and window choice, packing
     /// the scalar stream, checking and converting the result.
     pub validate_s: f64,
@@ -78,6 +84,23 @@ pub struct MsmProfile {
     /// One-off `msm` calls: loading the bases (validation, packing and the
     /// copy to the card); 0 for resident bases. Not in `job.end_to_end_s`.
     pub load_bases_s: f64,
+}
+
+/// One MSM engine's part of a job, from its counters.
+#[derive(Clone, Debug, Default, Serialize, PartialEq)]
+pub struct MsmEngineProfile {
+    /// Its windows: first..end.
+    pub first_window: u64,
+    pub end_window: u64,
+    pub accumulate_cycles: u64,
+    pub reduce_cycles: u64,
+    pub combine_cycles: u64,
+    pub accumulate_additions: u64,
+    pub reduce_additions: u64,
+    pub idle_cycles: u64,
+    pub conflicts: u64,
+    /// Accumulation additions per accumulation cycle.
+    pub efficiency: f64,
 }
 
 /// A base set resident in card memory, validated once.
@@ -145,63 +168,13 @@ pub fn random_points<R: ark_std::rand::RngCore>(rng: &mut R, n: usize) -> Vec<G1
 /// Points per parallel work unit of the glue.
 const GLUE_CHUNK: usize = 4096;
 
-/// Windows for width c over scalars below 2^scalar_bits (all of Fr if
-/// `None`), if the device can hold them: signed digits need the top
-/// window's digit below 2^(c-1).
-pub fn window_shape_for(c: usize, scalar_bits: Option<u32>) -> Result<usize, DriverError> {
-    if !(MSM_MIN_WINDOW_BITS..=MSM_MAX_WINDOW_BITS).contains(&c) {
-        return Err(DriverError::MsmWindow(format!(
-            "width {c} outside {MSM_MIN_WINDOW_BITS}..={MSM_MAX_WINDOW_BITS}"
-        )));
-    }
-    let w = match scalar_bits {
-        Some(0) => return Err(DriverError::MsmWindow("scalar_bits must be at least 1".into())),
-        Some(b) => (b as usize + 1).div_ceil(c).min(window_count(c)),
-        None => window_count(c),
-    };
-    if w > MSM_MAX_WINDOWS {
-        return Err(DriverError::MsmWindow(format!(
-            "width {c} needs {w} windows, the device has {MSM_MAX_WINDOWS} digit lanes"
-        )));
-    }
-    if w > max_windows_of(c) {
-        return Err(DriverError::MsmWindow(format!(
-            "width {c} needs {} buckets, the device holds {MSM_BUCKET_CAPACITY}",
-            w << (c - 1)
-        )));
-    }
-    Ok(w)
-}
-
-/// Windows for width c over full-size scalars, if the device can hold them.
-pub fn window_shape(c: usize) -> Result<usize, DriverError> {
-    window_shape_for(c, None)
-}
-
-/// Estimated device cycles for `n` scalars yielding `items` nonzero digits
-/// at width c: accumulation at one item per cycle (at least one scalar beat
-/// per cycle), the reduction walk (about 2 cycles per bucket, plus 1 + c/2
-/// per nonempty bucket: the fetch and one addition per set index bit), and
-/// the combination (a doubling and an addition per window bit). `None` if
-/// the device cannot hold width c.
-pub fn estimated_cycles(n: u64, items: u64, c: usize) -> Option<u64> {
-    estimated_cycles_in(n, items, c, window_shape(c).ok()?)
-}
-
-/// [`estimated_cycles`] with `w` windows.
-pub fn estimated_cycles_in(n: u64, items: u64, c: usize, w: usize) -> Option<u64> {
-    let w = w as u64;
-    let buckets = w << (c - 1);
-    let accumulate = items.max(n) + POINT_ADD_LATENCY as u64;
-    let reduce = buckets * 2 + buckets.min(items) * (1 + c as u64 / 2);
-    let combine = w * c as u64 * combiner_cycles_per_step(MSM_LOOP_LATENCY) as u64;
-    Some(accumulate + reduce + combine)
-}
-
 /// A result point from its three beats (homogeneous projective, Montgomery).
 fn result_point(beats: &[Beat], index: usize) -> Result<(Fq, Fq, Fq), DriverError> {
     use crate::field::DeviceField;
-    let get = |k: usize| Fq::from_beat(&beats[k]).ok_or(DriverError::BadResult { index: MSM_BEATS_PER_RESULT * index + k });
+    let get = |k: usize| {
+        let at = MSM_BEATS_PER_RESULT * index + k;
+        Fq::from_beat(&beats[at]).ok_or(DriverError::BadResult { index: at })
+    };
     Ok((get(0)?, get(1)?, get(2)?))
 }
 
@@ -236,54 +209,6 @@ pub fn scalar_stream(scalars: &[Fr]) -> std::borrow::Cow<'_, [Beat]> {
 #[cfg(not(target_endian = "little"))]
 pub fn scalar_stream(scalars: &[Fr]) -> std::borrow::Cow<'_, [Beat]> {
     std::borrow::Cow::Owned(pack_scalars(scalars))
-}
-
-/// Window width for an MSM of `scalars`, from a fixed sample of them (at
-/// most 256, evenly spaced, so no per-scalar work): zero scalars cost no
-/// item, small ones (< 2^16) about one, full-size ones one per window, and
-/// every bucket costs the reduction walk a cycle or two, so mostly-0/1
-/// witness scalars want narrow windows.
-pub fn window_for(scalars: &[Fr]) -> usize {
-    let n = scalars.len().max(1);
-    let step = n.div_ceil(256).max(1);
-    let (mut zero, mut small, mut full) = (0u64, 0u64, 0u64);
-    for s in scalars.iter().step_by(step) {
-        let b = s.into_bigint();
-        if b.is_zero() {
-            zero += 1;
-        } else if b.0[1..].iter().all(|l| *l == 0) && b.0[0] < 1 << 16 {
-            small += 1;
-        } else {
-            full += 1;
-        }
-    }
-    let sampled = (zero + small + full).max(1) as f64;
-    let (f_small, f_full) = (small as f64 / sampled, full as f64 / sampled);
-    (MSM_MIN_WINDOW_BITS..=MSM_MAX_WINDOW_BITS)
-        .filter_map(|c| {
-            let w = window_shape(c).ok()? as f64;
-            let items = n as f64 * (f_full * w + f_small * (16.0 / c as f64).ceil());
-            estimated_cycles(n as u64, items as u64, c).map(|cost| (cost, c))
-        })
-        .min()
-        .map(|(_, c)| c)
-        .expect("some window width fits the device")
-}
-
-/// Window width for `n` scalars below 2^bits (each at most one nonzero
-/// digit per window they span): the fewest estimated cycles.
-pub fn window_for_small(n: usize, bits: u32) -> Result<usize, DriverError> {
-    if bits == 0 {
-        window_shape_for(MSM_MIN_WINDOW_BITS, Some(bits))?;
-    }
-    (MSM_MIN_WINDOW_BITS..=MSM_MAX_WINDOW_BITS)
-        .filter_map(|c| {
-            let w = window_shape_for(c, Some(bits)).ok()?;
-            estimated_cycles_in(n as u64, (n * w) as u64, c, w).map(|cost| (cost, c))
-        })
-        .min()
-        .map(|(_, c)| c)
-        .ok_or_else(|| DriverError::MsmWindow(format!("no window width holds {bits}-bit scalars")))
 }
 
 /// The scalar stream: one beat per scalar, arkworks' Montgomery limbs as they
@@ -429,16 +354,23 @@ impl<B: Bus> Coprocessor<B> {
         }
         self.check_buffer(&bases.buffer, 0, bases.len as u64 * MSM_BASE_BYTES)?;
         let n = scalars.len();
-        let c = match (config.window_bits, config.scalar_bits) {
-            (Some(c), _) => c,
-            (None, None) => window_for(scalars),
-            (None, Some(bits)) => window_for_small(scalars.len(), bits)?,
+        let plan = match config.scalar_bits {
+            None => plan_for(scalars, config.window_bits)?,
+            Some(bits) => plan_for_small(n, bits, config.window_bits)?,
         };
-        let windows = window_shape_for(c, config.scalar_bits)?;
+        let (c, windows) = (plan.c, plan.windows);
+        let split = match config.split {
+            None => plan.split,
+            Some(s) if s < windows => s,
+            Some(s) => {
+                return Err(DriverError::MsmWindow(format!("split {s}: engine 1's first window must be below W = {windows}")));
+            }
+        };
         let mut profile = MsmProfile {
             points: n as u64,
             window_bits: c as u64,
             windows: windows as u64,
+            split: split as u64,
             ..Default::default()
         };
         if n == 0 {
@@ -462,12 +394,13 @@ impl<B: Bus> Coprocessor<B> {
             field: FieldId::Fq.code(),
             count: n as u32,
             log_size: 0,
-            msm: Some((c as u32, windows as u32)),
+            msm: Some((c as u32, windows as u32, split as u32)),
             bases: Some((bases.buffer.addr(), bases.len as u32)),
             patience,
             ntt: None,
         };
-        let job = self.start_job(job, beats, MSM_BEATS_PER_RESULT)?;
+        let engines = if split == 0 { 1 } else { MSM_ENGINES };
+        let job = self.start_job(job, beats, engines * MSM_BEATS_PER_RESULT)?;
         Ok(PendingMsm { job: Some(job), profile })
     }
 
@@ -481,25 +414,48 @@ impl<B: Bus> Coprocessor<B> {
         let n = profile.points;
         let windows = profile.windows;
         let (out, mut job_profile) = self.wait_job(job)?;
-        let accumulate_cycles = self.read_reg(regmap::PERF_MSM_ACCUM)? as u64;
-        let reduce_cycles = self.read_reg(regmap::PERF_MSM_REDUCE)? as u64;
-        let conflicts = self.read_reg(regmap::PERF_MSM_CONFLICTS)? as u64;
-        let idle_cycles = self.read_reg(regmap::PERF_MSM_IDLE)? as u64;
-        let reduce_additions = self.read_reg(regmap::PERF_MSM_REDUCE_ADDS)? as u64;
-        let combine_cycles = self.read_reg(regmap::PERF_MSM_COMBINE)? as u64;
-
-        let t2 = Instant::now();
-        let (x, y, z) = result_point(&out, 0)?;
-        let total = if z.is_zero() {
-            G1Projective::zero()
-        } else {
-            let zi = z.inverse().expect("nonzero");
-            let p = G1Affine::new_unchecked(x * zi, y * zi);
-            if !p.is_on_curve() {
-                return Err(DriverError::BadResult { index: 0 });
+        // Each engine's counters: MSM_SPLIT bit 8 shows engine 1's.
+        let split = profile.split;
+        let mut engines = Vec::with_capacity(MSM_ENGINES);
+        for e in 0..if split == 0 { 1 } else { MSM_ENGINES } {
+            if e > 0 {
+                self.write_reg(regmap::MSM_SPLIT, split as u32 | regmap::MSM_SPLIT_VIEW_ENGINE1)?;
             }
-            p.into_group()
-        };
+            let accumulate_cycles = self.read_reg(regmap::PERF_MSM_ACCUM)? as u64;
+            let idle_cycles = self.read_reg(regmap::PERF_MSM_IDLE)? as u64;
+            let accumulate_additions = accumulate_cycles.saturating_sub(idle_cycles);
+            engines.push(MsmEngineProfile {
+                first_window: if e == 0 { 0 } else { split },
+                end_window: if e == 0 && split != 0 { split } else { windows },
+                accumulate_cycles,
+                reduce_cycles: self.read_reg(regmap::PERF_MSM_REDUCE)? as u64,
+                combine_cycles: self.read_reg(regmap::PERF_MSM_COMBINE)? as u64,
+                accumulate_additions,
+                reduce_additions: self.read_reg(regmap::PERF_MSM_REDUCE_ADDS)? as u64,
+                idle_cycles,
+                conflicts: self.read_reg(regmap::PERF_MSM_CONFLICTS)? as u64,
+                efficiency: if accumulate_cycles > 0 { accumulate_additions as f64 / accumulate_cycles as f64 } else { 0.0 },
+            });
+        }
+        if engines.len() > 1 {
+            self.write_reg(regmap::MSM_SPLIT, split as u32)?;
+        }
+
+        // The MSM: the engines' points summed (engine 1's comes out weighted
+        // by 2^(c s) already).
+        let t2 = Instant::now();
+        let mut total = G1Projective::zero();
+        for e in 0..engines.len() {
+            let (x, y, z) = result_point(&out, e)?;
+            if !z.is_zero() {
+                let zi = z.inverse().expect("nonzero");
+                let p = G1Affine::new_unchecked(x * zi, y * zi);
+                if !p.is_on_curve() {
+                    return Err(DriverError::BadResult { index: MSM_BEATS_PER_RESULT * e });
+                }
+                total += p;
+            }
+        }
         profile.combine_s = t2.elapsed().as_secs_f64();
 
         job_profile.glue_s += profile.validate_s + profile.pack_s + profile.combine_s;
@@ -509,16 +465,25 @@ impl<B: Bus> Coprocessor<B> {
         profile.points_sent = job_profile.mem_reads;
         profile.bound = profile.points_sent * windows;
         profile.additions = additions;
-        profile.reduce_additions = reduce_additions;
-        profile.accumulate_additions = additions.saturating_sub(reduce_additions);
-        profile.accumulate_cycles = accumulate_cycles;
-        profile.reduce_cycles = reduce_cycles;
-        profile.combine_cycles = combine_cycles;
-        profile.unload_cycles = job_profile.device_cycles.saturating_sub(accumulate_cycles + reduce_cycles + combine_cycles);
-        profile.idle_cycles = idle_cycles;
-        profile.conflicts = conflicts;
+        profile.reduce_additions = engines.iter().map(|e| e.reduce_additions).sum();
+        profile.accumulate_additions = additions.saturating_sub(profile.reduce_additions);
+        // The phases of the engine that finished last (the job's).
+        let last = engines
+            .iter()
+            .max_by_key(|e| e.accumulate_cycles + e.reduce_cycles + e.combine_cycles)
+            .expect("one engine at least");
+        profile.accumulate_cycles = last.accumulate_cycles;
+        profile.reduce_cycles = last.reduce_cycles;
+        profile.combine_cycles = last.combine_cycles;
+        profile.unload_cycles = job_profile
+            .device_cycles
+            .saturating_sub(last.accumulate_cycles + last.reduce_cycles + last.combine_cycles);
+        profile.idle_cycles = engines.iter().map(|e| e.idle_cycles).sum();
+        profile.conflicts = engines.iter().map(|e| e.conflicts).sum();
+        let accumulate_sum: u64 = engines.iter().map(|e| e.accumulate_cycles).sum();
         profile.efficiency =
-            if accumulate_cycles > 0 { profile.accumulate_additions as f64 / accumulate_cycles as f64 } else { 0.0 };
+            if accumulate_sum > 0 { profile.accumulate_additions as f64 / accumulate_sum as f64 } else { 0.0 };
+        profile.engines = engines;
         job_profile.efficiency = profile.efficiency;
         profile.job = job_profile;
         Ok((total, profile))

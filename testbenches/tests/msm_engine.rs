@@ -92,6 +92,8 @@ fn engine_in_rust_hdl_sim_matches_reference() {
     uut.job_count.connect();
     uut.job_window_bits.connect();
     uut.job_windows.connect();
+    uut.job_first_window.connect();
+    uut.job_end_window.connect();
     uut.job_bases_addr.connect();
     uut.job_bases_count.connect();
     uut.mem_req_ready.connect();
@@ -122,6 +124,9 @@ fn engine_in_rust_hdl_sim_matches_reference() {
         x.job_count.next = (n as u64).into();
         x.job_window_bits.next = (c as u64).into();
         x.job_windows.next = (windows as u64).into();
+        // One engine alone owns every window.
+        x.job_first_window.next = 0u64.into();
+        x.job_end_window.next = (windows as u64).into();
         x.job_bases_addr.next = BASES.into();
         x.job_bases_count.next = (n as u64).into();
         // The job registers hold for two cycles before the start (as the

@@ -51,6 +51,8 @@ pub struct ControlRegs {
     pub msm_bases_addr_hi: Signal<Out, Bits<32>>,
     /// MSM_BASES_COUNT register.
     pub msm_bases_count: Signal<Out, Bits<32>>,
+    /// MSM_SPLIT.
+    pub msm_split: Signal<Out, Bits<32>>,
     /// The NTT parameter registers, in `regmap::NTT_PARAMS` order.
     pub ntt_params: [Signal<Out, Bits<32>>; regmap::NTT_PARAM_COUNT],
     /// The engine is idle and can start a job.
@@ -126,6 +128,7 @@ pub struct ControlRegs {
     off_msm_bases_addr_lo: Constant<Addr>,
     off_msm_bases_addr_hi: Constant<Addr>,
     off_msm_bases_count: Constant<Addr>,
+    off_msm_split: Constant<Addr>,
     off_perf_mem_reads: Constant<Addr>,
     off_perf_mem_beats: Constant<Addr>,
     off_perf_mem_stall: Constant<Addr>,
@@ -154,6 +157,7 @@ pub struct ControlRegs {
     msm_bases_addr_lo_r: DFF<Bits<32>>,
     msm_bases_addr_hi_r: DFF<Bits<32>>,
     msm_bases_count_r: DFF<Bits<32>>,
+    msm_split_r: DFF<Bits<32>>,
     ntt_params_r: [DFF<Bits<32>>; regmap::NTT_PARAM_COUNT],
 
     write_mask: Signal<Local, Bits<32>>,
@@ -213,6 +217,7 @@ impl ControlRegs {
             msm_bases_addr_lo: Default::default(),
             msm_bases_addr_hi: Default::default(),
             msm_bases_count: Default::default(),
+            msm_split: Default::default(),
             ntt_params: Default::default(),
             perf_mem_reads: Default::default(),
             perf_mem_beats: Default::default(),
@@ -251,6 +256,7 @@ impl ControlRegs {
             off_msm_bases_addr_lo: addr(regmap::MSM_BASES_ADDR_LO),
             off_msm_bases_addr_hi: addr(regmap::MSM_BASES_ADDR_HI),
             off_msm_bases_count: addr(regmap::MSM_BASES_COUNT),
+            off_msm_split: addr(regmap::MSM_SPLIT),
             off_perf_mem_reads: addr(regmap::PERF_MEM_READS),
             off_perf_mem_beats: addr(regmap::PERF_MEM_BEATS),
             off_perf_mem_stall: addr(regmap::PERF_MEM_STALL),
@@ -279,6 +285,7 @@ impl ControlRegs {
             msm_bases_addr_lo_r: Default::default(),
             msm_bases_addr_hi_r: Default::default(),
             msm_bases_count_r: Default::default(),
+            msm_split_r: Default::default(),
             ntt_params_r: Default::default(),
 
             write_mask: Default::default(),
@@ -304,7 +311,8 @@ impl Logic for ControlRegs {
         dff_setup!(
             self, clock, ap_done, ap_ready, gie, ier, isr, job_op_r, job_field_r, job_count_r,
             job_log_size_r, msm_window_bits_r, msm_windows_r, msm_bases_addr_lo_r, msm_bases_addr_hi_r,
-            msm_bases_count_r
+            msm_bases_count_r,
+            msm_split_r
         );
         // Byte-lane mask from the write strobes.
         self.mask_b0.next = 0.into();
@@ -403,6 +411,12 @@ impl Logic for ControlRegs {
             self.reg_wresp.next = self.resp_okay.val();
             if self.reg_write.val() {
                 self.msm_bases_count_r.d.next = (self.msm_bases_count_r.q.val() & !self.write_mask.val())
+                    | (self.reg_wdata.val() & self.write_mask.val());
+            }
+        } else if self.reg_waddr.val() == self.off_msm_split.val() {
+            self.reg_wresp.next = self.resp_okay.val();
+            if self.reg_write.val() {
+                self.msm_split_r.d.next = (self.msm_split_r.q.val() & !self.write_mask.val())
                     | (self.reg_wdata.val() & self.write_mask.val());
             }
         } else if (self.reg_waddr.val() == self.off_id.val())
@@ -538,6 +552,8 @@ impl Logic for ControlRegs {
             self.reg_rdata.next = self.msm_bases_addr_hi_r.q.val();
         } else if self.reg_raddr.val() == self.off_msm_bases_count.val() {
             self.reg_rdata.next = self.msm_bases_count_r.q.val();
+        } else if self.reg_raddr.val() == self.off_msm_split.val() {
+            self.reg_rdata.next = self.msm_split_r.q.val();
         } else if self.reg_raddr.val() == self.off_perf_mem_reads.val() {
             self.reg_rdata.next = self.perf_mem_reads.val();
         } else if self.reg_raddr.val() == self.off_perf_mem_beats.val() {
@@ -570,6 +586,7 @@ impl Logic for ControlRegs {
         self.msm_bases_addr_lo.next = self.msm_bases_addr_lo_r.q.val();
         self.msm_bases_addr_hi.next = self.msm_bases_addr_hi_r.q.val();
         self.msm_bases_count.next = self.msm_bases_count_r.q.val();
+        self.msm_split.next = self.msm_split_r.q.val();
 
         if !self.reset_n.val() {
             self.start.next = false;
@@ -587,6 +604,7 @@ impl Logic for ControlRegs {
             self.msm_bases_addr_lo_r.d.next = 0.into();
             self.msm_bases_addr_hi_r.d.next = 0.into();
             self.msm_bases_count_r.d.next = 0.into();
+            self.msm_split_r.d.next = 0.into();
             for i in 0..26 {
                 self.ntt_params_r[i].d.next = 0.into();
             }

@@ -163,3 +163,35 @@ impl<T: Copy> SkidBufferModel<T> {
         out
     }
 }
+
+/// Cycle-level reference model of [`StreamFork`](super::StreamFork).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct StreamForkModel {
+    a_done: bool,
+    b_done: bool,
+}
+
+/// The fork's outputs in one cycle: `in_ready`, `a_valid`, `b_valid`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ForkOutputs {
+    pub in_ready: bool,
+    pub a_valid: bool,
+    pub b_valid: bool,
+}
+
+impl StreamForkModel {
+    /// One cycle: the outputs before the clock edge, then the edge.
+    pub fn step(&mut self, reset_n: bool, use_b: bool, in_valid: bool, a_ready: bool, b_ready: bool) -> ForkOutputs {
+        let o = ForkOutputs {
+            in_ready: (self.a_done || a_ready) && (self.b_done || b_ready || !use_b),
+            a_valid: in_valid && !self.a_done,
+            b_valid: in_valid && !self.b_done && use_b,
+        };
+        self.a_done |= o.a_valid && a_ready;
+        self.b_done |= o.b_valid && b_ready;
+        if (in_valid && o.in_ready) || !reset_n {
+            *self = Self::default();
+        }
+        o
+    }
+}

@@ -113,6 +113,13 @@ pub struct MsmEngine {
     pub job_window_bits: Signal<In, Bits<32>>,
     /// Number of windows W.
     pub job_windows: Signal<In, Bits<32>>,
+    /// First window this engine owns (0 for an engine alone): with two
+    /// engines on one job, each adds the digits of its own windows only.
+    pub job_first_window: Signal<In, Bits<6>>,
+    /// One past the last window it owns (W for an engine alone); the job is
+    /// refused unless first < end <= W. Its result is
+    /// sum over its windows w of 2^(c w) times window w's sum.
+    pub job_end_window: Signal<In, Bits<6>>,
     /// No job is running.
     pub idle: Signal<Out, Bit>,
     /// Pulse: a job ended (successfully or with an error).
@@ -207,6 +214,8 @@ pub struct MsmEngine {
     phase: DFF<MsmPhase>,
     c_minus_1: DFF<Bits<4>>,
     windows: DFF<Bits<6>>,
+    first_w: DFF<Bits<6>>,
+    end_w: DFF<Bits<6>>,
     window_mask: DFF<Bits<32>>,
     total: DFF<Bits<32>>,
     // Loader: the beats of one point.
@@ -312,6 +321,7 @@ pub struct MsmEngine {
     ram_y: Signal<Local, Fe>,
     ram_z: Signal<Local, Fe>,
     win_mask64: Signal<Local, Bits<64>>,
+    first_mask64: Signal<Local, Bits<64>>,
     bad_digit: Signal<Local, Bit>,
     fetch_skip: Signal<Local, Bit>,
     job_c_minus_1: Signal<Local, Bits<4>>,
@@ -338,6 +348,8 @@ impl MsmEngine {
             job_count: Default::default(),
             job_window_bits: Default::default(),
             job_windows: Default::default(),
+            job_first_window: Default::default(),
+            job_end_window: Default::default(),
             idle: Default::default(),
             done: Default::default(),
             error: Default::default(),
@@ -395,6 +407,8 @@ impl MsmEngine {
             phase: Default::default(),
             c_minus_1: Default::default(),
             windows: Default::default(),
+            first_w: Default::default(),
+            end_w: Default::default(),
             window_mask: Default::default(),
             total: Default::default(),
             ld_full: Default::default(),
@@ -488,6 +502,7 @@ impl MsmEngine {
             ram_y: Default::default(),
             ram_z: Default::default(),
             win_mask64: Default::default(),
+            first_mask64: Default::default(),
             bad_digit: Default::default(),
             fetch_skip: Default::default(),
             job_c_minus_1: Default::default(),
@@ -505,7 +520,7 @@ impl Logic for MsmEngine {
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(
-            self, clock, size_ok, range_ok, phase, c_minus_1, windows, window_mask, total, ld_full, ld_x, ld_y, ld_z,
+            self, clock, size_ok, range_ok, phase, c_minus_1, windows, first_w, end_w, window_mask, total, ld_full, ld_x, ld_y, ld_z,
             ld_keys, ld_neg, ld_nonzero, ld_bad, ld_pending, ld_reduce, ld_base, ex_x, ex_y, ex_z, ex_keys, ex_neg,
             ex_nonzero, ex_bad, ex_pending, ex_reduce, ex_base, fb_valid,
             fb_fetch, fb_key, fb_x, fb_y, fb_z, wk_w, wk_j, wk_done, fetch_out, fetch_w, fetch_j, c_valid,
@@ -526,7 +541,9 @@ impl Logic for MsmEngine {
         // Combiner: result (w, b) is at key RESULT_BASE + 16 w + b.
         self.combiner.reset_n.next = self.reset_n.val();
         self.combiner.c_minus_1.next = self.c_minus_1.q.val();
-        self.combiner.windows.next = self.windows.q.val();
+        // Horner from the top of this engine's windows down to window 0, so
+        // a range starting above 0 comes out weighted 2^(c first).
+        self.combiner.windows.next = self.end_w.q.val();
         self.combiner.result_base.next = self.result_base.val();
         self.combiner.present.next = self.flags.rd_f.val();
         self.combiner.result_valid.next =
@@ -796,7 +813,7 @@ impl Logic for MsmEngine {
             if self.wk_j.q.val() == (self.one_key.val() << self.c_minus_1.q.val()) {
                 self.wk_j.d.next = 1.into();
                 self.wk_w.d.next = self.wk_w.q.val() + 1;
-                if self.wk_w.q.val() == self.windows.q.val() - 1 {
+                if self.wk_w.q.val() == self.end_w.q.val() - 1 {
                     self.wk_done.d.next = true;
                 }
             }
@@ -860,7 +877,7 @@ impl Logic for MsmEngine {
         if self.phase.q.val() == MsmPhase::Accumulate {
             if self.accum_done.val() {
                 self.phase.d.next = MsmPhase::Reduce;
-                self.wk_w.d.next = 0.into();
+                self.wk_w.d.next = self.first_w.q.val();
                 self.wk_j.d.next = 1.into();
                 self.wk_done.d.next = false;
                 self.fetch_out.d.next = false;
@@ -915,7 +932,9 @@ impl Logic for MsmEngine {
         }
 
         // ---- Job start.
-        self.win_mask64.next = (self.one_lanes.val() << self.job_windows.val().get_bits::<6>(0)) - 1;
+        // The lanes of this engine's windows [first, end).
+        self.first_mask64.next = (self.one_lanes.val() << self.job_first_window.val()) - 1;
+        self.win_mask64.next = ((self.one_lanes.val() << self.job_end_window.val()) - 1) & !self.first_mask64.val();
         // c - 1 in 4 bits (c = 16 wraps to 15 correctly; bad c is refused below).
         self.job_c_minus_1.next = self.job_window_bits.val().get_bits::<4>(0) - 1;
         // W in 1..=max_w_of_c[c] (0 for a c outside 2..=16, so refused).
@@ -928,7 +947,9 @@ impl Logic for MsmEngine {
         self.size_ok.d.next = (self.job_window_bits.val().get_bits::<27>(5) == 0)
             & (self.job_windows.val().get_bits::<26>(6) == 0)
             & (self.job_windows.val().get_bits::<6>(0) != 0)
-            & (self.job_windows.val().get_bits::<6>(0) <= self.max_w.val());
+            & (self.job_windows.val().get_bits::<6>(0) <= self.max_w.val())
+            & (self.job_first_window.val() < self.job_end_window.val())
+            & (self.job_end_window.val() <= self.job_windows.val().get_bits::<6>(0));
         // The job's reads stay inside its base buffer: JOB_COUNT bases from
         // a record-aligned address.
         self.range_ok.d.next = (self.job_count.val() <= self.job_bases_count.val())
@@ -958,6 +979,8 @@ impl Logic for MsmEngine {
             self.c_minus_1.d.next = self.job_c_minus_1.val();
             self.windows.d.next = self.job_windows.val().get_bits::<6>(0);
             self.window_mask.d.next = self.win_mask64.val().get_bits::<32>(0);
+            self.first_w.d.next = self.job_first_window.val();
+            self.end_w.d.next = self.job_end_window.val();
             self.total.d.next = self.job_count.val();
             self.ld_full.d.next = false;
             self.ex_pending.d.next = 0.into();

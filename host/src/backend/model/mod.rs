@@ -94,16 +94,19 @@ pub struct ModelBus {
     perf: [u32; 7],
     msm_window_bits: u32,
     msm_windows: u32,
-    run_msm: (u32, u32),
-    /// MSM counters: accumulate, reduce, conflicts, idle, reduce additions.
-    msm_perf: [u32; 5],
+    /// MSM_SPLIT as written (bits[5:0] engine 1's first window, bit 8 the counter view).
+    msm_split: u32,
+    run_msm: (u32, u32, u32),
+    /// Each MSM engine's counters: accumulate, reduce, conflicts, idle,
+    /// reduce additions.
+    msm_perf: [[u32; 5]; 2],
     /// MSM_BASES_ADDR (lo, hi) and MSM_BASES_COUNT, as written and as latched at start.
     bases_regs: [u32; 3],
     run_bases: [u32; 3],
     /// Card memory: reads, beats, stall cycles of the last job.
     mem_perf: [u32; 3],
-    /// MSM combination cycles of the last job.
-    msm_combine: u32,
+    /// Each MSM engine's combination cycles in the last job.
+    msm_combine: [u32; 2],
     /// NTT_PARAMS registers as written, and as latched at start.
     ntt_params: [u32; regmap::NTT_PARAM_COUNT],
     run_ntt_params: [u32; regmap::NTT_PARAM_COUNT],
@@ -137,12 +140,13 @@ impl Default for ModelBus {
             perf: [0; 7],
             msm_window_bits: 0,
             msm_windows: 0,
-            run_msm: (0, 0),
-            msm_perf: [0; 5],
+            msm_split: 0,
+            run_msm: (0, 0, 0),
+            msm_perf: [[0; 5]; 2],
             bases_regs: [0; 3],
             run_bases: [0; 3],
             mem_perf: [0; 3],
-            msm_combine: 0,
+            msm_combine: [0; 2],
             ntt_params: [0; regmap::NTT_PARAM_COUNT],
             run_ntt_params: [0; regmap::NTT_PARAM_COUNT],
             mem_wperf: [0; 2],
@@ -167,14 +171,14 @@ impl ModelBus {
     fn start(&mut self) {
         self.error = regmap::ERR_NONE;
         self.perf = [0; 7];
-        self.msm_perf = [0; 5];
+        self.msm_perf = [[0; 5]; 2];
         self.mem_perf = [0; 3];
         self.mem_wperf = [0; 2];
-        self.msm_combine = 0;
+        self.msm_combine = [0; 2];
         self.pending_out = None;
         self.run_ntt_params = self.ntt_params;
         self.run_bases = self.bases_regs;
-        self.run_msm = (self.msm_window_bits, self.msm_windows);
+        self.run_msm = (self.msm_window_bits, self.msm_windows, self.msm_split & 0x3F);
         self.run_op = self.job_op;
         self.run_field = self.job_field;
         self.run_count = self.job_count;
@@ -316,26 +320,35 @@ impl ModelBus {
     /// (testbenches/tests/model_cycles.rs).
     fn run_msm_job(&mut self, input: &[Beat], expect_out: usize, timeout: BusError) -> Result<Vec<Beat>, BusError> {
         let n = self.run_count as usize;
-        let (c, windows) = (self.run_msm.0 as usize, self.run_msm.1 as usize);
+        let (c, windows, split) = (self.run_msm.0 as usize, self.run_msm.1 as usize, self.run_msm.2 as usize);
+        // Engine e owns windows ranges[e]; engine 1 runs only if the split leaves it some.
+        let ranges: Vec<(usize, usize)> =
+            if split != 0 && split < windows { vec![(0, split), (split, windows)] } else { vec![(0, windows)] };
         let taken = input.len().min(n);
         self.stats.beats_in += taken as u64;
         if input.len() != n {
             self.error = regmap::ERR_TLAST;
         }
-        if taken < n || input.len() > n || expect_out != MSM_BEATS_PER_RESULT {
+        if taken < n || input.len() > n || expect_out != ranges.len() * MSM_BEATS_PER_RESULT {
             return Err(timeout);
         }
         let base_addr = self.run_bases[0] as u64 | (self.run_bases[1] as u64) << 32;
         let coord = |b: &[u8]| Fq::new_unchecked(BigInt::new(std::array::from_fn(|i| u64::from_le_bytes(b[8 * i..8 * i + 8].try_into().unwrap()))));
         let mut points = Vec::new();
         let mut digits = Vec::new();
-        // The stream as the feed sees it, for the timing.
+        // The stream as each engine's feed sees it, for the timing: every
+        // engine recodes all windows and keeps the items of its own.
         let half = 1u32 << (c - 1);
-        let mut fed = Vec::with_capacity(input.len());
+        let mut fed: Vec<Vec<msm_timing::FedScalar>> = ranges.iter().map(|_| Vec::with_capacity(input.len())).collect();
+        let mut push = |make: &dyn Fn(usize, usize) -> msm_timing::FedScalar| {
+            for (e, &(a, b)) in ranges.iter().enumerate() {
+                fed[e].push(make(a, b));
+            }
+        };
         let mut record = [0u8; MSM_BASE_BYTES as usize];
         for (i, beat) in input.iter().enumerate() {
             if beat.iter().all(|w| *w == 0) {
-                fed.push(msm_timing::FedScalar { zero: true, recode: 0, keys: None });
+                push(&|_, _| msm_timing::FedScalar { zero: true, recode: 0, keys: None });
                 continue;
             }
             let limbs: [u64; 4] = std::array::from_fn(|k| beat[2 * k] as u64 | (beat[2 * k + 1] as u64) << 32);
@@ -345,23 +358,24 @@ impl ModelBus {
             let at = base_addr + MSM_BASE_BYTES * i as u64;
             if at + MSM_BASE_BYTES > self.timing.capacity {
                 self.error = regmap::ERR_MEM_RESP;
-                fed.push(msm_timing::FedScalar { zero: false, recode: 1, keys: None });
+                push(&|_, _| msm_timing::FedScalar { zero: false, recode: 1, keys: None });
                 continue;
             }
             let Some(d) = try_signed_digits(&scalar.0, c, windows) else {
-                fed.push(msm_timing::FedScalar { zero: false, recode: windows.div_ceil(2) as u64, keys: None });
+                push(&|_, _| msm_timing::FedScalar { zero: false, recode: windows.div_ceil(2) as u64, keys: None });
                 if self.error == regmap::ERR_NONE {
                     self.error = regmap::ERR_BAD_DIGIT;
                 }
                 continue;
             };
-            fed.push(msm_timing::FedScalar {
+            let recode = recoder_cycles(d.iter().rposition(|x| *x != 0).unwrap_or(0)) as u64;
+            push(&|a, b| msm_timing::FedScalar {
                 zero: false,
-                recode: recoder_cycles(d.iter().rposition(|x| *x != 0).unwrap_or(0)) as u64,
+                recode,
                 keys: Some(
                     d.iter()
                         .enumerate()
-                        .filter(|(_, x)| **x != 0)
+                        .filter(|(w, x)| **x != 0 && (a..b).contains(w))
                         .map(|(w, x)| w as u32 * half + x.unsigned_abs() as u32 - 1)
                         .collect(),
                 ),
@@ -377,36 +391,6 @@ impl ModelBus {
         }
         let zero = G1Projective::zero();
         let sums = bucket_bit_sums(&points, &digits, c, windows, &zero, |a, b| *a + b, |a| -*a);
-        // The combiner: Horner's rule over k = c w + b, from the top.
-        let mut total = G1Projective::zero();
-        let mut combine = 0u64;
-        // Per k: a doubling unless the accumulator is still the point at
-        // infinity (one cycle to skip it), an addition if R_k is there (one
-        // cycle to skip it); each issue waits for the adder.
-        let step = combiner_cycles_per_step(MSM_LOOP_LATENCY) as u64 / 2;
-        let mut acc_inf = true;
-        for r in sums.iter().rev() {
-            if acc_inf {
-                combine += 1;
-            } else {
-                total.double_in_place();
-                combine += step;
-            }
-            if r.is_zero() {
-                combine += 1;
-            } else {
-                total += r;
-                acc_inf = false;
-                combine += step;
-            }
-        }
-        let mut out = Vec::with_capacity(expect_out);
-        match total.into_affine().xy() {
-            Some((x, y)) => out.extend([x.to_beat(), y.to_beat(), Fq::one().to_beat()]),
-            None => out.extend([Fq::zero().to_beat(), Fq::one().to_beat(), Fq::zero().to_beat()]),
-        }
-        self.stats.beats_out += out.len() as u64;
-        // The feed and the engine stepped over the items' keys.
         let feed = msm_timing::FeedTiming {
             queue_depth: FEED_QUEUE_DEPTH,
             convert: MSM_FEED_CONVERT_CYCLES,
@@ -415,25 +399,67 @@ impl ModelBus {
             out_slots: MSM_FEED_OUT_SLOTS,
             out_latency: FEED_PIPELINE_LATENCY as u64,
         };
-        let phases = msm_timing::simulate(fed, feed, c, windows, MSM_LOOP_LATENCY, MSM_REDUCE_START_CYCLES);
         let base_bytes = self.mem_perf[0] as u64 * MSM_BASE_BYTES;
-        let accumulate = phases.accumulate.max(self.channel_floor(&[(base_addr, base_bytes)]));
-        let reduce = phases.reduce;
-        let unload = MSM_BEATS_PER_RESULT as u64;
-        let adds = phases.accumulate_adds + phases.reduce_adds;
-        let busy = accumulate + reduce + combine + unload;
-        self.msm_combine = combine as u32;
+        let floor = self.channel_floor(&[(base_addr, base_bytes)]);
+        let mut out = Vec::with_capacity(expect_out);
+        let (mut adds, mut busy, mut unloaded) = (0u64, 0u64, 0u64);
+        for (e, (&(first, end), fed)) in ranges.iter().zip(fed).enumerate() {
+            // The combiner: Horner's rule over k = c w + b from the top of
+            // the engine's windows down to 0 (below `first` nothing to add).
+            // Per k: a doubling unless the accumulator is still the point at
+            // infinity (one cycle to skip it), an addition if R_k is there
+            // (one cycle to skip it); each issue waits for the adder.
+            let mut total = G1Projective::zero();
+            let mut combine = 0u64;
+            let step = combiner_cycles_per_step(MSM_LOOP_LATENCY) as u64 / 2;
+            let mut acc_inf = true;
+            for (k, r) in sums[..c * end].iter().enumerate().rev() {
+                if acc_inf {
+                    combine += 1;
+                } else {
+                    total.double_in_place();
+                    combine += step;
+                }
+                if r.is_zero() || k < c * first {
+                    combine += 1;
+                } else {
+                    total += r;
+                    acc_inf = false;
+                    combine += step;
+                }
+            }
+            match total.into_affine().xy() {
+                Some((x, y)) => out.extend([x.to_beat(), y.to_beat(), Fq::one().to_beat()]),
+                None => out.extend([Fq::zero().to_beat(), Fq::one().to_beat(), Fq::zero().to_beat()]),
+            }
+            // The feed and the engine stepped over its items' keys.
+            let phases = msm_timing::simulate(fed, feed, c, first, end, MSM_LOOP_LATENCY, MSM_REDUCE_START_CYCLES);
+            let accumulate = phases.accumulate.max(floor);
+            let reduce = phases.reduce;
+            adds += phases.accumulate_adds + phases.reduce_adds;
+            // Engine 1's point leaves after engine 0's.
+            let computed = accumulate + reduce + combine;
+            unloaded = computed.max(unloaded) + MSM_BEATS_PER_RESULT as u64;
+            busy = busy.max(unloaded);
+            self.msm_combine[e] = combine as u32;
+            self.msm_perf[e] = [
+                accumulate as u32,
+                reduce as u32,
+                phases.conflicts as u32,
+                (accumulate - phases.accumulate_adds) as u32,
+                phases.reduce_adds as u32,
+            ];
+        }
+        self.stats.beats_out += out.len() as u64;
         self.cycles += busy;
         self.perf = [busy as u32, 0, 0, taken as u32, out.len() as u32, adds as u32, 0];
-        self.msm_perf = [
-            accumulate as u32,
-            reduce as u32,
-            phases.conflicts as u32,
-            (accumulate - phases.accumulate_adds) as u32,
-            phases.reduce_adds as u32,
-        ];
         self.finish();
         Ok(out)
+    }
+
+    /// The engine MSM_SPLIT's bit 8 shows in the PERF_MSM_* registers.
+    fn msm_view(&self) -> usize {
+        usize::from(self.msm_split & regmap::MSM_SPLIT_VIEW_ENGINE1 != 0)
     }
 
     /// Fewest cycles card memory can carry `traffic` ((first address,
@@ -528,18 +554,19 @@ impl Bus for ModelBus {
             "JOB_LOG_SIZE" => self.job_log_size,
             "MSM_WINDOW_BITS" => self.msm_window_bits,
             "MSM_WINDOWS" => self.msm_windows,
-            "PERF_MSM_ACCUM" => self.msm_perf[0],
-            "PERF_MSM_REDUCE" => self.msm_perf[1],
-            "PERF_MSM_CONFLICTS" => self.msm_perf[2],
-            "PERF_MSM_IDLE" => self.msm_perf[3],
-            "PERF_MSM_REDUCE_ADDS" => self.msm_perf[4],
+            "MSM_SPLIT" => self.msm_split,
+            "PERF_MSM_ACCUM" => self.msm_perf[self.msm_view()][0],
+            "PERF_MSM_REDUCE" => self.msm_perf[self.msm_view()][1],
+            "PERF_MSM_CONFLICTS" => self.msm_perf[self.msm_view()][2],
+            "PERF_MSM_IDLE" => self.msm_perf[self.msm_view()][3],
+            "PERF_MSM_REDUCE_ADDS" => self.msm_perf[self.msm_view()][4],
             "MSM_BASES_ADDR_LO" => self.bases_regs[0],
             "MSM_BASES_ADDR_HI" => self.bases_regs[1],
             "MSM_BASES_COUNT" => self.bases_regs[2],
             "PERF_MEM_READS" => self.mem_perf[0],
             "PERF_MEM_BEATS" => self.mem_perf[1],
             "PERF_MEM_STALL" => self.mem_perf[2],
-            "PERF_MSM_COMBINE" => self.msm_combine,
+            "PERF_MSM_COMBINE" => self.msm_combine[self.msm_view()],
             "PERF_MEM_WRITES" => self.mem_wperf[0],
             "PERF_MEM_WBEATS" => self.mem_wperf[1],
             name => match regmap::NTT_PARAMS.iter().position(|r| r.name == name) {
@@ -575,6 +602,7 @@ impl Bus for ModelBus {
             "JOB_LOG_SIZE" => self.job_log_size = value,
             "MSM_WINDOW_BITS" => self.msm_window_bits = value,
             "MSM_WINDOWS" => self.msm_windows = value,
+            "MSM_SPLIT" => self.msm_split = value,
             "MSM_BASES_ADDR_LO" => self.bases_regs[0] = value,
             "MSM_BASES_ADDR_HI" => self.bases_regs[1] = value,
             "MSM_BASES_COUNT" => self.bases_regs[2] = value,

@@ -203,20 +203,22 @@ impl Front {
     }
 }
 
-/// Steps the feed and the engine through one job, `scalars` in stream order; buckets are
-/// keyed `w 2^(c-1) + |d| - 1`, the reduction's results `result_base + 16 w
-/// + b`.
+/// Steps the feed and one engine, owning windows first..end, through one
+/// job, `scalars` in stream order (their keys those of its windows); buckets
+/// are keyed `w 2^(c-1) + |d| - 1`, the reduction's results `result_base +
+/// 16 w + b`.
 pub fn simulate(
     mut scalars: Vec<FedScalar>,
     feed: FeedTiming,
     c: usize,
-    windows: usize,
+    first: usize,
+    end: usize,
     loop_latency: usize,
     start_walk_gap: u64,
 ) -> MsmPhaseCycles {
-    let buckets = windows << (c - 1);
-    let result_base = buckets.next_multiple_of(16);
-    let mut e = Engine::new(loop_latency, result_base + 16 * windows);
+    let buckets = (end - first) << (c - 1);
+    let result_base = (end << (c - 1)).next_multiple_of(16);
+    let mut e = Engine::new(loop_latency, result_base + 16 * end);
     // ---- Accumulation. The feed, each cycle: the load buffer takes the
     // oldest recoded point whose base is in; the recoder hands on its point
     // when there is room after it, and takes the next converted scalar; the
@@ -288,7 +290,7 @@ pub fn simulate(
     // when the load buffer is empty and no fetch is out; an empty bucket's
     // is done at its decision (the next may issue at once).
     let half = 1u32 << (c - 1);
-    let mut walk = (0u32, 1u32);
+    let mut walk = (first as u32, 1u32);
     let mut walk_done = buckets == 0;
     let mut fetch_out = false;
     // A hit's bucket reaches the load buffer FETCH_TO_LOAD cycles on.
@@ -307,7 +309,7 @@ pub fn simulate(
         let fetch = if free && front.load.is_none() && (!fetch_out || skip) && !walk_done {
             let (w, j) = walk;
             walk = if j == half { (w + 1, 1) } else { (w, j + 1) };
-            walk_done = walk.0 as usize == windows;
+            walk_done = walk.0 as usize == end;
             fetch_out = true;
             Some(Slot::Fetch { key: w * half + j - 1, w, j })
         } else {

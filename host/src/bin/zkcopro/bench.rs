@@ -100,7 +100,7 @@ impl BenchArgs {
     }
 
     fn msm_args(&self, log_size: u32, scalars: ScalarKind) -> MsmArgs {
-        MsmArgs { log_size, shard: None, window: None, scalars, one_off: false, run: self.run_args(log_size) }
+        MsmArgs { log_size, shard: None, window: None, split: None, scalars, one_off: false, run: self.run_args(log_size) }
     }
 
     fn prove_args(&self, log_constraints: u32) -> ProveArgs {

@@ -1,0 +1,183 @@
+//! MSM job planning: the window width c, the window count W and the split of
+//! the windows between the device's two MSM engines (engine 0 adds windows
+//! 0..s, engine 1 windows s..W), by estimated cycles.
+
+use crate::driver::DriverError;
+use ark_bn254::Fr;
+use ark_ff::{BigInteger, PrimeField};
+use zkcopro_hdl::ec::POINT_ADD_LATENCY;
+use zkcopro_hdl::msm::reference::window_count;
+use zkcopro_hdl::msm::{
+    MSM_BUCKET_CAPACITY, MSM_LOOP_LATENCY, MSM_MAX_WINDOW_BITS, MSM_MAX_WINDOWS, MSM_MIN_WINDOW_BITS,
+    combiner_cycles_per_step, max_windows_of,
+};
+
+/// A job's shape.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct MsmPlan {
+    /// Window width in bits.
+    pub c: usize,
+    /// Windows W.
+    pub windows: usize,
+    /// Engine 1's first window (MSM_SPLIT); 0: engine 0 alone.
+    pub split: usize,
+    /// Estimated device cycles.
+    pub cycles: u64,
+}
+
+/// Windows for width c over scalars below 2^scalar_bits (all of Fr if
+/// `None`), if the device can hold them: signed digits need the top
+/// window's digit below 2^(c-1).
+pub fn window_shape_for(c: usize, scalar_bits: Option<u32>) -> Result<usize, DriverError> {
+    if !(MSM_MIN_WINDOW_BITS..=MSM_MAX_WINDOW_BITS).contains(&c) {
+        return Err(DriverError::MsmWindow(format!(
+            "width {c} outside {MSM_MIN_WINDOW_BITS}..={MSM_MAX_WINDOW_BITS}"
+        )));
+    }
+    let w = match scalar_bits {
+        Some(0) => return Err(DriverError::MsmWindow("scalar_bits must be at least 1".into())),
+        Some(b) => (b as usize + 1).div_ceil(c).min(window_count(c)),
+        None => window_count(c),
+    };
+    if w > MSM_MAX_WINDOWS {
+        return Err(DriverError::MsmWindow(format!(
+            "width {c} needs {w} windows, the device has {MSM_MAX_WINDOWS} digit lanes"
+        )));
+    }
+    if w > max_windows_of(c) {
+        return Err(DriverError::MsmWindow(format!(
+            "width {c} needs {} buckets, the device holds {MSM_BUCKET_CAPACITY}",
+            w << (c - 1)
+        )));
+    }
+    Ok(w)
+}
+
+/// Windows for width c over full-size scalars, if the device can hold them.
+pub fn window_shape(c: usize) -> Result<usize, DriverError> {
+    window_shape_for(c, None)
+}
+
+/// Estimated cycles of one engine owning windows a..b of width c, with
+/// `items[w]` nonzero digits in window w, over `n` nonzero points:
+/// accumulation at one item a cycle (at least a point a cycle: every
+/// engine sees every point), the reduction walk over its buckets (about 2
+/// cycles a bucket, plus 1 + c/2 per nonempty one: the fetch and one
+/// addition per set index bit), and the combination (Horner's rule from
+/// window b - 1 down to 0: a doubling and an addition per bit).
+pub fn engine_cycles(n: u64, items: &[u64], c: usize, a: usize, b: usize) -> u64 {
+    let own: u64 = items[a..b].iter().sum();
+    let buckets = ((b - a) as u64) << (c - 1);
+    let accumulate = own.max(n) + POINT_ADD_LATENCY as u64;
+    let reduce = buckets * 2 + buckets.min(own) * (1 + c as u64 / 2);
+    let combine = (b * c * combiner_cycles_per_step(MSM_LOOP_LATENCY)) as u64;
+    accumulate + reduce + combine
+}
+
+/// The job's estimated cycles at split s (0: engine 0 alone): the later engine's.
+pub fn split_cycles(n: u64, items: &[u64], c: usize, s: usize) -> u64 {
+    let w = items.len();
+    if s == 0 || s >= w {
+        return engine_cycles(n, items, c, 0, w);
+    }
+    engine_cycles(n, items, c, 0, s).max(engine_cycles(n, items, c, s, w))
+}
+
+/// The split with the fewest estimated cycles: (cycles, s).
+pub fn best_split(n: u64, items: &[u64], c: usize) -> (u64, usize) {
+    (0..items.len().max(1)).map(|s| (split_cycles(n, items, c, s), s)).min().expect("at least one split")
+}
+
+/// The scalars' mix from a fixed sample (at most 256, evenly spaced, so no
+/// per-scalar work): the shares of small (below 2^16) and full-size ones.
+pub fn sample_mix(scalars: &[Fr]) -> (f64, f64) {
+    let n = scalars.len().max(1);
+    let step = n.div_ceil(256).max(1);
+    let (mut zero, mut small, mut full) = (0u64, 0u64, 0u64);
+    for s in scalars.iter().step_by(step) {
+        let b = s.into_bigint();
+        if b.is_zero() {
+            zero += 1;
+        } else if b.0[1..].iter().all(|l| *l == 0) && b.0[0] < 1 << 16 {
+            small += 1;
+        } else {
+            full += 1;
+        }
+    }
+    let sampled = (zero + small + full).max(1) as f64;
+    (small as f64 / sampled, full as f64 / sampled)
+}
+
+/// Estimated nonzero digits per window: a full-size scalar has one in every
+/// window, a small one in each of the windows its 16 bits span.
+pub fn items_per_window(n: usize, (f_small, f_full): (f64, f64), c: usize, windows: usize) -> Vec<u64> {
+    let small_windows = 16usize.div_ceil(c);
+    (0..windows)
+        .map(|w| (n as f64 * (f_full + if w < small_windows { f_small } else { 0.0 })) as u64)
+        .collect()
+}
+
+/// The plan for `scalars` at width c (full-size windows), or the best width.
+pub fn plan_for(scalars: &[Fr], c: Option<usize>) -> Result<MsmPlan, DriverError> {
+    let n = scalars.len();
+    let mix = sample_mix(scalars);
+    let plan_at = |c: usize| -> Result<MsmPlan, DriverError> {
+        let windows = window_shape(c)?;
+        let items = items_per_window(n, mix, c, windows);
+        let (cycles, split) = best_split(n as u64, &items, c);
+        Ok(MsmPlan { c, windows, split, cycles })
+    };
+    match c {
+        Some(c) => plan_at(c),
+        None => Ok((MSM_MIN_WINDOW_BITS..=MSM_MAX_WINDOW_BITS)
+            .filter_map(|c| plan_at(c).ok())
+            .min_by_key(|p| (p.cycles, p.c))
+            .expect("some window width fits the device")),
+    }
+}
+
+/// The plan for `n` scalars below 2^bits (each at most one nonzero digit
+/// per window it spans) at width c, or the best width.
+pub fn plan_for_small(n: usize, bits: u32, c: Option<usize>) -> Result<MsmPlan, DriverError> {
+    let plan_at = |c: usize| -> Result<MsmPlan, DriverError> {
+        let windows = window_shape_for(c, Some(bits))?;
+        let items = vec![n as u64; windows];
+        let (cycles, split) = best_split(n as u64, &items, c);
+        Ok(MsmPlan { c, windows, split, cycles })
+    };
+    match c {
+        Some(c) => plan_at(c),
+        None => (MSM_MIN_WINDOW_BITS..=MSM_MAX_WINDOW_BITS)
+            .filter_map(|c| plan_at(c).ok())
+            .min_by_key(|p| (p.cycles, p.c))
+            .ok_or_else(|| DriverError::MsmWindow(format!("no window width holds {bits}-bit scalars"))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uniform_scalars_split_their_windows_about_evenly() {
+        let n = 1 << 16;
+        let items = vec![n as u64; 22];
+        let (two, s) = best_split(n, &items, 12);
+        let one = split_cycles(n, &items, 12, 0);
+        assert!((9..=13).contains(&s), "split {s}");
+        assert!((two as f64) < 0.6 * one as f64, "{two} against {one}");
+    }
+
+    #[test]
+    fn a_single_window_runs_on_one_engine() {
+        assert_eq!(best_split(1000, &[1000], 8).1, 0);
+        assert_eq!(split_cycles(1000, &[1000], 8, 5), split_cycles(1000, &[1000], 8, 0));
+    }
+
+    #[test]
+    fn small_scalars_keep_their_windows() {
+        let p = plan_for_small(4096, 1, None).unwrap();
+        assert_eq!(p.windows, 1);
+        assert_eq!(p.split, 0);
+    }
+}
