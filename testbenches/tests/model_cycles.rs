@@ -70,22 +70,27 @@ fn ntt_model_cycles_match_verilator_at_2_16() {
 }
 
 /// One MSM of 2^log_n points with seeded scalars of `kind`.
-fn msm_profile<B: Bus>(bus: B, log_n: u32, kind: ScalarKind) -> (G1Projective, MsmProfile) {
+fn msm_profile<B: Bus>(bus: B, log_n: u32, kind: ScalarKind, config: &MsmConfig) -> (G1Projective, MsmProfile) {
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(1000 + log_n as u64);
     let (points, scalars) = msm_input(&mut rng, 1 << log_n, kind);
     let mut dev = Coprocessor::new(bus).unwrap();
-    dev.msm_with(&points, &scalars, &MsmConfig::default()).unwrap()
+    dev.msm_with(&points, &scalars, config).unwrap()
 }
 
 fn check_msm(log_n: u32, kind: ScalarKind) -> f64 {
-    let (rv, v) = msm_profile(VerilatorBus::new(None), log_n, kind);
-    let (rm, m) = msm_profile(ModelBus::new(), log_n, kind);
+    check_msm_with(log_n, kind, &MsmConfig::default())
+}
+
+fn check_msm_with(log_n: u32, kind: ScalarKind, config: &MsmConfig) -> f64 {
+    let (rv, v) = msm_profile(VerilatorBus::new(None), log_n, kind, config);
+    let (rm, m) = msm_profile(ModelBus::new(), log_n, kind, config);
     assert_eq!(rm, rv, "2^{log_n} {kind:?}: the same sum");
     let rel = |a: u64, b: u64| (a as f64 - b as f64).abs() / (b as f64).max(1.0);
     let diff = rel(m.job.device_cycles, v.job.device_cycles);
     println!(
-        "MSM 2^{log_n} {kind:?} (c = {}): Verilator {} cycles, model {} ({:+.3}%); accumulate {}/{}, reduce {}/{}, combine {}/{}, additions {}/{}, conflicts {}/{}",
+        "MSM 2^{log_n} {kind:?} (c = {}, split {}): Verilator {} cycles, model {} ({:+.3}%); accumulate {}/{}, reduce {}/{}, combine {}/{}, additions {}/{}, conflicts {}/{}",
         v.window_bits,
+        v.split,
         v.job.device_cycles,
         m.job.device_cycles,
         100.0 * diff,
@@ -100,7 +105,8 @@ fn check_msm(log_n: u32, kind: ScalarKind) -> f64 {
         m.conflicts,
         v.conflicts
     );
-    assert_eq!((m.window_bits, m.windows), (v.window_bits, v.windows), "2^{log_n} {kind:?}: the same windows");
+    assert_eq!((m.window_bits, m.windows, m.split), (v.window_bits, v.windows, v.split), "2^{log_n} {kind:?}: the same windows");
+    assert_eq!(m.engines.len(), v.engines.len());
     assert!(diff <= TOLERANCE, "MSM 2^{log_n} {kind:?}: model {} against Verilator {}", m.job.device_cycles, v.job.device_cycles);
     for (what, a, b) in [
         ("accumulation", m.accumulate_cycles, v.accumulate_cycles),
@@ -110,6 +116,19 @@ fn check_msm(log_n: u32, kind: ScalarKind) -> f64 {
         // Each phase on its own, where it is long enough to matter.
         if b * 20 >= v.job.device_cycles {
             assert!(rel(a, b) <= TOLERANCE, "MSM 2^{log_n} {kind:?}: {what} {a} against {b}");
+        }
+    }
+    // And each engine's.
+    for (i, (me, ve)) in m.engines.iter().zip(&v.engines).enumerate() {
+        assert_eq!((me.first_window, me.end_window), (ve.first_window, ve.end_window));
+        for (what, a, b) in [
+            ("accumulation", me.accumulate_cycles, ve.accumulate_cycles),
+            ("reduction", me.reduce_cycles, ve.reduce_cycles),
+            ("combination", me.combine_cycles, ve.combine_cycles),
+        ] {
+            if b * 20 >= v.job.device_cycles {
+                assert!(rel(a, b) <= TOLERANCE, "MSM 2^{log_n} {kind:?}: engine {i}'s {what} {a} against {b}");
+            }
         }
     }
     diff
@@ -126,6 +145,11 @@ fn msm_model_cycles_match_verilator() {
     // Window 9 (2^14 picks it).
     for kind in [ScalarKind::Uniform, ScalarKind::Witness] {
         worst = worst.max(check_msm(14, kind));
+    }
+    // One engine alone, and uneven splits of the two.
+    for split in [0usize, 1, 7, 31] {
+        let config = MsmConfig { window_bits: Some(8), split: Some(split), ..Default::default() };
+        worst = worst.max(check_msm_with(10, ScalarKind::Uniform, &config));
     }
     println!("largest difference {:.3}%", 100.0 * worst);
 }

@@ -401,9 +401,11 @@ impl ModelBus {
         };
         let base_bytes = self.mem_perf[0] as u64 * MSM_BASE_BYTES;
         let floor = self.channel_floor(&[(base_addr, base_bytes)]);
+        // The feeds and engines stepped over the items' keys.
+        let phases = msm_timing::simulate(fed, &ranges, feed, c, MSM_LOOP_LATENCY, MSM_REDUCE_START_CYCLES);
         let mut out = Vec::with_capacity(expect_out);
         let (mut adds, mut busy, mut unloaded) = (0u64, 0u64, 0u64);
-        for (e, (&(first, end), fed)) in ranges.iter().zip(fed).enumerate() {
+        for (e, (&(first, end), phases)) in ranges.iter().zip(phases).enumerate() {
             // The combiner: Horner's rule over k = c w + b from the top of
             // the engine's windows down to 0 (below `first` nothing to add).
             // Per k: a doubling unless the accumulator is still the point at
@@ -432,8 +434,6 @@ impl ModelBus {
                 Some((x, y)) => out.extend([x.to_beat(), y.to_beat(), Fq::one().to_beat()]),
                 None => out.extend([Fq::zero().to_beat(), Fq::one().to_beat(), Fq::zero().to_beat()]),
             }
-            // The feed and the engine stepped over its items' keys.
-            let phases = msm_timing::simulate(fed, feed, c, first, end, MSM_LOOP_LATENCY, MSM_REDUCE_START_CYCLES);
             let accumulate = phases.accumulate.max(floor);
             let reduce = phases.reduce;
             adds += phases.accumulate_adds + phases.reduce_adds;

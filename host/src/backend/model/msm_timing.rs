@@ -203,95 +203,158 @@ impl Front {
     }
 }
 
-/// Steps the feed and one engine, owning windows first..end, through one
-/// job, `scalars` in stream order (their keys those of its windows); buckets
-/// are keyed `w 2^(c-1) + |d| - 1`, the reduction's results `result_base +
-/// 16 w + b`.
+/// One engine's feed and front during the accumulation.
+struct Accumulator {
+    e: Engine,
+    front: Front,
+    /// Next scalar of the stream to take, and points handed to the engine
+    /// so far (the base responses taken).
+    next_scalar: usize,
+    taken_bases: usize,
+    queue: VecDeque<(u64, usize)>,
+    recoder: Option<(u64, usize)>,
+    out: VecDeque<(u64, usize)>,
+    /// The cycle its accumulation ended.
+    done: Option<u64>,
+}
+
+/// Steps the feeds and engines of one job through it, `fed[e]` the stream
+/// as engine e sees it (its items' keys those of its windows
+/// `ranges[e]`): the engines take every scalar and every base response
+/// together (a stream fork: one may be at most one beat ahead), and engine
+/// 0's feed issues the reads. Buckets are keyed `w 2^(c-1) + |d| - 1`, the
+/// reduction's results `result_base + 16 w + b`.
 pub fn simulate(
-    mut scalars: Vec<FedScalar>,
+    fed: Vec<Vec<FedScalar>>,
+    ranges: &[(usize, usize)],
     feed: FeedTiming,
     c: usize,
-    first: usize,
-    end: usize,
     loop_latency: usize,
     start_walk_gap: u64,
-) -> MsmPhaseCycles {
-    let buckets = (end - first) << (c - 1);
-    let result_base = (end << (c - 1)).next_multiple_of(16);
-    let mut e = Engine::new(loop_latency, result_base + 16 * end);
-    // ---- Accumulation. The feed, each cycle: the load buffer takes the
+) -> Vec<MsmPhaseCycles> {
+    let len = fed[0].len();
+    let end_max = ranges.iter().map(|r| r.1).max().unwrap_or(0);
+    let result_base = (end_max << (c - 1)).next_multiple_of(16);
+    let mut fed = fed;
+    let mut acc: Vec<Accumulator> = ranges
+        .iter()
+        .map(|_| Accumulator {
+            e: Engine::new(loop_latency, result_base + 16 * end_max),
+            front: Front::default(),
+            next_scalar: 0,
+            taken_bases: 0,
+            queue: VecDeque::new(),
+            recoder: None,
+            out: VecDeque::new(),
+            done: None,
+        })
+        .collect();
+    // ---- Accumulation. Each feed, each cycle: the load buffer takes the
     // oldest recoded point whose base is in; the recoder hands on its point
-    // when there is room after it, and takes the next converted scalar; the
-    // input takes a scalar (a nonzero one only with a queue slot free, and
-    // starts its base's read).
-    let mut next_scalar = 0usize;
-    let mut queue: VecDeque<(u64, usize)> = VecDeque::new();
-    let mut recoder: Option<(u64, usize)> = None;
-    let mut out: VecDeque<(u64, usize)> = VecDeque::new();
-    let mut base_ready = vec![0u64; scalars.len()];
+    // when there is room after it (and the other engine has taken the
+    // bases before this one), and takes the next converted scalar; the
+    // input takes a scalar (a nonzero one only with a queue slot free;
+    // engine 0's starts its base's read) once the other has every one
+    // before it.
+    let mut base_ready = vec![u64::MAX; len];
     let mut port_free = 0u64;
-    let mut front = Front::default();
     let mut t = 0u64;
-    loop {
-        let (accepted, _) = e.decide(t);
-        let load_was_empty = front.load.is_none();
-        front.refill(&mut e, accepted, None);
-        if load_was_empty && front.load.is_none() {
-            if let Some(&(ready, i)) = out.front() {
-                if ready <= t {
-                    out.pop_front();
-                    front.load = scalars[i].keys.take();
+    while acc.iter().any(|a| a.done.is_none()) {
+        let at_start: Vec<(usize, usize)> = acc.iter().map(|a| (a.next_scalar, a.taken_bases)).collect();
+        for (k, a) in acc.iter_mut().enumerate() {
+            if a.done.is_some() {
+                continue;
+            }
+            let (others_scalar, others_bases) = at_start
+                .iter()
+                .enumerate()
+                .filter(|(j, _)| *j != k)
+                .fold((usize::MAX, usize::MAX), |m, (_, p)| (m.0.min(p.0), m.1.min(p.1)));
+            let scalars = &mut fed[k];
+            let (accepted, _) = a.e.decide(t);
+            let load_was_empty = a.front.load.is_none();
+            a.front.refill(&mut a.e, accepted, None);
+            if load_was_empty && a.front.load.is_none() {
+                if let Some(&(ready, i)) = a.out.front() {
+                    if ready <= t {
+                        a.out.pop_front();
+                        a.front.load = scalars[i].keys.take();
+                    }
                 }
             }
-        }
-        if let Some((done, i)) = recoder {
-            if done <= t && out.len() < feed.out_slots {
-                recoder = None;
-                if scalars[i].keys.is_some() {
-                    out.push_back((done.max(base_ready[i]) + feed.out_latency, i));
+            if let Some((done, i)) = a.recoder {
+                if done <= t && a.out.len() < feed.out_slots && others_bases >= a.taken_bases && base_ready[i] != u64::MAX {
+                    a.recoder = None;
+                    a.taken_bases += 1;
+                    if scalars[i].keys.is_some() {
+                        a.out.push_back((done.max(base_ready[i]) + feed.out_latency, i));
+                    }
                 }
             }
-        }
-        if recoder.is_none() {
-            if let Some(&(converted, i)) = queue.front() {
-                if converted <= t {
-                    queue.pop_front();
-                    recoder = Some((t + scalars[i].recode, i));
+            if a.recoder.is_none() {
+                if let Some(&(converted, i)) = a.queue.front() {
+                    if converted <= t {
+                        a.queue.pop_front();
+                        a.recoder = Some((t + scalars[i].recode, i));
+                    }
                 }
             }
-        }
-        if next_scalar < scalars.len() {
-            let i = next_scalar;
-            if scalars[i].zero {
-                next_scalar += 1;
-            } else if queue.len() < feed.queue_depth {
-                queue.push_back((t + feed.convert, i));
-                port_free = port_free.max(t) + feed.record_beats;
-                base_ready[i] = port_free + feed.mem_latency;
-                next_scalar += 1;
+            if a.next_scalar < len && others_scalar >= a.next_scalar {
+                let i = a.next_scalar;
+                if scalars[i].zero {
+                    a.next_scalar += 1;
+                } else if a.queue.len() < feed.queue_depth {
+                    a.queue.push_back((t + feed.convert, i));
+                    if k == 0 {
+                        port_free = port_free.max(t) + feed.record_beats;
+                        base_ready[i] = port_free + feed.mem_latency;
+                    }
+                    a.next_scalar += 1;
+                }
+            }
+            if a.next_scalar == len
+                && a.queue.is_empty()
+                && a.recoder.is_none()
+                && a.out.is_empty()
+                && a.front.empty()
+                && a.e.slot.is_none()
+                && a.e.in_flight == 0
+            {
+                a.done = Some(t + 1);
             }
         }
         t += 1;
-        if next_scalar == scalars.len()
-            && queue.is_empty()
-            && recoder.is_none()
-            && out.is_empty()
-            && front.empty()
-            && e.slot.is_none()
-            && e.in_flight == 0
-        {
-            break;
-        }
     }
-    let accumulate = t;
+    acc.into_iter()
+        .zip(ranges)
+        .map(|(a, &(first, end))| {
+            let accumulate = a.done.expect("accumulation ended");
+            reduce(a.e, a.front, accumulate, c, first, end, result_base, start_walk_gap, accumulate)
+        })
+        .collect()
+}
+
+/// The reduction of one engine's windows first..end, from the end of its
+/// accumulation at cycle t: walk every bucket (w, j); a full one is fetched
+/// and gives one item per set bit b of j, for result (w, b). A fetch issues
+/// when the load buffer is empty and no fetch is out; an empty bucket's is
+/// done at its decision (the next may issue at once).
+#[allow(clippy::too_many_arguments)]
+fn reduce(
+    mut e: Engine,
+    mut front: Front,
+    mut t: u64,
+    c: usize,
+    first: usize,
+    end: usize,
+    result_base: usize,
+    start_walk_gap: u64,
+    accumulate: u64,
+) -> MsmPhaseCycles {
     let accumulate_adds = e.adds;
-    // ---- Reduction: walk every bucket (w, j); a full one is fetched and
-    // gives one item per set bit b of j, for result (w, b). A fetch issues
-    // when the load buffer is empty and no fetch is out; an empty bucket's
-    // is done at its decision (the next may issue at once).
     let half = 1u32 << (c - 1);
     let mut walk = (first as u32, 1u32);
-    let mut walk_done = buckets == 0;
+    let mut walk_done = first >= end;
     let mut fetch_out = false;
     // A hit's bucket reaches the load buffer FETCH_TO_LOAD cycles on.
     let mut hits: VecDeque<(u64, u32, u32)> = VecDeque::new();
