@@ -61,14 +61,16 @@ pub struct MsmProfile {
     pub additions: u64,
     pub accumulate_additions: u64,
     pub reduce_additions: u64,
-    /// Cycles per phase.
+    /// Cycles per phase, of the engine that finished last (each engine's
+    /// are in `engines`).
     pub accumulate_cycles: u64,
     pub reduce_cycles: u64,
     pub combine_cycles: u64,
     pub unload_cycles: u64,
-    /// Accumulation cycles with no addition.
+    /// Accumulation cycles with no addition (both engines).
     pub idle_cycles: u64,
-    /// Results merged again because their bucket got a point while in flight.
+    /// Results merged again because their bucket got a point while in
+    /// flight (both engines).
     pub conflicts: u64,
     /// Accumulation additions per accumulation cycle, over both engines.
     pub efficiency: f64,

@@ -19,6 +19,12 @@
 //! again: no point is lost or counted twice, nothing waits on the pipeline,
 //! and skewed inputs (every item in one bucket) pair up in a tree at full rate.
 //!
+//! An engine may own only a range of the job's windows (`job_first_window`
+//! to `job_end_window`): it recodes every window, issues the items of its
+//! own, reduces its own, and its combination runs from its top window down
+//! to window 0, so the result is its windows' share of the MSM
+//! (`msm_pair`: two engines on one job).
+//!
 //! Phases: ACCUMULATE (stream in, items, drain), REDUCE (each bucket j of
 //! window w is fetched and added once into result key (w, b) for every bit b
 //! set in j, by the same merge logic), COMBINE (`msm_combiner`: sum
