@@ -195,7 +195,7 @@ registers! {
     PERF_MEM_WBEATS = 0xF0, ReadOnly, 0,
         "Card memory: write beats the last job sent (32 bytes each)";
     MSM_SPLIT = 0xF4, ReadWrite, 0,
-        "MSM on two engines: bits[5:0] s, the first window of engine 1 (engine 0 adds windows 0..s-1, engine 1 windows s..W-1; 0 or >= W: engine 0 alone); with two engines the result is 6 beats, engine 0's point then engine 1's, and the MSM is their sum. Bit8: the PERF_MSM_* registers and PERF_MEM_STALL show engine 1's counters instead of engine 0's (PERF_BUSY is the job's, PERF_OPS both engines')";
+        "MSM on two engines: bits[5:0] s, the first window of engine 1 (engine 0 adds windows 0..s-1, engine 1 windows s..W-1; 0 or >= W: engine 0 alone); with two engines the result is 6 beats, engine 0's point then engine 1's, and the MSM is their sum. Bit8: the PERF_MSM_* registers and PERF_MEM_STALL show engine 1's counters instead of engine 0's (of engine 1's last two-engine job; PERF_BUSY is the job's, PERF_OPS both engines', PERF_IN_STALL engine 0's, waits for engine 1 to take a scalar included)";
 }
 
 /// The CAPS register's fields (layout in its description above).

@@ -62,9 +62,10 @@ pub struct MsmPair {
     pub error: Signal<Out, Bits<32>>,
     /// Cycles the last job was busy (the later engine's).
     pub perf_busy: Signal<Out, Bits<32>>,
-    /// Cycles engine 0 wanted a scalar that was not offered.
+    /// Cycles engine 0 wanted a scalar that was not offered (waits for
+    /// engine 1 to take a beat included).
     pub perf_in_stall: Signal<Out, Bits<32>>,
-    /// Cycles a result beat waited on `m_tready` (both engines).
+    /// Cycles a result beat waited on `m_tready`.
     pub perf_out_stall: Signal<Out, Bits<32>>,
     /// Scalars accepted.
     pub perf_beats_in: Signal<Out, Bits<32>>,
@@ -124,6 +125,9 @@ pub struct MsmPair {
     pair: DFF<Bit>,
     /// Engine 0's result has left (engine 1's may go).
     out0_sent: DFF<Bit>,
+    /// Cycles of the job a result beat waited on `m_tready` (engine 1's
+    /// own count would include its wait for engine 0's beats).
+    out_stall: DFF<Bits<32>>,
     two: Signal<Local, Bit>,
     split_ok: Signal<Local, Bit>,
 }
@@ -179,6 +183,7 @@ impl MsmPair {
             rsp_fork: Default::default(),
             pair: Default::default(),
             out0_sent: Default::default(),
+            out_stall: Default::default(),
             two: Default::default(),
             split_ok: Default::default(),
         }
@@ -188,7 +193,7 @@ impl MsmPair {
 impl Logic for MsmPair {
     #[hdl_gen]
     fn update(&mut self) {
-        dff_setup!(self, clock, pair, out0_sent);
+        dff_setup!(self, clock, pair, out0_sent, out_stall);
         clock!(self, clock, core0, core1, scalar_fork, rsp_fork);
         self.core0.reset_n.next = self.reset_n.val();
         self.core1.reset_n.next = self.reset_n.val();
@@ -223,6 +228,7 @@ impl Logic for MsmPair {
         if self.start.val() & self.core0.idle.val() & self.core1.idle.val() {
             self.pair.d.next = self.split_ok.val();
             self.out0_sent.d.next = false;
+            self.out_stall.d.next = 0.into();
         }
         self.two.next = self.pair.q.val();
 
@@ -271,30 +277,34 @@ impl Logic for MsmPair {
         if self.core0.m_tvalid.val() & self.core0.m_tlast.val() & self.m_tready.val() & !self.out0_sent.q.val() & self.two.val() {
             self.out0_sent.d.next = true;
         }
+        if self.m_tvalid.val() & !self.m_tready.val() {
+            self.out_stall.d.next = self.out_stall.q.val() + 1;
+        }
         if !self.reset_n.val() {
             self.pair.d.next = false;
             self.out0_sent.d.next = false;
+            self.out_stall.d.next = 0.into();
         }
 
-        // ---- Job status: done when the later engine is; errors engine 0's first.
+        // ---- Job status: done when the later engine is; errors engine 0's
+        // first (engine 1's only if it ran: its ERROR holds its last job's).
         self.idle.next = self.core0.idle.val() & self.core1.idle.val();
         self.done.next = (self.core0.done.val() & (self.core1.idle.val() | self.core1.done.val()))
             | (self.core1.done.val() & self.core0.idle.val());
         self.error.next = self.core0.error.val();
-        if self.core0.error.val() == 0 {
+        if (self.core0.error.val() == 0) & self.two.val() {
             self.error.next = self.core1.error.val();
         }
         self.perf_busy.next = self.core0.perf_busy.val();
         self.perf_ops.next = self.core0.perf_ops.val();
         self.perf_beats_out.next = self.core0.perf_beats_out.val();
-        self.perf_out_stall.next = self.core0.perf_out_stall.val();
+        self.perf_out_stall.next = self.out_stall.q.val();
         if self.two.val() {
             if self.core1.perf_busy.val() > self.core0.perf_busy.val() {
                 self.perf_busy.next = self.core1.perf_busy.val();
             }
             self.perf_ops.next = self.core0.perf_ops.val() + self.core1.perf_ops.val();
             self.perf_beats_out.next = self.core0.perf_beats_out.val() + self.core1.perf_beats_out.val();
-            self.perf_out_stall.next = self.core0.perf_out_stall.val() + self.core1.perf_out_stall.val();
         }
         self.perf_in_stall.next = self.core0.perf_in_stall.val();
         self.perf_beats_in.next = self.core0.perf_beats_in.val();
