@@ -48,7 +48,7 @@ module axil_props (
     wire [1:0]  reg_wresp, reg_rresp;
     wire        start, interrupt;
     wire [31:0] job_op, job_field, job_count, job_log_size, msm_window_bits, msm_windows;
-    wire [31:0] msm_bases_addr_lo, msm_bases_addr_hi, msm_bases_count;
+    wire [31:0] msm_bases_addr_lo, msm_bases_addr_hi, msm_bases_count, msm_split;
     wire [26*32-1:0] npv;
 
     // A passthrough register reads {offset, pass_val}: the mux is checked.
@@ -76,7 +76,7 @@ module axil_props (
         .start(start), .job_op(job_op), .job_field(job_field), .job_count(job_count),
         .job_log_size(job_log_size), .msm_window_bits(msm_window_bits), .msm_windows(msm_windows),
         .msm_bases_addr_lo(msm_bases_addr_lo), .msm_bases_addr_hi(msm_bases_addr_hi),
-        .msm_bases_count(msm_bases_count),
+        .msm_bases_count(msm_bases_count), .msm_split(msm_split),
         .ntt_params__0(npv[0*32 +: 32]), .ntt_params__1(npv[1*32 +: 32]), .ntt_params__2(npv[2*32 +: 32]), .ntt_params__3(npv[3*32 +: 32]),
         .ntt_params__4(npv[4*32 +: 32]), .ntt_params__5(npv[5*32 +: 32]), .ntt_params__6(npv[6*32 +: 32]), .ntt_params__7(npv[7*32 +: 32]),
         .ntt_params__8(npv[8*32 +: 32]), .ntt_params__9(npv[9*32 +: 32]), .ntt_params__10(npv[10*32 +: 32]), .ntt_params__11(npv[11*32 +: 32]),
@@ -181,11 +181,11 @@ module axil_props (
     // Every plain read/write register follows the bus writes with their byte
     // strobes, from its reset value: a shadow per register, compared with the
     // register's output port every cycle and with read data.
-    localparam NRW = 35;
+    localparam NRW = 36;
     wire [NRW*8-1:0] rw_off = {
         ZKF_OFF_JOB_LOG_SIZE, ZKF_OFF_JOB_OP, ZKF_OFF_JOB_FIELD, ZKF_OFF_JOB_COUNT,
         ZKF_OFF_MSM_WINDOW_BITS, ZKF_OFF_MSM_WINDOWS, ZKF_OFF_MSM_BASES_ADDR_LO,
-        ZKF_OFF_MSM_BASES_ADDR_HI, ZKF_OFF_MSM_BASES_COUNT,
+        ZKF_OFF_MSM_BASES_ADDR_HI, ZKF_OFF_MSM_BASES_COUNT, ZKF_OFF_MSM_SPLIT,
         ZKF_OFF_NTT_SCALE_7, ZKF_OFF_NTT_SCALE_6, ZKF_OFF_NTT_SCALE_5, ZKF_OFF_NTT_SCALE_4,
         ZKF_OFF_NTT_SCALE_3, ZKF_OFF_NTT_SCALE_2, ZKF_OFF_NTT_SCALE_1, ZKF_OFF_NTT_SCALE_0,
         ZKF_OFF_NTT_DST_BATCH_STRIDE, ZKF_OFF_NTT_SRC_BATCH_STRIDE, ZKF_OFF_NTT_BATCH_LOG,
@@ -196,7 +196,7 @@ module axil_props (
         ZKF_OFF_NTT_SRC_ADDR_HI, ZKF_OFF_NTT_SRC_ADDR_LO, ZKF_OFF_NTT_MODE};
     wire [NRW*32-1:0] rw_port = {
         job_log_size, job_op, job_field, job_count, msm_window_bits, msm_windows,
-        msm_bases_addr_lo, msm_bases_addr_hi, msm_bases_count, npv};
+        msm_bases_addr_lo, msm_bases_addr_hi, msm_bases_count, msm_split, npv};
     wire [31:0] smask = {{8{wstrb[3]}}, {8{wstrb[2]}}, {8{wstrb[1]}}, {8{wstrb[0]}}};
     reg [NRW*32-1:0] shadow = 0; // the DFFs' initial values
     reg [31:0] exp_rw_rdata = 32'd0;
