@@ -128,3 +128,26 @@ pub fn frs_from_le_bytes(out: &mut [ark_bn254::Fr], bytes: &[u8]) -> Result<(), 
     }
     Err(out.iter().position(|x| !below(&x.0.0)).expect("one element is not reduced"))
 }
+
+/// The bytes of `out` as card memory holds them: on a little-endian host an
+/// `Fr` is its four little-endian Montgomery limbs and nothing else, the
+/// card's layout, so a download can land in place (then checked with
+/// [`first_unreduced`]).
+#[cfg(target_endian = "little")]
+pub fn frs_as_le_bytes_mut(out: &mut [ark_bn254::Fr]) -> &mut [u8] {
+    const _: () = assert!(std::mem::size_of::<ark_bn254::Fr>() == 32);
+    // SAFETY: Fr is exactly a [u64; 4] (size asserted), every byte pattern
+    // is a valid one, and u8's alignment divides Fr's.
+    unsafe { std::slice::from_raw_parts_mut(out.as_mut_ptr() as *mut u8, 32 * out.len()) }
+}
+
+/// The index of the first element of `xs` whose limbs are not a reduced
+/// residue (below the modulus), if any.
+pub fn first_unreduced(xs: &[ark_bn254::Fr]) -> Option<usize> {
+    let p = <ark_bn254::Fr as PrimeField>::MODULUS;
+    // Branch-free over the slice; the position only when one is off.
+    if xs.iter().fold(true, |ok, x| ok & (x.0 < p)) {
+        return None;
+    }
+    xs.iter().position(|x| x.0 >= p)
+}

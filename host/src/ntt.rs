@@ -293,6 +293,33 @@ impl<B: Bus> Coprocessor<B> {
     /// Copy `out.len()` points of `buf` back (card to host), checking each is
     /// a reduced field element.
     pub fn download_fr(&mut self, buf: &DeviceBuffer, out: &mut [Fr]) -> Result<JobProfile, DriverError> {
+        // Little-endian hosts: the copy lands in `out` as it is (no staging,
+        // no second copy), then each element is checked.
+        #[cfg(target_endian = "little")]
+        {
+            let t = self.read_buffer(buf, 0, crate::field::frs_as_le_bytes_mut(out))?;
+            let t0 = std::time::Instant::now();
+            let bad = crate::field::first_unreduced(out);
+            let mut p = JobProfile {
+                clock_hz: self.clock_hz(),
+                transfer_s: t.transfer_s,
+                glue_s: t0.elapsed().as_secs_f64(),
+                ..Default::default()
+            };
+            p.finish();
+            match bad {
+                Some(index) => Err(DriverError::BadResult { index }),
+                None => Ok(p),
+            }
+        }
+        #[cfg(not(target_endian = "little"))]
+        self.download_fr_staged(buf, out)
+    }
+
+    /// [`Coprocessor::download_fr`] through the staging buffer, each element
+    /// unpacked from its bytes (big-endian hosts).
+    #[cfg(not(target_endian = "little"))]
+    fn download_fr_staged(&mut self, buf: &DeviceBuffer, out: &mut [Fr]) -> Result<JobProfile, DriverError> {
         let t0 = std::time::Instant::now();
         let mut bytes = std::mem::take(&mut self.staging);
         bytes.resize(out.len() * POINT_BYTES as usize, 0);

@@ -14,6 +14,7 @@ use ark_relations::lc;
 use ark_snark::SNARK;
 use rand::{RngCore, SeedableRng};
 use zkcopro_host::circuits::{Sha256Preimage, SquaringChain};
+use zkcopro_host::timeline::{LANES, Lane, Span, Timeline};
 use zkcopro_host::{Bus, Coprocessor, ModelBus, ProveError, VerilatorBus};
 use zkcopro_testbenches::{on_both_backends, seeded_rng};
 
@@ -54,8 +55,12 @@ fn check_chain_proofs<B: Bus>(bus: B, name: &str) {
         let circuit = SquaringChain::with_log_constraints(Fr::rand(&mut rng), log);
         let pk = setup(circuit.clone(), &mut rng);
         let inputs = circuit.public_inputs();
+        // The larger proof times each host step as the fastest of two runs:
+        // the proof is the same.
+        dev.set_host_timing_runs(if log == 6 { 2 } else { 1 });
         let profile =
             prove_and_check(&mut dev, &pk, circuit.clone(), &inputs, Fr::rand(&mut rng), Fr::rand(&mut rng), &format!("{name} chain 2^{log}"));
+        check_proof_dependencies(&profile.timeline, name);
         // Uniform witnesses: the card runs the whole witness MSMs windowed.
         assert!(!profile.steps.iter().any(|st| st.name.ends_with("(host)")), "{name}: no host share for uniform witnesses");
         // r = 0 skips B in G1, as ark-groth16 does; s = 0 too.
@@ -121,6 +126,44 @@ fn check_bit_witness_proofs<B: Bus>(bus: B, name: &str) {
     }
     let t = &profile.timeline;
     assert!(profile.end_to_end_s <= profile.serial_s && (t.end_s - profile.end_to_end_s).abs() < 1e-15);
+    check_proof_dependencies(t, name);
+}
+
+/// The timeline keeps the program's order: the witness MSMs after the split,
+/// h(X)'s chain after A, B, C are evaluated, its jobs one after another and
+/// B's G2 MSM on the host beside them, MSM H after h is back and the proof
+/// after MSM H. Each lane does one thing at a time.
+fn check_proof_dependencies(t: &Timeline, name: &str) {
+    let find = |lane: Lane, pred: &dyn Fn(&str) -> bool| -> Vec<&Span> {
+        t.spans.iter().filter(|s| s.lane == lane && pred(s.name)).collect()
+    };
+    let one = |lane: Lane, pred: &dyn Fn(&str) -> bool, what: &str| -> &Span {
+        let v = find(lane, pred);
+        assert_eq!(v.len(), 1, "{name}: one {what} span on the {lane:?} lane");
+        v[0]
+    };
+    let split = one(Lane::Host, &|n| n.starts_with("split the witness"), "split");
+    let abc = one(Lane::Host, &|n| n == "evaluate A, B, C at the constraints", "A, B, C");
+    let g2 = one(Lane::Host, &|n| n.starts_with("MSM B (G2"), "G2 MSM");
+    let chain: Vec<&Span> = find(Lane::Device, &|n| n.starts_with("h(X)"));
+    assert_eq!(chain.len(), 4, "{name}: h(X)'s four stages on the card");
+    let msm_h = one(Lane::Device, &|n| n == "MSM H (G1)", "MSM H");
+    let last = one(Lane::Host, &|n| n == "add H's sum", "the proof");
+    for m in find(Lane::Device, &|n| n == "MSM A (G1)" || n == "MSM L (G1)" || n == "MSM B (G1)") {
+        assert!(m.start_s >= split.end_s, "{name}: {} after the split", m.name);
+    }
+    assert!(chain[0].start_s >= abc.end_s, "{name}: h(X) after A, B, C");
+    assert!(chain.windows(2).all(|w| w[1].start_s >= w[0].end_s), "{name}: the chain's jobs in turn");
+    // The host computes the G2 MSM while the card runs the chain.
+    assert!(g2.start_s < chain[3].end_s && g2.end_s > chain[0].start_s, "{name}: G2 MSM beside h(X)");
+    let h_back = t.spans.iter().filter(|s| s.name.starts_with("h(X)")).map(|s| s.end_s).fold(0.0, f64::max);
+    assert!(msm_h.start_s >= h_back, "{name}: MSM H after h is back");
+    assert!(last.start_s >= msm_h.end_s, "{name}: the proof after MSM H");
+    for lane in LANES {
+        let mut on: Vec<&Span> = t.spans.iter().filter(|s| s.lane == lane && s.end_s > s.start_s).collect();
+        on.sort_by(|a, b| a.start_s.total_cmp(&b.start_s));
+        assert!(on.windows(2).all(|w| w[0].end_s <= w[1].start_s + 1e-12), "{name}: {lane:?} does one thing at a time");
+    }
 }
 
 on_both_backends! {

@@ -61,10 +61,9 @@ pub struct DeviceProvingKey {
     pub(crate) domain_size: usize,
     /// Points that tell proving keys apart (a new setup changes every one).
     fingerprint: Vec<G1Affine>,
-    /// A, B, C's host buffers for the card (32 bytes per point of the
-    /// domain), allocated and touched at load and reused by every proof,
-    /// as a driver keeps its DMA staging buffers.
-    pub(crate) staging: Mutex<[Vec<u8>; 3]>,
+    /// The proof's host buffers for the card, allocated and touched at load
+    /// and reused by every proof, as a driver keeps its DMA staging buffers.
+    pub(crate) staging: Mutex<ProofStaging>,
 }
 
 /// delta, alpha, beta and the ends of every G1 query: a fresh setup of the
@@ -228,12 +227,7 @@ impl<B: Bus> Coprocessor<B> {
     ) -> Result<(DeviceProvingKey, KeyLoadProfile), ProveError> {
         let t = Instant::now();
         let domain_size = check_key_sizes(pk, &matrices, qap)?.size();
-        // Written once, so no proof's time goes to mapping fresh pages.
-        let staging = [(); 3].map(|_| {
-            let mut v = Vec::with_capacity(32 * domain_size);
-            v.resize(32 * domain_size, 0u8);
-            v
-        });
+        let staging = ProofStaging::new(domain_size, pk.b_g2_query.len());
         let matrices_s = t.elapsed().as_secs_f64();
         let sizes = KeySizes::of(pk);
         if sizes.a == 0 || sizes.b_g1 == 0 {
@@ -328,6 +322,37 @@ impl<B: Bus> Coprocessor<B> {
     }
 }
 
+/// A proof's host buffers: written once at load, so no proof's time goes
+/// to mapping fresh pages.
+#[derive(Debug, Default)]
+pub(crate) struct ProofStaging {
+    /// A, B, C's evaluations for the card (32 bytes per point of the domain).
+    pub(crate) abc: [Vec<u8>; 3],
+    /// h's coefficients (or values) from the card, MSM H's scalars.
+    pub(crate) h: Vec<Fr>,
+    /// B's G2 MSM over a split witness: where its ones are, and the sums of
+    /// their bases' pairs (`affine_sum::sum_affine_at_with`).
+    pub(crate) ones: Vec<usize>,
+    pub(crate) g2_pairs: Vec<ark_bn254::G2Affine>,
+}
+
+impl ProofStaging {
+    fn new(domain_size: usize, variables: usize) -> Self {
+        let abc = [(); 3].map(|_| {
+            let mut v = Vec::with_capacity(32 * domain_size);
+            v.resize(32 * domain_size, 0u8);
+            v
+        });
+        let mut h = Vec::with_capacity(domain_size);
+        h.resize(domain_size, Fr::zero());
+        let mut ones = vec![0usize; variables];
+        ones.clear();
+        let mut g2_pairs = Vec::new();
+        g2_pairs.resize(crate::prover::affine_sum::scratch_len(variables), ark_bn254::G2Affine::zero());
+        ProofStaging { abc, h, ones, g2_pairs }
+    }
+}
+
 /// `key` must have been loaded from `pk`.
 fn check_key(pk: &ProvingKey<Bn254>, key: &DeviceProvingKey) -> Result<(), ProveError> {
     if KeySizes::of(pk) != key.sizes || fingerprint(pk) != key.fingerprint {
@@ -405,14 +430,27 @@ impl AssemblyPrep {
         AssemblyPrep { r, s, a0, c0: sa0 + rb, b }
     }
 
-    /// The proof from the G1 sums (`sums.b_g2` is in the prep already).
-    pub(crate) fn finish(&self, a: G1Projective, b_g1: Option<G1Projective>, l: G1Projective, h: G1Projective) -> Proof<Bn254> {
-        let g_a = self.a0 + a;
+    /// The witness MSMs' sums in (A, B in G1 unless r = 0, L): A's point
+    /// and all of C but H's term, so the proof after MSM H only adds it.
+    pub(crate) fn with_witness_sums(&self, a: G1Projective, b_g1: Option<G1Projective>, l: G1Projective) -> AssemblyRest {
         // On one thread: two multiplications are less than waking a pool
-        // thread that slept through the device's jobs.
+        // thread.
         let rb = b_g1.map_or(G1Projective::zero(), |b| b * self.r);
-        let g_c = self.c0 + a * self.s + rb + l + h;
-        let [a, c] = G1Projective::normalize_batch(&[g_a, g_c])[..] else { unreachable!("two points") };
+        AssemblyRest { g_a: self.a0 + a, c_but_h: self.c0 + a * self.s + rb + l, b: self.b }
+    }
+}
+
+/// A proof waiting for H's sum.
+pub(crate) struct AssemblyRest {
+    g_a: G1Projective,
+    c_but_h: G1Projective,
+    b: ark_bn254::G2Affine,
+}
+
+impl AssemblyRest {
+    /// The proof, with MSM H's sum.
+    pub(crate) fn finish(&self, h: G1Projective) -> Proof<Bn254> {
+        let [a, c] = G1Projective::normalize_batch(&[self.g_a, self.c_but_h + h])[..] else { unreachable!("two points") };
         Proof { a, b: self.b, c }
     }
 }

@@ -3,7 +3,7 @@
 //! steps on the proof's timeline, where the host works while the card runs.
 
 use crate::driver::JobProfile;
-use crate::prover::timeline::{Flow, SpanId, Timeline};
+use crate::prover::timeline::{Flow, JobSpans, SpanId, Timeline};
 use serde::Serialize;
 
 /// The proof's parts, as ark-groth16's prover has them too (for comparing
@@ -101,19 +101,6 @@ impl ProveProfile {
         self.add_step(step);
     }
 
-    /// A device job the host started and waited for at once (`flow`: whether
-    /// its glue comes before the run, with uploads, or after, with downloads).
-    pub(crate) fn push_device(&mut self, part: &'static str, name: &'static str, p: &JobProfile, flow: Flow) {
-        let (pre, post) = match flow {
-            Flow::In => (p.glue_s, 0.0),
-            Flow::Out => (0.0, p.glue_s),
-        };
-        let job = self.timeline.job(part, name, p, pre, flow);
-        self.timeline.host_takes_result(part, name, job, post);
-        self.sim_s += p.sim_s;
-        self.add_step(ProveStep::device(part, name, p));
-    }
-
     /// The host starting a device job it waits for later: `start_s` of glue
     /// now; the job's run and the rest of its glue go in with
     /// [`ProveProfile::push_started`] once it is waited for.
@@ -129,6 +116,32 @@ impl ProveProfile {
         self.timeline.host_takes_result(part, name, job, (p.glue_s - started.start_s).max(0.0));
         self.sim_s += p.sim_s;
         self.add_step(ProveStep::device(part, name, p));
+    }
+
+    /// The host submitting device jobs that then run one after another
+    /// without it (a driver thread issues each when the card finishes the
+    /// one before): `glue_s` of host time now, the jobs' glue charged before
+    /// the first of them runs. The jobs go in with
+    /// [`ProveProfile::queue_device`].
+    pub(crate) fn submit(&mut self, part: &'static str, name: &'static str, glue_s: f64) -> SpanId {
+        self.timeline.host(part, name, glue_s)
+    }
+
+    /// A job of a submission: its transfers and run after the submission
+    /// and after the card's previous job. Its glue is on the host lane in
+    /// the submission, or after its result ([`ProveProfile::take_result`]):
+    /// the caller splits it between the two.
+    pub(crate) fn queue_device(&mut self, part: &'static str, name: &'static str, p: &JobProfile, submitted: SpanId, flow: Flow) -> JobSpans {
+        let job = self.timeline.job_after(part, name, p, submitted, flow);
+        self.sim_s += p.sim_s;
+        self.add_step(ProveStep::device(part, name, p));
+        job
+    }
+
+    /// The host waits for a submitted job and spends `post_glue_s` on its
+    /// result.
+    pub(crate) fn take_result(&mut self, part: &'static str, name: &'static str, job: JobSpans, post_glue_s: f64) {
+        self.timeline.host_takes_result(part, name, job, post_glue_s);
     }
 
     /// The critical path and the shares, once every step is in.

@@ -34,7 +34,8 @@ impl<B: Bus> Coprocessor<B> {
         if n < 2 || !n.is_power_of_two() || n.trailing_zeros() > crate::ntt::NTT_LOG_MAX_TOTAL {
             return Err(DriverError::NttSize { n, max_log: crate::ntt::NTT_LOG_MAX_TOTAL });
         }
-        let (h, stages) = self.h_on_card(HInputs::Elements([a, b, c]), Qap::Libsnark)?;
+        let mut h = vec![Fr::zero(); n];
+        let stages = self.h_on_card(HInputs::Elements([a, b, c]), Qap::Libsnark, &mut h)?;
         let mut profile = JobProfile { clock_hz: self.clock_hz(), ..Default::default() };
         for p in &stages {
             profile.add(p);
@@ -43,10 +44,14 @@ impl<B: Bus> Coprocessor<B> {
         Ok((h, profile))
     }
 
-    /// h(X) from A, B, C's evaluations by `qap`'s reduction, with the
-    /// profile of each of its four stages ([`Qap::stages`]).
-    pub(crate) fn h_on_card(&mut self, abc: HInputs<'_>, qap: Qap) -> Result<(Vec<Fr>, [JobProfile; 4]), DriverError> {
+    /// h(X) from A, B, C's evaluations by `qap`'s reduction into `h` (n
+    /// elements), with the profile of each of its four stages
+    /// ([`Qap::stages`]).
+    pub(crate) fn h_on_card(&mut self, abc: HInputs<'_>, qap: Qap, h: &mut [Fr]) -> Result<[JobProfile; 4], DriverError> {
         let n = abc.len();
+        if h.len() != n {
+            return Err(DriverError::LengthMismatch { left: n, right: h.len() });
+        }
         let mut bufs = Vec::with_capacity(3);
         for _ in 0..3 {
             match self.alloc_buffer(n as u64 * 32) {
@@ -60,8 +65,8 @@ impl<B: Bus> Coprocessor<B> {
             }
         }
         let outcome = match qap {
-            Qap::Libsnark => self.h_chain(abc, &bufs),
-            Qap::Snarkjs => self.snarkjs_h_chain(abc, &bufs),
+            Qap::Libsnark => self.h_chain(abc, &bufs, h),
+            Qap::Snarkjs => self.snarkjs_h_chain(abc, &bufs, h),
         };
         for b in bufs {
             self.free_buffer(b)?;
@@ -80,7 +85,7 @@ impl<B: Bus> Coprocessor<B> {
         }
     }
 
-    fn h_chain(&mut self, abc: HInputs<'_>, bufs: &[DeviceBuffer]) -> Result<(Vec<Fr>, [JobProfile; 4]), DriverError> {
+    fn h_chain(&mut self, abc: HInputs<'_>, bufs: &[DeviceBuffer], h: &mut [Fr]) -> Result<[JobProfile; 4], DriverError> {
         let n = abc.len();
         let domain = Radix2EvaluationDomain::<Fr>::new(n).ok_or(DriverError::NttSize { n, max_log: crate::ntt::NTT_LOG_MAX_TOTAL })?;
         let z_inv = domain.evaluate_vanishing_polynomial(Fr::GENERATOR).inverse().expect("g is outside H");
@@ -105,9 +110,8 @@ impl<B: Bus> Coprocessor<B> {
         stages[2].add(&self.field_op_buffers::<Fr>(FieldOp::Mul, a, Operand::Buffer(b), a, n)?);
         stages[3].add(&self.ntt_buffer_scaled(a, n, Direction::Inverse, OutputPowers::InverseCoset, z_inv)?);
         stages[3].add(&self.field_op_buffers::<Fr>(FieldOp::Sub, a, Operand::Buffer(c), a, n)?);
-        let mut h = vec![Fr::zero(); n];
-        stages[3].add(&self.download_fr(a, &mut h)?);
-        Ok((h, stages))
+        stages[3].add(&self.download_fr(a, h)?);
+        Ok(stages)
     }
 }
 

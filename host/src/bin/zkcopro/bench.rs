@@ -104,7 +104,7 @@ impl BenchArgs {
     }
 
     fn prove_args(&self, log_constraints: u32) -> ProveArgs {
-        ProveArgs { circuit: CircuitKind::Chain, log_constraints, circom: Default::default(), timeline: None, proofs: 1, run: self.run_args(log_constraints) }
+        ProveArgs { circuit: CircuitKind::Chain, log_constraints, circom: Default::default(), timeline: None, proofs: 1, host_runs: 2, run: self.run_args(log_constraints) }
     }
 
     /// Proof sizes: from 2^10, at most 2^14 (--quick) or 2^16.

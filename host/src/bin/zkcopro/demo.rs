@@ -208,7 +208,7 @@ pub fn run(a: &DemoArgs) -> Result<bool, String> {
         circuit: CircuitKind::Chain,
         log_constraints: DEMO_PROOF_LOG,
         circom: Default::default(),
-        timeline: None, proofs: 1,
+        timeline: None, proofs: 1, host_runs: 2,
         // Its own device, untraced: a second trace would overwrite the demo's.
         run: RunArgs { seed: Some(seed), json: true, trace: TraceArgs::default(), ..a.run.clone() },
     };

@@ -136,6 +136,7 @@ pub fn measure(a: &ProveArgs, inputs: CircomInputs, quiet: bool) -> Result<Prove
     let (r, s) = (Fr::rand(&mut rng), Fr::rand(&mut rng));
     let spinner = crate::args::spinner(quiet, "loading the zkey into card memory");
     let mut dev = a.run.open().map_err(|e| e.to_string())?;
+    dev.set_host_timing_runs(a.host_runs);
     let (key, load) = dev.load_zkey(&zkey).map_err(|e| e.to_string())?;
     spinner.set_message("proving on the coprocessor");
     let (proof, profile) = dev.prove_circom(&zkey, &key, &witness, r, s).map_err(|e| e.to_string())?;
@@ -221,6 +222,7 @@ pub fn measure(a: &ProveArgs, inputs: CircomInputs, quiet: bool) -> Result<Prove
         load_key_matrices_s: load.matrices_s,
         load_key_bases_s: load.bases.total_s,
         sim_s: profile.sim_s,
+        host_timing_runs: a.host_runs,
         peak_host_memory_bytes: crate::args::peak_host_memory_bytes(),
         profile,
         circom: Some(CircomExtras {

@@ -41,7 +41,8 @@ impl<B: Bus> Coprocessor<B> {
         if n < 2 || !n.is_power_of_two() || n.trailing_zeros() > SNARKJS_QAP_LOG_MAX {
             return Err(DriverError::NttSize { n, max_log: SNARKJS_QAP_LOG_MAX });
         }
-        let (h, stages) = self.h_on_card(HInputs::Elements([a, b, c]), crate::prover::qap::Qap::Snarkjs)?;
+        let mut h = vec![Fr::zero(); n];
+        let stages = self.h_on_card(HInputs::Elements([a, b, c]), crate::prover::qap::Qap::Snarkjs, &mut h)?;
         let mut profile = JobProfile { clock_hz: self.clock_hz(), ..Default::default() };
         for p in &stages {
             profile.add(p);
@@ -55,7 +56,8 @@ impl<B: Bus> Coprocessor<B> {
         &mut self,
         abc: HInputs<'_>,
         bufs: &[DeviceBuffer],
-    ) -> Result<(Vec<Fr>, [JobProfile; 4]), DriverError> {
+        h: &mut [Fr],
+    ) -> Result<[JobProfile; 4], DriverError> {
         let n = abc.len();
         let log_n = n.trailing_zeros();
         if n < 2 || !n.is_power_of_two() || log_n > SNARKJS_QAP_LOG_MAX {
@@ -75,8 +77,7 @@ impl<B: Bus> Coprocessor<B> {
         let (a, b, c) = (&bufs[0], &bufs[1], &bufs[2]);
         stages[2].add(&self.field_op_buffers::<Fr>(FieldOp::Mul, a, Operand::Buffer(b), a, n)?);
         stages[2].add(&self.field_op_buffers::<Fr>(FieldOp::Sub, a, Operand::Buffer(c), a, n)?);
-        let mut h = vec![Fr::zero(); n];
-        stages[3].add(&self.download_fr(a, &mut h)?);
-        Ok((h, stages))
+        stages[3].add(&self.download_fr(a, h)?);
+        Ok(stages)
     }
 }
