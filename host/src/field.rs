@@ -90,6 +90,14 @@ pub fn fr_from_beat_unchecked(beat: &Beat) -> ark_bn254::Fr {
     Fp256::new_unchecked(BigInt::new(beat_to_limbs(beat)))
 }
 
+/// The element whose card-memory bytes (`fr_to_le_bytes`) are `bytes`,
+/// unchecked (the caller wrote them).
+#[inline]
+pub fn fr_from_le_bytes_unchecked(bytes: &[u8]) -> ark_bn254::Fr {
+    let limbs: [u64; 4] = std::array::from_fn(|i| u64::from_le_bytes(bytes[8 * i..8 * i + 8].try_into().expect("8 bytes")));
+    Fp256::new_unchecked(BigInt::new(limbs))
+}
+
 /// The 32 bytes card memory holds for `x`: its Montgomery representation,
 /// little-endian limbs (arkworks' own layout, so no conversion).
 #[inline]

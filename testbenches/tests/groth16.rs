@@ -143,19 +143,21 @@ fn check_proof_dependencies(t: &Timeline, name: &str) {
         v[0]
     };
     let split = one(Lane::Host, &|n| n.starts_with("split the witness"), "split");
-    let abc = one(Lane::Host, &|n| n == "evaluate A, B, C at the constraints", "A, B, C");
+    let eval_a = one(Lane::Host, &|n| n == "evaluate A at the constraints", "A's evaluation");
+    let eval_c = one(Lane::Host, &|n| n.starts_with("evaluate C at the constraints"), "C's evaluation");
     let g2 = one(Lane::Host, &|n| n.starts_with("MSM B (G2"), "G2 MSM");
     let chain: Vec<&Span> = find(Lane::Device, &|n| n.starts_with("h(X)"));
-    assert_eq!(chain.len(), 4, "{name}: h(X)'s four stages on the card");
+    assert_eq!(chain.len(), 6, "{name}: h(X)'s six stages on the card");
     let msm_h = one(Lane::Device, &|n| n == "MSM H (G1)", "MSM H");
     let last = one(Lane::Host, &|n| n == "add H's sum", "the proof");
     for m in find(Lane::Device, &|n| n == "MSM A (G1)" || n == "MSM L (G1)" || n == "MSM B (G1)") {
         assert!(m.start_s >= split.end_s, "{name}: {} after the split", m.name);
     }
-    assert!(chain[0].start_s >= abc.end_s, "{name}: h(X) after A, B, C");
+    assert!(chain[0].start_s >= eval_a.end_s, "{name}: A's transform after A is evaluated");
+    assert!(chain[2].start_s >= eval_c.end_s, "{name}: C's transform after C is evaluated");
     assert!(chain.windows(2).all(|w| w[1].start_s >= w[0].end_s), "{name}: the chain's jobs in turn");
     // The host computes the G2 MSM while the card runs the chain.
-    assert!(g2.start_s < chain[3].end_s && g2.end_s > chain[0].start_s, "{name}: G2 MSM beside h(X)");
+    assert!(g2.start_s < chain[5].end_s && g2.end_s > chain[0].start_s, "{name}: G2 MSM beside h(X)");
     let h_back = t.spans.iter().filter(|s| s.name.starts_with("h(X)")).map(|s| s.end_s).fold(0.0, f64::max);
     assert!(msm_h.start_s >= h_back, "{name}: MSM H after h is back");
     assert!(last.start_s >= msm_h.end_s, "{name}: the proof after MSM H");

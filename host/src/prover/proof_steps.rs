@@ -2,21 +2,24 @@
 //! work at once:
 //!
 //! ```text
-//! host:   split | submit A, L, B | evaluate A, B, C | submit h(X) | G2 MSM, full-size scalars, assembly's constants | wait h | start H, wait | assembly
-//! device:       | MSM A, MSM L, MSM B (G1)          | 3 NTTs ... h(X)'s chain, h to the host             |        | MSM H         |
+//! host:   split | submit A, L, B | eval A | eval B | eval C, check | G2 MSM       | wait h, start H | full-size scalars, constant terms, witness sums | wait H | add H
+//! device:       | MSM A, L, B (G1)        | A up, iNTT | B up, iNTT | C up, iNTT ... h(X)'s chain, h back | MSM H                                          |
 //! ```
 //!
 //! The card runs one job at a time. Jobs that need nothing from the host
-//! in between are submitted together (the witness MSMs; h(X)'s chain): a
+//! in between are submitted together (the witness MSMs; the rest of h(X)'s
+//! chain once C is evaluated): a
 //! driver thread issues each when the card finishes the one before, as
 //! XRT's run lists do, and the timeline charges all their glue to the host
 //! when they are submitted, before the first runs. MSM H needs h, so it
-//! starts when h is back, and the host, with nothing left to do, waits.
+//! starts when h is back; the host's steps that need no device result
+//! share the card's time between the chain and MSM H.
 //!
 //! The simulated device advances only while the driver talks to it, so the
-//! simulator runs each job when it is submitted; the host's steps are timed
-//! on their own (simulation left out) and the timeline places every span
-//! where the program's dependencies allow (`prover::timeline`).
+//! simulator runs the jobs in the order they are submitted, each once its
+//! inputs exist, and the host's steps are timed on their own (simulation
+//! left out); the timeline then places every span where the program above
+//! puts it, each after what it depends on (`prover::timeline`).
 
 use crate::Bus;
 use crate::driver::{Coprocessor, DriverError, JobProfile};
@@ -89,22 +92,37 @@ impl<B: Bus> Coprocessor<B> {
         // Device: MSMs A, L and B in G1 (r = 0: ark-groth16 skips B in G1).
         let witness_msms = self.witness_msms(key, card, l_from, !r.is_zero(), &config)?;
 
-        // Host: A, B, C evaluated at the constraints (sparse products), with
-        // the R1CS check on the same pass, packed for the card as they are
-        // made (no pass of their own).
+        // Host: A, B, C evaluated at the constraints (sparse products),
+        // packed for the card as they are made (no pass of their own), one
+        // at a time so each goes up as soon as it is made; C with the R1CS
+        // check (A z * B z = C z).
         let mut staging = std::mem::take(&mut *key.staging.lock().unwrap_or_else(|e| e.into_inner()));
-        let (evaluated, abc_s) = timed(runs, &mut extra_s, || {
-            m.evaluate_packed_into(z, n, &mut staging.abc)?;
-            // libsnark's public-input rows follow the constraints (snarkjs's
-            // matrices hold them already).
-            if key.qap == Qap::Libsnark {
-                let k = m.num_constraints;
-                for (i, x) in z[..num_inputs].iter().enumerate() {
-                    fr_to_le_bytes(x, (&mut staging.abc[0][32 * (k + i)..32 * (k + i + 1)]).try_into().expect("32 bytes"));
+        let mut eval_s = [0.0; 3];
+        let evaluated = (|| {
+            let abc = &mut staging.abc;
+            let (done, secs) = timed(runs, &mut extra_s, || {
+                m.evaluate_one_packed_into(0, z, n, &mut abc[0])?;
+                // libsnark's public-input rows follow the constraints
+                // (snarkjs's matrices hold them already).
+                if key.qap == Qap::Libsnark {
+                    let k = m.num_constraints;
+                    for (i, x) in z[..num_inputs].iter().enumerate() {
+                        fr_to_le_bytes(x, (&mut abc[0][32 * (k + i)..32 * (k + i + 1)]).try_into().expect("32 bytes"));
+                    }
                 }
-            }
+                Ok::<(), crate::prover::r1cs::R1csError>(())
+            });
+            done?;
+            eval_s[0] = secs;
+            let (done, secs) = timed(runs, &mut extra_s, || m.evaluate_one_packed_into(1, z, n, &mut abc[1]));
+            done?;
+            eval_s[1] = secs;
+            let [a, b, c] = abc;
+            let (done, secs) = timed(runs, &mut extra_s, || m.evaluate_c_packed_into(z, n, a, b, c));
+            done?;
+            eval_s[2] = secs;
             Ok::<(), crate::prover::r1cs::R1csError>(())
-        });
+        })();
         if let Err(e) = evaluated {
             *key.staging.lock().unwrap_or_else(|e| e.into_inner()) = staging;
             return Err(e.into());
@@ -174,32 +192,46 @@ impl<B: Bus> Coprocessor<B> {
         let submitted = prof.submit("MSM A", "submit MSMs A, L, B (G1)", witness_msms.iter().map(|m| m.4.glue_s).sum());
         let witness_spans: Vec<JobSpans> =
             witness_msms.iter().map(|(_, part, name, _, job)| prof.queue_device(part, name, job, submitted, Flow::In)).collect();
-        prof.push(ProveStep::host("h(X)", "evaluate A, B, C at the constraints", abc_s));
-        // The chain's jobs submitted together, their glue before the first
-        // runs; bringing h back (the last stage's glue: unpacking) follows
-        // its download.
+        // h(X)'s chain: A and B each go up and are inverse-transformed as
+        // soon as they are evaluated; after C (and the check), the rest is
+        // submitted together. Each submission's glue comes before its first
+        // job; bringing h back (the last stage's glue: the check of its
+        // elements) follows its download.
+        let names = key.qap.stages();
         let last = stages.len() - 1;
-        let submitted = prof.submit("h(X)", "submit h(X)'s chain", stages[..last].iter().map(|p| p.glue_s).sum());
         let mut h_spans = None;
-        for (i, (name, p)) in key.qap.stages().iter().zip(&stages).enumerate() {
-            let spans = prof.queue_device("h(X)", name, p, submitted, if i == last { Flow::Out } else { Flow::In });
-            h_spans = Some((*name, spans, p.glue_s));
+        for (i, (what, secs)) in ["evaluate A at the constraints", "evaluate B at the constraints", "evaluate C at the constraints, check A B = C"]
+            .into_iter()
+            .zip(eval_s)
+            .enumerate()
+        {
+            prof.push(ProveStep::host("h(X)", what, secs));
+            let jobs = if i < 2 { i..i + 1 } else { i..stages.len() };
+            let glue = jobs.clone().map(|j| if j == last { 0.0 } else { stages[j].glue_s }).sum();
+            let submitted = prof.submit("h(X)", SUBMIT_H[i], glue);
+            for j in jobs {
+                let spans = prof.queue_device("h(X)", names[j], &stages[j], submitted, if j == last { Flow::Out } else { Flow::In });
+                h_spans = Some((names[j], spans, stages[j].glue_s));
+            }
         }
+        // Beside the chain: B's G2 MSM.
         prof.push(ProveStep::host("MSM B (G2)", "MSM B (G2, no device unit)", g2_s));
+        // MSM H needs h: the host waits for the chain and starts H.
+        let (name, spans, post) = h_spans.expect("six stages");
+        prof.take_result("h(X)", name, spans, post);
+        let started_h = prof.start_device("MSM H", "MSM H (G1)", h_start_s);
+        // Beside MSM H: the witness MSMs' full-size scalars, the assembly's
+        // constant terms and the witness MSMs' sums (their results, long
+        // done; their glue went in with the submission).
         for step in host_part_steps {
             prof.push(step);
         }
         prof.push(ProveStep::host("assembly", "the terms that need no device result", prep_s));
-        // The witness MSMs' results (their glue went in with the submission).
         for ((_, part, name, _, _), spans) in witness_msms.iter().zip(witness_spans) {
             prof.take_result(part, name, spans, 0.0);
         }
         prof.push(ProveStep::host("assembly", "add the witness MSMs' sums", witness_sums_s));
-        // MSM H needs h: the host waits for the chain, starts H and, with
-        // nothing left to do, waits for it.
-        let (name, spans, post) = h_spans.expect("four stages");
-        prof.take_result("h(X)", name, spans, post);
-        let started_h = prof.start_device("MSM H", "MSM H (G1)", h_start_s);
+        // Then H's sum.
         prof.push_started("MSM H", "MSM H (G1)", started_h, &h_profile.job);
         prof.push(ProveStep::host("assembly", "add H's sum", finish_s));
         // What no step timed (allocations, copies and frees between steps):
@@ -239,6 +271,9 @@ impl<B: Bus> Coprocessor<B> {
         Ok(out)
     }
 }
+
+/// The host's submissions of h(X)'s chain, after evaluating A, B and C.
+const SUBMIT_H: [&str; 3] = ["submit A's upload and transform", "submit B's upload and transform", "submit the rest of h(X)'s chain"];
 
 /// `step` run `runs` times (at least once): the first run's result and the
 /// fastest run's wall time; the other runs' time is added to `extra_s`.

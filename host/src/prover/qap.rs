@@ -45,9 +45,9 @@ impl<B: Bus> Coprocessor<B> {
     }
 
     /// h(X) from A, B, C's evaluations by `qap`'s reduction into `h` (n
-    /// elements), with the profile of each of its four stages
-    /// ([`Qap::stages`]).
-    pub(crate) fn h_on_card(&mut self, abc: HInputs<'_>, qap: Qap, h: &mut [Fr]) -> Result<[JobProfile; 4], DriverError> {
+    /// elements), with the profile of each of its stages ([`Qap::stages`]:
+    /// A, B and C each uploaded and inverse-transformed, then three more).
+    pub(crate) fn h_on_card(&mut self, abc: HInputs<'_>, qap: Qap, h: &mut [Fr]) -> Result<HStageProfiles, DriverError> {
         let n = abc.len();
         if h.len() != n {
             return Err(DriverError::LengthMismatch { left: n, right: h.len() });
@@ -85,11 +85,11 @@ impl<B: Bus> Coprocessor<B> {
         }
     }
 
-    fn h_chain(&mut self, abc: HInputs<'_>, bufs: &[DeviceBuffer], h: &mut [Fr]) -> Result<[JobProfile; 4], DriverError> {
+    fn h_chain(&mut self, abc: HInputs<'_>, bufs: &[DeviceBuffer], h: &mut [Fr]) -> Result<HStageProfiles, DriverError> {
         let n = abc.len();
         let domain = Radix2EvaluationDomain::<Fr>::new(n).ok_or(DriverError::NttSize { n, max_log: crate::ntt::NTT_LOG_MAX_TOTAL })?;
         let z_inv = domain.evaluate_vanishing_polynomial(Fr::GENERATOR).inverse().expect("g is outside H");
-        let mut stages: [JobProfile; 4] = Default::default();
+        let mut stages: HStageProfiles = Default::default();
         // LibsnarkReduction's h = coset_ifft((coset_fft(a) coset_fft(b) -
         // coset_fft(c)) z), z = 1/Z_H(g) a constant on the coset g H, with
         // a, b, c = ifft(A), ifft(B), ifft(C). coset_ifft is linear and
@@ -99,18 +99,18 @@ impl<B: Bus> Coprocessor<B> {
         // out. coset_fft(v) = fft(v g^j): the powers ride on the inverse
         // NTT's last pass, z on its output multiplier.
         for (i, buf) in bufs.iter().enumerate() {
-            stages[0].add(&self.upload_h_input(abc, i, buf)?);
+            stages[i].add(&self.upload_h_input(abc, i, buf)?);
             let (powers, factor) = if i < 2 { (OutputPowers::Coset, Fr::one()) } else { (OutputPowers::None, z_inv) };
-            stages[0].add(&self.ntt_buffer_scaled(buf, n, Direction::Inverse, powers, factor)?);
+            stages[i].add(&self.ntt_buffer_scaled(buf, n, Direction::Inverse, powers, factor)?);
         }
         let (a, b, c) = (&bufs[0], &bufs[1], &bufs[2]);
         for buf in [a, b] {
-            stages[1].add(&self.ntt_buffer(buf, n, Direction::Forward)?);
+            stages[3].add(&self.ntt_buffer(buf, n, Direction::Forward)?);
         }
-        stages[2].add(&self.field_op_buffers::<Fr>(FieldOp::Mul, a, Operand::Buffer(b), a, n)?);
-        stages[3].add(&self.ntt_buffer_scaled(a, n, Direction::Inverse, OutputPowers::InverseCoset, z_inv)?);
-        stages[3].add(&self.field_op_buffers::<Fr>(FieldOp::Sub, a, Operand::Buffer(c), a, n)?);
-        stages[3].add(&self.download_fr(a, h)?);
+        stages[4].add(&self.field_op_buffers::<Fr>(FieldOp::Mul, a, Operand::Buffer(b), a, n)?);
+        stages[5].add(&self.ntt_buffer_scaled(a, n, Direction::Inverse, OutputPowers::InverseCoset, z_inv)?);
+        stages[5].add(&self.field_op_buffers::<Fr>(FieldOp::Sub, a, Operand::Buffer(c), a, n)?);
+        stages[5].add(&self.download_fr(a, h)?);
         Ok(stages)
     }
 }
@@ -125,9 +125,17 @@ pub enum Qap {
     Snarkjs,
 }
 
+/// The profiles of h(X)'s stages on the card: A, B and C each uploaded and
+/// inverse-transformed (so each can go up as soon as it is evaluated), then
+/// three more, the last bringing h back.
+pub(crate) type HStageProfiles = [JobProfile; H_STAGE_COUNT];
+
+/// Stages of h(X) on the card: one per input, three after.
+pub const H_STAGE_COUNT: usize = 6;
+
 impl Qap {
-    /// The names of the chain's four stages, as proof profiles show them.
-    pub fn stages(self) -> [&'static str; 4] {
+    /// The names of the chain's stages, as proof profiles show them.
+    pub fn stages(self) -> [&'static str; H_STAGE_COUNT] {
         match self {
             Qap::Libsnark => H_STAGES,
             Qap::Snarkjs => crate::circom::qap_card::SNARKJS_H_STAGES,
@@ -153,8 +161,10 @@ impl HInputs<'_> {
 }
 
 /// The stages of h(X) on the card, as the proof profile names them.
-const H_STAGES: [&str; 4] = [
-    "h(X): A, B, C to the card, 3 inverse NTTs (A, B times g^j; C times 1/Z_H)",
+const H_STAGES: [&str; H_STAGE_COUNT] = [
+    "h(X): A to the card, inverse NTT (times g^j)",
+    "h(X): B to the card, inverse NTT (times g^j)",
+    "h(X): C to the card, inverse NTT (times 1/Z_H)",
     "h(X): 2 coset NTTs (A, B)",
     "h(X): A B on the coset",
     "h(X): inverse coset NTT times 1/Z_H, minus C's, h to the host",

@@ -16,7 +16,7 @@ use ark_relations::gr1cs::{
     ConstraintSynthesizer, ConstraintSystem, ConstraintSystemRef, OptimizationGoal, R1CS_PREDICATE_LABEL, SynthesisError,
     SynthesisMode,
 };
-use crate::field::fr_to_le_bytes;
+use crate::field::{fr_from_le_bytes_unchecked, fr_to_le_bytes};
 use rayon::prelude::*;
 
 /// Coefficient ids with no multiplication: most terms of real circuits
@@ -131,6 +131,9 @@ pub enum R1csError {
     Unsatisfied { row: usize, rows: usize },
 }
 
+/// Rows per parallel work unit when evaluating (each chunk's rows in cache).
+const EVAL_ROWS: usize = 1024;
+
 /// A circuit's A, B, C matrices and sizes.
 #[derive(Clone, Debug)]
 pub struct R1csMatrices {
@@ -243,40 +246,51 @@ impl R1csMatrices {
     /// bytes (no allocation when they already hold that many: a prover
     /// keeps them from proof to proof, so no proof pays for fresh pages).
     pub fn evaluate_packed_into(&self, z: &[Fr], len: usize, out: &mut [Vec<u8>; 3]) -> Result<(), R1csError> {
-        let want = self.num_instance + self.num_witness;
-        if z.len() != want {
-            return Err(R1csError::AssignmentLength { got: z.len(), want });
-        }
-        let k = self.num_constraints;
-        let len = len.max(k);
-        // Zero bytes are Fr's zero: the padding rows, written once (rows
-        // below k are all overwritten).
-        for v in out.iter_mut() {
-            v.truncate(32 * k);
-            v.resize(32 * len, 0);
-        }
         let [a, b, c] = out;
-        // Chunks of rows: each evaluates its rows of A, B, C in one pass and
-        // checks them while they are in cache.
-        const ROWS: usize = 1024;
-        let first_bad = a[..32 * k]
-            .par_chunks_mut(32 * ROWS)
-            .zip(b[..32 * k].par_chunks_mut(32 * ROWS))
-            .zip(c[..32 * k].par_chunks_mut(32 * ROWS))
+        self.evaluate_one_packed_into(0, z, len, a)?;
+        self.evaluate_one_packed_into(1, z, len, b)?;
+        self.evaluate_c_packed_into(z, len, a, b, c)
+    }
+
+    /// A z (`m` = 0) or B z (`m` = 1) alone into `out`, as
+    /// `evaluate_packed_into` leaves it: a prover uploads A while it
+    /// evaluates B and C.
+    pub fn evaluate_one_packed_into(&self, m: usize, z: &[Fr], len: usize, out: &mut Vec<u8>) -> Result<(), R1csError> {
+        assert!(m < 2, "A or B; C comes with the check");
+        let k = self.start_packed(z, len, out)?;
+        out[..32 * k].par_chunks_mut(32 * EVAL_ROWS).enumerate().for_each(|(chunk, rows)| {
+            for (j, row) in rows.chunks_exact_mut(32).enumerate() {
+                fr_to_le_bytes(&self.abc.row_times(m, chunk * EVAL_ROWS + j, z), row.try_into().expect("32-byte chunk"));
+            }
+        });
+        Ok(())
+    }
+
+    /// C z into `c`, after checking A z * B z = C z for every constraint
+    /// (the first failing one is reported), with A z and B z the bytes
+    /// `a` and `b` that `evaluate_one_packed_into` left (with C implied,
+    /// C z is their product and there is nothing to check).
+    pub fn evaluate_c_packed_into(&self, z: &[Fr], len: usize, a: &[u8], b: &[u8], c: &mut Vec<u8>) -> Result<(), R1csError> {
+        let k = self.start_packed(z, len, c)?;
+        if a.len() < 32 * k || b.len() < 32 * k {
+            return Err(R1csError::AssignmentLength { got: a.len().min(b.len()) / 32, want: k });
+        }
+        let first_bad = c[..32 * k]
+            .par_chunks_mut(32 * EVAL_ROWS)
+            .zip(a[..32 * k].par_chunks(32 * EVAL_ROWS))
+            .zip(b[..32 * k].par_chunks(32 * EVAL_ROWS))
             .enumerate()
-            .filter_map(|(chunk, ((a, b), c))| {
+            .filter_map(|(chunk, ((c, a), b))| {
                 let mut bad = None;
-                let rows = a.chunks_exact_mut(32).zip(b.chunks_exact_mut(32)).zip(c.chunks_exact_mut(32));
-                for (j, ((a, b), c)) in rows.enumerate() {
-                    let i = chunk * ROWS + j;
-                    let [x, y] = [0, 1].map(|m| self.abc.row_times(m, i, z));
-                    let w = if self.c_implied { x * y } else { self.abc.row_times(2, i, z) };
-                    if bad.is_none() && x * y != w {
+                let rows = c.chunks_exact_mut(32).zip(a.chunks_exact(32)).zip(b.chunks_exact(32));
+                for (j, ((c, a), b)) in rows.enumerate() {
+                    let i = chunk * EVAL_ROWS + j;
+                    let xy = fr_from_le_bytes_unchecked(a) * fr_from_le_bytes_unchecked(b);
+                    let w = if self.c_implied { xy } else { self.abc.row_times(2, i, z) };
+                    if bad.is_none() && xy != w {
                         bad = Some(i);
                     }
-                    for (v, out) in [(x, a), (y, b), (w, c)] {
-                        fr_to_le_bytes(&v, out.try_into().expect("32-byte chunk"));
-                    }
+                    fr_to_le_bytes(&w, c.try_into().expect("32-byte chunk"));
                 }
                 bad
             })
@@ -285,5 +299,19 @@ impl R1csMatrices {
             Some(row) => Err(R1csError::Unsatisfied { row, rows: k }),
             None => Ok(()),
         }
+    }
+
+    /// Checks z's length and sizes `out` to 32 max(len, constraints) bytes,
+    /// the padding rows zero (Fr's zero; rows below the constraints are all
+    /// overwritten); returns the number of constraints.
+    fn start_packed(&self, z: &[Fr], len: usize, out: &mut Vec<u8>) -> Result<usize, R1csError> {
+        let want = self.num_instance + self.num_witness;
+        if z.len() != want {
+            return Err(R1csError::AssignmentLength { got: z.len(), want });
+        }
+        let k = self.num_constraints;
+        out.truncate(32 * k);
+        out.resize(32 * len.max(k), 0);
+        Ok(k)
     }
 }

@@ -3,14 +3,16 @@
 
 use crate::driver::{Coprocessor, DriverError, FieldOp, JobProfile};
 use crate::ntt::{Direction, NTT_LOG_MAX_TOTAL, OutputPowers};
-use crate::prover::qap::HInputs;
+use crate::prover::qap::{H_STAGE_COUNT, HInputs, HStageProfiles};
 use crate::{Bus, DeviceBuffer, Operand};
 use ark_bn254::Fr;
 use ark_ff::{One, Zero};
 
 /// The stages of snarkjs's h on the card, as the proof profile names them.
-pub const SNARKJS_H_STAGES: [&str; 4] = [
-    "h(X): A, B, C to the card, 3 inverse NTTs (coefficient j times w_2n^j)",
+pub const SNARKJS_H_STAGES: [&str; H_STAGE_COUNT] = [
+    "h(X): A to the card, inverse NTT (coefficient j times w_2n^j)",
+    "h(X): B to the card, inverse NTT (coefficient j times w_2n^j)",
+    "h(X): C to the card, inverse NTT (coefficient j times w_2n^j)",
     "h(X): 3 NTTs (A, B, C on the odd 2n-th roots of unity)",
     "h(X): A B - C on the odd roots",
     "h(X): h to the host",
@@ -57,27 +59,27 @@ impl<B: Bus> Coprocessor<B> {
         abc: HInputs<'_>,
         bufs: &[DeviceBuffer],
         h: &mut [Fr],
-    ) -> Result<[JobProfile; 4], DriverError> {
+    ) -> Result<HStageProfiles, DriverError> {
         let n = abc.len();
         let log_n = n.trailing_zeros();
         if n < 2 || !n.is_power_of_two() || log_n > SNARKJS_QAP_LOG_MAX {
             return Err(DriverError::NttSize { n, max_log: SNARKJS_QAP_LOG_MAX });
         }
-        let mut stages: [JobProfile; 4] = Default::default();
+        let mut stages: HStageProfiles = Default::default();
         // Coefficient j times w_2n^j rides on the inverse NTT's last pass,
         // so evaluating on the odd roots is a plain NTT after it.
         let odd = OutputPowers::Root { log_order: log_n + 1 };
         for (i, buf) in bufs.iter().enumerate() {
-            stages[0].add(&self.upload_h_input(abc, i, buf)?);
-            stages[0].add(&self.ntt_buffer_scaled(buf, n, Direction::Inverse, odd, Fr::one())?);
+            stages[i].add(&self.upload_h_input(abc, i, buf)?);
+            stages[i].add(&self.ntt_buffer_scaled(buf, n, Direction::Inverse, odd, Fr::one())?);
         }
         for buf in bufs {
-            stages[1].add(&self.ntt_buffer(buf, n, Direction::Forward)?);
+            stages[3].add(&self.ntt_buffer(buf, n, Direction::Forward)?);
         }
         let (a, b, c) = (&bufs[0], &bufs[1], &bufs[2]);
-        stages[2].add(&self.field_op_buffers::<Fr>(FieldOp::Mul, a, Operand::Buffer(b), a, n)?);
-        stages[2].add(&self.field_op_buffers::<Fr>(FieldOp::Sub, a, Operand::Buffer(c), a, n)?);
-        stages[3].add(&self.download_fr(a, h)?);
+        stages[4].add(&self.field_op_buffers::<Fr>(FieldOp::Mul, a, Operand::Buffer(b), a, n)?);
+        stages[4].add(&self.field_op_buffers::<Fr>(FieldOp::Sub, a, Operand::Buffer(c), a, n)?);
+        stages[5].add(&self.download_fr(a, h)?);
         Ok(stages)
     }
 }
