@@ -127,13 +127,7 @@ pub fn plan_for(scalars: &[Fr], c: Option<usize>) -> Result<MsmPlan, DriverError
         let (cycles, split) = best_split(n as u64, &items, c);
         Ok(MsmPlan { c, windows, split, cycles })
     };
-    match c {
-        Some(c) => plan_at(c),
-        None => Ok((MSM_MIN_WINDOW_BITS..=MSM_MAX_WINDOW_BITS)
-            .filter_map(|c| plan_at(c).ok())
-            .min_by_key(|p| (p.cycles, p.c))
-            .expect("some window width fits the device")),
-    }
+    best_plan(c, plan_at, || DriverError::MsmWindow(format!("no window width fits {n} full-size scalars")))
 }
 
 /// The plan for `n` scalars below 2^bits (each at most one nonzero digit
@@ -145,12 +139,22 @@ pub fn plan_for_small(n: usize, bits: u32, c: Option<usize>) -> Result<MsmPlan, 
         let (cycles, split) = best_split(n as u64, &items, c);
         Ok(MsmPlan { c, windows, split, cycles })
     };
+    best_plan(c, plan_at, || DriverError::MsmWindow(format!("no window width holds {bits}-bit scalars")))
+}
+
+/// The plan at width `c` if given, else at the width the device holds with
+/// the fewest estimated cycles (the narrower on a tie), or `none_fits`.
+fn best_plan(
+    c: Option<usize>,
+    plan_at: impl Fn(usize) -> Result<MsmPlan, DriverError>,
+    none_fits: impl FnOnce() -> DriverError,
+) -> Result<MsmPlan, DriverError> {
     match c {
         Some(c) => plan_at(c),
         None => (MSM_MIN_WINDOW_BITS..=MSM_MAX_WINDOW_BITS)
             .filter_map(|c| plan_at(c).ok())
             .min_by_key(|p| (p.cycles, p.c))
-            .ok_or_else(|| DriverError::MsmWindow(format!("no window width holds {bits}-bit scalars"))),
+            .ok_or_else(none_fits),
     }
 }
 
