@@ -142,7 +142,7 @@ pub fn frs_from_le_bytes(out: &mut [ark_bn254::Fr], bytes: &[u8]) -> Result<(), 
 /// card's layout, so a download can land in place (then checked with
 /// [`first_unreduced`]).
 #[cfg(target_endian = "little")]
-pub fn frs_as_le_bytes_mut(out: &mut [ark_bn254::Fr]) -> &mut [u8] {
+pub(crate) fn frs_as_le_bytes_mut(out: &mut [ark_bn254::Fr]) -> &mut [u8] {
     const _: () = assert!(std::mem::size_of::<ark_bn254::Fr>() == 32);
     // SAFETY: Fr is exactly a [u64; 4] (size asserted), every byte pattern
     // is a valid one, and u8's alignment divides Fr's.

@@ -6,12 +6,13 @@
 //! device:       | MSM A, L, B (G1)        | A up, iNTT | B up, iNTT | C up, iNTT ... h(X)'s chain, h back | MSM H                                          |
 //! ```
 //!
-//! The card runs one job at a time. Jobs that need nothing from the host
-//! in between are submitted together (the witness MSMs; the rest of h(X)'s
-//! chain once C is evaluated): a
-//! driver thread issues each when the card finishes the one before, as
-//! XRT's run lists do, and the timeline charges all their glue to the host
-//! when they are submitted, before the first runs. MSM H needs h, so it
+//! The card runs one job at a time. The timeline projects jobs that need
+//! nothing from the host in between as submitted together (the witness
+//! MSMs; the rest of h(X)'s chain once C is evaluated), as XRT's run lists
+//! are, the card's scheduler or a driver thread starting each when the one
+//! before finishes, with all their glue charged to the host when they are
+//! submitted, before the first runs. The driver has no such queue yet: it
+//! runs them job by job, so that overlap is projected, not exercised. MSM H needs h, so it
 //! starts when h is back; the host's steps that need no device result
 //! share the card's time between the chain and MSM H.
 //!
@@ -157,7 +158,7 @@ impl<B: Bus> Coprocessor<B> {
         // Host: the witness MSMs' sums into the proof (all of it but H's term).
         let (rest, witness_sums_s) = timed(runs, &mut extra_s, || {
             let mut sums = host_part;
-            for (k, _, _, acc, _) in &witness_msms {
+            for (k, _, _, acc, _, _) in &witness_msms {
                 sums[*k] += *acc;
             }
             let [a_acc, b_g1_acc, l_acc] = sums;
@@ -189,9 +190,11 @@ impl<B: Bus> Coprocessor<B> {
         prof.push(ProveStep::host("MSM A", "split the witness: its 0/1 scalars to the card, the rest to the host", split_s));
         // The witness MSMs need only the witness: submitted together, the
         // card runs them while the host evaluates A, B, C.
-        let submitted = prof.submit("MSM A", "submit MSMs A, L, B (G1)", witness_msms.iter().map(|m| m.4.glue_s).sum());
+        // Each job's glue before its run goes in with the submission; the
+        // check of its result after it.
+        let submitted = prof.submit("MSM A", "submit MSMs A, L, B (G1)", witness_msms.iter().map(|m| (m.4.glue_s - m.5).max(0.0)).sum());
         let witness_spans: Vec<JobSpans> =
-            witness_msms.iter().map(|(_, part, name, _, job)| prof.queue_device(part, name, job, submitted, Flow::In)).collect();
+            witness_msms.iter().map(|(_, part, name, _, job, _)| prof.queue_device(part, name, job, submitted, Flow::In)).collect();
         // h(X)'s chain: A and B each go up and are inverse-transformed as
         // soon as they are evaluated; after C (and the check), the rest is
         // submitted together. Each submission's glue comes before its first
@@ -222,13 +225,13 @@ impl<B: Bus> Coprocessor<B> {
         let started_h = prof.start_device("MSM H", "MSM H (G1)", h_start_s);
         // Beside MSM H: the witness MSMs' full-size scalars, the assembly's
         // constant terms and the witness MSMs' sums (their results, long
-        // done; their glue went in with the submission).
+        // done, each checked).
         for step in host_part_steps {
             prof.push(step);
         }
         prof.push(ProveStep::host("assembly", "the terms that need no device result", prep_s));
-        for ((_, part, name, _, _), spans) in witness_msms.iter().zip(witness_spans) {
-            prof.take_result(part, name, spans, 0.0);
+        for ((_, part, name, _, job, check_s), spans) in witness_msms.iter().zip(witness_spans) {
+            prof.take_result(part, name, spans, check_s.min(job.glue_s));
         }
         prof.push(ProveStep::host("assembly", "add the witness MSMs' sums", witness_sums_s));
         // Then H's sum.
@@ -249,7 +252,8 @@ impl<B: Bus> Coprocessor<B> {
 
     /// The witness MSMs on the card, one after another: A, L and, if
     /// `with_b`, B in G1, each with its index in the sums (A, B, L), its
-    /// proof part and name, its sum and its profile.
+    /// proof part and name, its sum, its profile and the glue on its result
+    /// (the point's check), seconds.
     #[allow(clippy::type_complexity)]
     fn witness_msms(
         &mut self,
@@ -258,7 +262,7 @@ impl<B: Bus> Coprocessor<B> {
         l_from: usize,
         with_b: bool,
         config: &MsmConfig,
-    ) -> Result<Vec<(usize, &'static str, &'static str, G1Projective, JobProfile)>, DriverError> {
+    ) -> Result<Vec<(usize, &'static str, &'static str, G1Projective, JobProfile, f64)>, DriverError> {
         let mut jobs = vec![(0, "MSM A", "MSM A (G1)", &key.a, card), (2, "MSM L", "MSM L (G1)", &key.l, &card[l_from..])];
         if with_b {
             jobs.push((1, "MSM B (G1)", "MSM B (G1)", &key.b_g1, card));
@@ -266,7 +270,7 @@ impl<B: Bus> Coprocessor<B> {
         let mut out = Vec::with_capacity(jobs.len());
         for (k, part, name, bases, scalars) in jobs {
             let (acc, p) = self.msm_resident_with(bases, scalars, config)?;
-            out.push((k, part, name, acc, p.job));
+            out.push((k, part, name, acc, p.job, p.combine_s));
         }
         Ok(out)
     }
@@ -285,8 +289,10 @@ fn timed<T>(runs: usize, extra_s: &mut f64, mut step: impl FnMut() -> T) -> (T, 
     let mut total = best;
     for _ in 1..runs {
         let t = Instant::now();
-        std::hint::black_box(step());
+        let again = std::hint::black_box(step());
         let secs = t.elapsed().as_secs_f64();
+        // Dropped after the clock stops, as the first run's result is kept.
+        drop(again);
         total += secs;
         best = best.min(secs);
     }

@@ -108,8 +108,8 @@ impl<B: Bus> Coprocessor<B> {
             stages[3].add(&self.ntt_buffer(buf, n, Direction::Forward)?);
         }
         stages[4].add(&self.field_op_buffers::<Fr>(FieldOp::Mul, a, Operand::Buffer(b), a, n)?);
-        stages[5].add(&self.ntt_buffer_scaled(a, n, Direction::Inverse, OutputPowers::InverseCoset, z_inv)?);
-        stages[5].add(&self.field_op_buffers::<Fr>(FieldOp::Sub, a, Operand::Buffer(c), a, n)?);
+        stages[4].add(&self.ntt_buffer_scaled(a, n, Direction::Inverse, OutputPowers::InverseCoset, z_inv)?);
+        stages[4].add(&self.field_op_buffers::<Fr>(FieldOp::Sub, a, Operand::Buffer(c), a, n)?);
         stages[5].add(&self.download_fr(a, h)?);
         Ok(stages)
     }
@@ -127,7 +127,7 @@ pub enum Qap {
 
 /// The profiles of h(X)'s stages on the card: A, B and C each uploaded and
 /// inverse-transformed (so each can go up as soon as it is evaluated), then
-/// three more, the last bringing h back.
+/// two more, and h brought back (the download alone).
 pub(crate) type HStageProfiles = [JobProfile; H_STAGE_COUNT];
 
 /// Stages of h(X) on the card: one per input, three after.
@@ -166,6 +166,6 @@ const H_STAGES: [&str; H_STAGE_COUNT] = [
     "h(X): B to the card, inverse NTT (times g^j)",
     "h(X): C to the card, inverse NTT (times 1/Z_H)",
     "h(X): 2 coset NTTs (A, B)",
-    "h(X): A B on the coset",
-    "h(X): inverse coset NTT times 1/Z_H, minus C's, h to the host",
+    "h(X): A B on the coset, inverse coset NTT times 1/Z_H, minus C's",
+    "h(X): h to the host",
 ];

@@ -268,8 +268,10 @@ impl R1csMatrices {
 
     /// C z into `c`, after checking A z * B z = C z for every constraint
     /// (the first failing one is reported), with A z and B z the bytes
-    /// `a` and `b` that `evaluate_one_packed_into` left (with C implied,
-    /// C z is their product and there is nothing to check).
+    /// `a` and `b` that `evaluate_one_packed_into` left for the same z
+    /// (taken as they are: bytes from another z check against the wrong
+    /// products; with C implied, C z is their product and there is nothing
+    /// to check).
     pub fn evaluate_c_packed_into(&self, z: &[Fr], len: usize, a: &[u8], b: &[u8], c: &mut Vec<u8>) -> Result<(), R1csError> {
         let k = self.start_packed(z, len, c)?;
         if a.len() < 32 * k || b.len() < 32 * k {
