@@ -113,7 +113,7 @@ registers! {
     MSM_WINDOW_BITS = 0x4C, ReadWrite, 0,
         "MSM: window width c in bits (2..=16); bucket index |d| of a signed digit d lies in 1..=2^(c-1)";
     MSM_WINDOWS = 0x50, ReadWrite, 0,
-        "MSM: number of windows W (1..=32); W x 2^(c-1) must fit the bucket memory (2^CAPS[28:24] keys, less 512 result keys)";
+        "MSM: number of windows W (1..=32); each engine's windows (MSM_SPLIT) x 2^(c-1) must fit its bucket memory (2^CAPS[28:24] keys, less 512 result keys)";
     PERF_MSM_ACCUM = 0x54, ReadOnly, 0,
         "MSM: cycles of the accumulation phase (input, bucket additions, pipeline drain)";
     PERF_MSM_REDUCE = 0x58, ReadOnly, 0,

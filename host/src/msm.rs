@@ -363,10 +363,7 @@ impl<B: Bus> Coprocessor<B> {
         let (c, windows) = (plan.c, plan.windows);
         let split = match config.split {
             None => plan.split,
-            Some(s) if s < windows => s,
-            Some(s) => {
-                return Err(DriverError::MsmWindow(format!("split {s}: engine 1's first window must be below W = {windows}")));
-            }
+            Some(s) => check_split(c, windows, s)?,
         };
         let mut profile = MsmProfile {
             points: n as u64,

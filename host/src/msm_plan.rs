@@ -8,8 +8,8 @@ use ark_ff::{BigInteger, PrimeField};
 use zkcopro_hdl::ec::POINT_ADD_LATENCY;
 use zkcopro_hdl::msm::reference::window_count;
 use zkcopro_hdl::msm::{
-    MSM_BUCKET_CAPACITY, MSM_LOOP_LATENCY, MSM_MAX_WINDOW_BITS, MSM_MAX_WINDOWS, MSM_MIN_WINDOW_BITS,
-    combiner_cycles_per_step, max_windows_of,
+    MSM_BUCKET_CAPACITY, MSM_ENGINES, MSM_LOOP_LATENCY, MSM_MAX_WINDOW_BITS, MSM_MAX_WINDOWS, MSM_MIN_WINDOW_BITS,
+    combiner_cycles_per_step, max_windows_of, pair_windows_fit,
 };
 
 /// A job's shape.
@@ -26,8 +26,9 @@ pub struct MsmPlan {
 }
 
 /// Windows for width c over scalars below 2^scalar_bits (all of Fr if
-/// `None`), if the device can hold them: signed digits need the top
-/// window's digit below 2^(c-1).
+/// `None`), if the device can hold them on its engines: signed digits need
+/// the top window's digit below 2^(c-1), and each engine's windows must fit
+/// its bucket memory (keys count from the engine's own first window).
 pub fn window_shape_for(c: usize, scalar_bits: Option<u32>) -> Result<usize, DriverError> {
     if !(MSM_MIN_WINDOW_BITS..=MSM_MAX_WINDOW_BITS).contains(&c) {
         return Err(DriverError::MsmWindow(format!(
@@ -44,10 +45,11 @@ pub fn window_shape_for(c: usize, scalar_bits: Option<u32>) -> Result<usize, Dri
             "width {c} needs {w} windows, the device has {MSM_MAX_WINDOWS} digit lanes"
         )));
     }
-    if w > max_windows_of(c) {
+    if !pair_windows_fit(c, w, w / 2) {
         return Err(DriverError::MsmWindow(format!(
-            "width {c} needs {} buckets, the device holds {MSM_BUCKET_CAPACITY}",
-            w << (c - 1)
+            "width {c} needs {w} windows of {} buckets; each of the {MSM_ENGINES} engines holds {} ({MSM_BUCKET_CAPACITY} keys)",
+            1usize << (c - 1),
+            max_windows_of(c)
         )));
     }
     Ok(w)
@@ -83,9 +85,26 @@ pub fn split_cycles(n: u64, items: &[u64], c: usize, s: usize) -> u64 {
     engine_cycles(n, items, c, 0, s).max(engine_cycles(n, items, c, s, w))
 }
 
-/// The split with the fewest estimated cycles: (cycles, s).
-pub fn best_split(n: u64, items: &[u64], c: usize) -> (u64, usize) {
-    (0..items.len().max(1)).map(|s| (split_cycles(n, items, c, s), s)).min().expect("at least one split")
+/// The split whose engines' windows fit their bucket memory with the
+/// fewest estimated cycles: (cycles, s); `None` if no split fits.
+pub fn best_split(n: u64, items: &[u64], c: usize) -> Option<(u64, usize)> {
+    let w = items.len();
+    (0..w.max(1)).filter(|&s| pair_windows_fit(c, w, s)).map(|s| (split_cycles(n, items, c, s), s)).min()
+}
+
+/// `split` if the engines' windows fit their bucket memory at width c over
+/// W windows, else a typed error.
+pub fn check_split(c: usize, windows: usize, split: usize) -> Result<usize, DriverError> {
+    if split >= windows {
+        return Err(DriverError::MsmWindow(format!("split {split}: engine 1's first window must be below W = {windows}")));
+    }
+    if !pair_windows_fit(c, windows, split) {
+        return Err(DriverError::MsmWindow(format!(
+            "split {split} of {windows} windows: an engine would own more than the {} windows of width {c} its bucket memory holds",
+            max_windows_of(c)
+        )));
+    }
+    Ok(split)
 }
 
 /// The scalars' mix from a fixed sample (at most 256, evenly spaced, so no
@@ -124,7 +143,7 @@ pub fn plan_for(scalars: &[Fr], c: Option<usize>) -> Result<MsmPlan, DriverError
     let plan_at = |c: usize| -> Result<MsmPlan, DriverError> {
         let windows = window_shape(c)?;
         let items = items_per_window(n, mix, c, windows);
-        let (cycles, split) = best_split(n as u64, &items, c);
+        let (cycles, split) = best_split(n as u64, &items, c).ok_or_else(|| no_split(c, windows))?;
         Ok(MsmPlan { c, windows, split, cycles })
     };
     best_plan(c, plan_at, || DriverError::MsmWindow(format!("no window width fits {n} full-size scalars")))
@@ -136,10 +155,14 @@ pub fn plan_for_small(n: usize, bits: u32, c: Option<usize>) -> Result<MsmPlan, 
     let plan_at = |c: usize| -> Result<MsmPlan, DriverError> {
         let windows = window_shape_for(c, Some(bits))?;
         let items = vec![n as u64; windows];
-        let (cycles, split) = best_split(n as u64, &items, c);
+        let (cycles, split) = best_split(n as u64, &items, c).ok_or_else(|| no_split(c, windows))?;
         Ok(MsmPlan { c, windows, split, cycles })
     };
     best_plan(c, plan_at, || DriverError::MsmWindow(format!("no window width holds {bits}-bit scalars")))
+}
+
+fn no_split(c: usize, windows: usize) -> DriverError {
+    DriverError::MsmWindow(format!("no split of {windows} windows of width {c} fits the engines' bucket memory"))
 }
 
 /// The plan at width `c` if given, else at the width the device holds with
@@ -166,7 +189,7 @@ mod tests {
     fn uniform_scalars_split_their_windows_about_evenly() {
         let n = 1 << 16;
         let items = vec![n as u64; 22];
-        let (two, s) = best_split(n, &items, 12);
+        let (two, s) = best_split(n, &items, 12).unwrap();
         let one = split_cycles(n, &items, 12, 0);
         assert!((9..=13).contains(&s), "split {s}");
         assert!((two as f64) < 0.6 * one as f64, "{two} against {one}");
@@ -174,8 +197,26 @@ mod tests {
 
     #[test]
     fn a_single_window_runs_on_one_engine() {
-        assert_eq!(best_split(1000, &[1000], 8).1, 0);
+        assert_eq!(best_split(1000, &[1000], 8).unwrap().1, 0);
         assert_eq!(split_cycles(1000, &[1000], 8, 5), split_cycles(1000, &[1000], 8, 0));
+    }
+
+    /// Keys count from each engine's first window, so at c = 13 the 20
+    /// windows of full-size scalars fit as long as neither engine owns more
+    /// than 15 of them.
+    #[test]
+    fn wide_windows_fit_when_split() {
+        assert_eq!(max_windows_of(13), 15);
+        assert_eq!(window_shape(13).unwrap(), 20);
+        let items = vec![1u64 << 20; 20];
+        let (_, s) = best_split(1 << 20, &items, 13).unwrap();
+        assert_eq!(s, 10);
+        assert!(best_split(1 << 20, &items, 13).is_some());
+        assert!(check_split(13, 20, 4).is_err() && check_split(13, 20, 16).is_err() && check_split(13, 20, 0).is_err());
+        assert_eq!(check_split(13, 20, 5).unwrap(), 5);
+        // c = 14 needs 19 windows, 10 + 9, and an engine holds 7.
+        assert!(window_shape(14).is_err());
+        assert_eq!(plan_for(&vec![-Fr::from(3u64); 64], Some(13)).unwrap().windows, 20);
     }
 
     #[test]

@@ -84,6 +84,7 @@ fn lane_keys_verilog_in_icarus_matches_model() {
     let mut uut = LaneKeys::default();
     uut.digits.connect();
     uut.c_minus_1.connect();
+    uut.key_offset.connect();
     uut.connect_all();
     let verilog = export::block_verilog(&uut, "lane_keys");
     let mut stim = vec![];
@@ -93,18 +94,25 @@ fn lane_keys_verilog_in_icarus_matches_model() {
         let digits: [i16; PICKER_LANES] = std::array::from_fn(|_| digit(&mut rng, c));
         let mut input: Vec<(u64, usize)> = digits.iter().map(|&d| (d as u16 as u64, 16)).collect();
         input.push(((c - 1) as u64, 4));
+        // An engine's first window times 2^(c-1), now and then any 16 bits.
+        let offset = match rng.gen_range(0..4) {
+            0 => 0,
+            1 => rng.r#gen::<u16>(),
+            _ => ((rng.gen_range(0..PICKER_LANES) << (c - 1)) & 0xFFFF) as u16,
+        };
+        input.push((offset as u64, 16));
         stim.push(format!("{:0>136}\n", hex(&input)));
-        let (keys, neg, nonzero, bad) = lane_keys(&digits, c);
+        let (keys, neg, nonzero, bad) = lane_keys(&digits, c, offset);
         let mut out: Vec<(u64, usize)> = keys.iter().map(|&k| (k as u64, 16)).collect();
         out.extend([(neg as u64, 32), (nonzero as u64, 32), (bad as u64, 32)]);
-        want.push((hex(&out), digits, c));
+        want.push((hex(&out), digits, c, offset));
     }
-    let ports = ".digits(in[511:0]), .c_minus_1(in[515:512]), .keys(out[511:0]), .neg(out[543:512]), \
-                 .nonzero(out[575:544]), .bad(out[607:576])";
-    let got = run_icarus("lane_keys", &verilog, ports, 516, 608, &stim);
+    let ports = ".digits(in[511:0]), .c_minus_1(in[515:512]), .key_offset(in[531:516]), .keys(out[511:0]), \
+                 .neg(out[543:512]), .nonzero(out[575:544]), .bad(out[607:576])";
+    let got = run_icarus("lane_keys", &verilog, ports, 532, 608, &stim);
     assert_eq!(got.len(), CASES, "one output per case");
-    for (g, (w, digits, c)) in got.iter().zip(&want) {
-        assert_eq!(g, w, "c = {c}, digits {digits:?}");
+    for (g, (w, digits, c, offset)) in got.iter().zip(&want) {
+        assert_eq!(g, w, "c = {c}, key offset {offset}, digits {digits:?}");
     }
 }
 

@@ -151,6 +151,11 @@ fn msm_model_cycles_match_verilator() {
         let config = MsmConfig { window_bits: Some(8), split: Some(split), ..Default::default() };
         worst = worst.max(check_msm_with(10, ScalarKind::Uniform, &config));
     }
+    // Window 13: 20 windows, each engine's keys from its own first window.
+    for split in [5usize, 10] {
+        let config = MsmConfig { window_bits: Some(13), split: Some(split), ..Default::default() };
+        worst = worst.max(check_msm_with(10, ScalarKind::Uniform, &config));
+    }
     println!("largest difference {:.3}%", 100.0 * worst);
 }
 

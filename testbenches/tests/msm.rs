@@ -109,9 +109,20 @@ fn check_every_window_width<B: Bus>(bus: B, name: &str) {
     let mut dev = Coprocessor::new(bus).unwrap();
     let points = random_points(&mut rng, 300);
     let scalars = random_scalars(&mut rng, 300);
-    for c in 8..=12 {
+    for c in 8..=13 {
         let p = check(&mut dev, &points, &scalars, &MsmConfig { window_bits: Some(c), ..Default::default() }, &format!("c = {c}"));
         assert_eq!((p.window_bits, p.windows), (c as u64, window_count(c) as u64));
+    }
+    // c = 13's 20 windows fit only split between the engines, each keying
+    // its buckets from its own first window: the most uneven split that
+    // fits (5 + 15) and one more each way.
+    let c13 = |split| MsmConfig { window_bits: Some(13), split: Some(split), ..Default::default() };
+    let p = check(&mut dev, &points, &scalars, &c13(5), "c = 13, split 5");
+    assert_eq!((p.windows, p.split), (20, 5));
+    check(&mut dev, &points, &scalars, &c13(15), "c = 13, split 15");
+    for split in [0, 4, 16] {
+        let got = dev.msm_with(&points, &scalars, &c13(split));
+        assert!(matches!(got, Err(DriverError::MsmWindow(_))), "split {split}: {got:?}");
     }
 }
 
@@ -192,7 +203,7 @@ fn check_bad_input<B: Bus>(bus: B, name: &str) {
     bad[2] = G1Affine::new_unchecked(points[2].x, points[2].y + ark_bn254::Fq::one());
     assert_eq!(dev.msm(&bad, &scalars), Err(DriverError::PointNotOnCurve { index: 2 }));
     // Window widths the device cannot hold: too many windows, too many buckets.
-    for c in [1usize, 7, 13, 17] {
+    for c in [1usize, 7, 14, 17] {
         let got = dev.msm_with(&points, &scalars, &MsmConfig { window_bits: Some(c), ..Default::default() });
         assert!(matches!(got, Err(DriverError::MsmWindow(_))), "c = {c}: {got:?}");
     }
@@ -222,7 +233,12 @@ fn check_bad_input<B: Bus>(bus: B, name: &str) {
             refused.push((0, 4, c as u32, most as u32 + 1, regmap::ERR_BAD_SIZE));
         }
     }
-    for (field, count, c, w, code) in refused {
+    // Splits that leave an engine more windows than its bucket memory holds.
+    let mut refused: Vec<_> = refused.into_iter().map(|(f, n, c, w, code)| (f, n, c, w, 0, code)).collect();
+    refused.extend([(0, 4, 13, 20, 4, regmap::ERR_BAD_SIZE), (0, 4, 13, 20, 16, regmap::ERR_BAD_SIZE)]);
+    refused.extend([(0, 4, 16, 3, 1, regmap::ERR_BAD_SIZE), (0, 4, 12, 33, 16, regmap::ERR_BAD_SIZE)]);
+    for (field, count, c, w, split, code) in refused {
+        bus.write32(regmap::MSM_SPLIT.offset, split).unwrap();
         bus.write32(regmap::JOB_OP.offset, regmap::OP_MSM).unwrap();
         bus.write32(regmap::JOB_FIELD.offset, field).unwrap();
         bus.write32(regmap::JOB_COUNT.offset, count).unwrap();
@@ -232,8 +248,9 @@ fn check_bad_input<B: Bus>(bus: B, name: &str) {
         bus.idle(4);
         let ctrl = bus.read32(regmap::CTRL.offset).unwrap();
         assert_ne!(ctrl & regmap::CTRL_AP_DONE, 0, "job ends at once");
-        assert_eq!(bus.read32(regmap::ERROR.offset).unwrap(), code, "field {field} count {count} c {c} w {w}");
+        assert_eq!(bus.read32(regmap::ERROR.offset).unwrap(), code, "field {field} count {count} c {c} w {w} split {split}");
     }
+    bus.write32(regmap::MSM_SPLIT.offset, 0).unwrap();
     // Jobs the device refuses or flags on its own, whatever the glue does:
     // reads beyond the base buffer or unaligned (refused at start), a read
     // card memory answers with DECERR (beyond its capacity), a scalar that

@@ -18,8 +18,12 @@ pub struct LaneKeys {
     pub digits: Signal<In, Bits<LANES_BITS>>,
     /// Window width minus one, c - 1.
     pub c_minus_1: Signal<In, Bits<4>>,
-    /// Lane i's bucket key i 2^(c-1) + |d_i| - 1 in bits [16 i, 16 i + 16)
-    /// (meaningless where the digit is zero or bad).
+    /// The engine's first window times 2^(c-1): keys count from the
+    /// engine's own first window, so each engine's buckets start at key 0.
+    pub key_offset: Signal<In, Bits<16>>,
+    /// Lane i's bucket key i 2^(c-1) + |d_i| - 1 - key_offset (mod 2^16) in
+    /// bits [16 i, 16 i + 16) (meaningless where the digit is zero or bad,
+    /// or the lane is below the engine's first window).
     pub keys: Signal<Out, Bits<LANES_BITS>>,
     /// Lane i's digit is negative (its point is negated).
     pub neg: Signal<Out, Bits<PICKER_LANES>>,
@@ -29,15 +33,16 @@ pub struct LaneKeys {
     pub bad: Signal<Out, Bits<PICKER_LANES>>,
 }
 
-/// What the block computes for lane digits `digits` at window width `c`:
-/// (keys, neg, nonzero, bad), bit i of a mask for lane i.
-pub fn lane_keys(digits: &[i16; PICKER_LANES], c: usize) -> ([u16; PICKER_LANES], u32, u32, u32) {
+/// What the block computes for lane digits `digits` at window width `c`,
+/// keys less `key_offset`: (keys, neg, nonzero, bad), bit i of a mask for
+/// lane i.
+pub fn lane_keys(digits: &[i16; PICKER_LANES], c: usize, key_offset: u16) -> ([u16; PICKER_LANES], u32, u32, u32) {
     let half = 1i32 << (c - 1);
     let mut keys = [0u16; PICKER_LANES];
     let (mut neg, mut nonzero, mut bad) = (0u32, 0u32, 0u32);
     for (i, &d) in digits.iter().enumerate() {
         let mag = (d as i32).abs();
-        keys[i] = ((i as i32) * half + mag - 1) as u16;
+        keys[i] = (((i as i32) * half + mag - 1) as u16).wrapping_sub(key_offset);
         neg |= ((d < 0) as u32) << i;
         nonzero |= ((d != 0) as u32) << i;
         bad |= ((mag > half) as u32) << i;
@@ -50,7 +55,8 @@ impl Logic for LaneKeys {
         let raw = self.digits.val();
         let digits: [i16; PICKER_LANES] =
             std::array::from_fn(|i| raw.get_bits::<PICKER_LANE_BITS>(i * PICKER_LANE_BITS).index() as u16 as i16);
-        let (keys, neg, nonzero, bad) = lane_keys(&digits, self.c_minus_1.val().index() + 1);
+        let (keys, neg, nonzero, bad) =
+            lane_keys(&digits, self.c_minus_1.val().index() + 1, self.key_offset.val().index() as u16);
         let mut packed: Bits<LANES_BITS> = 0.into();
         for (i, k) in keys.iter().enumerate() {
             packed.set_bits::<PICKER_LANE_BITS>(i * PICKER_LANE_BITS, (*k as u64).into());
@@ -70,7 +76,8 @@ impl Logic for LaneKeys {
 
     fn hdl(&self) -> Verilog {
         // |d| - 1 is ~d for a negative digit and d - 1 otherwise: one carry
-        // chain where negating and subtracting would take two.
+        // chain where negating and subtracting would take two. The lane's
+        // base less the offset is a job constant's sum, off the digit's path.
         Verilog::Custom(format!(
             "integer i;
 reg [{hb}:0] d, mag_m1;
@@ -78,7 +85,7 @@ always @(*) begin
    for (i = 0; i < {lanes}; i = i + 1) begin
       d = digits[i*{lb} +: {lb}];
       mag_m1 = d[{hb}] ? ~d : d - {lb}'d1;
-      keys[i*{lb} +: {lb}] = (i[{hb}:0] << c_minus_1) + mag_m1;
+      keys[i*{lb} +: {lb}] = ((i[{hb}:0] << c_minus_1) - key_offset) + mag_m1;
       neg[i] = d[{hb}];
       nonzero[i] = d != {lb}'d0;
       bad[i] = (d != {lb}'d0) & (mag_m1 >= ({lb}'d1 << c_minus_1));
@@ -100,6 +107,7 @@ impl Block for LaneKeys {
         self.update();
         self.digits.update_all();
         self.c_minus_1.update_all();
+        self.key_offset.update_all();
         self.keys.update_all();
         self.neg.update_all();
         self.nonzero.update_all();
@@ -109,6 +117,7 @@ impl Block for LaneKeys {
     fn has_changed(&self) -> bool {
         self.digits.has_changed()
             || self.c_minus_1.has_changed()
+            || self.key_offset.has_changed()
             || self.keys.has_changed()
             || self.neg.has_changed()
             || self.nonzero.has_changed()
@@ -119,6 +128,7 @@ impl Block for LaneKeys {
         probe.visit_start_scope(name, self);
         self.digits.accept("digits", probe);
         self.c_minus_1.accept("c_minus_1", probe);
+        self.key_offset.accept("key_offset", probe);
         self.keys.accept("keys", probe);
         self.neg.accept("neg", probe);
         self.nonzero.accept("nonzero", probe);

@@ -23,7 +23,7 @@ pub use lane_keys::{LANE_KEYS_LATENCY, LaneKeys, lane_keys};
 pub use lane_picker::{LANE_PICKER_LATENCY, LanePicker, PICKER_LANE_BITS, PICKER_LANES, pick};
 pub use msm_engine::*;
 pub use msm_combiner::{MsmCombiner, combiner_cycles_per_step};
-pub use msm_pair::{MSM_ENGINES, MSM_PAIR_BEATS, MsmPair};
+pub use msm_pair::{MSM_ENGINES, MSM_PAIR_BEATS, MsmPair, pair_windows_fit};
 pub use msm_feed::{FEED_PIPELINE_LATENCY, FEED_QUEUE_DEPTH, MsmFeed};
 pub use recoder_lookahead::{LOOKAHEAD_INFO_BITS, RecoderLookahead};
 pub use scalar_recoder::{RECODER_INPUT_LATENCY, RECODER_WINDOWS_PER_CYCLE, ScalarRecoder, recoder_cycles};

@@ -5,7 +5,9 @@
 //! (`msm_feed`) drops zero scalars, reads each other's base, converts the
 //! scalar from Montgomery form and recodes it into signed c-bit digits (one
 //! per window). Every nonzero digit d of window w is an *item*: the point
-//! (negated if d < 0) for bucket key w 2^(c-1) + |d| - 1.
+//! (negated if d < 0) for bucket key (w - first) 2^(c-1) + |d| - 1, where
+//! `first` is the engine's first window: each engine's keys start at 0, so
+//! its bucket memory holds its own windows only.
 //!
 //! Conflicts without stalls ("merge or park"): each cycle the decision stage
 //! sees the adder's result O (never stalled) and the next item F, and the
@@ -62,7 +64,7 @@ pub const MSM_MAX_WINDOW_BITS: usize = 16;
 pub const MSM_MIN_WINDOW_BITS: usize = 2;
 /// First result key; result (w, b) lives at MSM_RESULT_BASE + 16 w + b.
 pub const MSM_RESULT_BASE: usize = (1 << MSM_KEY_BITS) - MSM_MAX_WINDOWS * MSM_MAX_WINDOW_BITS;
-/// Bucket keys available to a job: windows << (c - 1) must not exceed this.
+/// Bucket keys available to an engine: its windows << (c - 1) must not exceed this.
 pub const MSM_BUCKET_CAPACITY: usize = MSM_RESULT_BASE;
 /// Input beats per scalar.
 pub const MSM_BEATS_PER_SCALAR: usize = 1;
@@ -76,9 +78,10 @@ pub const MSM_LOOP_LATENCY: usize = 1 + POINT_ADD_LATENCY;
 
 const _: () = assert!(MSM_KEY_BITS == 16 && MSM_MAX_WINDOWS == 32 && MSM_MAX_WINDOW_BITS == 16);
 
-/// Most windows of width c a job may have: every window's 2^(c-1) buckets
-/// fit [MSM_BUCKET_CAPACITY] and there are at most [MSM_MAX_WINDOWS]; 0 for
-/// a width outside the engine's range.
+/// Most windows of width c one engine may own: every window's 2^(c-1)
+/// buckets fit [MSM_BUCKET_CAPACITY] and there are at most
+/// [MSM_MAX_WINDOWS]; 0 for a width outside the engine's range. A job's W
+/// is at most [MSM_MAX_WINDOWS]; with two engines each owns its share.
 pub const fn max_windows_of(c: usize) -> usize {
     if c < MSM_MIN_WINDOW_BITS || c > MSM_MAX_WINDOW_BITS {
         return 0;
@@ -123,9 +126,14 @@ pub struct MsmEngine {
     /// engines on one job, each adds the digits of its own windows only.
     pub job_first_window: Signal<In, Bits<6>>,
     /// One past the last window it owns (W for an engine alone); the job is
-    /// refused unless first < end <= W. Its result is
+    /// refused unless first < end <= W <= 32 and end - first windows fit
+    /// the bucket memory (`max_windows_of`). Its result is
     /// sum over its windows w of 2^(c w) times window w's sum.
     pub job_end_window: Signal<In, Bits<6>>,
+    /// Windows the job's other engine owns (0 for an engine alone): checked
+    /// against the bucket memory as this engine's own are, so both engines
+    /// of a job refuse it together.
+    pub job_peer_windows: Signal<In, Bits<6>>,
     /// No job is running.
     pub idle: Signal<Out, Bit>,
     /// Pulse: a job ended (successfully or with an error).
@@ -207,10 +215,12 @@ pub struct MsmEngine {
     err_mem_range: Constant<Bits<32>>,
     /// 0..=16, to compare the window width's low bits against.
     c_code: [Constant<Bits<5>>; 17],
-    /// Most windows of width c the job may have, min(32, capacity >> (c - 1)),
+    /// Most windows of width c the engine may own, min(32, capacity >> (c - 1)),
     /// by c (0 outside 2..=16): the size check reads it as a table of c
-    /// instead of shifting W by c - 1 and comparing (8 LUT levels in Yosys).
+    /// instead of shifting its windows by c - 1 and comparing (8 LUT levels in Yosys).
     max_w_of_c: [Constant<Bits<6>>; 17],
+    /// MSM_MAX_WINDOWS: the digit lanes.
+    most_windows: Constant<Bits<6>>,
     modulus: Constant<Fe>,
     one: Constant<Fe>,
     result_base: Constant<Key>,
@@ -222,6 +232,10 @@ pub struct MsmEngine {
     windows: DFF<Bits<6>>,
     first_w: DFF<Bits<6>>,
     end_w: DFF<Bits<6>>,
+    /// first_w 2^(c-1): subtracted from every lane's key.
+    key_off: DFF<Key>,
+    /// Windows the job's check sees this engine own, end - first.
+    own_w: Signal<Local, Bits<6>>,
     window_mask: DFF<Bits<32>>,
     total: DFF<Bits<32>>,
     // Loader: the beats of one point.
@@ -259,6 +273,8 @@ pub struct MsmEngine {
     fb_z: DFF<Fe>,
     // Reduction walker over the buckets.
     wk_w: DFF<Bits<6>>,
+    /// wk_w - first_w: the walked window's place in this engine's keys.
+    wk_rel: DFF<Bits<6>>,
     wk_j: DFF<Key>,
     wk_done: DFF<Bit>,
     fetch_out: DFF<Bit>,
@@ -356,6 +372,7 @@ impl MsmEngine {
             job_windows: Default::default(),
             job_first_window: Default::default(),
             job_end_window: Default::default(),
+            job_peer_windows: Default::default(),
             idle: Default::default(),
             done: Default::default(),
             error: Default::default(),
@@ -404,6 +421,7 @@ impl MsmEngine {
             err_mem_range: c32(regmap::ERR_MEM_RANGE as u64),
             c_code: std::array::from_fn(|c| Constant::new((c as u64).into())),
             max_w_of_c: std::array::from_fn(|c| Constant::new((max_windows_of(c) as u64).into())),
+            most_windows: Constant::new((MSM_MAX_WINDOWS as u64).into()),
             modulus: big(FieldId::Fq.modulus()),
             one: big(one_mont()),
             result_base: Constant::new((MSM_RESULT_BASE as u64).into()),
@@ -415,6 +433,8 @@ impl MsmEngine {
             windows: Default::default(),
             first_w: Default::default(),
             end_w: Default::default(),
+            key_off: Default::default(),
+            own_w: Default::default(),
             window_mask: Default::default(),
             total: Default::default(),
             ld_full: Default::default(),
@@ -445,6 +465,7 @@ impl MsmEngine {
             fb_y: Default::default(),
             fb_z: Default::default(),
             wk_w: Default::default(),
+            wk_rel: Default::default(),
             wk_j: Default::default(),
             wk_done: Default::default(),
             fetch_out: Default::default(),
@@ -526,16 +547,17 @@ impl Logic for MsmEngine {
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(
-            self, clock, size_ok, range_ok, phase, c_minus_1, windows, first_w, end_w, window_mask, total, ld_full, ld_x, ld_y, ld_z,
+            self, clock, size_ok, range_ok, phase, c_minus_1, windows, first_w, end_w, key_off, window_mask, total, ld_full, ld_x, ld_y, ld_z,
             ld_keys, ld_neg, ld_nonzero, ld_bad, ld_pending, ld_reduce, ld_base, ex_x, ex_y, ex_z, ex_keys, ex_neg,
             ex_nonzero, ex_bad, ex_pending, ex_reduce, ex_base, fb_valid,
-            fb_fetch, fb_key, fb_x, fb_y, fb_z, wk_w, wk_j, wk_done, fetch_out, fetch_w, fetch_j, c_valid,
+            fb_fetch, fb_key, fb_x, fb_y, fb_z, wk_w, wk_rel, wk_j, wk_done, fetch_out, fetch_w, fetch_j, c_valid,
             c_b_ram, c_key, c_fetch, c_ax, c_ay, c_az, c_bx, c_by, c_bz, in_flight, un_beat, combine_cycles,
             accum_cycles, reduce_cycles, conflicts, idle_cycles, reduce_adds
         );
         clock!(self, clock, adder, feed, combiner, ram, flags, shell);
         self.lane_keys.digits.next = self.feed.p_digits.val();
         self.lane_keys.c_minus_1.next = self.c_minus_1.q.val();
+        self.lane_keys.key_offset.next = self.key_off.q.val();
         self.shell.reset_n.next = self.reset_n.val();
         self.shell.start.next = self.start.val();
         self.shell.credit_take.next = false;
@@ -613,7 +635,7 @@ impl Logic for MsmEngine {
             self.item_key.next = self.picker.key.val();
         }
         self.fetch_key.next =
-            (bit_cast::<16, 6>(self.wk_w.q.val()) << self.c_minus_1.q.val()) + self.wk_j.q.val() - 1;
+            (bit_cast::<16, 6>(self.wk_rel.q.val()) << self.c_minus_1.q.val()) + self.wk_j.q.val() - 1;
 
         // ---- Decision: the adder's result O and the item F.
         // The combiner's results are its own, never parked or merged.
@@ -819,6 +841,7 @@ impl Logic for MsmEngine {
             if self.wk_j.q.val() == (self.one_key.val() << self.c_minus_1.q.val()) {
                 self.wk_j.d.next = 1.into();
                 self.wk_w.d.next = self.wk_w.q.val() + 1;
+                self.wk_rel.d.next = self.wk_rel.q.val() + 1;
                 if self.wk_w.q.val() == self.end_w.q.val() - 1 {
                     self.wk_done.d.next = true;
                 }
@@ -884,6 +907,7 @@ impl Logic for MsmEngine {
             if self.accum_done.val() {
                 self.phase.d.next = MsmPhase::Reduce;
                 self.wk_w.d.next = self.first_w.q.val();
+                self.wk_rel.d.next = 0.into();
                 self.wk_j.d.next = 1.into();
                 self.wk_done.d.next = false;
                 self.fetch_out.d.next = false;
@@ -943,17 +967,21 @@ impl Logic for MsmEngine {
         self.win_mask64.next = ((self.one_lanes.val() << self.job_end_window.val()) - 1) & !self.first_mask64.val();
         // c - 1 in 4 bits (c = 16 wraps to 15 correctly; bad c is refused below).
         self.job_c_minus_1.next = self.job_window_bits.val().get_bits::<4>(0) - 1;
-        // W in 1..=max_w_of_c[c] (0 for a c outside 2..=16, so refused).
+        // W in 1..=32, this engine's end - first windows in 1..=max_w_of_c[c]
+        // (0 for a c outside 2..=16, so refused).
         self.max_w.next = 0.into();
         for c in 0..17 {
             if self.job_window_bits.val().get_bits::<5>(0) == self.c_code[c].val() {
                 self.max_w.next = self.max_w_of_c[c].val();
             }
         }
+        self.own_w.next = self.job_end_window.val() - self.job_first_window.val();
         self.size_ok.d.next = (self.job_window_bits.val().get_bits::<27>(5) == 0)
             & (self.job_windows.val().get_bits::<26>(6) == 0)
             & (self.job_windows.val().get_bits::<6>(0) != 0)
-            & (self.job_windows.val().get_bits::<6>(0) <= self.max_w.val())
+            & (self.job_windows.val().get_bits::<6>(0) <= self.most_windows.val())
+            & (self.own_w.val() <= self.max_w.val())
+            & (self.job_peer_windows.val() <= self.max_w.val())
             & (self.job_first_window.val() < self.job_end_window.val())
             & (self.job_end_window.val() <= self.job_windows.val().get_bits::<6>(0));
         // The job's reads stay inside its base buffer: JOB_COUNT bases from
@@ -987,6 +1015,7 @@ impl Logic for MsmEngine {
             self.window_mask.d.next = self.win_mask64.val().get_bits::<32>(0);
             self.first_w.d.next = self.job_first_window.val();
             self.end_w.d.next = self.job_end_window.val();
+            self.key_off.d.next = bit_cast::<16, 6>(self.job_first_window.val()) << self.job_c_minus_1.val();
             self.total.d.next = self.job_count.val();
             self.ld_full.d.next = false;
             self.ex_pending.d.next = 0.into();

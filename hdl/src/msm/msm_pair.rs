@@ -8,7 +8,9 @@
 //! engine 0's feed issues reads, and engine 1's feed, which drops the same
 //! zero scalars, takes the same responses in the same order. Each engine
 //! recodes every window (the carries run through all of them) and keeps its
-//! own.
+//! own. Each keys its buckets from its own first window, so the bucket
+//! memory bounds each engine's share, not W: at c = 13 one engine holds 15
+//! windows and the pair the 20 of full-size scalars.
 //!
 //! Result: engine 0's point, then engine 1's (3 beats each); engine 1's
 //! Horner runs down to window 0, so it comes out weighted by 2^(c s) and the
@@ -19,7 +21,7 @@
 //! beats are both engines'; the PERF_MSM_* phase counters are one engine's,
 //! the one `perf_view` picks.
 
-use super::msm_engine::{MSM_BEATS_PER_RESULT, MsmEngine};
+use super::msm_engine::{MSM_BEATS_PER_RESULT, MSM_MAX_WINDOWS, MsmEngine, max_windows_of};
 use crate::engine::StreamFork;
 use crate::field::MulImpl;
 use crate::mem::{CARD_ADDR_BITS, CARD_RECORD_BITS};
@@ -29,6 +31,21 @@ use rust_hdl::prelude::*;
 pub const MSM_ENGINES: usize = 2;
 /// Output beats of a two-engine job: each engine's point.
 pub const MSM_PAIR_BEATS: usize = MSM_ENGINES * MSM_BEATS_PER_RESULT;
+
+/// Whether the pair takes a job of W windows of width c split at s
+/// (MSM_SPLIT; 0 or >= W: engine 0 alone): W in 1..=32 and each engine's
+/// windows fit its bucket memory. The engines refuse any other job
+/// (ERR_BAD_SIZE).
+pub const fn pair_windows_fit(c: usize, w: usize, split: usize) -> bool {
+    let most = max_windows_of(c);
+    if w == 0 || w > MSM_MAX_WINDOWS {
+        false
+    } else if split == 0 || split >= w {
+        w <= most
+    } else {
+        split <= most && w - split <= most
+    }
+}
 
 #[derive(LogicBlock)]
 pub struct MsmPair {
@@ -222,6 +239,12 @@ impl Logic for MsmPair {
         self.core1.job_bases_addr.next = self.job_bases_addr.val();
         self.core1.job_bases_count.next = self.job_bases_count.val();
         self.core1.job_first_window.next = self.job_split.val();
+        // Each engine checks the other's windows too: both refuse together.
+        self.core0.job_peer_windows.next = 0.into();
+        if self.split_ok.val() {
+            self.core0.job_peer_windows.next = self.job_windows.val().get_bits::<6>(0) - self.job_split.val();
+        }
+        self.core1.job_peer_windows.next = self.job_split.val();
         self.core1.job_end_window.next = self.job_windows.val().get_bits::<6>(0);
         self.core0.start.next = self.start.val();
         self.core1.start.next = self.start.val() & self.split_ok.val();

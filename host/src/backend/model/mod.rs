@@ -17,7 +17,7 @@ use zkcopro_hdl::mem::{CARD_BEATS_PER_RECORD, CARD_RECORD_BYTES};
 use zkcopro_hdl::msm::reference::{bucket_bit_sums, try_signed_digits};
 use zkcopro_hdl::msm::{
     MSM_BASE_BYTES, MSM_BEATS_PER_RESULT, MSM_LOOP_LATENCY, FEED_PIPELINE_LATENCY, FEED_QUEUE_DEPTH,
-    combiner_cycles_per_step, max_windows_of, recoder_cycles,
+    combiner_cycles_per_step, pair_windows_fit, recoder_cycles,
 };
 use zkcopro_hdl::{FieldId, reference};
 use crate::field::DeviceField;
@@ -196,7 +196,7 @@ impl ModelBus {
             regmap::ERR_BAD_FIELD
         } else if self.job_count == 0 {
             regmap::ERR_ZERO_COUNT
-        } else if msm && !(1..=max_windows_of(c as usize) as u64).contains(&w) {
+        } else if msm && !pair_windows_fit(c as usize, w as usize, (self.msm_split & 0x3F) as usize) {
             regmap::ERR_BAD_SIZE
         } else if msm
             && (self.job_count > self.bases_regs[2] || self.bases_regs[0] % CARD_RECORD_BYTES as u32 != 0)
@@ -376,7 +376,8 @@ impl ModelBus {
                     d.iter()
                         .enumerate()
                         .filter(|(w, x)| **x != 0 && (a..b).contains(w))
-                        .map(|(w, x)| w as u32 * half + x.unsigned_abs() as u32 - 1)
+                        // Each engine keys its buckets from its first window.
+                        .map(|(w, x)| (w - a) as u32 * half + x.unsigned_abs() as u32 - 1)
                         .collect(),
                 ),
             });

@@ -374,7 +374,7 @@ fn reduce(
             walk = if j == half { (w + 1, 1) } else { (w, j + 1) };
             walk_done = walk.0 as usize == end;
             fetch_out = true;
-            Some(Slot::Fetch { key: w * half + j - 1, w, j })
+            Some(Slot::Fetch { key: (w - first as u32) * half + j - 1, w, j })
         } else {
             if skip {
                 fetch_out = false;
