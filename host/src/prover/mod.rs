@@ -10,6 +10,7 @@ pub mod batch_affine_msm;
 pub mod circom;
 pub mod groth16;
 pub mod profile;
+mod proof_layout;
 mod proof_steps;
 pub mod qap;
 pub mod r1cs;

@@ -20,18 +20,19 @@
 //! simulator runs the jobs in the order they are submitted, each once its
 //! inputs exist, and the host's steps are timed on their own (simulation
 //! left out); the timeline then places every span where the program above
-//! puts it, each after what it depends on (`prover::timeline`).
+//! puts it, each after what it depends on (`proof_layout`, on
+//! `prover::timeline`).
 
 use crate::Bus;
-use crate::driver::{Coprocessor, DriverError, JobProfile};
+use crate::driver::{Coprocessor, DriverError};
 use crate::field::fr_to_le_bytes;
 use crate::msm::MsmConfig;
 use crate::prover::affine_sum::sum_affine_at_with;
 use crate::prover::batch_affine_msm::msm_batch_affine;
 use crate::prover::groth16::{AssemblyPrep, DeviceProvingKey, ProveError, Started};
 use crate::prover::profile::{ProveProfile, ProveStep};
+use crate::prover::proof_layout::{MeasuredSteps, WitnessMsm, lay_out};
 use crate::prover::qap::{HInputs, Qap};
-use crate::prover::timeline::{Flow, JobSpans};
 use crate::prover::witness_split::WitnessSplit;
 use ark_bn254::{Bn254, Fr, G1Affine, G1Projective, G2Affine, G2Projective};
 use ark_ec::VariableBaseMSM;
@@ -158,8 +159,8 @@ impl<B: Bus> Coprocessor<B> {
         // Host: the witness MSMs' sums into the proof (all of it but H's term).
         let (rest, witness_sums_s) = timed(runs, &mut extra_s, || {
             let mut sums = host_part;
-            for (k, _, _, acc, _, _) in &witness_msms {
-                sums[*k] += *acc;
+            for m in &witness_msms {
+                sums[m.slot] += m.sum;
             }
             let [a_acc, b_g1_acc, l_acc] = sums;
             prep.with_witness_sums(a_acc, (!r.is_zero()).then_some(b_g1_acc), l_acc)
@@ -187,56 +188,21 @@ impl<B: Bus> Coprocessor<B> {
         key.staging.lock().unwrap_or_else(|e| e.into_inner()).h = h;
 
         // The timeline, in program order.
-        prof.push(ProveStep::host("MSM A", "split the witness: its 0/1 scalars to the card, the rest to the host", split_s));
-        // The witness MSMs need only the witness: submitted together, the
-        // card runs them while the host evaluates A, B, C.
-        // Each job's glue before its run goes in with the submission; the
-        // check of its result after it.
-        let submitted = prof.submit("MSM A", "submit MSMs A, L, B (G1)", witness_msms.iter().map(|m| (m.4.glue_s - m.5).max(0.0)).sum());
-        let witness_spans: Vec<JobSpans> =
-            witness_msms.iter().map(|(_, part, name, _, job, _)| prof.queue_device(part, name, job, submitted, Flow::In)).collect();
-        // h(X)'s chain: A and B each go up and are inverse-transformed as
-        // soon as they are evaluated; after C (and the check), the rest is
-        // submitted together. Each submission's glue comes before its first
-        // job; bringing h back (the last stage's glue: the check of its
-        // elements) follows its download.
-        let names = key.qap.stages();
-        let last = stages.len() - 1;
-        let mut h_spans = None;
-        for (i, (what, secs)) in ["evaluate A at the constraints", "evaluate B at the constraints", "evaluate C at the constraints, check A B = C"]
-            .into_iter()
-            .zip(eval_s)
-            .enumerate()
-        {
-            prof.push(ProveStep::host("h(X)", what, secs));
-            let jobs = if i < 2 { i..i + 1 } else { i..stages.len() };
-            let glue = jobs.clone().map(|j| if j == last { 0.0 } else { stages[j].glue_s }).sum();
-            let submitted = prof.submit("h(X)", SUBMIT_H[i], glue);
-            for j in jobs {
-                let spans = prof.queue_device("h(X)", names[j], &stages[j], submitted, if j == last { Flow::Out } else { Flow::In });
-                h_spans = Some((names[j], spans, stages[j].glue_s));
-            }
-        }
-        // Beside the chain: B's G2 MSM.
-        prof.push(ProveStep::host("MSM B (G2)", "MSM B (G2, no device unit)", g2_s));
-        // MSM H needs h: the host waits for the chain and starts H.
-        let (name, spans, post) = h_spans.expect("six stages");
-        prof.take_result("h(X)", name, spans, post);
-        let started_h = prof.start_device("MSM H", "MSM H (G1)", h_start_s);
-        // Beside MSM H: the witness MSMs' full-size scalars, the assembly's
-        // constant terms and the witness MSMs' sums (their results, long
-        // done, each checked).
-        for step in host_part_steps {
-            prof.push(step);
-        }
-        prof.push(ProveStep::host("assembly", "the terms that need no device result", prep_s));
-        for ((_, part, name, _, job, check_s), spans) in witness_msms.iter().zip(witness_spans) {
-            prof.take_result(part, name, spans, check_s.min(job.glue_s));
-        }
-        prof.push(ProveStep::host("assembly", "add the witness MSMs' sums", witness_sums_s));
-        // Then H's sum.
-        prof.push_started("MSM H", "MSM H (G1)", started_h, &h_profile.job);
-        prof.push(ProveStep::host("assembly", "add H's sum", finish_s));
+        let steps = MeasuredSteps {
+            split_s,
+            witness_msms: &witness_msms,
+            eval_s,
+            chain: &stages,
+            chain_names: key.qap.stages(),
+            g2_s,
+            h_start_s,
+            h_job: &h_profile.job,
+            host_part_steps,
+            prep_s,
+            witness_sums_s,
+            finish_s,
+        };
+        lay_out(&mut prof, steps);
         // What no step timed (allocations, copies and frees between steps):
         // the whole call's wall time less the steps' host time and all the
         // simulation (register reads between jobs included). Reported, not
@@ -251,10 +217,7 @@ impl<B: Bus> Coprocessor<B> {
     }
 
     /// The witness MSMs on the card, one after another: A, L and, if
-    /// `with_b`, B in G1, each with its index in the sums (A, B, L), its
-    /// proof part and name, its sum, its profile and the glue on its result
-    /// (the point's check), seconds.
-    #[allow(clippy::type_complexity)]
+    /// `with_b`, B in G1.
     fn witness_msms(
         &mut self,
         key: &DeviceProvingKey,
@@ -262,22 +225,19 @@ impl<B: Bus> Coprocessor<B> {
         l_from: usize,
         with_b: bool,
         config: &MsmConfig,
-    ) -> Result<Vec<(usize, &'static str, &'static str, G1Projective, JobProfile, f64)>, DriverError> {
+    ) -> Result<Vec<WitnessMsm>, DriverError> {
         let mut jobs = vec![(0, "MSM A", "MSM A (G1)", &key.a, card), (2, "MSM L", "MSM L (G1)", &key.l, &card[l_from..])];
         if with_b {
             jobs.push((1, "MSM B (G1)", "MSM B (G1)", &key.b_g1, card));
         }
         let mut out = Vec::with_capacity(jobs.len());
-        for (k, part, name, bases, scalars) in jobs {
-            let (acc, p) = self.msm_resident_with(bases, scalars, config)?;
-            out.push((k, part, name, acc, p.job, p.combine_s));
+        for (slot, part, name, bases, scalars) in jobs {
+            let (sum, p) = self.msm_resident_with(bases, scalars, config)?;
+            out.push(WitnessMsm { slot, part, name, sum, job: p.job, check_s: p.combine_s });
         }
         Ok(out)
     }
 }
-
-/// The host's submissions of h(X)'s chain, after evaluating A, B and C.
-const SUBMIT_H: [&str; 3] = ["submit A's upload and transform", "submit B's upload and transform", "submit the rest of h(X)'s chain"];
 
 /// `step` run `runs` times (at least once): the first run's result and the
 /// fastest run's wall time; the rest of the runs' time (all of it less the
