@@ -219,6 +219,28 @@ mod tests {
         assert_eq!(plan_for(&vec![-Fr::from(3u64); 64], Some(13)).unwrap().windows, 20);
     }
 
+    /// From 2^18 points up, the width the planner picks for full-size
+    /// scalars is the one with the fewest estimated cycles over every width
+    /// the engines support, bucket memory or not: the memory holds the
+    /// cycle-minimising window.
+    #[test]
+    fn large_sizes_get_the_width_that_minimises_cycles() {
+        for log_n in 18..=20 {
+            let n = 1usize << log_n;
+            let unbounded = (MSM_MIN_WINDOW_BITS..=MSM_MAX_WINDOW_BITS)
+                .filter(|&c| window_count(c) <= MSM_MAX_WINDOWS)
+                .map(|c| {
+                    let items = vec![n as u64; window_count(c)];
+                    let best = (0..items.len()).map(|s| split_cycles(n as u64, &items, c, s)).min().unwrap();
+                    (best, c)
+                })
+                .min()
+                .unwrap();
+            let plan = plan_for(&vec![-Fr::from(1u64); n], None).unwrap();
+            assert_eq!((plan.cycles, plan.c), unbounded, "2^{log_n}");
+        }
+    }
+
     #[test]
     fn small_scalars_keep_their_windows() {
         let p = plan_for_small(4096, 1, None).unwrap();
