@@ -9,6 +9,7 @@ pub mod circuits;
 pub mod driver;
 pub mod elementwise;
 pub mod field;
+pub mod job_queue;
 pub mod msm;
 pub mod msm_plan;
 pub mod msm_input;

@@ -4,12 +4,14 @@
 //! typed error and the one in flight still completes exactly); a reset
 //! loses the job in flight, and waiting for it (or for a job of another
 //! coprocessor) is a typed error; bad input is refused before the device is
-//! touched.
+//! touched. A job queue runs its jobs in submission order at its wait, and
+//! stops at the first failure.
 
 use ark_bn254::{Fr, G1Affine, G1Projective};
 use ark_ec::{CurveGroup, VariableBaseMSM};
 use ark_ff::UniformRand;
 use rand_chacha::ChaCha8Rng;
+use zkcopro_host::job_queue::JobQueue;
 use zkcopro_host::msm::random_points;
 use zkcopro_host::{Bus, Coprocessor, Direction, DriverError, ModelBus, MsmBases, MsmConfig, VerilatorBus};
 use zkcopro_testbenches::{on_both_backends, seeded_rng};
@@ -111,7 +113,53 @@ fn a_job_belongs_to_its_coprocessor() {
     assert_eq!(one.msm_resident(&b1, &scalars).unwrap().into_affine(), want);
 }
 
+/// Queued jobs run at the wait, in order, each result where its job says;
+/// a failed job ends the wait with its error and the jobs behind it do not
+/// run; the device works afterwards.
+fn check_queue_runs_in_order_and_stops_at_a_failure<B: Bus>(bus: B, name: &str) {
+    let (mut dev, mut rng, points, bases) = with_bases(bus, name, 300);
+    let config = MsmConfig::default();
+    let scalars: Vec<Vec<Fr>> = (0..3).map(|_| random_scalars(&mut rng, 300)).collect();
+    let mut sums = vec![None; 3];
+    let mut order = Vec::new();
+    {
+        let order = std::cell::RefCell::new(&mut order);
+        let mut queue = JobQueue::new();
+        for ((i, s), out) in scalars.iter().enumerate().zip(sums.iter_mut()) {
+            let (bases, config, order) = (&bases, &config, &order);
+            queue.submit(move |dev: &mut Coprocessor<B>| {
+                *out = Some(dev.msm_resident_with(bases, s, config)?.0.into_affine());
+                order.borrow_mut().push(i);
+                Ok(())
+            });
+        }
+        assert_eq!(queue.len(), 3);
+        assert!(!dev.job_in_flight(), "nothing runs before the wait");
+        queue.wait(&mut dev).unwrap();
+    }
+    assert_eq!(order, [0, 1, 2]);
+    for (s, got) in scalars.iter().zip(&sums) {
+        assert_eq!(got.unwrap(), ark_msm(&points, s));
+    }
+    // A failure in the middle: more scalars than bases.
+    let too_many = random_scalars(&mut rng, 301);
+    let mut ran_after = false;
+    {
+        let mut queue = JobQueue::new();
+        queue.submit(|dev: &mut Coprocessor<B>| dev.msm_resident(&bases, &scalars[0]).map(|_| ()));
+        queue.submit(|dev: &mut Coprocessor<B>| dev.msm_resident(&bases, &too_many).map(|_| ()));
+        queue.submit(|_: &mut Coprocessor<B>| {
+            ran_after = true;
+            Ok(())
+        });
+        assert_eq!(queue.wait(&mut dev), Err(DriverError::LengthMismatch { left: 300, right: 301 }));
+    }
+    assert!(!ran_after, "the jobs behind a failure do not run");
+    assert_eq!(dev.msm_resident(&bases, &scalars[2]).unwrap().into_affine(), ark_msm(&points, &scalars[2]));
+}
+
 on_both_backends! {
+    queue_runs_in_order_and_stops_at_a_failure(check_queue_runs_in_order_and_stops_at_a_failure);
     started_equals_at_once(check_started_equals_at_once);
     one_job_in_flight(check_one_job_in_flight);
     reset_loses_the_job(check_reset_loses_the_job);

@@ -6,33 +6,33 @@
 //! device:       | MSM A, L, B (G1)        | A up, iNTT | B up, iNTT | C up, iNTT ... h(X)'s chain, h back | MSM H                                          |
 //! ```
 //!
-//! The card runs one job at a time. The timeline projects jobs that need
-//! nothing from the host in between as submitted together (the witness
-//! MSMs; the rest of h(X)'s chain once C is evaluated), as XRT's run lists
-//! are, the card's scheduler or a driver thread starting each when the one
-//! before finishes, with all their glue charged to the host when they are
-//! submitted, before the first runs. The driver has no such queue yet: it
-//! runs them job by job, so that overlap is projected, not exercised. MSM H needs h, so it
-//! starts when h is back; the host's steps that need no device result
-//! share the card's time between the chain and MSM H.
+//! The card runs one job at a time. The host submits the jobs that need
+//! nothing from it in between to a command queue (`job_queue`, as XRT's run
+//! lists): the witness MSMs after the split, each of A's and B's upload and
+//! transform after its evaluation, the rest of h(X)'s chain after C's; then
+//! it computes B's G2 MSM and the assembly's constant terms, and waits for
+//! the queue. MSM H needs h, so it starts when the queue is done; the
+//! witness MSMs' sums are added while it runs.
 //!
-//! The simulated device advances only while the driver talks to it, so the
-//! simulator runs the jobs in the order they are submitted, each once its
-//! inputs exist, and the host's steps are timed on their own (simulation
-//! left out); the timeline then places every span where the program above
-//! puts it, each after what it depends on (`proof_layout`, on
-//! `prover::timeline`).
+//! The simulated card advances only while the driver talks to it, so the
+//! queue's jobs run in the simulator at the wait, after the host steps
+//! they overlap, and each host step is timed on its own (simulation left
+//! out); the timeline then places every span where the program above puts
+//! it, each after what it depends on (`proof_layout`, on
+//! `prover::timeline`): the queue's jobs from their submission, one after
+//! another.
 
 use crate::Bus;
-use crate::driver::{Coprocessor, DriverError};
+use crate::driver::Coprocessor;
+use crate::job_queue::JobQueue;
 use crate::field::fr_to_le_bytes;
 use crate::msm::MsmConfig;
 use crate::prover::affine_sum::sum_affine_at_with;
 use crate::prover::batch_affine_msm::msm_batch_affine;
-use crate::prover::groth16::{AssemblyPrep, DeviceProvingKey, ProveError, Started};
+use crate::prover::groth16::{AssemblyPrep, DeviceProvingKey, ProofStaging, ProveError, Started};
 use crate::prover::profile::{ProveProfile, ProveStep};
 use crate::prover::proof_layout::{MeasuredSteps, WitnessMsm, lay_out};
-use crate::prover::qap::{HInputs, Qap};
+use crate::prover::qap::{HInput, HStageProfiles, Qap};
 use crate::prover::witness_split::WitnessSplit;
 use ark_bn254::{Bn254, Fr, G1Affine, G1Projective, G2Affine, G2Projective};
 use ark_ec::VariableBaseMSM;
@@ -71,11 +71,12 @@ impl<B: Bus> Coprocessor<B> {
 
         // Each step runs when its inputs are ready and is timed on its own;
         // the timeline below then lays every step out where the program's
-        // dependencies put it. The host's steps between the witness MSMs and
-        // h(X) run one after another before h(X)'s chain is simulated: the
-        // simulator would otherwise stand between them for seconds, and what
-        // it evicts from the caches and the host's memory (this VM pages out
-        // memory idle for seconds) is not what a host beside a real card sees.
+        // dependencies put it. The host's steps between the split and the
+        // queue's wait run one after another before the queue is simulated:
+        // the simulator would otherwise stand between them for seconds, and
+        // what it evicts from the caches and the host's memory (this VM pages
+        // out memory idle for seconds) is not what a host beside a real card
+        // sees.
 
         // Host: the witness MSMs' scalars (A and B over the assignment, L
         // over its witness part). The card streams `card`, in one window
@@ -91,51 +92,101 @@ impl<B: Bus> Coprocessor<B> {
         let config = if split.is_some() { MsmConfig::small_scalars(1) } else { MsmConfig::default() };
         let card: &[Fr] = split.as_ref().map_or(assignment, |s| &s.binary);
 
-        // Device: MSMs A, L and B in G1 (r = 0: ark-groth16 skips B in G1).
-        let witness_msms = self.witness_msms(key, card, l_from, !r.is_zero(), &config)?;
-
-        // Host: A, B, C evaluated at the constraints (sparse products),
-        // packed for the card as they are made (no pass of their own), one
-        // at a time so each goes up as soon as it is made; C with the R1CS
-        // check (A z * B z = C z).
+        // From here to the wait, the host submits device jobs to a queue
+        // and works while the card runs them: MSMs A, L and B in G1 (r = 0:
+        // ark-groth16 skips B in G1) and h(X)'s chain, each of A, B and C
+        // going up as soon as it is evaluated.
         let mut staging = std::mem::take(&mut *key.staging.lock().unwrap_or_else(|e| e.into_inner()));
+        let mut h = std::mem::take(&mut staging.h);
+        h.resize(n, Fr::zero());
+        let mut stages: HStageProfiles = Default::default();
+        let mut witness_slots: [Option<WitnessMsm>; 3] = Default::default();
         let mut eval_s = [0.0; 3];
-        let evaluated = (|| {
-            let abc = &mut staging.abc;
+        let chain = self.h_chain_begin(n, key.qap);
+        let host_steps: Result<_, ProveError> = 'queued: {
+            let chain = match &chain {
+                Ok(chain) => chain,
+                Err(e) => break 'queued Err(e.clone().into()),
+            };
+            let mut queue = JobQueue::new();
+            submit_witness_msms(&mut queue, key, card, l_from, !r.is_zero(), &config, &mut witness_slots);
+
+            // Host: A, B, C evaluated at the constraints (sparse products),
+            // packed for the card as they are made (no pass of their own),
+            // one at a time so each goes up as soon as it is made; C with the
+            // R1CS check (A z * B z = C z).
+            let ProofStaging { abc, ones, g2_pairs, .. } = &mut staging;
+            let [a, b, c] = abc;
             let (done, secs) = timed(runs, &mut extra_s, || {
-                m.evaluate_one_packed_into(0, z, n, &mut abc[0])?;
+                m.evaluate_one_packed_into(0, z, n, a)?;
                 // libsnark's public-input rows follow the constraints
                 // (snarkjs's matrices hold them already).
                 if key.qap == Qap::Libsnark {
                     let k = m.num_constraints;
                     for (i, x) in z[..num_inputs].iter().enumerate() {
-                        fr_to_le_bytes(x, (&mut abc[0][32 * (k + i)..32 * (k + i + 1)]).try_into().expect("32 bytes"));
+                        fr_to_le_bytes(x, (&mut a[32 * (k + i)..32 * (k + i + 1)]).try_into().expect("32 bytes"));
                     }
                 }
                 Ok::<(), crate::prover::r1cs::R1csError>(())
             });
-            done?;
+            if let Err(e) = done {
+                break 'queued Err(e.into());
+            }
             eval_s[0] = secs;
-            let (done, secs) = timed(runs, &mut extra_s, || m.evaluate_one_packed_into(1, z, n, &mut abc[1]));
-            done?;
+            let [s0, s1, s2, rest @ ..] = &mut stages;
+            let a: &[u8] = a;
+            chain.submit_input(&mut queue, 0, HInput::Packed(a), s0);
+            let (done, secs) = timed(runs, &mut extra_s, || m.evaluate_one_packed_into(1, z, n, b));
+            if let Err(e) = done {
+                break 'queued Err(e.into());
+            }
             eval_s[1] = secs;
-            let [a, b, c] = abc;
+            let b: &[u8] = b;
+            chain.submit_input(&mut queue, 1, HInput::Packed(b), s1);
             let (done, secs) = timed(runs, &mut extra_s, || m.evaluate_c_packed_into(z, n, a, b, c));
-            done?;
+            if let Err(e) = done {
+                break 'queued Err(e.into());
+            }
             eval_s[2] = secs;
-            Ok::<(), crate::prover::r1cs::R1csError>(())
-        })();
-        if let Err(e) = evaluated {
-            *key.staging.lock().unwrap_or_else(|e| e.into_inner()) = staging;
-            return Err(e.into());
-        }
+            chain.submit_input(&mut queue, 2, HInput::Packed(c), s2);
+            chain.submit_rest(&mut queue, &mut h, rest);
 
-        // Host, while the card runs h(X): B's G2 MSM (no device unit for G2),
-        // the witness MSMs' full-size scalars and the assembly's constant
-        // terms.
-        let (b_g2_acc, g2_s) = timed(runs, &mut extra_s, || {
-            g2_msm(&pk.b_g2_query[1..], assignment, split.as_ref(), &mut staging.ones, &mut staging.g2_pairs)
-        });
+            // Host, while the card runs the queue: B's G2 MSM (no device
+            // unit for G2).
+            let (b_g2_acc, g2_s) =
+                timed(runs, &mut extra_s, || g2_msm(&pk.b_g2_query[1..], assignment, split.as_ref(), ones, g2_pairs));
+            // Wait for the queue: the witness MSMs and h(X)'s chain.
+            if let Err(e) = queue.wait(self) {
+                break 'queued Err(e.into());
+            }
+            Ok((g2_s, b_g2_acc))
+        };
+        if let Ok(chain) = chain {
+            if let Err(e) = self.h_chain_end(chain) {
+                staging.h = h;
+                *key.staging.lock().unwrap_or_else(|e| e.into_inner()) = staging;
+                return Err(e.into());
+            }
+        }
+        let (g2_s, b_g2_acc) = match host_steps {
+            Ok(steps) => steps,
+            Err(e) => {
+                staging.h = h;
+                *key.staging.lock().unwrap_or_else(|e| e.into_inner()) = staging;
+                return Err(e);
+            }
+        };
+        *key.staging.lock().unwrap_or_else(|e| e.into_inner()) = staging;
+        let witness_msms: Vec<WitnessMsm> = witness_slots.into_iter().flatten().collect();
+
+        // Device: MSM H over h, started when h is back.
+        let (t, sim_at) = (Instant::now(), self.sim_clock_s());
+        let pending = self.start_msm_resident(&key.h, &h[..key.sizes.h], &MsmConfig::default())?;
+        let h_start_s = (t.elapsed().as_secs_f64() - (self.sim_clock_s() - sim_at)).max(0.0);
+
+        // Host, while the card runs MSM H: the witness MSMs' full-size
+        // scalars, the assembly's constant terms and the witness MSMs' sums
+        // (all of the proof but H's term).
         let mut host_part = [G1Projective::zero(); 3];
         let mut host_part_steps = Vec::with_capacity(3);
         if let Some(split) = &split {
@@ -156,7 +207,7 @@ impl<B: Bus> Coprocessor<B> {
             }
         }
         let (prep, prep_s) = timed(runs, &mut extra_s, || AssemblyPrep::new(pk, r, s, b_g2_acc));
-        // Host: the witness MSMs' sums into the proof (all of it but H's term).
+
         let (rest, witness_sums_s) = timed(runs, &mut extra_s, || {
             let mut sums = host_part;
             for m in &witness_msms {
@@ -166,21 +217,6 @@ impl<B: Bus> Coprocessor<B> {
             prep.with_witness_sums(a_acc, (!r.is_zero()).then_some(b_g1_acc), l_acc)
         });
 
-        // Device: h(X)'s chain, h(X) = (A(X) B(X) - C(X)) / Z_H(X) computed
-        // on the coset g H, A, B, C up once and h back, every transform and
-        // product in between on device buffers. h goes back to the staging
-        // after MSM H (a proof that fails before then leaves the next to
-        // allocate it again).
-        let mut h = std::mem::take(&mut staging.h);
-        h.resize(n, Fr::zero());
-        let stages = self.h_on_card(HInputs::Packed(&staging.abc), key.qap, &mut h);
-        *key.staging.lock().unwrap_or_else(|e| e.into_inner()) = staging;
-        let stages = stages?;
-
-        // Device: MSM H over h, started when h is back.
-        let (t, sim_at) = (Instant::now(), self.sim_clock_s());
-        let pending = self.start_msm_resident(&key.h, &h[..key.sizes.h], &MsmConfig::default())?;
-        let h_start_s = (t.elapsed().as_secs_f64() - (self.sim_clock_s() - sim_at)).max(0.0);
         let (h_acc, h_profile) = self.wait_msm(pending)?;
 
         // Host: the proof.
@@ -215,27 +251,30 @@ impl<B: Bus> Coprocessor<B> {
         prof.finish();
         Ok((proof, prof))
     }
+}
 
-    /// The witness MSMs on the card, one after another: A, L and, if
-    /// `with_b`, B in G1.
-    fn witness_msms(
-        &mut self,
-        key: &DeviceProvingKey,
-        card: &[Fr],
-        l_from: usize,
-        with_b: bool,
-        config: &MsmConfig,
-    ) -> Result<Vec<WitnessMsm>, DriverError> {
-        let mut jobs = vec![(0, "MSM A", "MSM A (G1)", &key.a, card), (2, "MSM L", "MSM L (G1)", &key.l, &card[l_from..])];
-        if with_b {
-            jobs.push((1, "MSM B (G1)", "MSM B (G1)", &key.b_g1, card));
-        }
-        let mut out = Vec::with_capacity(jobs.len());
-        for (slot, part, name, bases, scalars) in jobs {
-            let (sum, p) = self.msm_resident_with(bases, scalars, config)?;
-            out.push(WitnessMsm { slot, part, name, sum, job: p.job, check_s: p.combine_s });
-        }
-        Ok(out)
+/// Queues the witness MSMs: A, L and, if `with_b`, B in G1, each result in
+/// its slot of `out` (A, L, B).
+fn submit_witness_msms<'q, B: Bus>(
+    queue: &mut JobQueue<'q, B>,
+    key: &'q DeviceProvingKey,
+    card: &'q [Fr],
+    l_from: usize,
+    with_b: bool,
+    config: &'q MsmConfig,
+    out: &'q mut [Option<WitnessMsm>; 3],
+) {
+    let [a_out, l_out, b_out] = out;
+    let mut jobs = vec![(0, "MSM A", "MSM A (G1)", &key.a, card, a_out), (2, "MSM L", "MSM L (G1)", &key.l, &card[l_from..], l_out)];
+    if with_b {
+        jobs.push((1, "MSM B (G1)", "MSM B (G1)", &key.b_g1, card, b_out));
+    }
+    for (slot, part, name, bases, scalars, out) in jobs {
+        queue.submit(move |dev| {
+            let (sum, p) = dev.msm_resident_with(bases, scalars, config)?;
+            *out = Some(WitnessMsm { slot, part, name, sum, job: p.job, check_s: p.combine_s });
+            Ok(())
+        });
     }
 }
 

@@ -3,6 +3,7 @@
 //! buffers, A, B and C up once and h back once.
 
 use crate::driver::{Coprocessor, DriverError, FieldOp, JobProfile};
+use crate::job_queue::JobQueue;
 use crate::ntt::{Direction, OutputPowers};
 use crate::{Bus, DeviceBuffer, Operand};
 use ark_bn254::Fr;
@@ -35,7 +36,7 @@ impl<B: Bus> Coprocessor<B> {
             return Err(DriverError::NttSize { n, max_log: crate::ntt::NTT_LOG_MAX_TOTAL });
         }
         let mut h = vec![Fr::zero(); n];
-        let stages = self.h_on_card(HInputs::Elements([a, b, c]), Qap::Libsnark, &mut h)?;
+        let stages = self.h_on_card([a, b, c], Qap::Libsnark, &mut h)?;
         let mut profile = JobProfile { clock_hz: self.clock_hz(), ..Default::default() };
         for p in &stages {
             profile.add(p);
@@ -46,12 +47,40 @@ impl<B: Bus> Coprocessor<B> {
 
     /// h(X) from A, B, C's evaluations by `qap`'s reduction into `h` (n
     /// elements), with the profile of each of its stages ([`Qap::stages`]:
-    /// A, B and C each uploaded and inverse-transformed, then three more).
-    pub(crate) fn h_on_card(&mut self, abc: HInputs<'_>, qap: Qap, h: &mut [Fr]) -> Result<HStageProfiles, DriverError> {
-        let n = abc.len();
+    /// A, B and C each uploaded and inverse-transformed, then three more),
+    /// the whole chain queued and waited for.
+    pub(crate) fn h_on_card(&mut self, abc: [&[Fr]; 3], qap: Qap, h: &mut [Fr]) -> Result<HStageProfiles, DriverError> {
+        let n = abc[0].len();
         if h.len() != n {
             return Err(DriverError::LengthMismatch { left: n, right: h.len() });
         }
+        let chain = self.h_chain_begin(n, qap)?;
+        let mut stages: HStageProfiles = Default::default();
+        let [s0, s1, s2, rest @ ..] = &mut stages;
+        let mut queue = JobQueue::new();
+        for (i, out) in [s0, s1, s2].into_iter().enumerate() {
+            chain.submit_input(&mut queue, i, HInput::Elements(abc[i]), out);
+        }
+        chain.submit_rest(&mut queue, h, rest);
+        let outcome = queue.wait(self);
+        self.h_chain_end(chain)?;
+        outcome.map(|()| stages)
+    }
+
+    /// h(X)'s chain over n points by `qap`'s reduction: its three card
+    /// buffers allocated (sizes checked first). Queue its stages with
+    /// [`HChain::submit_input`] and [`HChain::submit_rest`]; free it with
+    /// [`Coprocessor::h_chain_end`] once they ran (or failed).
+    pub(crate) fn h_chain_begin(&mut self, n: usize, qap: Qap) -> Result<HChain, DriverError> {
+        let max_log = match qap {
+            Qap::Libsnark => crate::ntt::NTT_LOG_MAX_TOTAL,
+            Qap::Snarkjs => crate::circom::qap_card::SNARKJS_QAP_LOG_MAX,
+        };
+        if n < 2 || !n.is_power_of_two() || n.trailing_zeros() > max_log {
+            return Err(DriverError::NttSize { n, max_log });
+        }
+        let domain = Radix2EvaluationDomain::<Fr>::new(n).ok_or(DriverError::NttSize { n, max_log })?;
+        let z_inv = domain.evaluate_vanishing_polynomial(Fr::GENERATOR).inverse().expect("g is outside H");
         let mut bufs = Vec::with_capacity(3);
         for _ in 0..3 {
             match self.alloc_buffer(n as u64 * 32) {
@@ -64,54 +93,109 @@ impl<B: Bus> Coprocessor<B> {
                 }
             }
         }
-        let outcome = match qap {
-            Qap::Libsnark => self.h_chain(abc, &bufs, h),
-            Qap::Snarkjs => self.snarkjs_h_chain(abc, &bufs, h),
-        };
-        for b in bufs {
+        Ok(HChain { bufs, n, qap, z_inv })
+    }
+
+    /// Frees the chain's buffers.
+    pub(crate) fn h_chain_end(&mut self, chain: HChain) -> Result<(), DriverError> {
+        for b in chain.bufs {
             self.free_buffer(b)?;
         }
-        outcome
+        Ok(())
     }
 
-    /// Uploads A, B or C (`which`) into `buf`, profiled.
-    pub(crate) fn upload_h_input(&mut self, abc: HInputs<'_>, which: usize, buf: &DeviceBuffer) -> Result<JobProfile, DriverError> {
-        match abc {
-            HInputs::Packed(v) => {
-                let t = self.write_buffer(buf, 0, &v[which])?;
+    /// Uploads `input` into `buf`, profiled.
+    fn upload_h_input(&mut self, input: HInput<'_>, buf: &DeviceBuffer) -> Result<JobProfile, DriverError> {
+        match input {
+            HInput::Packed(v) => {
+                let t = self.write_buffer(buf, 0, v)?;
                 Ok(JobProfile { clock_hz: self.clock_hz(), transfer_s: t.transfer_s, ..Default::default() })
             }
-            HInputs::Elements(v) => self.upload_fr(buf, v[which]),
+            HInput::Elements(v) => self.upload_fr(buf, v),
         }
     }
 
-    fn h_chain(&mut self, abc: HInputs<'_>, bufs: &[DeviceBuffer], h: &mut [Fr]) -> Result<HStageProfiles, DriverError> {
-        let n = abc.len();
-        let domain = Radix2EvaluationDomain::<Fr>::new(n).ok_or(DriverError::NttSize { n, max_log: crate::ntt::NTT_LOG_MAX_TOTAL })?;
-        let z_inv = domain.evaluate_vanishing_polynomial(Fr::GENERATOR).inverse().expect("g is outside H");
-        let mut stages: HStageProfiles = Default::default();
-        // LibsnarkReduction's h = coset_ifft((coset_fft(a) coset_fft(b) -
-        // coset_fft(c)) z), z = 1/Z_H(g) a constant on the coset g H, with
-        // a, b, c = ifft(A), ifft(B), ifft(C). coset_ifft is linear and
-        // undoes coset_fft exactly (c has degree < n), so h =
-        // coset_ifft(coset_fft(a) coset_fft(b)) z - c z: C needs no coset
-        // transform (six NTTs, not seven), and the same field elements come
-        // out. coset_fft(v) = fft(v g^j): the powers ride on the inverse
-        // NTT's last pass, z on its output multiplier.
-        for (i, buf) in bufs.iter().enumerate() {
-            stages[i].add(&self.upload_h_input(abc, i, buf)?);
-            let (powers, factor) = if i < 2 { (OutputPowers::Coset, Fr::one()) } else { (OutputPowers::None, z_inv) };
-            stages[i].add(&self.ntt_buffer_scaled(buf, n, Direction::Inverse, powers, factor)?);
+    /// Stage i (0..3): A, B or C up and inverse-transformed, its output
+    /// scaled for the stages after. LibsnarkReduction's h =
+    /// coset_ifft((coset_fft(a) coset_fft(b) - coset_fft(c)) z), z =
+    /// 1/Z_H(g) a constant on the coset g H, with a, b, c = ifft(A),
+    /// ifft(B), ifft(C). coset_ifft is linear and undoes coset_fft exactly
+    /// (c has degree < n), so h = coset_ifft(coset_fft(a) coset_fft(b)) z -
+    /// c z: C needs no coset transform (six NTTs, not seven), and the same
+    /// field elements come out. coset_fft(v) = fft(v g^j): the powers ride
+    /// on the inverse NTT's last pass, z on its output multiplier. snarkjs's
+    /// multiplies coefficient j by w_2n^j there, so evaluating on the odd
+    /// 2n-th roots is a plain NTT after it.
+    fn h_input_stage(&mut self, chain: &HChain, i: usize, input: HInput<'_>) -> Result<JobProfile, DriverError> {
+        let (n, buf) = (chain.n, &chain.bufs[i]);
+        if input.len() != n {
+            return Err(DriverError::LengthMismatch { left: n, right: input.len() });
         }
-        let (a, b, c) = (&bufs[0], &bufs[1], &bufs[2]);
-        for buf in [a, b] {
-            stages[3].add(&self.ntt_buffer(buf, n, Direction::Forward)?);
+        let (powers, factor) = match chain.qap {
+            Qap::Libsnark if i < 2 => (OutputPowers::Coset, Fr::one()),
+            Qap::Libsnark => (OutputPowers::None, chain.z_inv),
+            Qap::Snarkjs => (OutputPowers::Root { log_order: n.trailing_zeros() + 1 }, Fr::one()),
+        };
+        let mut stage = self.upload_h_input(input, buf)?;
+        stage.add(&self.ntt_buffer_scaled(buf, n, Direction::Inverse, powers, factor)?);
+        Ok(stage)
+    }
+
+    /// Stages 3 to 5: the forward transforms, the products and h back.
+    fn h_rest_stages(&mut self, chain: &HChain, h: &mut [Fr]) -> Result<[JobProfile; 3], DriverError> {
+        let n = chain.n;
+        if h.len() != n {
+            return Err(DriverError::LengthMismatch { left: n, right: h.len() });
         }
-        stages[4].add(&self.field_op_buffers::<Fr>(FieldOp::Mul, a, Operand::Buffer(b), a, n)?);
-        stages[4].add(&self.ntt_buffer_scaled(a, n, Direction::Inverse, OutputPowers::InverseCoset, z_inv)?);
-        stages[4].add(&self.field_op_buffers::<Fr>(FieldOp::Sub, a, Operand::Buffer(c), a, n)?);
-        stages[5].add(&self.download_fr(a, h)?);
+        let (a, b, c) = (&chain.bufs[0], &chain.bufs[1], &chain.bufs[2]);
+        let mut stages: [JobProfile; 3] = Default::default();
+        match chain.qap {
+            Qap::Libsnark => {
+                for buf in [a, b] {
+                    stages[0].add(&self.ntt_buffer(buf, n, Direction::Forward)?);
+                }
+                stages[1].add(&self.field_op_buffers::<Fr>(FieldOp::Mul, a, Operand::Buffer(b), a, n)?);
+                stages[1].add(&self.ntt_buffer_scaled(a, n, Direction::Inverse, OutputPowers::InverseCoset, chain.z_inv)?);
+            }
+            Qap::Snarkjs => {
+                for buf in [a, b, c] {
+                    stages[0].add(&self.ntt_buffer(buf, n, Direction::Forward)?);
+                }
+                stages[1].add(&self.field_op_buffers::<Fr>(FieldOp::Mul, a, Operand::Buffer(b), a, n)?);
+            }
+        }
+        stages[1].add(&self.field_op_buffers::<Fr>(FieldOp::Sub, a, Operand::Buffer(c), a, n)?);
+        stages[2].add(&self.download_fr(a, h)?);
         Ok(stages)
+    }
+}
+
+/// h(X)'s chain on the card: its buffers (A's, B's, C's; h forms in A's).
+pub(crate) struct HChain {
+    bufs: Vec<DeviceBuffer>,
+    n: usize,
+    qap: Qap,
+    /// 1/Z_H(g), LibsnarkReduction's constant on the coset.
+    z_inv: Fr,
+}
+
+impl HChain {
+    /// Queues stage i (0..3): `input` (A, B or C) up and inverse-transformed;
+    /// its profile lands in `out`.
+    pub(crate) fn submit_input<'q, B: Bus>(&'q self, queue: &mut JobQueue<'q, B>, i: usize, input: HInput<'q>, out: &'q mut JobProfile) {
+        queue.submit(move |dev| {
+            *out = dev.h_input_stage(self, i, input)?;
+            Ok(())
+        });
+    }
+
+    /// Queues stages 3 to 5, after the three inputs: h lands in `h`, the
+    /// stages' profiles in `out`.
+    pub(crate) fn submit_rest<'q, B: Bus>(&'q self, queue: &mut JobQueue<'q, B>, h: &'q mut [Fr], out: &'q mut [JobProfile; 3]) {
+        queue.submit(move |dev| {
+            *out = dev.h_rest_stages(self, h)?;
+            Ok(())
+        });
     }
 }
 
@@ -143,19 +227,19 @@ impl Qap {
     }
 }
 
-/// A, B, C's evaluations for h(X): card-memory bytes the glue packed as it
+/// One of A, B, C for h(X): card-memory bytes the glue packed as it
 /// evaluated them (32 per point), or elements the driver packs on upload.
 #[derive(Clone, Copy)]
-pub(crate) enum HInputs<'a> {
-    Packed(&'a [Vec<u8>; 3]),
-    Elements([&'a [Fr]; 3]),
+pub(crate) enum HInput<'a> {
+    Packed(&'a [u8]),
+    Elements(&'a [Fr]),
 }
 
-impl HInputs<'_> {
+impl HInput<'_> {
     pub(crate) fn len(&self) -> usize {
         match self {
-            HInputs::Packed(v) => v[0].len() / 32,
-            HInputs::Elements(v) => v[0].len(),
+            HInput::Packed(v) => v.len() / 32,
+            HInput::Elements(v) => v.len(),
         }
     }
 }

@@ -1,12 +1,12 @@
 //! snarkjs's QAP on the card: the chain of [`super::reduction`] on device
 //! buffers, A, B and C up once and h back once.
 
-use crate::driver::{Coprocessor, DriverError, FieldOp, JobProfile};
-use crate::ntt::{Direction, NTT_LOG_MAX_TOTAL, OutputPowers};
-use crate::prover::qap::{H_STAGE_COUNT, HInputs, HStageProfiles};
-use crate::{Bus, DeviceBuffer, Operand};
+use crate::driver::{Coprocessor, DriverError, JobProfile};
+use crate::ntt::NTT_LOG_MAX_TOTAL;
+use crate::prover::qap::H_STAGE_COUNT;
+use crate::Bus;
 use ark_bn254::Fr;
-use ark_ff::{One, Zero};
+use ark_ff::Zero;
 
 /// The stages of snarkjs's h on the card, as the proof profile names them.
 pub const SNARKJS_H_STAGES: [&str; H_STAGE_COUNT] = [
@@ -44,42 +44,12 @@ impl<B: Bus> Coprocessor<B> {
             return Err(DriverError::NttSize { n, max_log: SNARKJS_QAP_LOG_MAX });
         }
         let mut h = vec![Fr::zero(); n];
-        let stages = self.h_on_card(HInputs::Elements([a, b, c]), crate::prover::qap::Qap::Snarkjs, &mut h)?;
+        let stages = self.h_on_card([a, b, c], crate::prover::qap::Qap::Snarkjs, &mut h)?;
         let mut profile = JobProfile { clock_hz: self.clock_hz(), ..Default::default() };
         for p in &stages {
             profile.add(p);
         }
         profile.elements = n as u64;
         Ok((h, profile))
-    }
-
-    /// The chain over three allocated buffers of n points.
-    pub(crate) fn snarkjs_h_chain(
-        &mut self,
-        abc: HInputs<'_>,
-        bufs: &[DeviceBuffer],
-        h: &mut [Fr],
-    ) -> Result<HStageProfiles, DriverError> {
-        let n = abc.len();
-        let log_n = n.trailing_zeros();
-        if n < 2 || !n.is_power_of_two() || log_n > SNARKJS_QAP_LOG_MAX {
-            return Err(DriverError::NttSize { n, max_log: SNARKJS_QAP_LOG_MAX });
-        }
-        let mut stages: HStageProfiles = Default::default();
-        // Coefficient j times w_2n^j rides on the inverse NTT's last pass,
-        // so evaluating on the odd roots is a plain NTT after it.
-        let odd = OutputPowers::Root { log_order: log_n + 1 };
-        for (i, buf) in bufs.iter().enumerate() {
-            stages[i].add(&self.upload_h_input(abc, i, buf)?);
-            stages[i].add(&self.ntt_buffer_scaled(buf, n, Direction::Inverse, odd, Fr::one())?);
-        }
-        for buf in bufs {
-            stages[3].add(&self.ntt_buffer(buf, n, Direction::Forward)?);
-        }
-        let (a, b, c) = (&bufs[0], &bufs[1], &bufs[2]);
-        stages[4].add(&self.field_op_buffers::<Fr>(FieldOp::Mul, a, Operand::Buffer(b), a, n)?);
-        stages[4].add(&self.field_op_buffers::<Fr>(FieldOp::Sub, a, Operand::Buffer(c), a, n)?);
-        stages[5].add(&self.download_fr(a, h)?);
-        Ok(stages)
     }
 }
