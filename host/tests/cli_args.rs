@@ -23,7 +23,9 @@ fn out_of_range_arguments_are_refused_at_once() {
     refused(&["ntt", "--log-size", "40"], "--log-size 40");
     refused(&["msm", "--log-size", "25"], "--log-size 25");
     refused(&["msm", "--window", "40"], "--window 40");
-    refused(&["msm", "--window", "13"], "buckets");
+    refused(&["msm", "--window", "14"], "buckets");
+    refused(&["msm", "--window", "13", "--split", "4"], "bucket memory");
+    refused(&["msm", "--window", "13", "--split", "20"], "below W = 20");
     refused(&["demo", "--clock-mhz", "0"], "--clock-mhz");
     refused(&["msm", "--clock-mhz", "inf"], "--clock-mhz");
     refused(&["msm", "--trace", "/nonexistent-dir/t.vcd"], "does not exist");

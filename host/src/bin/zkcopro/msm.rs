@@ -57,7 +57,10 @@ impl MsmArgs {
             });
         }
         if let Some(c) = self.window {
-            zkcopro_host::msm::window_shape(c).map_err(|e| format!("--window {c}: {e}"))?;
+            let windows = zkcopro_host::msm::window_shape(c).map_err(|e| format!("--window {c}: {e}"))?;
+            if let Some(split) = self.split {
+                zkcopro_host::msm::check_split(c, windows, split).map_err(|e| format!("--split {split}: {e}"))?;
+            }
         }
         check_host_memory(&format!("msm of 2^{run_log} points"), HOST_BYTES_PER_POINT << run_log)?;
         self.run.check()
