@@ -236,3 +236,17 @@ impl<B: Bus> Bus for FlakyWrites<B> {
         self.inner.set_mem_delays(seed, extra_delay_max, beat_stall_pct)
     }
 }
+
+/// An Fq element's Montgomery form (arkworks' internal limbs) as a number.
+pub fn fq_mont(x: &ark_bn254::Fq) -> BigUint {
+    BigUint::from_slice(&x.0.0.iter().flat_map(|l| [*l as u32, (*l >> 32) as u32]).collect::<Vec<_>>())
+}
+
+/// The Fq element whose Montgomery form is `x` (< p).
+pub fn fq_from_mont(x: &BigUint) -> ark_bn254::Fq {
+    let mut limbs = [0u64; 4];
+    for (i, d) in x.to_u64_digits().iter().enumerate() {
+        limbs[i] = *d;
+    }
+    ark_bn254::Fq::new_unchecked(ark_ff::BigInt(limbs))
+}

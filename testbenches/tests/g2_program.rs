@@ -5,27 +5,14 @@
 
 use ark_bn254::{Fq, Fq2, G2Affine, G2Projective};
 use ark_ec::{AffineRepr, CurveGroup, short_weierstrass::SWCurveConfig};
-use ark_ff::{BigInt, Field, One, UniformRand, Zero};
+use ark_ff::{Field, One, UniformRand, Zero};
 use num_bigint::BigUint;
 use rand_chacha::ChaCha8Rng;
 use zkcopro_hdl::ec::g2_program::{G2Program, b3_plain};
 use zkcopro_hdl::ec::g2_schedule::{G2Units, modulo_schedule};
 use zkcopro_hdl::field::mont_mul_plan::DSP_BUDGET;
 use zkcopro_hdl::field::{MOD_ADD_LATENCY, MONT_MUL_LATENCY};
-use zkcopro_testbenches::seeded_rng;
-
-/// An Fq element's Montgomery limbs, as arkworks stores them.
-fn mont(x: &Fq) -> BigUint {
-    BigUint::from_slice(&x.0.0.iter().flat_map(|l| [*l as u32, (*l >> 32) as u32]).collect::<Vec<_>>())
-}
-
-fn from_mont(x: &BigUint) -> Fq {
-    let mut limbs = [0u64; 4];
-    for (i, d) in x.to_u64_digits().iter().enumerate() {
-        limbs[i] = *d;
-    }
-    Fq::new_unchecked(BigInt::new(limbs))
-}
+use zkcopro_testbenches::{fq_from_mont as from_mont, fq_mont as mont, seeded_rng};
 
 /// (X : Y : Z) over Fq2 as the program's twelve inputs' half.
 fn coords(x: Fq2, y: Fq2, z: Fq2) -> Vec<BigUint> {

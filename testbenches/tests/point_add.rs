@@ -9,8 +9,7 @@
 
 use ark_bn254::{Fq, G1Affine, G1Projective};
 use ark_ec::{AffineRepr, CurveGroup};
-use ark_ff::{BigInt, Field, UniformRand, Zero};
-use num_bigint::BigUint;
+use ark_ff::{Field, UniformRand, Zero};
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 use rust_hdl::prelude::*;
@@ -18,21 +17,7 @@ use std::sync::{Arc, Mutex};
 use zkcopro_hdl::ec::reference::{self, Projective};
 use zkcopro_hdl::ec::{POINT_ADD_LATENCY, PointAdd};
 use zkcopro_hdl::field::MulImpl;
-use zkcopro_testbenches::seeded_rng;
-
-/// An Fq element's Montgomery-form bits (arkworks' internal limbs).
-fn mont(x: &Fq) -> BigUint {
-    BigUint::from_slice(&x.0.0.iter().flat_map(|l| [*l as u32, (*l >> 32) as u32]).collect::<Vec<_>>())
-}
-
-/// The Fq element whose Montgomery form is `x` (< p).
-fn from_mont(x: &BigUint) -> Fq {
-    let mut limbs = [0u64; 4];
-    for (i, d) in x.to_u64_digits().iter().enumerate() {
-        limbs[i] = *d;
-    }
-    Fq::new_unchecked(BigInt(limbs))
-}
+use zkcopro_testbenches::{fq_from_mont as from_mont, fq_mont as mont, seeded_rng};
 
 /// (x : y : 1), or (0 : 1 : 0) for infinity.
 fn to_proj(p: &G1Affine) -> Projective {
