@@ -29,7 +29,7 @@ pub const MIX_NTT_LOG_MAX: u32 = zkcopro_hdl::ntt::NTT_LOG_MAX as u32 + 1;
 pub const MIX_BASES: usize = 256;
 /// Windows the mix asks for explicitly (the others are refused: too many
 /// windows or buckets), besides the driver's automatic choice.
-const MIX_WINDOWS: [usize; 5] = [8, 9, 10, 11, 12];
+const MIX_WINDOWS: [usize; 6] = [8, 9, 10, 11, 12, 13];
 
 /// Scalar distributions.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -181,7 +181,7 @@ fn random_refusal(rng: &mut ChaCha8Rng) -> Job {
             op: regmap::OP_MSM,
             field: 0,
             count: 4,
-            msm: [(1, 32), (8, 33), (8, 0), (13, 20), (17, 1)][rng.gen_range(0..5)],
+            msm: [(1, 32), (8, 33), (8, 0), (14, 19), (17, 1)][rng.gen_range(0..5)],
             code: regmap::ERR_BAD_SIZE,
         },
     }
@@ -377,9 +377,11 @@ fn run_rejected<B: Bus>(dev: &mut Coprocessor<B>, mix: &MixDevice, kind: Rejecte
             expect_err(dev.msm(&pts, &random_fr(rng, 8)), |e| *e == DriverError::PointNotOnCurve { index: i })
         }
         Rejected::MsmWindow => {
-            let c = [1usize, 7, 13, 17, 40][rng.gen_range(0..5)];
+            // Widths the engines cannot hold, and a split that leaves one
+            // engine more windows than its bucket memory holds.
+            let (c, split) = [(1usize, None), (7, None), (13, Some(4)), (14, None), (17, None), (40, None)][rng.gen_range(0..6)];
             let s = random_fr(rng, 4);
-            expect_err(dev.msm_resident_with(&mix.bases, &s, &MsmConfig { window_bits: Some(c), ..Default::default() }), |e| {
+            expect_err(dev.msm_resident_with(&mix.bases, &s, &MsmConfig { window_bits: Some(c), split, ..Default::default() }), |e| {
                 matches!(e, DriverError::MsmWindow(_))
             })
         }
