@@ -58,9 +58,10 @@ fn g2_program_adds_like_arkworks() {
         to_affine(&prog.run(&inputs))
     };
     let mut cases = 0;
-    for _ in 0..40 {
+    for round in 0..40 {
         let (p, q) = (random_point(&mut rng), random_point(&mut rng));
-        let (kp, kq) = if cases % 2 == 0 { (Fq2::one(), Fq2::one()) } else { (Fq2::rand(&mut rng), Fq2::rand(&mut rng)) };
+        // Every other round in other projective representations (Z != 1).
+        let (kp, kq) = if round % 2 == 0 { (Fq2::one(), Fq2::one()) } else { (Fq2::rand(&mut rng), Fq2::rand(&mut rng)) };
         let inf = G2Affine::zero();
         for (a, b, what) in [
             (p, q, "P + Q"),

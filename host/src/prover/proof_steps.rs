@@ -10,9 +10,9 @@
 //! nothing from it in between to a command queue (`job_queue`, as XRT's run
 //! lists): the witness MSMs after the split, each of A's and B's upload and
 //! transform after its evaluation, the rest of h(X)'s chain after C's; then
-//! it computes B's G2 MSM and the assembly's constant terms, and waits for
-//! the queue. MSM H needs h, so it starts when the queue is done; the
-//! witness MSMs' sums are added while it runs.
+//! it computes B's G2 MSM and waits for the queue. MSM H needs h, so it
+//! starts when the queue is done; the witness MSMs' full-size scalars, the
+//! assembly's constant terms and the witness MSMs' sums run while it does.
 //!
 //! The simulated card advances only while the driver talks to it, so the
 //! queue's jobs run in the simulator at the wait, after the host steps
@@ -161,14 +161,13 @@ impl<B: Bus> Coprocessor<B> {
             }
             Ok((g2_s, b_g2_acc))
         };
-        if let Ok(chain) = chain {
-            if let Err(e) = self.h_chain_end(chain) {
-                staging.h = h;
-                *key.staging.lock().unwrap_or_else(|e| e.into_inner()) = staging;
-                return Err(e.into());
-            }
-        }
-        let (g2_s, b_g2_acc) = match host_steps {
+        // The chain's buffers are freed whatever happened; the first error
+        // (the queue's before the frees') is the proof's.
+        let freed = match chain {
+            Ok(chain) => self.h_chain_end(chain).map_err(ProveError::from),
+            Err(_) => Ok(()),
+        };
+        let (g2_s, b_g2_acc) = match host_steps.and_then(|steps| freed.map(|()| steps)) {
             Ok(steps) => steps,
             Err(e) => {
                 staging.h = h;
@@ -179,9 +178,17 @@ impl<B: Bus> Coprocessor<B> {
         *key.staging.lock().unwrap_or_else(|e| e.into_inner()) = staging;
         let witness_msms: Vec<WitnessMsm> = witness_slots.into_iter().flatten().collect();
 
-        // Device: MSM H over h, started when h is back.
+        // Device: MSM H over h, started when h is back. h goes back to the
+        // key's staging whether MSM H succeeds or not.
+        let give_back = |h: Vec<Fr>| key.staging.lock().unwrap_or_else(|e| e.into_inner()).h = h;
         let (t, sim_at) = (Instant::now(), self.sim_clock_s());
-        let pending = self.start_msm_resident(&key.h, &h[..key.sizes.h], &MsmConfig::default())?;
+        let pending = match self.start_msm_resident(&key.h, &h[..key.sizes.h], &MsmConfig::default()) {
+            Ok(pending) => pending,
+            Err(e) => {
+                give_back(h);
+                return Err(e.into());
+            }
+        };
         let h_start_s = (t.elapsed().as_secs_f64() - (self.sim_clock_s() - sim_at)).max(0.0);
 
         // Host, while the card runs MSM H: the witness MSMs' full-size
@@ -217,11 +224,18 @@ impl<B: Bus> Coprocessor<B> {
             prep.with_witness_sums(a_acc, (!r.is_zero()).then_some(b_g1_acc), l_acc)
         });
 
-        let (h_acc, h_profile) = self.wait_msm(pending)?;
+        let waited = self.wait_msm(pending);
+        let (h_acc, h_profile) = match waited {
+            Ok(done) => done,
+            Err(e) => {
+                give_back(h);
+                return Err(e.into());
+            }
+        };
 
         // Host: the proof.
         let (proof, finish_s) = timed(runs, &mut extra_s, || rest.finish(h_acc));
-        key.staging.lock().unwrap_or_else(|e| e.into_inner()).h = h;
+        give_back(h);
 
         // The timeline, in program order.
         let steps = MeasuredSteps {

@@ -63,8 +63,9 @@ impl<B: Bus> Coprocessor<B> {
         }
         chain.submit_rest(&mut queue, h, rest);
         let outcome = queue.wait(self);
-        self.h_chain_end(chain)?;
-        outcome.map(|()| stages)
+        // The queue's error first, then the frees'.
+        let freed = self.h_chain_end(chain);
+        outcome.and(freed).map(|()| stages)
     }
 
     /// h(X)'s chain over n points by `qap`'s reduction: its three card
@@ -96,12 +97,16 @@ impl<B: Bus> Coprocessor<B> {
         Ok(HChain { bufs, n, qap, z_inv })
     }
 
-    /// Frees the chain's buffers.
+    /// Frees the chain's buffers, every one of them; the first failure is
+    /// the result.
     pub(crate) fn h_chain_end(&mut self, chain: HChain) -> Result<(), DriverError> {
+        let mut first = Ok(());
         for b in chain.bufs {
-            self.free_buffer(b)?;
+            if let Err(e) = self.free_buffer(b) {
+                first = first.and(Err(e));
+            }
         }
-        Ok(())
+        first
     }
 
     /// Uploads `input` into `buf`, profiled.

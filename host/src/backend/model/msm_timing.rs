@@ -222,8 +222,9 @@ struct Accumulator {
 /// as engine e sees it (its items' keys those of its windows
 /// `ranges[e]`): the engines take every scalar and every base response
 /// together (a stream fork: one may be at most one beat ahead), and engine
-/// 0's feed issues the reads. Buckets are keyed `w 2^(c-1) + |d| - 1`, the
-/// reduction's results `result_base + 16 w + b`.
+/// 0's feed issues the reads. Buckets are keyed `(w - first) 2^(c-1) + |d| -
+/// 1` from each engine's first window, the reduction's results
+/// `result_base + 16 w + b`.
 pub fn simulate(
     fed: Vec<Vec<FedScalar>>,
     ranges: &[(usize, usize)],
